@@ -43,6 +43,9 @@ class Block:
     ``run_in`` marks a level 2–4 heading whose paragraph goes on in body text: its first
     span is the heading, set in the heading font, the rest in 仿宋.
     ``page_break_before`` starts the block on a new page (attachment pages).
+    ``extra_indent_chars`` is added to the style's first-line indent: −2 for a paragraph
+    set flush left, +3 for the second and later items of 附件说明 (aligned with the first
+    item's name after “附件：”).
     """
 
     role: Role
@@ -50,6 +53,7 @@ class Block:
     tail: str = ""
     run_in: bool = False
     page_break_before: bool = False
+    extra_indent_chars: float = 0.0
 
     @property
     def text(self) -> str:

@@ -1,0 +1,227 @@
+"""Letter (model) → Document (styled blocks in reading order).
+
+Numbering, punctuation, dates, labels and the order of the letter's elements are decided
+here, once; layout and the exporters only place and draw what this returns.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from .document import Block, Document, LetterFormat, PunctuationChange, Seal, SealMode, Span
+from .model import Block as ModelBlock
+from .model import ContactPlacement, Letter, Paragraph, Section
+from .punctuation import full_width
+from .spec import DOCUMENT_MARK_SUFFIX, HEADING_ROLES, PARAGRAPH_INDENT_CHARS, FontRole, Role
+
+_DIGITS = "零一二三四五六七八九"
+
+
+def chinese_number(n: int) -> str:
+    """1 → 一, 10 → 十, 12 → 十二, 21 → 二十一 (1–99)."""
+    if not 1 <= n <= 99:
+        raise ValueError(f"cannot number item {n} in Chinese numerals")
+    tens, ones = divmod(n, 10)
+    head = "" if tens == 0 else ("十" if tens == 1 else _DIGITS[tens] + "十")
+    return head + (_DIGITS[ones] if ones else "")
+
+
+def heading_number(level: int, n: int) -> str:
+    """The GB/T 9704 number of the n-th heading at a level: 一、 （一） 1. （1）."""
+    if level == 1:
+        return f"{chinese_number(n)}、"
+    if level == 2:
+        return f"（{chinese_number(n)}）"
+    if level == 3:
+        return f"{n}."
+    if level == 4:
+        return f"（{n}）"
+    raise ValueError(f"heading level {level} is beyond the four GB/T 9704 levels")
+
+
+def format_date(date: dt.date) -> str:
+    """2022-09-29 → 2022年9月29日 (Arabic numerals, no zero padding)."""
+    return f"{date.year}年{date.month}月{date.day}日"
+
+
+class _Composer:
+    def __init__(self, letter: Letter, base_dir: Path | None):
+        self.letter = letter
+        self.base_dir = base_dir
+        self.blocks: list[Block] = []
+        self.changes: list[PunctuationChange] = []
+
+    # -- text -------------------------------------------------------------------------
+    def text(self, value: str, where: str) -> str:
+        """Punctuation-normalised text, recording each change."""
+        if not self.letter.options.full_width_punctuation:
+            return value
+        new, changes = full_width(value)
+        self.changes.extend(PunctuationChange(where, i, a, b) for i, a, b in changes)
+        return new
+
+    def add(self, role: Role, *spans: Span | str, **kw: object) -> None:
+        parts = tuple(s if isinstance(s, Span) else Span(s) for s in spans)
+        self.blocks.append(Block(role, parts, **kw))  # type: ignore[arg-type]
+
+    # -- parts of the letter ------------------------------------------------------------
+    def header(self) -> None:
+        letter, h = self.letter, self.letter.header
+        if letter.format is LetterFormat.PLAIN:
+            return
+        if h.copy_number:
+            self.add(Role.COPY_NUMBER, h.copy_number)
+        if h.secrecy:
+            period = f"★{h.secrecy_period}" if h.secrecy_period else ""
+            self.add(Role.SECRECY, f"{h.secrecy.value}{period}")
+        if h.urgency:
+            self.add(Role.URGENCY, h.urgency.value)
+        suffix = h.mark_suffix
+        if suffix is None:
+            suffix = DOCUMENT_MARK_SUFFIX if letter.format is LetterFormat.DOCUMENT else ""
+        for i, organ in enumerate(h.organs):
+            self.add(Role.ORGAN_MARK, self.text(organ + suffix, f"header.organs[{i}]"))
+        if h.doc_number:
+            self.add(Role.DOC_NUMBER, h.doc_number)
+        if h.signers:
+            self.add(
+                Role.SIGNER,
+                Span("签发人："),
+                Span("　".join(h.signers), FontRole.KAITI),
+            )
+        if h.reply_category:
+            self.add(Role.REPLY_CATEGORY, h.reply_category.value)
+
+    def title(self) -> None:
+        if self.letter.title:
+            lines = [ln.strip() for ln in self.letter.title.splitlines() if ln.strip()]
+            self.add(Role.TITLE, self.text("\n".join(lines), "title"))
+
+    def addressees(self) -> None:
+        names = self.letter.addressees
+        if not names:
+            return
+        text = "、".join(self.text(n, f"addressees[{i}]") for i, n in enumerate(names))
+        text = text.rstrip(":：") + "："
+        self.add(Role.ADDRESSEE, text)
+
+    def body(self, blocks: list[ModelBlock], where: str, level: int = 1) -> None:
+        counter = 0
+        for i, block in enumerate(blocks):
+            path = f"{where}[{i}]"
+            if isinstance(block, str):
+                self.add(Role.BODY, self.text(block, path))
+            elif isinstance(block, Paragraph):
+                extra = 0.0 if block.indent else -float(PARAGRAPH_INDENT_CHARS)
+                text = self.text(block.text, f"{path}.text")
+                self.add(Role.BODY, text, extra_indent_chars=extra)
+            elif isinstance(block, Section):
+                counter += 1
+                self.section(block, path, level, counter)
+
+    def section(self, section: Section, where: str, level: int, n: int) -> None:
+        role = HEADING_ROLES[level - 1]
+        number = section.number or heading_number(level, n)
+        heading = Span(number + self.text(section.heading, f"{where}.heading"))
+        if section.text:
+            text = Span(self.text(section.text, f"{where}.text"), FontRole.FANGSONG)
+            self.add(role, heading, text, run_in=True)
+        else:
+            self.add(role, heading)
+        self.body(section.body, f"{where}.body", level + 1)
+
+    def contacts(self) -> list[str]:
+        lines = []
+        for i, c in enumerate(self.letter.contacts):
+            label = self.text(c.label, f"contacts[{i}].label")
+            lines.append(f"{label}：{self.text(c.value, f'contacts[{i}].value')}")
+        return lines
+
+    def attachment_note(self) -> None:
+        atts = self.letter.attachments
+        for i, att in enumerate(atts):
+            name = self.text(att.title, f"attachments[{i}].title")
+            if len(atts) == 1:
+                self.add(Role.ATTACHMENT_NOTE, Span("附件："), Span(name))
+            elif i == 0:
+                self.add(Role.ATTACHMENT_NOTE, Span("附件："), Span(f"{i + 1}. {name}"))
+            else:
+                self.add(Role.ATTACHMENT_NOTE, Span(f"{i + 1}. {name}"), extra_indent_chars=3.0)
+
+    def signature(self) -> None:
+        sig = self.letter.signature
+        for i, organ in enumerate(sig.organs):
+            self.add(Role.SIGNATURE, self.text(organ, f"signature.organs[{i}]"))
+        self.add(Role.DATE, format_date(sig.date))
+
+    def note_and_contacts_after(self) -> None:
+        lines = self.contacts()
+        placement = self.letter.contacts_placement
+        if lines and placement is ContactPlacement.AFTER_DATE:
+            for line in lines:
+                self.add(Role.CONTACT, line)
+        if self.letter.note:
+            note = self.text(self.letter.note, "note").strip("()（）")
+            self.add(Role.NOTE, f"（{note}）")
+        if lines and placement is ContactPlacement.NOTE:
+            self.add(Role.NOTE, "（" + "；".join(lines) + "）")
+
+    def attachment_pages(self) -> None:
+        atts = self.letter.attachments
+        for i, att in enumerate(atts):
+            if not att.body:
+                continue
+            label = "附件" if len(atts) == 1 else f"附件{i + 1}"
+            self.add(Role.ATTACHMENT_LABEL, label, page_break_before=True)
+            self.add(Role.ATTACHMENT_TITLE, self.text(att.title, f"attachments[{i}].title"))
+            self.body(att.body, f"attachments[{i}].body")
+
+    def record(self) -> None:
+        rec = self.letter.record
+        if rec is None:
+            return
+        if rec.cc:
+            names = "，".join(self.text(c, f"record.cc[{i}]") for i, c in enumerate(rec.cc))
+            self.add(Role.RECORD_CC, Span("抄送："), Span(names.rstrip("。") + "。"))
+        if rec.printer and rec.print_date:
+            printer = self.text(rec.printer, "record.printer")
+            self.add(Role.RECORD_PRINT, printer, tail=f"{format_date(rec.print_date)}印发")
+
+    def seal(self) -> Seal:
+        seal = self.letter.signature.seal
+        if seal.mode is SealMode.IMAGE and seal.image:
+            image = Path(seal.image)
+            if not image.is_absolute() and self.base_dir is not None:
+                image = self.base_dir / image
+            return Seal(SealMode.IMAGE, image)
+        return Seal(seal.mode)
+
+    def compose(self) -> Document:
+        self.header()
+        self.title()
+        self.addressees()
+        self.body(self.letter.body, "body")
+        if self.letter.contacts_placement is ContactPlacement.BEFORE_SIGNATURE:
+            for line in self.contacts():
+                self.add(Role.CONTACT, line)
+        self.attachment_note()
+        self.signature()
+        self.note_and_contacts_after()
+        self.attachment_pages()
+        self.record()
+        title = self.letter.title or ""
+        return Document(
+            fmt=self.letter.format,
+            blocks=tuple(self.blocks),
+            seal=self.seal(),
+            even_page_record=self.letter.options.even_page_record,
+            title="".join(title.split()),
+            author="、".join(self.letter.signature.organs),
+            changes=tuple(self.changes),
+        )
+
+
+def compose(letter: Letter, base_dir: Path | None = None) -> Document:
+    """Compose a validated letter. ``base_dir`` resolves relative paths (the seal image)."""
+    return _Composer(letter, base_dir).compose()

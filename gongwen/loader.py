@@ -1,0 +1,268 @@
+"""Letter YAML → :class:`~gongwen.model.Letter`, with every problem located.
+
+The only module that reads YAML. Loading is safe: the YAML is composed to nodes and turned
+into plain dicts, lists and strings by hand, so no tag can construct an object, aliases are
+refused (no alias bombs), and file size and nesting depth are bounded. Scalars stay the
+strings the user wrote (``000001`` and ``28686334`` keep their digits); pydantic then parses
+dates, booleans and enums from them.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+from ruamel.yaml import YAML
+from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from . import model as model_mod
+from .errors import LetterError, Problem
+from .model import Letter
+
+MAX_FILE_BYTES = 2 * 1024 * 1024
+MAX_DEPTH = 40
+MAX_NODES = 200_000
+
+YAML_TAG = "tag:yaml.org,2002:"
+_PLAIN_TAGS = {f"{YAML_TAG}{t}" for t in ("str", "int", "float", "bool", "timestamp")}
+_NULL_TAG = f"{YAML_TAG}null"
+_FORBIDDEN_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
+
+Path_ = tuple[str | int, ...]
+
+
+class _Located:
+    """Plain data built from YAML nodes, with the position of every value and key."""
+
+    def __init__(self, file: str):
+        self.file = file
+        self.values: dict[Path_, tuple[int, int]] = {}
+        self.keys: dict[Path_, tuple[int, int]] = {}
+        self.problems: list[Problem] = []
+        self._seen: set[int] = set()
+
+    def problem(self, node: Node, path: Path_, message: str) -> None:
+        line, col = _pos(node)
+        self.problems.append(Problem(self.file, line, col, dotted(path), message))
+
+    def build(self, node: Node, path: Path_ = (), depth: int = 0) -> Any:
+        if id(node) in self._seen:
+            self.problem(node, path, "不支持锚点和别名（& 和 *）；请把内容直接写出")
+            return None
+        self._seen.add(id(node))
+        if len(self._seen) > MAX_NODES:
+            raise _TooBig(node, path)
+        if depth > MAX_DEPTH:
+            raise _TooDeep(node, path)
+        self.values[path] = _pos(node)
+        tag = str(node.tag.value if hasattr(node.tag, "value") else node.tag)
+        if isinstance(node, ScalarNode):
+            if tag == _NULL_TAG:
+                return None
+            if tag not in _PLAIN_TAGS:
+                self.problem(node, path, f"不允许使用 YAML 标签 {tag.replace(YAML_TAG, '!!')}")
+                return None
+            bad = _FORBIDDEN_CHARS.search(node.value)
+            if bad:
+                self.problem(
+                    node, path, f"文字中有不可打印的控制字符 U+{ord(bad.group()):04X}"
+                )
+            return node.value
+        if isinstance(node, SequenceNode):
+            if tag != f"{YAML_TAG}seq":
+                self.problem(node, path, f"不允许使用 YAML 标签 {tag.replace(YAML_TAG, '!!')}")
+            return [self.build(item, (*path, i), depth + 1) for i, item in enumerate(node.value)]
+        if isinstance(node, MappingNode):
+            if tag != f"{YAML_TAG}map":
+                self.problem(node, path, f"不允许使用 YAML 标签 {tag.replace(YAML_TAG, '!!')}")
+            result: dict[str, Any] = {}
+            for key_node, value_node in node.value:
+                if not isinstance(key_node, ScalarNode):
+                    self.problem(key_node, path, "字段名必须是简单的文字")
+                    continue
+                key = key_node.value
+                if key in result:
+                    self.problem(key_node, (*path, key), "字段重复出现")
+                    continue
+                self.keys[(*path, key)] = _pos(key_node)
+                result[key] = self.build(value_node, (*path, key), depth + 1)
+            return result
+        self.problem(node, path, "无法识别的 YAML 内容")  # pragma: no cover
+        return None
+
+
+class _TooDeep(Exception):
+    def __init__(self, node: Node, path: Path_):
+        self.node, self.path = node, path
+
+
+class _TooBig(_TooDeep):
+    pass
+
+
+def _pos(node: Node) -> tuple[int, int]:
+    mark = node.start_mark
+    return mark.line + 1, mark.column + 1
+
+
+def dotted(path: Path_) -> str:
+    """('body', 2, 'heading') → 'body[2].heading'."""
+    out = ""
+    for part in path:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += ("." if out else "") + part
+    return out
+
+
+def read_data(path: Path) -> tuple[dict[str, Any], _Located]:
+    """Read a YAML file into plain data, raising :class:`LetterError` on any problem."""
+    file = str(path)
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise LetterError([Problem(file, 0, 0, "", "文件不存在 (no such file)")]) from None
+    except OSError as exc:
+        raise LetterError([Problem(file, 0, 0, "", f"无法读取文件：{exc.strerror}")]) from None
+    if len(raw) > MAX_FILE_BYTES:
+        raise LetterError(
+            [Problem(file, 0, 0, "", f"文件太大（{len(raw)} 字节，上限 {MAX_FILE_BYTES} 字节）")]
+        )
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise LetterError(
+            [Problem(file, line, 0, "", "文件不是 UTF-8 编码；请以 UTF-8 保存")]
+        ) from None
+    located = _Located(file)
+    yaml = YAML(typ="rt", pure=True)
+    try:
+        node = yaml.compose(text)
+        data = located.build(node) if node is not None else None
+    except MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line, col = (mark.line + 1, mark.column + 1) if mark else (0, 0)
+        what = exc.problem or exc.context or "YAML 语法错误"
+        raise LetterError([Problem(file, line, col, "", f"YAML 语法错误：{what}")]) from None
+    except YAMLError as exc:
+        raise LetterError([Problem(file, 0, 0, "", f"YAML 语法错误：{exc}")]) from None
+    except _TooBig as exc:
+        located.problem(exc.node, exc.path, f"内容过多（超过 {MAX_NODES} 项）")
+        raise LetterError(located.problems) from None
+    except (_TooDeep, RecursionError) as exc:
+        if isinstance(exc, _TooDeep):
+            located.problem(exc.node, exc.path, f"嵌套过深（超过 {MAX_DEPTH} 层）")
+        else:
+            located.problems.append(Problem(file, 0, 0, "", f"嵌套过深（超过 {MAX_DEPTH} 层）"))
+        raise LetterError(located.problems) from None
+    if data is None:
+        raise LetterError([Problem(file, 1, 1, "", "文件是空的：需要一封信的内容")])
+    if not isinstance(data, dict):
+        raise LetterError(
+            [Problem(file, 1, 1, "", "文件顶层应是字段表（如 title: …、body: …），不是列表或文字")]
+        )
+    if located.problems:
+        raise LetterError(located.problems)
+    return data, located
+
+
+def load_letter(path: str | Path) -> Letter:
+    """Load and validate a letter, raising one :class:`LetterError` listing every problem."""
+    path = Path(path)
+    data, located = read_data(path)
+    try:
+        return Letter.model_validate(data)
+    except ValidationError as exc:
+        raise LetterError(list(_problems(exc, located))) from None
+
+
+def _problems(exc: ValidationError, located: _Located) -> Iterator[Problem]:
+    seen: set[tuple[Path_, str]] = set()
+    for err in exc.errors(include_url=False):
+        loc = _data_path(tuple(err["loc"]), located)
+        message = _message(err)
+        if (loc, message) in seen:
+            continue
+        seen.add((loc, message))
+        if err["type"] == "extra_forbidden":
+            line, col = located.keys.get(loc, (0, 0))
+        else:
+            line, col = _nearest(loc, located)
+        yield Problem(located.file, line, col, dotted(loc), message)
+
+
+def _data_path(loc: Path_, located: _Located) -> Path_:
+    """Drop pydantic's union tags ('section', 'str' …) that are not keys in the data."""
+    path: Path_ = ()
+    for part in loc:
+        candidate = (*path, part)
+        if candidate in located.values or candidate in located.keys or isinstance(part, int):
+            path = candidate
+        elif part in _TAGS:
+            continue
+        else:
+            path = candidate
+    return path
+
+
+def _nearest(path: Path_, located: _Located) -> tuple[int, int]:
+    while path and path not in located.values:
+        path = path[:-1]
+    return located.values.get(path, (1, 1))
+
+
+_TAGS = {"section", "paragraph", "text"}
+
+_FIELD_NAMES = sorted(
+    {
+        name
+        for model in (
+            model_mod.Letter, model_mod.Header, model_mod.Section, model_mod.Paragraph,
+            model_mod.Contact, model_mod.Attachment, model_mod.Seal, model_mod.Signature,
+            model_mod.Record, model_mod.Options,
+        )
+        for name in model.model_fields
+    }
+)
+
+
+def _message(err: dict[str, Any]) -> str:
+    kind = err["type"]
+    loc = err["loc"]
+    if kind == "missing":
+        return "缺少必填项 (required field is missing)"
+    if kind == "extra_forbidden":
+        name = str(loc[-1]) if loc else ""
+        hint = difflib.get_close_matches(name, _FIELD_NAMES, n=1, cutoff=0.6)
+        suggestion = f"；是不是 {hint[0]}？" if hint else ""
+        return f"未知字段 {name!r} (unknown field){suggestion}"
+    if kind.startswith("date_"):
+        return f"日期无效：{err['input']!r}；请写作 2022-09-29 这样的真实日期"
+    if kind == "enum":
+        expected = err.get("ctx", {}).get("expected", "")
+        return f"取值 {err['input']!r} 无效，应为 {expected}"
+    if kind in ("string_type",):
+        return "应为文字 (expected text)"
+    if kind == "string_too_short":
+        return "不能为空 (must not be empty)"
+    if kind == "too_short":
+        return "至少需要一项 (needs at least one item)"
+    if kind == "list_type":
+        return "应为列表（每项以 - 开头） (expected a list)"
+    if kind in ("model_type", "dict_type", "model_attributes_type"):
+        return "应为字段表（key: value） (expected a mapping)"
+    if kind == "bool_parsing" or kind == "bool_type":
+        return "应为 true 或 false"
+    if kind in ("union_tag_invalid", "union_tag_not_found"):
+        return "段落应为文字，或含 heading 的小节，或含 text 的段落"
+    if kind == "value_error":
+        msg = str(err.get("ctx", {}).get("error", err["msg"]))
+        return msg
+    return str(err["msg"])

@@ -1,0 +1,290 @@
+"""What a reply letter (答复函) is: the validated input model.
+
+No layout and no fonts here: only the elements GB/T 9704 and reply-letter practice know,
+their types and their rules. Field names are English snake_case; every field carries a
+Chinese description, so the JSON Schema (``gongwen schema``) reads well in an editor.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from enum import StrEnum
+from typing import Annotated, Union
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Discriminator,
+    Field,
+    Tag,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
+
+from .document import LetterFormat, SealMode
+
+MAX_HEADING_LEVEL = 4
+
+DOC_NUMBER_RE = re.compile(
+    r"^(?P<code>[^〔〕\[\]【】()（）\s]+)〔(?P<year>\d+)〕(?P<serial>\d+)号$"
+)
+
+
+class Strict(BaseModel):
+    """Base: unknown fields are errors, strings are stripped of surrounding blanks."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, frozen=True)
+
+
+Text = Annotated[str, Field(min_length=1)]
+
+
+class Secrecy(StrEnum):
+    SECRET = "秘密"
+    CONFIDENTIAL = "机密"
+    TOP_SECRET = "绝密"
+
+
+class Urgency(StrEnum):
+    URGENT = "加急"
+    VERY_URGENT = "特急"
+
+
+class ReplyCategory(StrEnum):
+    A = "A"
+    B = "B"
+    C = "C"
+    D = "D"
+
+
+class ContactPlacement(StrEnum):
+    BEFORE_SIGNATURE = "before_signature"
+    AFTER_DATE = "after_date"
+    NOTE = "note"
+
+
+class Header(Strict):
+    """版头: the elements above the title."""
+
+    organs: list[Text] = Field(
+        default_factory=list,
+        description="发文机关标志：发文机关全称或规范化简称；联合行文时列出多个机关",
+    )
+    mark_suffix: str | None = Field(
+        None,
+        description="标志后缀，文件格式默认“文件”，信函格式默认无；写空字符串则不加",
+    )
+    copy_number: str | None = Field(None, description="份号：6位阿拉伯数字，如 000001")
+    secrecy: Secrecy | None = Field(None, description="密级：秘密、机密、绝密")
+    secrecy_period: str | None = Field(None, description="保密期限，如 1年")
+    urgency: Urgency | None = Field(None, description="紧急程度：特急、加急")
+    doc_number: str | None = Field(
+        None, description="发文字号：机关代字〔年份〕序号号，如 株发改函〔2022〕12号"
+    )
+    signers: list[Text] = Field(default_factory=list, description="签发人姓名（上行文）")
+    reply_category: ReplyCategory | None = Field(
+        None, description="答复类别（办理结果分类）：A、B、C、D，印在首页标题右上方"
+    )
+
+    @field_validator("copy_number")
+    @classmethod
+    def _copy_number(cls, v: str | None) -> str | None:
+        if v is not None and not re.fullmatch(r"\d{6}", v):
+            raise ValueError("份号应为6位阿拉伯数字，如 000001 (copy number must be 6 digits)")
+        return v
+
+    @field_validator("doc_number")
+    @classmethod
+    def _doc_number(cls, v: str | None) -> str | None:
+        if v is None:
+            return v
+        m = DOC_NUMBER_RE.match(v)
+        if not m:
+            raise ValueError(
+                "发文字号格式应为“机关代字〔年份〕序号号”，年份用六角括号〔〕，"
+                f"如 株发改函〔2022〕12号；收到 {v!r}"
+            )
+        year, serial = m.group("year"), m.group("serial")
+        if len(year) != 4:
+            raise ValueError(f"发文字号的年份应写全四位，如〔2022〕；收到〔{year}〕")
+        if serial.startswith("0"):
+            raise ValueError(f"发文字号的序号不编虚位（不加前导0）：收到 {serial}号")
+        return v
+
+    @model_validator(mode="after")
+    def _period_needs_secrecy(self) -> Header:
+        if self.secrecy_period and not self.secrecy:
+            raise ValueError("secrecy_period 需要同时给出 secrecy（密级）")
+        return self
+
+
+class Section(Strict):
+    """A numbered section: a heading (一、/（一）/1./（1）) and its content.
+
+    With ``text`` the heading is run-in: heading and text share one paragraph, as in
+    “（一）突出规划引领。聚焦……”.
+    """
+
+    heading: Text = Field(description="标题文字，不含序号")
+    number: str | None = Field(None, description="字面序号，如“三、”；不写则自动编号")
+    text: str | None = Field(None, description="与标题同段的正文（段内标题）")
+    body: list[Block] = Field(default_factory=list, description="下级段落和小节")
+
+
+class Paragraph(Strict):
+    """A body paragraph given as a mapping (a plain string is the usual form)."""
+
+    text: Text = Field(description="段落文字")
+    indent: bool = Field(True, description="首行缩进二字")
+
+
+def _block_kind(value: object) -> str | None:
+    if isinstance(value, str):
+        return "text"
+    if isinstance(value, Section) or (isinstance(value, dict) and "heading" in value):
+        return "section"
+    if isinstance(value, (Paragraph, dict)):
+        return "paragraph"
+    return None
+
+
+Block = Annotated[
+    Union[  # noqa: UP007 (pydantic needs the runtime union)
+        Annotated[Section, Tag("section")],
+        Annotated[Paragraph, Tag("paragraph")],
+        Annotated[Text, Tag("text")],
+    ],
+    Discriminator(_block_kind),
+]
+"""A body item: a paragraph string, a :class:`Paragraph` or a :class:`Section`."""
+Section.model_rebuild()
+
+
+class Contact(Strict):
+    label: Text = Field(description="项目名，如 承办负责人、承办人、联系人、联系电话")
+    value: Text = Field(description="内容，如 姓名或电话号码")
+
+
+class Attachment(Strict):
+    title: Text = Field(description="附件名称（附件说明和附件页标题）")
+    body: list[Block] = Field(default_factory=list, description="附件页正文；为空则只列附件说明")
+
+
+class Seal(Strict):
+    mode: SealMode = Field(
+        SealMode.NONE, description="印章：none 不加盖、reserve 留位、image 印章图片"
+    )
+    image: str | None = Field(
+        None, description="印章图片路径（相对于信件文件），mode 为 image 时必填"
+    )
+
+    @model_validator(mode="after")
+    def _image(self) -> Seal:
+        if self.mode is SealMode.IMAGE and not self.image:
+            raise ValueError("seal.mode 为 image 时须给出 seal.image（印章图片路径）")
+        if self.mode is not SealMode.IMAGE and self.image:
+            raise ValueError("给出了 seal.image，但 seal.mode 不是 image")
+        return self
+
+
+class Signature(Strict):
+    organs: list[Text] = Field(min_length=1, description="发文机关署名，联合行文列出多个")
+    date: dt.date = Field(description="成文日期，写作 2022-09-29，印作 2022年9月29日")
+    seal: Seal = Field(default_factory=Seal, description="印章")
+
+
+class Record(Strict):
+    """版记: 抄送, 印发机关和印发日期."""
+
+    cc: list[Text] = Field(default_factory=list, description="抄送机关")
+    printer: str | None = Field(None, description="印发机关")
+    print_date: dt.date | None = Field(None, description="印发日期")
+
+    @model_validator(mode="after")
+    def _printer_and_date(self) -> Record:
+        if bool(self.printer) != bool(self.print_date):
+            raise ValueError("printer（印发机关）和 print_date（印发日期）须同时给出")
+        return self
+
+
+class Options(Strict):
+    full_width_punctuation: bool = Field(
+        True, description="把汉字间的半角标点改为全角（GB/T 15834），每处改动都会报告"
+    )
+    even_page_record: bool = Field(True, description="文件格式的版记置于偶数页")
+
+
+class Letter(Strict):
+    """一封答复函."""
+
+    format: LetterFormat = Field(
+        LetterFormat.PLAIN, description="版式：plain 无版头、letter 信函格式、document 文件格式"
+    )
+    header: Header = Field(default_factory=Header, description="版头")
+    title: str | None = Field(None, description="标题；可用换行指定分行")
+    addressees: list[Text] = Field(default_factory=list, description="主送机关或代表、委员")
+    body: list[Block] = Field(min_length=1, description="正文：段落（字符串）和小节")
+    contacts: list[Contact] = Field(default_factory=list, description="承办人、联系电话等")
+    contacts_placement: ContactPlacement = Field(
+        ContactPlacement.BEFORE_SIGNATURE,
+        description="联系人信息位置：before_signature 署名之前、after_date 日期之后、note 附注行",
+    )
+    attachments: list[Attachment] = Field(default_factory=list, description="附件")
+    signature: Signature = Field(description="署名、成文日期和印章")
+    note: str | None = Field(None, description="附注，如 此件主动公开；印作（此件主动公开）")
+    record: Record | None = Field(None, description="版记：抄送、印发机关和印发日期")
+    options: Options = Field(default_factory=Options, description="选项")
+
+    @field_validator("header")
+    @classmethod
+    def _header_fits_format(cls, header: Header, info: ValidationInfo) -> Header:
+        fmt = info.data.get("format", LetterFormat.PLAIN)
+        if fmt is LetterFormat.PLAIN:
+            used = [k for k, v in header.model_dump(exclude_defaults=True).items() if v]
+            if used:
+                raise ValueError(
+                    "plain 版式没有版头；header 中的 " + "、".join(used)
+                    + " 需要 format: letter 或 document"
+                )
+        elif not header.organs:
+            raise ValueError(f"{fmt.value} 版式需要 header.organs（发文机关标志）")
+        return header
+
+    @field_validator("body")
+    @classmethod
+    def _body_depth(cls, body: list[Block]) -> list[Block]:
+        _check_depth(body, 1, "body")
+        return body
+
+    @field_validator("attachments")
+    @classmethod
+    def _attachment_depth(cls, attachments: list[Attachment]) -> list[Attachment]:
+        for i, att in enumerate(attachments):
+            _check_depth(att.body, 1, f"attachments[{i}].body")
+        return attachments
+
+    @model_validator(mode="after")
+    def _record_fits_format(self) -> Letter:
+        if self.format is LetterFormat.LETTER and self.record and self.record.printer:
+            raise ValueError("信函格式没有印发机关和印发日期（record.printer / print_date）")
+        return self
+
+
+def _check_depth(blocks: list[Block], level: int, where: str) -> None:
+    for i, block in enumerate(blocks):
+        if isinstance(block, Section):
+            if level > MAX_HEADING_LEVEL:
+                raise ValueError(
+                    f"{where}[{i}]: 小节最多四级（一、（一）1.（1））；此处是第 {level} 级"
+                )
+            _check_depth(block.body, level + 1, f"{where}[{i}].body")
+
+
+def letter_schema() -> dict:
+    """The JSON Schema of a letter YAML file."""
+    schema = Letter.model_json_schema()
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["title"] = "gongwen reply letter"
+    return schema
