@@ -1,0 +1,558 @@
+"""Font roles → font files, per-character coverage and fallback.
+
+This is the only module that knows where fonts live. Everything else asks a :class:`FontSet`
+(from :func:`load_fontset`) for a :class:`ResolvedFont` per :class:`~gongwen.spec.FontRole`,
+for a fallback face per character, and for advance widths.
+
+Modes:
+
+* ``"open"``: the fonts bundled in ``fonts/`` (Fandol, converted to TrueType outlines), always.
+  Output is byte-identical on any machine.
+* ``"auto"``: per role, the first installed official font (``fonts/fonts.toml`` lists family
+  names and aliases in order) that has TrueType outlines; else the bundled font.
+* ``"official"``: like ``"auto"``; with ``strict=True`` a role without an official font raises
+  :class:`FontError`.
+
+Installed fonts are found in the folders given to :func:`load_fontset`, then
+``$GONGWEN_FONT_DIRS`` (``os.pathsep``-separated), then the user and system font folders.
+The scan reads only name tables and table directories, once per process.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import sys
+import threading
+import tomllib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+from gongwen.spec import FontRole
+
+__all__ = [
+    "FontError",
+    "FontMode",
+    "FontSet",
+    "ResolvedFont",
+    "bundled_dir",
+    "clear_caches",
+    "fonts_report",
+    "load_fontset",
+]
+
+FontMode = Literal["auto", "open", "official"]
+FONT_MODES: tuple[FontMode, ...] = ("auto", "open", "official")
+
+ENV_FONT_DIRS = "GONGWEN_FONT_DIRS"
+ENV_BUNDLED = "GONGWEN_BUNDLED_FONTS"
+MANIFEST = "fonts.toml"
+FONT_SUFFIXES = frozenset({".ttf", ".otf", ".ttc", ".otc"})
+
+
+class FontError(Exception):
+    """A font could not be resolved or read."""
+
+
+@dataclass(frozen=True)
+class ResolvedFont:
+    role: FontRole | None  # None for fallback faces
+    family: str  # family name from the font's name table
+    path: Path
+    subfont_index: int  # for .ttc/.otc, else 0
+    official: bool  # True: an installed official font; False: bundled/open
+    reason: str  # why chosen, human-readable
+    key: str  # stable short id usable as a reportlab font name
+
+
+# --------------------------------------------------------------------------------------------
+# Locations
+
+
+def bundled_dir() -> Path:
+    """The folder of bundled fonts: ``$GONGWEN_BUNDLED_FONTS`` or ``fonts/`` next to the package."""
+    env = os.environ.get(ENV_BUNDLED)
+    if env:
+        return Path(env).expanduser().resolve()
+    return Path(__file__).resolve().parent.parent / "fonts"
+
+
+def _env_font_dirs() -> list[Path]:
+    env = os.environ.get(ENV_FONT_DIRS, "")
+    return [Path(p).expanduser() for p in env.split(os.pathsep) if p.strip()]
+
+
+def _user_font_dirs() -> list[Path]:
+    home = Path.home()
+    dirs = [home / ".fonts", home / ".local" / "share" / "fonts", home / "Library" / "Fonts"]
+    xdg = os.environ.get("XDG_DATA_HOME")
+    if xdg:
+        dirs.append(Path(xdg) / "fonts")
+    local = os.environ.get("LOCALAPPDATA")
+    if local:
+        dirs.append(Path(local) / "Microsoft" / "Windows" / "Fonts")
+    return dirs
+
+
+def _system_font_dirs() -> list[Path]:
+    dirs = [
+        Path("/usr/share/fonts"),
+        Path("/usr/local/share/fonts"),
+        Path("/Library/Fonts"),
+        Path("/System/Library/Fonts"),
+    ]
+    windir = os.environ.get("WINDIR") or os.environ.get("SYSTEMROOT")
+    if windir:
+        dirs.append(Path(windir) / "Fonts")
+    if sys.platform == "win32" or not windir:
+        dirs.append(Path("C:/Windows/Fonts"))
+    return dirs
+
+
+def search_dirs(font_dirs: Sequence[Path] = ()) -> list[Path]:
+    """Folders searched for official fonts, in order, without duplicates."""
+    out: list[Path] = []
+    seen: set[str] = set()
+    for d in [*map(Path, font_dirs), *_env_font_dirs(), *_user_font_dirs(), *_system_font_dirs()]:
+        key = os.path.normcase(os.path.abspath(d))
+        if key not in seen:
+            seen.add(key)
+            out.append(Path(key) if os.path.isabs(key) else d)
+    return out
+
+
+# --------------------------------------------------------------------------------------------
+# Manifest
+
+
+@dataclass(frozen=True)
+class _Manifest:
+    official: dict[FontRole, tuple[str, ...]]
+    bundled: dict[FontRole, str]
+    fallback: tuple[str, ...]
+
+
+def _load_manifest(folder: Path) -> _Manifest:
+    path = folder / MANIFEST
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except OSError as e:
+        raise FontError(f"cannot read font manifest {path}: {e}") from e
+    except tomllib.TOMLDecodeError as e:
+        raise FontError(f"{path}: {e}") from e
+    roles = data.get("roles", {})
+    official: dict[FontRole, tuple[str, ...]] = {}
+    bundled: dict[FontRole, str] = {}
+    for role in FontRole:
+        entry = roles.get(role.value)
+        if not entry or "bundled" not in entry:
+            raise FontError(f"{path}: no [roles.{role.value}] with a 'bundled' file")
+        official[role] = tuple(entry.get("official", ()))
+        bundled[role] = entry["bundled"]
+    fallback = tuple(data.get("fallback", {}).get("bundled", ()))
+    return _Manifest(official, bundled, fallback)
+
+
+# --------------------------------------------------------------------------------------------
+# Name tables
+
+
+def _norm(name: str) -> str:
+    return "".join(name.split()).casefold()
+
+
+@dataclass(frozen=True)
+class _FaceInfo:
+    """What the scan learns about one face (one font in a file or collection)."""
+
+    path: Path
+    index: int
+    families: tuple[str, ...]  # name IDs 1 and 16 in every language, Windows English ID 1 first
+    outlines: str  # "glyf", "cff" or "none"
+
+    @property
+    def primary_family(self) -> str:
+        return self.families[0] if self.families else self.path.stem
+
+
+def _decode_name(rec) -> str | None:
+    try:
+        text = rec.toUnicode()
+    except (UnicodeDecodeError, LookupError):
+        return None
+    text = text.replace("\x00", "").strip()
+    return text or None
+
+
+def _face_info(font, path: Path, index: int) -> _FaceInfo:
+    names: list[tuple[int, str]] = []
+    if "name" in font:
+        for rec in font["name"].names:
+            if rec.nameID not in (1, 16):
+                continue
+            text = _decode_name(rec)
+            if text is None:
+                continue
+            # Windows English legacy family first, then other legacy families, then typographic.
+            rank = (0 if rec.nameID == 1 else 2) + (
+                0 if (rec.platformID == 3 and rec.langID == 0x409) else 1
+            )
+            names.append((rank, text))
+    families: list[str] = []
+    for _, text in sorted(names, key=lambda t: t[0]):
+        if text not in families:
+            families.append(text)
+    if "glyf" in font:
+        outlines = "glyf"
+    elif "CFF " in font or "CFF2" in font:
+        outlines = "cff"
+    else:
+        outlines = "none"
+    return _FaceInfo(path, index, tuple(families), outlines)
+
+
+def _read_faces(path: Path) -> list[_FaceInfo]:
+    """Name-table facts for every face in ``path`` (empty if it is not a readable font)."""
+    from fontTools.ttLib import TTCollection, TTFont, TTLibError
+
+    try:
+        with path.open("rb") as f:
+            tag = f.read(4)
+        if tag == b"ttcf":
+            with TTCollection(str(path), lazy=True) as coll:
+                return [_face_info(font, path, i) for i, font in enumerate(coll.fonts)]
+        with TTFont(str(path), lazy=True) as font:
+            return [_face_info(font, path, 0)]
+    except (OSError, TTLibError, ValueError, KeyError, IndexError, AssertionError, EOFError):
+        return []
+    except Exception:  # a malformed font must never stop the scan
+        return []
+
+
+_LOCK = threading.RLock()
+_FILE_CACHE: dict[tuple[str, int, int], list[_FaceInfo]] = {}
+_DIR_CACHE: dict[str, list[Path]] = {}
+
+
+def _font_files(folder: Path) -> list[Path]:
+    key = str(folder)
+    with _LOCK:
+        hit = _DIR_CACHE.get(key)
+    if hit is not None:
+        return hit
+    files: list[Path] = []
+    if folder.is_dir():
+        for root, dirnames, filenames in os.walk(folder, followlinks=True):
+            dirnames.sort()
+            for fn in sorted(filenames):
+                if os.path.splitext(fn)[1].lower() in FONT_SUFFIXES:
+                    files.append(Path(root) / fn)
+    with _LOCK:
+        _DIR_CACHE[key] = files
+    return files
+
+
+def _faces_in(path: Path) -> list[_FaceInfo]:
+    try:
+        st = path.stat()
+    except OSError:
+        return []
+    key = (str(path), st.st_mtime_ns, st.st_size)
+    with _LOCK:
+        hit = _FILE_CACHE.get(key)
+    if hit is not None:
+        return hit
+    faces = _read_faces(path)
+    with _LOCK:
+        _FILE_CACHE[key] = faces
+    return faces
+
+
+def _scan(dirs: Iterable[Path]) -> dict[str, list[_FaceInfo]]:
+    """Installed faces by normalised family name, in folder order."""
+    by_family: dict[str, list[_FaceInfo]] = {}
+    for d in dirs:
+        for path in _font_files(d):
+            for face in _faces_in(path):
+                for fam in face.families:
+                    lst = by_family.setdefault(_norm(fam), [])
+                    if face not in lst:
+                        lst.append(face)
+    return by_family
+
+
+# --------------------------------------------------------------------------------------------
+# Coverage data (cmap, advances), loaded lazily once per face and process
+
+
+class _Metrics:
+    __slots__ = ("advances", "notdef_advance", "upem")
+
+    def __init__(self, path: Path, index: int):
+        from fontTools.ttLib import TTFont
+
+        try:
+            with TTFont(str(path), fontNumber=index, lazy=True) as font:
+                cmap = font.getBestCmap() or {}
+                hmtx = font["hmtx"].metrics
+                self.upem: int = font["head"].unitsPerEm
+                order = font.getGlyphOrder()
+                notdef = order[0] if order else ".notdef"
+                self.notdef_advance: int = hmtx.get(notdef, (self.upem, 0))[0]
+                self.advances: dict[int, int] = {
+                    cp: hmtx[g][0] for cp, g in cmap.items() if g != notdef and g in hmtx
+                }
+        except FontError:
+            raise
+        except Exception as e:
+            raise FontError(f"cannot read font {path} (face {index}): {e}") from e
+
+
+_METRICS: dict[tuple[str, int], _Metrics] = {}
+
+
+def _metrics(face: ResolvedFont) -> _Metrics:
+    key = (str(face.path), face.subfont_index)
+    with _LOCK:
+        m = _METRICS.get(key)
+        if m is None:
+            m = _METRICS[key] = _Metrics(face.path, face.subfont_index)
+    return m
+
+
+# --------------------------------------------------------------------------------------------
+# FontSet
+
+
+class FontSet:
+    """Resolved faces for the five roles plus fallback faces; coverage and metrics."""
+
+    def __init__(
+        self,
+        mode: FontMode,
+        roles: dict[FontRole, ResolvedFont],
+        fallbacks: Sequence[ResolvedFont],
+        docx: dict[FontRole, tuple[str, tuple[str, ...]]],
+    ):
+        self.mode: FontMode = mode
+        self._roles = dict(roles)
+        self._fallbacks = tuple(fallbacks)
+        self._docx = dict(docx)
+
+    def __repr__(self) -> str:
+        inner = ", ".join(f"{r.value}={f.family!r}" for r, f in self._roles.items())
+        return f"FontSet(mode={self.mode!r}, {inner})"
+
+    def face(self, role: FontRole) -> ResolvedFont:
+        return self._roles[FontRole(role)]
+
+    @property
+    def fallbacks(self) -> tuple[ResolvedFont, ...]:
+        return self._fallbacks
+
+    def faces(self) -> list[ResolvedFont]:
+        """Role faces (in FontRole order), then fallback faces; each file/face once."""
+        out: list[ResolvedFont] = []
+        seen: set[tuple[Path, int]] = set()
+        for f in [*(self._roles[r] for r in FontRole), *self._fallbacks]:
+            k = (f.path, f.subfont_index)
+            if k not in seen:
+                seen.add(k)
+                out.append(f)
+        return out
+
+    def has_glyph(self, face: ResolvedFont, ch: str) -> bool:
+        if len(ch) != 1:
+            raise ValueError(f"has_glyph wants one character, got {ch!r}")
+        return ord(ch) in _metrics(face).advances
+
+    def face_for(self, role: FontRole, ch: str) -> ResolvedFont | None:
+        """The role's face if it has ``ch``, else the first fallback that has it, else None."""
+        primary = self.face(role)
+        if self.has_glyph(primary, ch):
+            return primary
+        for fb in self._fallbacks:
+            if self.has_glyph(fb, ch):
+                return fb
+        return None
+
+    def advance(self, face: ResolvedFont, ch: str, size: float) -> float:
+        """Advance width of ``ch`` in pt at ``size`` pt, from hmtx.
+
+        A character the face lacks gets the width of glyph 0 (.notdef), which is what a
+        renderer would draw; use :meth:`face_for` first to avoid that.
+        """
+        m = _metrics(face)
+        units = m.advances.get(ord(ch), m.notdef_advance)
+        return units * size / m.upem
+
+    def missing(self, role: FontRole, text: str) -> list[str]:
+        """Characters of ``text`` the role face lacks, in first-seen order (whitespace ignored)."""
+        adv = _metrics(self.face(role)).advances
+        out: list[str] = []
+        for ch in dict.fromkeys(text):
+            if not ch.isspace() and ord(ch) not in adv:
+                out.append(ch)
+        return out
+
+    def docx_names(self, role: FontRole) -> tuple[str, tuple[str, ...]]:
+        """Family name to write into a DOCX, and alternates (for ``w:altName`` etc.)."""
+        return self._docx[FontRole(role)]
+
+
+# --------------------------------------------------------------------------------------------
+# Resolution
+
+
+def _bundled_face(folder: Path, filename: str, role: FontRole | None, key: str, reason: str):
+    path = folder / filename
+    if not path.is_file():
+        raise FontError(
+            f"bundled font {path} is missing"
+            + (f" (role {role.value})" if role else "")
+            + f"; rebuild with `python3 {folder / 'build.py'}` or set ${ENV_BUNDLED}"
+        )
+    infos = _faces_in(path)
+    if not infos:
+        raise FontError(f"bundled font {path} cannot be read")
+    info = infos[0]
+    if info.outlines != "glyf":
+        raise FontError(f"bundled font {path} has no TrueType outlines")
+    return ResolvedFont(role, info.primary_family, path, 0, False, reason, key)
+
+
+def _official_key(role: FontRole, info: _FaceInfo) -> str:
+    digest = hashlib.sha1(f"{info.path}|{info.index}".encode()).hexdigest()[:8]
+    return f"gw-{role.value}-{digest}"
+
+
+def _find_official(
+    role: FontRole, candidates: Sequence[str], installed: dict[str, list[_FaceInfo]]
+) -> tuple[ResolvedFont | None, list[str]]:
+    notes: list[str] = []
+    for name in candidates:
+        for info in installed.get(_norm(name), ()):
+            if info.outlines != "glyf":
+                notes.append(
+                    f"{name}: {info.path}"
+                    + (f" (face {info.index})" if info.index else "")
+                    + f" has {'CFF' if info.outlines == 'cff' else 'no'} outlines, "
+                    "reportlab needs TrueType; skipped"
+                )
+                continue
+            family = next((f for f in info.families if _norm(f) == _norm(name)), name)
+            reason = f"official font {family!r} installed"
+            if notes:
+                reason += "; " + "; ".join(notes)
+            return (
+                ResolvedFont(
+                    role, family, info.path, info.index, True, reason, _official_key(role, info)
+                ),
+                notes,
+            )
+    return None, notes
+
+
+def _resolve(mode: FontMode, dirs: tuple[Path, ...], strict: bool) -> FontSet:
+    folder = bundled_dir()
+    manifest = _load_manifest(folder)
+    installed = _scan(dirs) if mode != "open" else {}
+
+    roles: dict[FontRole, ResolvedFont] = {}
+    docx: dict[FontRole, tuple[str, tuple[str, ...]]] = {}
+    for role in FontRole:
+        cands = manifest.official[role]
+        key = f"gw-{role.value}"
+        chosen: ResolvedFont | None = None
+        if mode == "open":
+            reason = "mode 'open': bundled font"
+        else:
+            chosen, notes = _find_official(role, cands, installed)
+            if chosen is None:
+                tried = ", ".join(cands) or "(none listed)"
+                if mode == "official" and strict:
+                    extra = ("; " + "; ".join(notes)) if notes else ""
+                    raise FontError(
+                        f"no official font for role {role.value} "
+                        f"({role_label(role)}); tried: {tried}{extra}"
+                    )
+                reason = f"no official font installed (tried {tried}); bundled font"
+                if notes:
+                    reason += "; " + "; ".join(notes)
+        if chosen is None:
+            chosen = _bundled_face(folder, manifest.bundled[role], role, key, reason)
+        roles[role] = chosen
+        if mode == "open":
+            docx[role] = _bundled_docx_names(chosen)
+        else:
+            primary = chosen.family if chosen.official else (cands[0] if cands else chosen.family)
+            alts = [c for c in cands if _norm(c) != _norm(primary)]
+            bundled_family = (
+                chosen.family
+                if not chosen.official
+                else _faces_in(folder / manifest.bundled[role])[0].primary_family
+            )
+            if all(_norm(bundled_family) != _norm(a) for a in [primary, *alts]):
+                alts.append(bundled_family)
+            docx[role] = (primary, tuple(alts))
+
+    fallbacks = [
+        _bundled_face(folder, fn, None, f"gw-fallback-{i}", f"bundled fallback #{i} ({fn})")
+        for i, fn in enumerate(manifest.fallback)
+    ]
+    return FontSet(mode, roles, fallbacks, docx)
+
+
+def _bundled_docx_names(face: ResolvedFont) -> tuple[str, tuple[str, ...]]:
+    infos = _faces_in(face.path)
+    fams = infos[0].families if infos else (face.family,)
+    return face.family, tuple(f for f in dict.fromkeys(fams) if f != face.family)
+
+
+def role_label(role: FontRole) -> str:
+    from gongwen.spec import FONT_ROLE_NAMES
+
+    return FONT_ROLE_NAMES.get(role, role.value)
+
+
+_FONTSETS: dict[tuple, FontSet] = {}
+
+
+def load_fontset(
+    mode: FontMode = "auto", font_dirs: Sequence[Path] = (), strict: bool = False
+) -> FontSet:
+    """The FontSet for ``mode``; cached per (mode, dirs, strict) for the process."""
+    if mode not in FONT_MODES:
+        raise FontError(f"unknown font mode {mode!r}; use one of {', '.join(FONT_MODES)}")
+    dirs = tuple(search_dirs(font_dirs)) if mode != "open" else ()
+    key = (mode, dirs, bool(strict), str(bundled_dir()))
+    with _LOCK:
+        hit = _FONTSETS.get(key)
+    if hit is not None:
+        return hit
+    fs = _resolve(mode, dirs, bool(strict))
+    with _LOCK:
+        return _FONTSETS.setdefault(key, fs)
+
+
+def clear_caches() -> None:
+    """Forget scans, loaded metrics and font sets (for tests and long-running processes)."""
+    with _LOCK:
+        _FILE_CACHE.clear()
+        _DIR_CACHE.clear()
+        _METRICS.clear()
+        _FONTSETS.clear()
+
+
+def fonts_report(fontset: FontSet) -> list[tuple[str, str, str, str]]:
+    """Rows (role, family, file, reason) for ``gongwen fonts``: roles, then fallbacks."""
+    rows: list[tuple[str, str, str, str]] = []
+    for role in FontRole:
+        f = fontset.face(role)
+        file = str(f.path) + (f" #{f.subfont_index}" if f.subfont_index else "")
+        rows.append((role.value, f.family, file, f.reason))
+    for i, f in enumerate(fontset.fallbacks):
+        rows.append((f"fallback-{i}", f.family, str(f.path), f.reason))
+    return rows
