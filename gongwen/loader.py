@@ -266,3 +266,16 @@ def _message(err: dict[str, Any]) -> str:
         msg = str(err.get("ctx", {}).get("error", err["msg"]))
         return msg
     return str(err["msg"])
+
+
+def dump_letter(letter: Letter) -> str:
+    """A letter as YAML text that :func:`load_letter` reads back to an equal letter."""
+    import io
+
+    data = letter.model_dump(mode="json", exclude_defaults=True)
+    yaml = YAML(typ="rt", pure=True)
+    yaml.allow_unicode = True
+    yaml.width = 4096
+    buf = io.StringIO()
+    yaml.dump(data, buf)
+    return buf.getvalue()
