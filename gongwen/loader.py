@@ -43,6 +43,7 @@ class _Located:
         self.file = file
         self.values: dict[Path_, tuple[int, int]] = {}
         self.keys: dict[Path_, tuple[int, int]] = {}
+        self.containers: set[Path_] = set()
         self.problems: list[Problem] = []
         self._seen: set[int] = set()
 
@@ -52,7 +53,9 @@ class _Located:
 
     def build(self, node: Node, path: Path_ = (), depth: int = 0) -> Any:
         if id(node) in self._seen:
-            self.problem(node, path, "不支持锚点和别名（& 和 *）；请把内容直接写出")
+            line, col = self.keys.get(path, _pos(node))
+            message = "不支持锚点和别名（& 和 *）；请把内容直接写出"
+            self.problems.append(Problem(self.file, line, col, dotted(path), message))
             return None
         self._seen.add(id(node))
         if len(self._seen) > MAX_NODES:
@@ -60,6 +63,8 @@ class _Located:
         if depth > MAX_DEPTH:
             raise _TooDeep(node, path)
         self.values[path] = _pos(node)
+        if not isinstance(node, ScalarNode):
+            self.containers.add(path)
         tag = str(node.tag.value if hasattr(node.tag, "value") else node.tag)
         if isinstance(node, ScalarNode):
             if tag == _NULL_TAG:
@@ -193,6 +198,8 @@ def _problems(exc: ValidationError, located: _Located) -> Iterator[Problem]:
         seen.add((loc, message))
         if err["type"] == "extra_forbidden":
             line, col = located.keys.get(loc, (0, 0))
+        elif err["type"] == "missing":
+            line, col = _nearest(loc[:-1], located, prefer_key=True)
         else:
             line, col = _nearest(loc, located)
         yield Problem(located.file, line, col, dotted(loc), message)
@@ -212,9 +219,12 @@ def _data_path(loc: Path_, located: _Located) -> Path_:
     return path
 
 
-def _nearest(path: Path_, located: _Located) -> tuple[int, int]:
+def _nearest(path: Path_, located: _Located, prefer_key: bool = False) -> tuple[int, int]:
+    """Position of ``path``'s value (or key), or of its nearest located ancestor."""
     while path and path not in located.values:
         path = path[:-1]
+    if (prefer_key or path in located.containers) and path in located.keys:
+        return located.keys[path]
     return located.values.get(path, (1, 1))
 
 
@@ -240,7 +250,8 @@ def _message(err: dict[str, Any]) -> str:
         return "缺少必填项 (required field is missing)"
     if kind == "extra_forbidden":
         name = str(loc[-1]) if loc else ""
-        hint = difflib.get_close_matches(name, _FIELD_NAMES, n=1, cutoff=0.6)
+        names = [n for n in _FIELD_NAMES if n != name]
+        hint = difflib.get_close_matches(name, names, n=1, cutoff=0.6)
         suggestion = f"；是不是 {hint[0]}？" if hint else ""
         return f"未知字段 {name!r} (unknown field){suggestion}"
     if kind.startswith("date_"):

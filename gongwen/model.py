@@ -143,10 +143,12 @@ class Paragraph(Strict):
 def _block_kind(value: object) -> str | None:
     if isinstance(value, str):
         return "text"
-    if isinstance(value, Section) or (isinstance(value, dict) and "heading" in value):
-        return "section"
-    if isinstance(value, (Paragraph, dict)):
+    if isinstance(value, Paragraph) or (
+        isinstance(value, dict) and set(value) <= set(Paragraph.model_fields)
+    ):
         return "paragraph"
+    if isinstance(value, (Section, dict)):
+        return "section"
     return None
 
 
@@ -222,7 +224,7 @@ class Letter(Strict):
     format: LetterFormat = Field(
         LetterFormat.PLAIN, description="版式：plain 无版头、letter 信函格式、document 文件格式"
     )
-    header: Header = Field(default_factory=Header, description="版头")
+    header: Header = Field(default_factory=Header, validate_default=True, description="版头")
     title: str | None = Field(None, description="标题；可用换行指定分行")
     addressees: list[Text] = Field(default_factory=list, description="主送机关或代表、委员")
     body: list[Block] = Field(min_length=1, description="正文：段落（字符串）和小节")

@@ -2,7 +2,8 @@
 
 Only marks that touch a wide (CJK) character are changed, so ``3+3+2``, ``4.0``, ``(a, b)``
 and URLs stay as written. The full stop is never changed: ``.`` in ``1143.1`` and ``1.`` is
-part of a number. Straight double quotes pair up in order as “ and ”.
+part of a number. Straight quotes pair up in order; a pair becomes “…” (or ‘…’) when either
+of its marks touches Chinese text.
 """
 
 from __future__ import annotations
@@ -18,37 +19,31 @@ FULL_WIDTH = {
     "(": "（",
     ")": "）",
 }
+QUOTES = {'"': ("“", "”"), "'": ("‘", "’")}
 
 
-def _neighbour_wide(text: str, i: int, step: int) -> bool:
-    j = i + step
-    while 0 <= j < len(text) and text[j] == " ":
-        j += step
-    return 0 <= j < len(text) and is_wide(text[j])
+def _touches_wide(chars: list[str], i: int) -> bool:
+    """True when the nearest non-space neighbour on either side is a wide character."""
+    for step in (-1, 1):
+        j = i + step
+        while 0 <= j < len(chars) and chars[j] == " ":
+            j += step
+        if 0 <= j < len(chars) and is_wide(chars[j]):
+            return True
+    return False
 
 
 def full_width(text: str) -> tuple[str, list[tuple[int, str, str]]]:
     """Return ``text`` with ASCII marks next to CJK set full-width, and each change made."""
-    out: list[str] = []
-    changes: list[tuple[int, str, str]] = []
-    double_open = True
-    single_open = True
-    for i, ch in enumerate(text):
-        new = ch
-        touches_cjk = ch in FULL_WIDTH or ch in "\"'"
-        if touches_cjk:
-            touches_cjk = _neighbour_wide(text, i, -1) or _neighbour_wide(text, i, 1)
-        if ch == '"':
-            if touches_cjk:
-                new = "“" if double_open else "”"
-            double_open = not double_open
-        elif ch == "'":
-            if touches_cjk:
-                new = "‘" if single_open else "’"
-            single_open = not single_open
-        elif touches_cjk:
-            new = FULL_WIDTH[ch]
-        if new != ch:
-            changes.append((i, ch, new))
-        out.append(new)
-    return "".join(out), changes
+    chars = list(text)
+    # Left to right, so a mark after one just set full-width (，"…) sees a wide neighbour.
+    for i, ch in enumerate(chars):
+        if ch in FULL_WIDTH and _touches_wide(chars, i):
+            chars[i] = FULL_WIDTH[ch]
+    for mark, (opening, closing) in QUOTES.items():
+        positions = [i for i, ch in enumerate(chars) if ch == mark]
+        for a, b in zip(positions[::2], positions[1::2], strict=False):
+            if _touches_wide(chars, a) or _touches_wide(chars, b):
+                chars[a], chars[b] = opening, closing
+    changes = [(i, old, new) for i, (old, new) in enumerate(zip(text, chars, strict=True)) if old != new]
+    return "".join(chars), changes
