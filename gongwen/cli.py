@@ -134,6 +134,20 @@ def fonts(
     Console().print(table)
 
 
+def _register_commands() -> None:
+    import importlib
+    import pkgutil
+
+    from . import commands
+
+    for info in sorted(pkgutil.iter_modules(commands.__path__), key=lambda m: m.name):
+        module = importlib.import_module(f"{commands.__name__}.{info.name}")
+        module.register(app)
+
+
+_register_commands()
+
+
 def main() -> None:
     """Entry point of the ``gongwen`` command."""
     app()

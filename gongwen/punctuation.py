@@ -45,5 +45,6 @@ def full_width(text: str) -> tuple[str, list[tuple[int, str, str]]]:
         for a, b in zip(positions[::2], positions[1::2], strict=False):
             if _touches_wide(chars, a) or _touches_wide(chars, b):
                 chars[a], chars[b] = opening, closing
-    changes = [(i, old, new) for i, (old, new) in enumerate(zip(text, chars, strict=True)) if old != new]
+    pairs = enumerate(zip(text, chars, strict=True))
+    changes = [(i, old, new) for i, (old, new) in pairs if old != new]
     return "".join(chars), changes

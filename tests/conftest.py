@@ -25,3 +25,9 @@ def reference_text() -> str:
 @pytest.fixture(scope="session")
 def example_letter() -> Path:
     return EXAMPLE_LETTER
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """A run that collected no test is a failure, not a success (pytest's exit code 5)."""
+    if session.testscollected == 0:
+        session.exitstatus = 1

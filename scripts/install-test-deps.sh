@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Installs what gongwen's test suite needs on a fresh Debian/Ubuntu machine with Python 3.11:
+# LibreOffice (DOCX → PDF checks), poppler-utils (pdftoppm), qpdf (PDF validity), and the
+# package itself with its test extras.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+need=()
+command -v soffice >/dev/null 2>&1 || need+=(libreoffice-writer-nogui)
+command -v pdftoppm >/dev/null 2>&1 || need+=(poppler-utils)
+command -v qpdf >/dev/null 2>&1 || need+=(qpdf)
+if [ ${#need[@]} -gt 0 ]; then
+  sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  export DEBIAN_FRONTEND=noninteractive
+  $sudo apt-get update -qq
+  $sudo apt-get install -y -qq --no-install-recommends "${need[@]}"
+fi
+python3 -m pip install -q -e '.[test]'
