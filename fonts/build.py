@@ -14,7 +14,19 @@ Steps:
    and ``VORG`` replaced by ``glyf``/``loca``, ``maxp`` 1.0, ``post`` format 2.
    The name table states the modification (GPL-3 §5a). ``head.created``/``head.modified``
    are kept from the source so that re-runs give byte-identical files.
-4. Hanazono (HanaMinA/HanaMinB) is TrueType already and is copied unchanged.
+   FandolSong-Bold (used for 小标宋) also gets its own legacy family "FandolSong Bold"
+   (name IDs 1/2 = "FandolSong Bold"/"Regular"; 16/17 stay "FandolSong"/"Bold"), so that a
+   DOCX can ask for it by family name without bold formatting (no faux bold).
+4. Fallback for characters Fandol lacks, from Hanazono (GlyphWiki, TrueType already):
+   HanaMinB (CJK Ext B–F, plane 2) is copied unchanged. HanaMinA (BMP incl. Ext A) is
+   subset to the characters that are NOT in every Fandol face (a role's own Fandol face is
+   always ahead of it in the fallback chain), which saves ~8 MB, and renamed
+   "GongwenFallbackA" (done under the Hanazono Font License, which allows modification
+   without conditions; the OFL alternative reserves the name "HanaMinA").
+5. SHA256SUMS lists every output; ``--check`` rebuilds and compares.
+
+Output depends on the fontTools version (cu2qu, subsetter, table compilers); the one used
+is recorded in SHA256SUMS.
 
 Needs: Debian/Ubuntu with apt-get and dpkg-deb, Python ≥ 3.11, fontTools ≥ 4.47.
 """
@@ -58,13 +70,27 @@ FANDOL_FACES = {
     "FandolKai-Regular": "FandolKai-Regular.ttf",  # kaiti
     "FandolSong-Regular": "FandolSong-Regular.ttf",  # songti
 }
-HANAZONO_FACES = ("HanaMinA.ttf", "HanaMinB.ttf")
+HANAZONO_COPY = ("HanaMinB.ttf",)
+FALLBACK_A_SRC = "HanaMinA.ttf"
+FALLBACK_A = "GongwenFallbackA.ttf"
+FALLBACK_A_FAMILY = "GongwenFallbackA"
+LICENCE_FILES = ("COPYING.Fandol", "README.Fandol", "COPYING.Hanazono")
+MODIFIED = "2026-11-26"  # date of the modification, for the notices (GPL-3 §5a)
 
 MAX_ERR_EM = 0.001  # cu2qu tolerance as a fraction of the em (1 unit at 1000 UPM)
 BUILD_NOTE = (
-    "Converted by gongwen fonts/build.py from texlive-lang-chinese 2022.20230122-1: "
-    "CFF outlines converted to TrueType (quadratic) with fontTools cu2qu; "
-    "glyph shapes otherwise unchanged."
+    f"Modified {MODIFIED} by the gongwen project (fonts/build.py) from Fandol 1.300 as shipped "
+    "in Debian texlive-lang-chinese 2022.20230122-1: CFF outlines converted to TrueType "
+    "(quadratic) outlines with fontTools cu2qu, names adjusted; glyph shapes otherwise unchanged."
+)
+FANDOL_LICENSE = (
+    "GPL-3.0 with the GPL font exception (extended to this modified version); "
+    "see COPYING.Fandol in gongwen's fonts/ folder."
+)
+FALLBACK_A_NOTE = (
+    f"Subset of HanaMinA (Hanazono font 20170904, GlyphWiki Project) made {MODIFIED} by the "
+    "gongwen project (fonts/build.py): only characters that the Fandol fonts lack; renamed. "
+    "Distributed under the Hanazono Font License (see COPYING.Hanazono)."
 )
 
 
@@ -153,11 +179,55 @@ def convert_cff_to_ttf(src: Path, dst: Path) -> None:
     version = font["head"].fontRevision
     ps_name = font["name"].getDebugName(6)
     _set_name(font, 3, f"{version:.3f};gongwen-ttf;{ps_name}")
-    _set_name(font, 5, f"Version {version:.3f}; TrueType conversion (gongwen)")
+    _set_name(font, 5, f"Version {version:.3f}; TrueType conversion (gongwen {MODIFIED})")
     _set_name(font, 10, BUILD_NOTE)
-    _set_name(font, 13, "GPL-3.0 with the GPL font exception; see COPYING.Fandol in gongwen fonts/")
+    _set_name(font, 13, FANDOL_LICENSE)
+    if ps_name == "FandolSong-Bold":
+        # Own legacy family, so that it is selectable without bold formatting.
+        _set_name(font, 1, "FandolSong Bold")
+        _set_name(font, 2, "Regular")
+        _set_name(font, 4, "FandolSong Bold")
+        _set_name(font, 16, "FandolSong")
+        _set_name(font, 17, "Bold")
+        os2 = font["OS/2"]
+        os2.fsSelection = (os2.fsSelection & ~0x21) | 0x40  # REGULAR, not BOLD/ITALIC
+        font["head"].macStyle = 0
 
     font.sfntVersion = "\x00\x01\x00\x00"
+    font.save(str(dst), reorderTables=True)
+
+
+def subset_fallback_a(src: Path, dst: Path, covered: set[int]) -> None:
+    """HanaMinA without the characters in ``covered`` (those every Fandol face has)."""
+    from fontTools import subset
+    from fontTools.ttLib import TTFont
+
+    font = TTFont(str(src), recalcTimestamp=False)
+    keep = sorted(cp for cp in font.getBestCmap() if cp not in covered)
+    opts = subset.Options()
+    opts.layout_features = ["*"]
+    opts.name_IDs = ["*"]
+    opts.name_languages = ["*"]
+    opts.name_legacy = True
+    opts.notdef_outline = True
+    opts.glyph_names = False
+    opts.hinting = True
+    opts.drop_tables = ["FFTM"]  # FontForge build timestamps
+    sub = subset.Subsetter(opts)
+    sub.populate(unicodes=keep)
+    sub.subset(font)
+
+    name = font["name"]
+    for rec in list(name.names):
+        if rec.nameID in (1, 3, 4, 5, 6, 16, 17, 10, 13):
+            name.removeNames(nameID=rec.nameID)
+    _set_name(font, 1, FALLBACK_A_FAMILY)
+    _set_name(font, 3, f"20170904;gongwen-subset;{FALLBACK_A_FAMILY}")
+    _set_name(font, 4, FALLBACK_A_FAMILY)
+    _set_name(font, 5, f"Version 20170904; subset (gongwen {MODIFIED})")
+    _set_name(font, 6, f"{FALLBACK_A_FAMILY}-Regular")
+    _set_name(font, 10, FALLBACK_A_NOTE)
+    _set_name(font, 13, "Hanazono Font License; see COPYING.Hanazono in gongwen's fonts/ folder.")
     font.save(str(dst), reorderTables=True)
 
 
@@ -184,7 +254,7 @@ def build(out: Path, debdir: Path | None, jobs: int) -> None:
         shutil.copyfile(fandol_doc / "README", out / "README.Fandol")
         shutil.copyfile(root / HANAZONO_DOC / "copyright", out / "COPYING.Hanazono")
 
-        for face in HANAZONO_FACES:
+        for face in HANAZONO_COPY:
             shutil.copyfile(root / HANAZONO_DIR / face, out / face)
 
         todo = [
@@ -196,6 +266,37 @@ def build(out: Path, debdir: Path | None, jobs: int) -> None:
             for dst, seconds in pool.map(_convert_job, todo):
                 print(f"converted {Path(dst).name} in {seconds:.1f} s", flush=True)
         print(f"conversion wall time {time.perf_counter() - t0:.1f} s")
+
+        t0 = time.perf_counter()
+        subset_fallback_a(
+            root / HANAZONO_DIR / FALLBACK_A_SRC, out / FALLBACK_A, fandol_common(out)
+        )
+        print(f"subset {FALLBACK_A} in {time.perf_counter() - t0:.1f} s")
+    write_sums(out)
+
+
+def fandol_common(out: Path) -> set[int]:
+    """Code points that every bundled Fandol face maps."""
+    from fontTools.ttLib import TTFont
+
+    common: set[int] | None = None
+    for ttf in FANDOL_FACES.values():
+        with TTFont(str(out / ttf), lazy=True) as font:
+            cps = set(font.getBestCmap())
+        common = cps if common is None else common & cps
+    return common or set()
+
+
+def outputs() -> list[str]:
+    return sorted([*FANDOL_FACES.values(), *HANAZONO_COPY, FALLBACK_A, *LICENCE_FILES])
+
+
+def write_sums(out: Path) -> None:
+    import fontTools
+
+    lines = [f"# built with fontTools {fontTools.version} by fonts/build.py"]
+    lines += [f"{sha256(out / name)}  {name}" for name in outputs()]
+    (out / "SHA256SUMS").write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -211,9 +312,10 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="gongwen-fonts-check-") as tmp:
         build(Path(tmp), ns.debs, ns.jobs)
         bad = 0
-        for f in sorted(Path(tmp).iterdir()):
-            same = (HERE / f.name).is_file() and sha256(f) == sha256(HERE / f.name)
-            print(f"{'same' if same else 'DIFFERENT'}  {f.name}  {sha256(f)}")
+        for name in outputs():
+            new, old = Path(tmp) / name, HERE / name
+            same = old.is_file() and sha256(new) == sha256(old)
+            print(f"{'same' if same else 'DIFFERENT'}  {name}  {sha256(new)}")
             bad += not same
         return 1 if bad else 0
 

@@ -169,12 +169,20 @@ class _FaceInfo:
 
     path: Path
     index: int
-    families: tuple[str, ...]  # name IDs 1 and 16 in every language, Windows English ID 1 first
+    families: tuple[str, ...]  # name IDs 1 and 16, every language; Windows English ID 1 first
+    legacy: tuple[str, ...]  # name ID 1 only, Windows English first
+    typographic_regular: bool  # no name ID 17, or it says Regular
     outlines: str  # "glyf", "cff" or "none"
+    fs_type: int  # OS/2 embedding permissions
 
     @property
     def primary_family(self) -> str:
         return self.families[0] if self.families else self.path.stem
+
+    @property
+    def embeddable(self) -> bool:
+        """reportlab subsets a font only if fsType allows it (no 0x0002 alone, no 0x0100/0x0200)."""
+        return not (self.fs_type == 0x0002 or self.fs_type & 0x0300)
 
 
 def _decode_name(rec) -> str | None:
@@ -187,30 +195,32 @@ def _decode_name(rec) -> str | None:
 
 
 def _face_info(font, path: Path, index: int) -> _FaceInfo:
-    names: list[tuple[int, str]] = []
+    ranked: list[tuple[int, int, str]] = []
+    sub17: list[str] = []
     if "name" in font:
         for rec in font["name"].names:
-            if rec.nameID not in (1, 16):
+            if rec.nameID not in (1, 16, 17):
                 continue
             text = _decode_name(rec)
             if text is None:
                 continue
-            # Windows English legacy family first, then other legacy families, then typographic.
-            rank = (0 if rec.nameID == 1 else 2) + (
-                0 if (rec.platformID == 3 and rec.langID == 0x409) else 1
-            )
-            names.append((rank, text))
-    families: list[str] = []
-    for _, text in sorted(names, key=lambda t: t[0]):
-        if text not in families:
-            families.append(text)
+            if rec.nameID == 17:
+                sub17.append(text)
+                continue
+            english = rec.platformID == 3 and rec.langID == 0x409
+            ranked.append((rec.nameID, 0 if english else 1, text))
+    ranked.sort(key=lambda t: (t[0], t[1]))
+    families = tuple(dict.fromkeys(t[2] for t in ranked))
+    legacy = tuple(dict.fromkeys(t[2] for t in ranked if t[0] == 1))
     if "glyf" in font:
         outlines = "glyf"
     elif "CFF " in font or "CFF2" in font:
         outlines = "cff"
     else:
         outlines = "none"
-    return _FaceInfo(path, index, tuple(families), outlines)
+    fs_type = font["OS/2"].fsType if "OS/2" in font else 0
+    regular = not sub17 or any(s.casefold() in ("regular", "book", "normal") for s in sub17)
+    return _FaceInfo(path, index, families, legacy, regular, outlines, fs_type)
 
 
 def _read_faces(path: Path) -> list[_FaceInfo]:
@@ -327,19 +337,34 @@ def _metrics(face: ResolvedFont) -> _Metrics:
 
 
 class FontSet:
-    """Resolved faces for the five roles plus fallback faces; coverage and metrics."""
+    """Resolved faces for the five roles plus fallback faces; coverage and metrics.
+
+    Fallback chain for a role: the role's face; the bundled face of that role when the role
+    face is an installed official font (official fonts such as 仿宋_GB2312 cover GB 2312 only);
+    then the bundled fallback faces (:attr:`fallbacks`).
+    """
 
     def __init__(
         self,
         mode: FontMode,
         roles: dict[FontRole, ResolvedFont],
+        substitutes: dict[FontRole, ResolvedFont],
         fallbacks: Sequence[ResolvedFont],
         docx: dict[FontRole, tuple[str, tuple[str, ...]]],
     ):
         self.mode: FontMode = mode
         self._roles = dict(roles)
+        self._substitutes = dict(substitutes)
         self._fallbacks = tuple(fallbacks)
         self._docx = dict(docx)
+        self._chains = {
+            r: tuple(
+                dict.fromkeys(
+                    [roles[r], *([substitutes[r]] if r in substitutes else []), *self._fallbacks]
+                )
+            )
+            for r in FontRole
+        }
 
     def __repr__(self) -> str:
         inner = ", ".join(f"{r.value}={f.family!r}" for r, f in self._roles.items())
@@ -350,13 +375,27 @@ class FontSet:
 
     @property
     def fallbacks(self) -> tuple[ResolvedFont, ...]:
+        """The bundled fallback faces shared by all roles, in order."""
         return self._fallbacks
+
+    def substitute(self, role: FontRole) -> ResolvedFont | None:
+        """The bundled face standing in for an official role face's missing characters."""
+        return self._substitutes.get(FontRole(role))
+
+    def chain(self, role: FontRole) -> tuple[ResolvedFont, ...]:
+        """Faces tried for a character of ``role``, in order (the role face first)."""
+        return self._chains[FontRole(role)]
 
     def faces(self) -> list[ResolvedFont]:
         """Role faces (in FontRole order), then fallback faces; each file/face once."""
         out: list[ResolvedFont] = []
         seen: set[tuple[Path, int]] = set()
-        for f in [*(self._roles[r] for r in FontRole), *self._fallbacks]:
+        every = [
+            *(self._roles[r] for r in FontRole),
+            *(self._substitutes[r] for r in FontRole if r in self._substitutes),
+            *self._fallbacks,
+        ]
+        for f in every:
             k = (f.path, f.subfont_index)
             if k not in seen:
                 seen.add(k)
@@ -364,18 +403,19 @@ class FontSet:
         return out
 
     def has_glyph(self, face: ResolvedFont, ch: str) -> bool:
+        """True if the face's cmap maps ``ch`` (one character) to a glyph other than glyph 0."""
         if len(ch) != 1:
             raise ValueError(f"has_glyph wants one character, got {ch!r}")
         return ord(ch) in _metrics(face).advances
 
     def face_for(self, role: FontRole, ch: str) -> ResolvedFont | None:
         """The role's face if it has ``ch``, else the first fallback that has it, else None."""
-        primary = self.face(role)
-        if self.has_glyph(primary, ch):
-            return primary
-        for fb in self._fallbacks:
-            if self.has_glyph(fb, ch):
-                return fb
+        if len(ch) != 1:
+            raise ValueError(f"face_for wants one character, got {ch!r}")
+        cp = ord(ch)
+        for f in self._chains[FontRole(role)]:
+            if cp in _metrics(f).advances:
+                return f
         return None
 
     def advance(self, face: ResolvedFont, ch: str, size: float) -> float:
@@ -389,16 +429,28 @@ class FontSet:
         return units * size / m.upem
 
     def missing(self, role: FontRole, text: str) -> list[str]:
-        """Characters of ``text`` the role face lacks, in first-seen order (whitespace ignored)."""
+        """Characters of ``text`` the role face lacks, each once in first-seen order.
+
+        Whitespace is ignored. A missing character may still be drawn from a fallback face
+        (see :meth:`face_for`).
+        """
         adv = _metrics(self.face(role)).advances
-        out: list[str] = []
-        for ch in dict.fromkeys(text):
-            if not ch.isspace() and ord(ch) not in adv:
-                out.append(ch)
-        return out
+        return [ch for ch in dict.fromkeys(text) if not ch.isspace() and ord(ch) not in adv]
+
+    def unsupported(self, role: FontRole, text: str) -> list[str]:
+        """Characters of ``text`` that no face in the role's chain has (whitespace ignored)."""
+        return [
+            ch for ch in dict.fromkeys(text) if not ch.isspace() and self.face_for(role, ch) is None
+        ]
 
     def docx_names(self, role: FontRole) -> tuple[str, tuple[str, ...]]:
-        """Family name to write into a DOCX, and alternates (for ``w:altName`` etc.)."""
+        """Family name to write into a DOCX, and alternates (for ``w:altName`` etc.).
+
+        Modes auto/official: the installed official family if one was found, else the first
+        official name of the manifest (the reader's Word resolves it); alternates are the
+        other official names, then the bundled family. Mode open: the bundled family (its
+        Windows legacy family name, which needs no bold/italic flags) and its other names.
+        """
         return self._docx[FontRole(role)]
 
 
@@ -406,7 +458,9 @@ class FontSet:
 # Resolution
 
 
-def _bundled_face(folder: Path, filename: str, role: FontRole | None, key: str, reason: str):
+def _bundled_face(
+    folder: Path, filename: str, role: FontRole | None, key: str, reason: str
+) -> tuple[ResolvedFont, _FaceInfo]:
     path = folder / filename
     if not path.is_file():
         raise FontError(
@@ -420,12 +474,16 @@ def _bundled_face(folder: Path, filename: str, role: FontRole | None, key: str, 
     info = infos[0]
     if info.outlines != "glyf":
         raise FontError(f"bundled font {path} has no TrueType outlines")
-    return ResolvedFont(role, info.primary_family, path, 0, False, reason, key)
+    return ResolvedFont(role, info.primary_family, path, 0, False, reason, key), info
 
 
 def _official_key(role: FontRole, info: _FaceInfo) -> str:
     digest = hashlib.sha1(f"{info.path}|{info.index}".encode()).hexdigest()[:8]
     return f"gw-{role.value}-{digest}"
+
+
+def _where(info: _FaceInfo) -> str:
+    return f"{info.path}" + (f" (face {info.index})" if info.index else "")
 
 
 def _find_official(
@@ -435,24 +493,32 @@ def _find_official(
     for name in candidates:
         for info in installed.get(_norm(name), ()):
             if info.outlines != "glyf":
+                kind = "CFF" if info.outlines == "cff" else "no"
                 notes.append(
-                    f"{name}: {info.path}"
-                    + (f" (face {info.index})" if info.index else "")
-                    + f" has {'CFF' if info.outlines == 'cff' else 'no'} outlines, "
-                    "reportlab needs TrueType; skipped"
+                    f"{name}: {_where(info)} has {kind} outlines, reportlab needs TrueType; skipped"
+                )
+                continue
+            if not info.embeddable:
+                notes.append(
+                    f"{name}: {_where(info)} forbids embedding/subsetting "
+                    f"(OS/2 fsType 0x{info.fs_type:04X}); skipped"
                 )
                 continue
             family = next((f for f in info.families if _norm(f) == _norm(name)), name)
             reason = f"official font {family!r} installed"
             if notes:
                 reason += "; " + "; ".join(notes)
-            return (
-                ResolvedFont(
-                    role, family, info.path, info.index, True, reason, _official_key(role, info)
-                ),
-                notes,
-            )
+            key = _official_key(role, info)
+            return ResolvedFont(role, family, info.path, info.index, True, reason, key), notes
     return None, notes
+
+
+def _open_docx_names(info: _FaceInfo) -> tuple[str, tuple[str, ...]]:
+    primary = info.legacy[0] if info.legacy else info.primary_family
+    alts = [f for f in info.legacy if f != primary]
+    if info.typographic_regular:
+        alts += [f for f in info.families if f not in info.legacy and f != primary]
+    return primary, tuple(dict.fromkeys(alts))
 
 
 def _resolve(mode: FontMode, dirs: tuple[Path, ...], strict: bool) -> FontSet:
@@ -461,6 +527,7 @@ def _resolve(mode: FontMode, dirs: tuple[Path, ...], strict: bool) -> FontSet:
     installed = _scan(dirs) if mode != "open" else {}
 
     roles: dict[FontRole, ResolvedFont] = {}
+    substitutes: dict[FontRole, ResolvedFont] = {}
     docx: dict[FontRole, tuple[str, tuple[str, ...]]] = {}
     for role in FontRole:
         cands = manifest.official[role]
@@ -475,43 +542,38 @@ def _resolve(mode: FontMode, dirs: tuple[Path, ...], strict: bool) -> FontSet:
                 if mode == "official" and strict:
                     extra = ("; " + "; ".join(notes)) if notes else ""
                     raise FontError(
-                        f"no official font for role {role.value} "
+                        f"no usable official font for role {role.value} "
                         f"({role_label(role)}); tried: {tried}{extra}"
                     )
                 reason = f"no official font installed (tried {tried}); bundled font"
                 if notes:
                     reason += "; " + "; ".join(notes)
         if chosen is None:
-            chosen = _bundled_face(folder, manifest.bundled[role], role, key, reason)
-        roles[role] = chosen
-        if mode == "open":
-            docx[role] = _bundled_docx_names(chosen)
+            chosen, info = _bundled_face(folder, manifest.bundled[role], role, key, reason)
         else:
-            primary = chosen.family if chosen.official else (cands[0] if cands else chosen.family)
+            why = f"bundled {role.value} face for characters {chosen.family!r} lacks"
+            sub, info = _bundled_face(folder, manifest.bundled[role], role, key, why)
+            substitutes[role] = sub
+        roles[role] = chosen
+        bundled_primary, bundled_alts = _open_docx_names(info)
+        if mode == "open":
+            docx[role] = (bundled_primary, bundled_alts)
+        else:
+            primary = chosen.family if chosen.official else (cands[0] if cands else bundled_primary)
             alts = [c for c in cands if _norm(c) != _norm(primary)]
-            bundled_family = (
-                chosen.family
-                if not chosen.official
-                else _faces_in(folder / manifest.bundled[role])[0].primary_family
-            )
-            if all(_norm(bundled_family) != _norm(a) for a in [primary, *alts]):
-                alts.append(bundled_family)
+            if all(_norm(bundled_primary) != _norm(a) for a in [primary, *alts]):
+                alts.append(bundled_primary)
             docx[role] = (primary, tuple(alts))
 
     fallbacks = [
-        _bundled_face(folder, fn, None, f"gw-fallback-{i}", f"bundled fallback #{i} ({fn})")
+        _bundled_face(folder, fn, None, f"gw-fallback-{i}", f"bundled fallback #{i} ({fn})")[0]
         for i, fn in enumerate(manifest.fallback)
     ]
-    return FontSet(mode, roles, fallbacks, docx)
-
-
-def _bundled_docx_names(face: ResolvedFont) -> tuple[str, tuple[str, ...]]:
-    infos = _faces_in(face.path)
-    fams = infos[0].families if infos else (face.family,)
-    return face.family, tuple(f for f in dict.fromkeys(fams) if f != face.family)
+    return FontSet(mode, roles, substitutes, fallbacks, docx)
 
 
 def role_label(role: FontRole) -> str:
+    """The Chinese name of a role, e.g. 仿宋."""
     from gongwen.spec import FONT_ROLE_NAMES
 
     return FONT_ROLE_NAMES.get(role, role.value)
@@ -553,6 +615,10 @@ def fonts_report(fontset: FontSet) -> list[tuple[str, str, str, str]]:
         f = fontset.face(role)
         file = str(f.path) + (f" #{f.subfont_index}" if f.subfont_index else "")
         rows.append((role.value, f.family, file, f.reason))
+    for role in FontRole:
+        sub = fontset.substitute(role)
+        if sub is not None:
+            rows.append((f"{role.value} (substitute)", sub.family, str(sub.path), sub.reason))
     for i, f in enumerate(fontset.fallbacks):
         rows.append((f"fallback-{i}", f.family, str(f.path), f.reason))
     return rows
