@@ -1,0 +1,557 @@
+"""DOCX export: the composed :class:`~gongwen.document.Document` as a Word-native file.
+
+Word (or LibreOffice) lays the text out; the file tells it how: an A4 section with the
+GB/T 9704 margins and a 28.95 pt line grid, one named paragraph style per role (headings on
+Word's built-in "Heading 1–4" with outline levels), -0.25 pt tracking on 3号 text so 28
+characters fill a line (decision 1), PAGE fields in odd and even footers, and the 版头, red
+lines, 版记 and seal as objects anchored to the page rather than paragraphs that move.
+Raw XML lives in :mod:`gongwen.export.ooxml`. Output is byte-for-byte deterministic.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+import docx
+import docx.shared
+from lxml import etree
+
+from .. import spec
+from ..document import Block, Document, LetterFormat, SealMode, Span
+from ..spec import FontRole, Role
+from . import ooxml as ox
+from .ooxml import Indent, el
+
+__all__ = ["STYLE_NAMES", "render_docx", "write_docx"]
+
+
+class FontNames(Protocol):
+    """What the exporter needs from :class:`gongwen.fonts.FontSet`."""
+
+    def docx_names(self, role: FontRole) -> tuple[str, Sequence[str]]: ...
+
+
+# Role → (styleId, style name). Built-in Word styles where one means the same thing.
+STYLE_NAMES: dict[Role, tuple[str, str]] = {
+    Role.COPY_NUMBER: ("GwCopyNumber", "份号"),
+    Role.SECRECY: ("GwSecrecy", "密级"),
+    Role.URGENCY: ("GwUrgency", "紧急程度"),
+    Role.ORGAN_MARK: ("GwOrganMark", "发文机关标志"),
+    Role.DOC_NUMBER: ("GwDocNumber", "发文字号"),
+    Role.SIGNER: ("GwSigner", "签发人"),
+    Role.REPLY_CATEGORY: ("GwReplyCategory", "答复类别"),
+    Role.TITLE: ("Title", "Title"),
+    Role.ADDRESSEE: ("Salutation", "Salutation"),
+    Role.BODY: ("BodyText", "Body Text"),
+    Role.HEADING1: ("Heading1", "heading 1"),
+    Role.HEADING2: ("Heading2", "heading 2"),
+    Role.HEADING3: ("Heading3", "heading 3"),
+    Role.HEADING4: ("Heading4", "heading 4"),
+    Role.CONTACT: ("GwContact", "联系方式"),
+    Role.ATTACHMENT_NOTE: ("GwAttachmentNote", "附件说明"),
+    Role.SIGNATURE: ("Signature", "Signature"),
+    Role.DATE: ("Date", "Date"),
+    Role.NOTE: ("GwNote", "附注"),
+    Role.ATTACHMENT_LABEL: ("GwAttachmentLabel", "附件标签"),
+    Role.ATTACHMENT_TITLE: ("GwAttachmentTitle", "附件标题"),
+    Role.RECORD_CC: ("GwRecordCc", "版记抄送"),
+    Role.RECORD_PRINT: ("GwRecordPrint", "版记印发"),
+}
+# Character styles for a span set in another face than its paragraph (run-in headings …).
+FONT_STYLE_NAMES: dict[FontRole, tuple[str, str]] = {
+    role: (f"Gw{role.value.capitalize()}Char", f"{name}字体")
+    for role, name in spec.FONT_ROLE_NAMES.items()
+}
+NORMAL_ID = "Normal"
+FOOTER_ID = "Footer"
+
+FIXED_DATE = dt.datetime(2012, 7, 1, tzinfo=dt.UTC)  # GB/T 9704-2012 in force; never "now"
+CJK_PUNCTUATION = frozenset(
+    "\u00b7\u2014\u2018\u2019\u201c\u201d\u2026\u2030\u2032\u2033\u2035\u203b"
+) | frozenset(chr(c) for c in range(0x3000, 0x3040)) | frozenset(
+    chr(c) for c in range(0xFF01, 0xFF66))
+HEADER_LINE = spec.BODY_SIZE  # exact line height of one-line header text boxes
+
+
+def _is_3hao(size: float) -> bool:
+    return abs(size - spec.SIZE_3HAO) < 0.01
+
+
+def _tracking(size: float) -> float | None:
+    """Character spacing for a size: -0.25 pt on 3号 text (decision 1), none otherwise."""
+    return spec.DOCX_BODY_CHAR_SPACING if _is_3hao(size) else None
+
+
+# --- Styles ----------------------------------------------------------------------------------
+def _styles(fonts: FontNames) -> list[etree._Element]:
+    body_font = fonts.docx_names(FontRole.FANGSONG)[0]
+    defaults = ox.doc_defaults(
+        ox.rpr(family=body_font, size=spec.BODY_SIZE, lang_east_asia="zh-CN"),
+        ox.ppr(line=spec.LINE_PITCH, before=0, after=0, east_asian_defaults=True,
+               widow_control=False, align="justify"),
+    )
+    out = [defaults]
+    out.append(ox.style(
+        "paragraph", NORMAL_ID, "Normal", default=True, ui_priority=0,
+        p_pr=ox.ppr(line=spec.LINE_PITCH, before=0, after=0, align="justify",
+                    indent=Indent(), widow_control=False),
+        r_pr=ox.rpr(family=body_font, size=spec.BODY_SIZE,
+                    spacing=spec.DOCX_BODY_CHAR_SPACING, color=spec.BLACK)))
+    out.append(ox.style("character", "DefaultParagraphFont", "Default Paragraph Font",
+                        default=True, ui_priority=1, quick=False,
+                        extra=[el("w:semiHidden"), el("w:unhideWhenUsed")]))
+    out.append(ox.table_normal_style())
+    for role, (style_id, name) in STYLE_NAMES.items():
+        out.append(_role_style(role, style_id, name, fonts))
+    for font_role, (style_id, name) in FONT_STYLE_NAMES.items():
+        family = fonts.docx_names(font_role)[0]
+        out.append(ox.style("character", style_id, name, based_on="DefaultParagraphFont",
+                            ui_priority=10, r_pr=ox.rpr(family=family)))
+    page_family = fonts.docx_names(spec.PAGE_NUMBER_FONT)[0]
+    out.append(ox.style(
+        "paragraph", FOOTER_ID, "footer", based_on=NORMAL_ID, ui_priority=99, quick=False,
+        p_pr=ox.ppr(line=spec.PAGE_NUMBER_SIZE, snap_to_grid=False, align="left"),
+        r_pr=ox.rpr(family=page_family, size=spec.PAGE_NUMBER_SIZE, spacing=0)))
+    return out
+
+
+def _role_style(role: Role, style_id: str, name: str, fonts: FontNames) -> etree._Element:
+    st = spec.STYLES[role]
+    family = fonts.docx_names(st.font)[0]
+    level = role.value.startswith("heading") and int(role.value[-1]) - 1
+    indent = _style_indent(st)
+    p_pr = ox.ppr(
+        keep_next=st.keep_with_next,
+        before=st.space_before_lines * spec.LINE_PITCH,
+        after=st.space_after_lines * spec.LINE_PITCH,
+        indent=indent, align=st.align,
+        outline_level=level if level is not False else None,
+    )
+    r_pr = ox.rpr(family=family, size=st.size, color=st.color,
+                  spacing=_tracking(st.size) or 0.0)
+    return ox.style("paragraph", style_id, name, based_on=NORMAL_ID,
+                    next_style=STYLE_NAMES[Role.BODY][0], ui_priority=9 if level is not False
+                    else 20, p_pr=p_pr, r_pr=r_pr)
+
+
+def _style_indent(st: spec.Style) -> Indent:
+    c = st.size
+    return Indent(left=(st.left_chars + st.hanging_chars) * c, right=st.right_chars * c,
+                  first_line=st.first_line_chars * c, hanging=st.hanging_chars * c, char=c)
+
+
+# --- Geometry of the 版头 ----------------------------------------------------------------------
+@dataclass(frozen=True, slots=True)
+class Placed:
+    """A one-line header element placed at ``top`` points from the page top."""
+
+    block: Block
+    top: float
+    align: str
+    size: float
+    left: float = 0.0  # indents inside the type-area-wide box
+    right: float = 0.0
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    top: float
+    x: float
+    length: float
+    thickness: float
+    color: str
+
+
+@dataclass(frozen=True, slots=True)
+class HeaderGeometry:
+    placed: tuple[Placed, ...]
+    rules: tuple[Rule, ...]
+    title_top: float  # where the title line should start, from the page top
+
+
+def mark_size(text: str, size: float) -> float:
+    """The 标志's font size: its style's, shrunk in half points to fit the type area."""
+    width = spec.text_width_chars(text)
+    if width * size <= spec.TYPE_AREA_WIDTH:
+        return size
+    return int(spec.TYPE_AREA_WIDTH / width * 2) / 2
+
+
+def header_geometry(doc: Document) -> HeaderGeometry | None:
+    """Positions of the 版头 elements, red lines and the title (decisions 6–7), or None for
+    the plain format."""
+    if doc.fmt is LetterFormat.PLAIN:
+        return None
+    pitch = spec.LINE_PITCH
+    marks = doc.by_role(Role.ORGAN_MARK)
+    left_col = doc.by_role(Role.COPY_NUMBER, Role.SECRECY, Role.URGENCY)
+    numbers = doc.by_role(Role.DOC_NUMBER)
+    signers = doc.by_role(Role.SIGNER)
+    placed: list[Placed] = []
+    rules: list[Rule] = []
+    body = spec.BODY_SIZE
+    if doc.fmt is LetterFormat.LETTER:
+        y = spec.mm(spec.LETTER_MARK_TOP_MM)
+        for b in marks:
+            size = mark_size(b.text, b.style.size)
+            placed.append(Placed(b, y, "center", size))
+            y += size
+        x = (spec.PAGE_WIDTH - spec.mm(spec.LETTER_RULE_LENGTH_MM)) / 2
+        length = spec.mm(spec.LETTER_RULE_LENGTH_MM)
+        top = y + spec.mm(spec.LETTER_RULE_BELOW_MARK_MM)
+        rules.append(Rule(top, x, length, spec.LETTER_RULE_THICK, spec.RED))
+        thin_top = top + spec.LETTER_RULE_THICK + spec.LETTER_RULE_GAP
+        rules.append(Rule(thin_top, x, length, spec.LETTER_RULE_THIN, spec.RED))
+        bottom = spec.PAGE_HEIGHT - spec.mm(spec.LETTER_BOTTOM_RULE_ABOVE_PAGE_BOTTOM_MM)
+        thick_top = bottom - spec.LETTER_RULE_THICK
+        rules.append(Rule(thick_top - spec.LETTER_RULE_GAP - spec.LETTER_RULE_THIN, x, length,
+                          spec.LETTER_RULE_THIN, spec.RED))
+        rules.append(Rule(thick_top, x, length, spec.LETTER_RULE_THICK, spec.RED))
+        row = thin_top + spec.LETTER_RULE_THIN + spec.LETTER_HEADER_ROW_BELOW_RULE
+        for i, b in enumerate(left_col):
+            placed.append(Placed(b, row + i * pitch, "left", body))
+        for i, b in enumerate([*numbers, *signers]):
+            placed.append(Placed(b, row + i * pitch, "right", body))
+        rows = max(len(left_col), len(numbers) + len(signers))
+        last_bottom = row + rows * pitch if rows else row - pitch
+        title_top = last_bottom + spec.TITLE_LINES_BELOW_HEADER * pitch
+    else:  # 文件格式
+        for i, b in enumerate(left_col):
+            placed.append(Placed(b, spec.MARGIN_TOP + i * pitch, "left", body))
+        y = spec.MARGIN_TOP + spec.mm(spec.DOCUMENT_MARK_TOP_BELOW_TYPE_AREA_MM)
+        for b in marks:
+            size = mark_size(b.text, b.style.size)
+            placed.append(Placed(b, y, "center", size))
+            y += size
+        y += spec.DOCUMENT_NUMBER_LINES_BELOW_MARK * pitch
+        if signers:  # 上行文: number 居左空一字, 签发人 居右空一字, same line
+            for b in numbers:
+                placed.append(Placed(b, y, "left", body, left=body))
+            for i, b in enumerate(signers):
+                placed.append(Placed(b, y + i * pitch, "right", body, right=body))
+            y += (len(signers) - 1) * pitch
+        else:
+            for b in numbers:
+                placed.append(Placed(b, y, "center", body))
+        rule_top = y + body + spec.mm(spec.DOCUMENT_RULE_BELOW_NUMBER_MM)
+        thickness = spec.mm(spec.DOCUMENT_RULE_WIDTH_MM)
+        rules.append(Rule(rule_top, spec.MARGIN_LEFT, spec.mm(spec.DOCUMENT_RULE_LENGTH_MM),
+                          thickness, spec.RED))
+        title_top = rule_top + thickness + spec.TITLE_LINES_BELOW_HEADER * pitch
+    return HeaderGeometry(tuple(placed), tuple(rules), title_top)
+
+
+# --- The builder -----------------------------------------------------------------------------
+@dataclass(frozen=True, slots=True)
+class SignatureLayout:
+    """Right indents (points) of the 署名 and the date (decision 10)."""
+
+    signature_right: float
+    date_right: float
+    blank_lines: int
+
+
+def signature_layout(doc: Document) -> SignatureLayout | None:
+    sigs = doc.by_role(Role.SIGNATURE)
+    dates = doc.by_role(Role.DATE)
+    if not dates:
+        return None
+    c = spec.BODY_SIZE
+    w_d = spec.text_width_chars(dates[0].text)
+    w_s = spec.text_width_chars(sigs[-1].text) if sigs else w_d
+    if doc.seal.mode is SealMode.NONE:
+        r_d = w_s - w_d
+        r_s = float(spec.SIGNATURE_RIGHT_CHARS)
+        if r_d < spec.SIGNATURE_RIGHT_CHARS:  # long date: date 右空二字, 署名 moves left
+            r_d = float(spec.SIGNATURE_RIGHT_CHARS)
+            r_s = w_d + spec.DATE_OFFSET_CHARS + r_d - w_s
+        blank = spec.SIGNATURE_BLANK_LINES
+    else:
+        r_d = float(spec.SEAL_DATE_RIGHT_CHARS)
+        r_s = max(0.0, r_d + (w_d - w_s) / 2)
+        blank = spec.SEAL_BLANK_LINES
+    return SignatureLayout(r_s * c, r_d * c, blank)
+
+
+class _Builder:
+    """Appends the document's paragraphs to the body of a python-docx document."""
+
+    def __init__(self, doc: Document, fonts: FontNames, d: docx.document.Document) -> None:
+        self.doc = doc
+        self.fonts = fonts
+        self.d = d
+        self.body = d.element.body
+        self.sect_pr = self.body.find(ox.qn("w:sectPr"))
+        self.shape_id = 0
+        self.signature = signature_layout(doc)
+
+    def next_id(self) -> int:
+        self.shape_id += 1
+        return self.shape_id
+
+    def add(self, node: etree._Element) -> etree._Element:
+        self.sect_pr.addprevious(node)
+        return node
+
+    # runs
+    def runs(self, block: Block, size: float | None = None) -> list[etree._Element]:
+        out = []
+        base = block.style.font
+        for i, span in enumerate(block.spans):
+            font = span.font
+            if block.run_in and i > 0 and font is None:
+                font = FontRole.FANGSONG
+            out.append(self.run(span, font if font not in (None, base) else None, size))
+        if block.tail:
+            out.append(ox.text_run("\t"))
+            out.append(self.run(Span(block.tail), None, size))
+        return out
+
+    def run(self, span: Span, font: FontRole | None, size: float | None) -> etree._Element:
+        hint = "eastAsia" if any(ch in CJK_PUNCTUATION for ch in span.text) else None
+        style = FONT_STYLE_NAMES[font][0] if font else None
+        props = None
+        if style or hint or size:
+            props = ox.rpr(style=style, hint=hint, size=size,
+                           spacing=None if size is None else (_tracking(size) or 0.0))
+        return ox.text_run(span.text, props)
+
+    # paragraphs
+    def paragraph(self, block: Block, **ppr: object) -> etree._Element:
+        style_id = STYLE_NAMES[block.role][0]
+        props = ox.ppr(style=style_id, page_break_before=block.page_break_before, **ppr)
+        return el("w:p", None, props, *self.runs(block))
+
+    def build(self) -> None:
+        geometry = header_geometry(self.doc)
+        flow = [b for b in self.doc.blocks if b.role not in spec.RECORD_ROLES
+                and (geometry is None or b.role not in spec.HEADER_ROLES
+                     or b.role is Role.REPLY_CATEGORY)]
+        records = self.doc.by_role(*spec.RECORD_ROLES)
+        first_sig = next((i for i, b in enumerate(flow) if b.role is Role.SIGNATURE), None)
+        date_index = next((i for i, b in enumerate(flow) if b.role is Role.DATE), None)
+        paragraphs: list[etree._Element] = []
+        for i, block in enumerate(flow):
+            kwargs: dict[str, object] = {}
+            if block.run_in:
+                kwargs.update(keep_next=False, outline_level=block.level - 1)
+            if self.signature is not None:
+                if block.role is Role.SIGNATURE:
+                    kwargs.update(indent=Indent(right=self.signature.signature_right),
+                                  keep_next=True, keep_lines=True)
+                    if i == first_sig:
+                        kwargs["before"] = self.signature.blank_lines * spec.LINE_PITCH
+                elif block.role is Role.DATE:
+                    kwargs.update(indent=Indent(right=self.signature.date_right))
+                elif first_sig is not None and i == first_sig - 1:
+                    kwargs.update(keep_next=True, widow_control=True)  # two lines stay
+            if block.tail:
+                kwargs["tabs"] = [("right", self._text_width(block))]
+            paragraphs.append(self.add(self.paragraph(block, **kwargs)))
+        if geometry is not None and paragraphs:
+            self._place_header(geometry, flow, paragraphs)
+        if (self.doc.seal.mode is SealMode.IMAGE and self.doc.seal.image is not None
+                and date_index is not None and self.signature is not None):
+            self._place_seal(paragraphs[date_index])
+        if records:
+            self._place_record(records)
+
+    def _text_width(self, block: Block) -> float:
+        st = block.style
+        return spec.TYPE_AREA_WIDTH - st.right_chars * st.size
+
+    # 版头
+    def _place_header(self, geo: HeaderGeometry, flow: list[Block],
+                      paragraphs: list[etree._Element]) -> None:
+        first = paragraphs[0]
+        lines = max(0, round((geo.title_top - spec.MARGIN_TOP) / spec.LINE_PITCH))
+        if flow[0].role is Role.REPLY_CATEGORY:
+            lines -= 1  # the category sits on the line above the title (decision 9)
+        ox.put(first.find(ox.qn("w:pPr")),
+               el("w:spacing", {"w:before": ox.tw(lines * spec.LINE_PITCH),
+                                "w:beforeAutospacing": 0}))
+        anchors = []
+        for item in geo.placed:
+            anchors.append(self._header_box(item))
+        for n, rule in enumerate(geo.rules, 1):
+            anchors.append(ox.rule_run(self.next_id(), f"版头线{n}", rule.x, rule.top,
+                                       rule.length, rule.thickness, rule.color))
+        ppr = first.find(ox.qn("w:pPr"))
+        for run in reversed(anchors):
+            ppr.addnext(run)
+
+    def _header_box(self, item: Placed) -> etree._Element:
+        st = item.block.style
+        line = max(item.size, HEADER_LINE) if item.block.role is not Role.ORGAN_MARK \
+            else item.size
+        props = ox.ppr(style=STYLE_NAMES[item.block.role][0], line=line, before=0, after=0,
+                       snap_to_grid=False, align=item.align, keep_next=False,
+                       indent=Indent(left=item.left, right=item.right, char=st.size))
+        size = item.size if item.size != st.size else None
+        para = el("w:p", None, props, *self.runs(item.block, size))
+        return ox.textbox_run(self.next_id(), STYLE_NAMES[item.block.role][1],
+                              spec.MARGIN_LEFT, item.top, spec.TYPE_AREA_WIDTH, line * 1.05,
+                              [para])
+
+    # seal
+    def _place_seal(self, date_p: etree._Element) -> None:
+        assert self.signature is not None and self.doc.seal.image is not None
+        diameter = spec.mm(spec.SEAL_DIAMETER_MM)
+        inline = self.d.part.new_pic_inline(str(self.doc.seal.image),
+                                            docx.shared.Pt(diameter), None)
+        cy = int(inline.find(ox.qn("wp:extent")).get("cy")) / ox.EMU_PER_PT
+        date_w = spec.text_width_chars(self.doc.by_role(Role.DATE)[0].text) * spec.BODY_SIZE
+        centre = spec.TYPE_AREA_WIDTH - self.signature.date_right - date_w / 2
+        pitch = spec.LINE_PITCH
+        # seal top half a line below the text above the 署名 (decision 10: within one line)
+        top = -(1 + self.signature.blank_lines - 0.5) * pitch
+        anchor = ox.inline_to_anchor(inline, self.next_id(), "印章", centre - diameter / 2,
+                                     top, h_from="margin", v_from="paragraph")
+        ppr = date_p.find(ox.qn("w:pPr"))
+        ppr.addnext(el("w:r", None, el("w:drawing", None, anchor)))
+        del cy
+
+    # 版记
+    def _place_record(self, records: list[Block]) -> None:
+        ruled = self.doc.fmt is not LetterFormat.LETTER
+        rows = []
+        for block in records:
+            kwargs: dict[str, object] = {"keep_next": False}
+            if block.tail:
+                kwargs["tabs"] = [("right", self._text_width(block))]
+            rows.append([self.paragraph(block, **kwargs)])
+        outer = spec.mm(spec.RECORD_RULE_OUTER_MM) if ruled else None
+        inner = spec.mm(spec.RECORD_RULE_INNER_MM) if ruled else None
+        self.add(ox.floating_table(rows, spec.TYPE_AREA_WIDTH, top=outer, inside=inner,
+                                   bottom=outer))
+        # the anchor paragraph after a table: as small as Word allows
+        self.add(el("w:p", None,
+                    ox.ppr(line=1, before=0, after=0, snap_to_grid=False,
+                           keep_next=False),
+                    ))
+
+
+# --- Footers ---------------------------------------------------------------------------------
+def footer_distance() -> float:
+    """Footer distance (page bottom to the footer line's bottom) that puts the dash line of
+    '— N —' 7 mm below the type area: the footer line is exactly one 4号 em high and the
+    dash sits at its middle."""
+    dash_from_bottom = spec.MARGIN_BOTTOM - spec.mm(spec.PAGE_NUMBER_BELOW_TYPE_AREA_MM)
+    return dash_from_bottom - spec.PAGE_NUMBER_SIZE / 2
+
+
+def _footer_paragraph(odd: bool) -> list[etree._Element]:
+    indent = Indent(right=spec.PAGE_NUMBER_INDENT, char=spec.PAGE_NUMBER_SIZE) if odd \
+        else Indent(left=spec.PAGE_NUMBER_INDENT, char=spec.PAGE_NUMBER_SIZE)
+    props = ox.ppr(style=FOOTER_ID, align="right" if odd else "left", indent=indent)
+    before, after = spec.page_number_text(0).split("0")
+
+    def rp() -> etree._Element:
+        return ox.rpr(hint="eastAsia")
+
+    runs = [ox.text_run(before, rp()), *ox.field_runs("PAGE", "1", rp()),
+            ox.text_run(after, rp())]
+    return [props, *runs]
+
+
+def _fill_footer(footer: docx.section._Footer, content: list[etree._Element]) -> None:
+    footer.is_linked_to_previous = False
+    root = footer._element
+    for child in list(root):
+        root.remove(child)
+    root.append(el("w:p", None, *content))
+
+
+# --- Entry points ---------------------------------------------------------------------------
+def render_docx(doc: Document, fontset: FontNames) -> bytes:
+    """The letter as DOCX bytes (same input, same bytes)."""
+    d = docx.Document()
+    _prune_template(d)
+    styles = d.styles.element
+    for child in list(styles):
+        styles.remove(child)
+    for node in _styles(fontset):
+        styles.append(node)
+    _settings(d)
+
+    body = d.element.body
+    for child in list(body):
+        if child.tag != ox.qn("w:sectPr"):
+            body.remove(child)
+    letter = doc.fmt is LetterFormat.LETTER
+    section = d.sections[0]
+    ox.page_setup(
+        body.find(ox.qn("w:sectPr")), width=spec.PAGE_WIDTH, height=spec.PAGE_HEIGHT,
+        top=spec.MARGIN_TOP, bottom=spec.MARGIN_BOTTOM, left=spec.MARGIN_LEFT,
+        right=spec.MARGIN_RIGHT, header=spec.mm(15), footer=footer_distance(),
+        grid_type=spec.DOCX_GRID_TYPE, line_pitch=spec.LINE_PITCH, title_page=False)
+    _fill_footer(section.footer, _footer_paragraph(odd=True))
+    _fill_footer(section.even_page_footer, _footer_paragraph(odd=False))
+    if letter:  # no number on page 1 of a 信函格式 letter
+        section.different_first_page_header_footer = True
+        _fill_footer(section.first_page_footer,
+                     [ox.ppr(style=FOOTER_ID)])
+
+    _Builder(doc, fontset, d).build()
+    _core_properties(d, doc)
+
+    families: dict[str, Sequence[str]] = {}
+    for role in FontRole:
+        family, alternates = fontset.docx_names(role)
+        families.setdefault(family, tuple(alternates))
+    out = io.BytesIO()
+    d.save(out)
+    return ox.rezip(out.getvalue(), {
+        "word/fontTable.xml": ox.font_table(sorted(families.items())),
+        "docProps/app.xml": ox.APP_XML,
+    })
+
+
+def write_docx(doc: Document, fontset: FontNames, path: str) -> None:
+    """Render and write to ``path``."""
+    with open(path, "wb") as fh:
+        fh.write(render_docx(doc, fontset))
+
+
+def _prune_template(d: docx.document.Document) -> None:
+    """Drop template parts that carry theme fonts or stale data (Word 2010 styles with
+    effects, custom XML, the thumbnail)."""
+    for rid, rel in list(d.part.rels.items()):
+        if rel.reltype.rsplit("/", 1)[-1] in ("stylesWithEffects", "customXml",
+                                              "webSettings"):
+            d.part.drop_rel(rid)
+    pkg_rels = d.part.package.rels
+    for rid, rel in list(pkg_rels.items()):
+        if rel.reltype.endswith("/thumbnail"):
+            pkg_rels.pop(rid)
+
+
+def _settings(d: docx.document.Document) -> None:
+    d.settings.odd_and_even_pages_header_footer = True
+    root = d.settings.element
+    lang = root.find(ox.qn("w:themeFontLang"))
+    if lang is not None:
+        lang.set(ox.qn("w:eastAsia"), "zh-CN")
+    for tag in ("w:proofState", "w:attachedTemplate"):
+        found = root.find(ox.qn(tag))
+        if found is not None:
+            root.remove(found)
+    ox.strip_theme_fonts(root)
+
+
+def _core_properties(d: docx.document.Document, doc: Document) -> None:
+    cp = d.core_properties
+    cp.title = doc.title
+    cp.author = doc.author
+    cp.last_modified_by = doc.author
+    cp.comments = ""
+    cp.subject = ""
+    cp.keywords = ""
+    cp.category = ""
+    cp.revision = 1
+    cp.created = FIXED_DATE
+    cp.modified = FIXED_DATE

@@ -1,0 +1,543 @@
+"""Raw WordprocessingML for the DOCX exporter: every tag, attribute and schema order lives here.
+
+``docx.py`` decides *what* goes into the document; this module knows *how* OOXML spells it
+(as python-docx's ``oxml`` layer does). Units: twips (1/20 pt), half-points, eighths of a
+point for borders, EMU (12 700 per pt) for DrawingML.
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from lxml import etree
+
+NSMAP = {
+    "w": "http://schemas.openxmlformats.org/wordprocessingml/2006/main",
+    "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
+    "wp": "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing",
+    "a": "http://schemas.openxmlformats.org/drawingml/2006/main",
+    "pic": "http://schemas.openxmlformats.org/drawingml/2006/picture",
+    "wps": "http://schemas.microsoft.com/office/word/2010/wordprocessingShape",
+    "mc": "http://schemas.openxmlformats.org/markup-compatibility/2006",
+    "w14": "http://schemas.microsoft.com/office/word/2010/wordml",
+}
+W = NSMAP["w"]
+EMU_PER_PT = 12700
+
+
+def qn(tag: str) -> str:
+    """'w:rFonts' → Clark notation."""
+    prefix, local = tag.split(":")
+    return f"{{{NSMAP[prefix]}}}{local}"
+
+
+def el(tag: str, attrs: dict[str, object] | None = None, *children: etree._Element | None
+       ) -> etree._Element:
+    """An element with prefixed attribute names (``{'w:val': 1}``) and children (None skipped)."""
+    node = etree.Element(qn(tag), nsmap=_nsmap_for(tag))
+    for key, value in (attrs or {}).items():
+        if value is None:
+            continue
+        node.set(qn(key) if ":" in key else key, _str(value))
+        # bare names (DrawingML attributes) go in unprefixed
+    for child in children:
+        if child is not None:
+            node.append(child)
+    return node
+
+
+def _nsmap_for(tag: str) -> dict[str, str]:
+    prefix = tag.split(":")[0]
+    return {prefix: NSMAP[prefix]}
+
+
+def _str(value: object) -> str:
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    if isinstance(value, float):
+        return str(round(value))
+    return str(value)
+
+
+def tw(points: float) -> int:
+    """Points → twips."""
+    return round(points * 20)
+
+
+def emu(points: float) -> int:
+    """Points → EMU."""
+    return round(points * EMU_PER_PT)
+
+
+# --- Schema order ----------------------------------------------------------------------------
+def _order(names: str) -> tuple[str, ...]:
+    return tuple(names.split())
+
+
+PPR_ORDER = _order(
+    "pStyle keepNext keepLines pageBreakBefore framePr widowControl numPr suppressLineNumbers "
+    "pBdr shd tabs suppressAutoHyphens kinsoku wordWrap overflowPunct topLinePunct autoSpaceDE "
+    "autoSpaceDN bidi adjustRightInd snapToGrid spacing ind contextualSpacing mirrorIndents "
+    "suppressOverlap jc textDirection textAlignment textboxTightWrap outlineLvl divId cnfStyle "
+    "rPr sectPr pPrChange"
+)
+RPR_ORDER = _order(
+    "rStyle rFonts b bCs i iCs caps smallCaps strike dstrike outline shadow emboss imprint "
+    "noProof snapToGrid vanish webHidden color spacing w kern position sz szCs highlight u "
+    "effect bdr shd fitText vertAlign rtl cs em lang eastAsianLayout specVanish oMath"
+)
+SECTPR_ORDER = _order(
+    "headerReference footerReference footnotePr endnotePr type pgSz pgMar paperSrc pgBorders "
+    "lnNumType pgNumType cols formProt vAlign noEndnote titlePg textDirection bidi rtlGutter "
+    "docGrid printerSettings sectPrChange"
+)
+TBLPR_ORDER = _order(
+    "tblStyle tblpPr tblOverlap bidiVisual tblStyleRowBandSize tblStyleColBandSize tblW jc "
+    "tblCellSpacing tblInd tblBorders shd tblLayout tblCellMar tblLook"
+)
+STYLE_ORDER = _order(
+    "name aliases basedOn next link autoRedefine hidden uiPriority semiHidden unhideWhenUsed "
+    "qFormat locked personal personalCompose personalReply rsid pPr rPr tblPr trPr tcPr tblStylePr"
+)
+ORDERS = {"pPr": PPR_ORDER, "rPr": RPR_ORDER, "sectPr": SECTPR_ORDER, "tblPr": TBLPR_ORDER,
+          "style": STYLE_ORDER}
+
+
+def put(parent: etree._Element, child: etree._Element) -> etree._Element:
+    """Insert ``child`` into a w: property element at its schema position, replacing a
+    same-named child (repeatable header/footer references are matched by type)."""
+    order = ORDERS[etree.QName(parent).localname]
+    name = etree.QName(child).localname
+    rank = order.index(name)
+    for existing in parent:
+        ename = etree.QName(existing).localname
+        if ename == name and name not in ("headerReference", "footerReference"):
+            existing.addprevious(child)
+            parent.remove(existing)
+            return child
+    for existing in parent:
+        ename = etree.QName(existing).localname
+        if ename in order and order.index(ename) > rank:
+            existing.addprevious(child)
+            return child
+    parent.append(child)
+    return child
+
+
+def get_or_add(parent: etree._Element, tag: str) -> etree._Element:
+    """The child ``tag`` of a property container, created at its schema position."""
+    found = parent.find(qn(tag))
+    return found if found is not None else put(parent, el(tag))
+
+
+# --- Run and paragraph properties -------------------------------------------------------------
+def rfonts(family: str | None = None, hint: str | None = None) -> etree._Element:
+    """All four font slots set to ``family`` (ascii, hAnsi, eastAsia, cs), optional hint."""
+    attrs: dict[str, object] = {}
+    if family:
+        attrs = {"w:ascii": family, "w:hAnsi": family, "w:eastAsia": family, "w:cs": family}
+    if hint:
+        attrs["w:hint"] = hint
+    return el("w:rFonts", attrs)
+
+
+def rpr(*, style: str | None = None, family: str | None = None, hint: str | None = None,
+        size: float | None = None, color: str | None = None, spacing: float | None = None,
+        lang_east_asia: str | None = None) -> etree._Element:
+    """A run property element in schema order (sizes and spacing in points)."""
+    node = el("w:rPr")
+    if style:
+        put(node, el("w:rStyle", {"w:val": style}))
+    if family or hint:
+        put(node, rfonts(family, hint))
+    if color:
+        put(node, el("w:color", {"w:val": color}))
+    if spacing is not None:
+        put(node, el("w:spacing", {"w:val": tw(spacing)}))
+    if size:
+        put(node, el("w:sz", {"w:val": round(size * 2)}))
+        put(node, el("w:szCs", {"w:val": round(size * 2)}))
+    if lang_east_asia:
+        put(node, el("w:lang", {"w:val": "en-US", "w:eastAsia": lang_east_asia,
+                                "w:bidi": "ar-SA"}))
+    return node
+
+
+@dataclass(frozen=True, slots=True)
+class Indent:
+    """Paragraph indents in points plus the same in characters (hundredths) for Word."""
+
+    left: float = 0.0
+    right: float = 0.0
+    first_line: float = 0.0
+    hanging: float = 0.0
+    char: float = 16.0  # the character the *_chars attributes count
+
+    def element(self) -> etree._Element:
+        def chars(points: float) -> int:
+            return round(points / self.char * 100)
+
+        attrs: dict[str, object] = {}
+        if self.left:
+            attrs.update({"w:left": tw(self.left), "w:leftChars": chars(self.left)})
+        if self.right:
+            attrs.update({"w:right": tw(self.right), "w:rightChars": chars(self.right)})
+        if self.hanging:
+            attrs.update({"w:hanging": tw(self.hanging), "w:hangingChars": chars(self.hanging)})
+        elif self.first_line:
+            attrs.update({"w:firstLine": tw(self.first_line),
+                          "w:firstLineChars": chars(self.first_line)})
+        if not attrs:
+            attrs = {"w:left": 0, "w:leftChars": 0, "w:right": 0, "w:rightChars": 0,
+                     "w:firstLine": 0, "w:firstLineChars": 0}
+        return el("w:ind", attrs)
+
+
+JC = {"justify": "both", "left": "left", "center": "center", "right": "right"}
+
+
+def ppr(*, style: str | None = None, keep_next: bool | None = None,
+        page_break_before: bool = False, line: float | None = None,
+        before: float | None = None, after: float | None = None,
+        indent: Indent | None = None, align: str | None = None,
+        widow_control: bool | None = None, keep_lines: bool | None = None,
+        outline_level: int | None = None, snap_to_grid: bool | None = None,
+        tabs: Sequence[tuple[str, float]] = (), east_asian_defaults: bool = False,
+        ) -> etree._Element:
+    """A paragraph property element in schema order (lengths in points)."""
+    node = el("w:pPr")
+    if style:
+        put(node, el("w:pStyle", {"w:val": style}))
+    if keep_next is not None:
+        put(node, el("w:keepNext", {"w:val": keep_next}))
+    if keep_lines is not None:
+        put(node, el("w:keepLines", {"w:val": keep_lines}))
+    if page_break_before:
+        put(node, el("w:pageBreakBefore"))
+    if widow_control is not None:
+        put(node, el("w:widowControl", {"w:val": widow_control}))
+    if tabs:
+        put(node, el("w:tabs", None, *(el("w:tab", {"w:val": kind, "w:pos": tw(pos)})
+                                        for kind, pos in tabs)))
+    if east_asian_defaults:
+        put(node, el("w:kinsoku", {"w:val": 1}))
+        put(node, el("w:overflowPunct", {"w:val": 1}))
+        put(node, el("w:autoSpaceDE", {"w:val": 0}))
+        put(node, el("w:autoSpaceDN", {"w:val": 0}))
+    if snap_to_grid is not None:
+        put(node, el("w:snapToGrid", {"w:val": snap_to_grid}))
+    if line is not None or before is not None or after is not None:
+        attrs: dict[str, object] = {}
+        if before is not None:
+            attrs.update({"w:before": tw(before), "w:beforeAutospacing": 0})
+        if after is not None:
+            attrs.update({"w:after": tw(after), "w:afterAutospacing": 0})
+        if line is not None:
+            attrs.update({"w:line": tw(line), "w:lineRule": "exact"})
+        put(node, el("w:spacing", attrs))
+    if indent is not None:
+        put(node, indent.element())
+    if align:
+        put(node, el("w:jc", {"w:val": JC[align]}))
+    if outline_level is not None:
+        put(node, el("w:outlineLvl", {"w:val": outline_level}))
+    return node
+
+
+def text_run(text: str, props: etree._Element | None = None) -> etree._Element:
+    """A run of text; '\\n' becomes a line break, '\\t' a tab."""
+    run = el("w:r", None, props)
+    buf = ""
+
+    def flush() -> None:
+        nonlocal buf
+        if buf:
+            t = el("w:t", None)
+            t.text = buf
+            if buf != buf.strip():
+                t.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
+            run.append(t)
+            buf = ""
+
+    for ch in text:
+        if ch == "\n":
+            flush()
+            run.append(el("w:br"))
+        elif ch == "\t":
+            flush()
+            run.append(el("w:tab"))
+        else:
+            buf += ch
+    flush()
+    return run
+
+
+def field_runs(instruction: str, placeholder: str, props: etree._Element | None
+               ) -> list[etree._Element]:
+    """A complex field (begin, instruction, separate, cached result, end) as runs."""
+
+    def props_copy() -> etree._Element | None:
+        return None if props is None else etree.fromstring(etree.tostring(props))
+
+    instr = el("w:instrText", None)
+    instr.text = f" {instruction} "
+    instr.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
+    return [
+        el("w:r", None, props_copy(), el("w:fldChar", {"w:fldCharType": "begin"})),
+        el("w:r", None, props_copy(), instr),
+        el("w:r", None, props_copy(), el("w:fldChar", {"w:fldCharType": "separate"})),
+        text_run(placeholder, props_copy()),
+        el("w:r", None, props_copy(), el("w:fldChar", {"w:fldCharType": "end"})),
+    ]
+
+
+# --- Styles ---------------------------------------------------------------------------------
+def style(kind: str, style_id: str, name: str, *, based_on: str | None = None,
+          next_style: str | None = None, default: bool = False, ui_priority: int | None = None,
+          quick: bool = True, p_pr: etree._Element | None = None,
+          r_pr: etree._Element | None = None, extra: Iterable[etree._Element] = ()
+          ) -> etree._Element:
+    """A w:style element with its children in schema order."""
+    node = el("w:style", {"w:type": kind, "w:styleId": style_id,
+                          "w:default": 1 if default else None})
+    put(node, el("w:name", {"w:val": name}))
+    if based_on:
+        put(node, el("w:basedOn", {"w:val": based_on}))
+    if next_style:
+        put(node, el("w:next", {"w:val": next_style}))
+    if ui_priority is not None:
+        put(node, el("w:uiPriority", {"w:val": ui_priority}))
+    if quick:
+        put(node, el("w:qFormat"))
+    if p_pr is not None:
+        put(node, p_pr)
+    if r_pr is not None:
+        put(node, r_pr)
+    for child in extra:
+        put(node, child)
+    return node
+
+
+def doc_defaults(r_pr: etree._Element, p_pr: etree._Element) -> etree._Element:
+    return el("w:docDefaults", None, el("w:rPrDefault", None, r_pr),
+              el("w:pPrDefault", None, p_pr))
+
+
+def table_normal_style() -> etree._Element:
+    """Word's default table style (cell margins 0, no theme)."""
+    tbl_pr = el("w:tblPr", None,
+                el("w:tblInd", {"w:w": 0, "w:type": "dxa"}),
+                el("w:tblCellMar", None,
+                   el("w:top", {"w:w": 0, "w:type": "dxa"}),
+                   el("w:left", {"w:w": 0, "w:type": "dxa"}),
+                   el("w:bottom", {"w:w": 0, "w:type": "dxa"}),
+                   el("w:right", {"w:w": 0, "w:type": "dxa"})))
+    return style("table", "TableNormal", "Normal Table", default=True, ui_priority=99,
+                 quick=False, extra=[el("w:semiHidden"), el("w:unhideWhenUsed"), tbl_pr])
+
+
+def strip_theme_fonts(root: etree._Element) -> int:
+    """Remove every theme-font attribute (asciiTheme, eastAsiaTheme, …) below ``root``."""
+    removed = 0
+    for node in root.iter(qn("w:rFonts")):
+        for attr in ("asciiTheme", "hAnsiTheme", "eastAsiaTheme", "cstheme"):
+            key = qn(f"w:{attr}")
+            if key in node.attrib:
+                del node.attrib[key]
+                removed += 1
+    return removed
+
+
+# --- Section --------------------------------------------------------------------------------
+def page_setup(sect_pr: etree._Element, *, width: float, height: float, top: float,
+               bottom: float, left: float, right: float, header: float, footer: float,
+               grid_type: str, line_pitch: float, title_page: bool) -> None:
+    """Page size, margins, grid and first-page flag on an existing w:sectPr (points)."""
+    put(sect_pr, el("w:pgSz", {"w:w": tw(width), "w:h": tw(height)}))
+    put(sect_pr, el("w:pgMar", {"w:top": tw(top), "w:right": tw(right), "w:bottom": tw(bottom),
+                                "w:left": tw(left), "w:header": tw(header),
+                                "w:footer": tw(footer), "w:gutter": 0}))
+    put(sect_pr, el("w:cols", {"w:space": 425}))
+    if title_page:
+        put(sect_pr, el("w:titlePg"))
+    else:
+        found = sect_pr.find(qn("w:titlePg"))
+        if found is not None:
+            sect_pr.remove(found)
+    put(sect_pr, el("w:docGrid", {"w:type": grid_type, "w:linePitch": tw(line_pitch)}))
+    for key in list(sect_pr.attrib):
+        del sect_pr.attrib[key]  # rsids from the template
+
+
+# --- DrawingML: page-anchored shapes ---------------------------------------------------------
+def _anchor(shape_id: int, name: str, x: float, y: float, cx: float, cy: float,
+            graphic: etree._Element, *, h_from: str = "page", v_from: str = "page",
+            behind: bool = False) -> etree._Element:
+    """A wp:anchor (no wrapping, in front of text) at (x, y) points from page (or other)."""
+    return el(
+        "wp:anchor",
+        {"distT": 0, "distB": 0, "distL": 0, "distR": 0, "simplePos": 0,
+         "relativeHeight": 251658240 + shape_id, "behindDoc": 1 if behind else 0,
+         "locked": 1, "layoutInCell": 1, "allowOverlap": 1},
+        el("wp:simplePos", {"x": 0, "y": 0}),
+        _pos("wp:positionH", h_from, emu(x)),
+        _pos("wp:positionV", v_from, emu(y)),
+        el("wp:extent", {"cx": emu(cx), "cy": emu(cy)}),
+        el("wp:effectExtent", {"l": 0, "t": 0, "r": 0, "b": 0}),
+        el("wp:wrapNone"),
+        el("wp:docPr", {"id": shape_id, "name": name}),
+        el("wp:cNvGraphicFramePr"),
+        graphic,
+    )
+
+
+def _pos(tag: str, relative: str, offset: int) -> etree._Element:
+    node = el(tag, {"relativeFrom": relative})
+    off = el("wp:posOffset")
+    off.text = str(offset)
+    node.append(off)
+    return node
+
+
+def _wps_graphic(sp_pr: etree._Element, *body: etree._Element) -> etree._Element:
+    uri = NSMAP["wps"]
+    return el("a:graphic", None,
+              el("a:graphicData", {"uri": uri},
+                 el("wps:wsp", None, el("wps:cNvSpPr"), sp_pr, *body)))
+
+
+def _sp_pr(cx: float, cy: float, fill: str | None) -> etree._Element:
+    return el("wps:spPr", None,
+              el("a:xfrm", None, el("a:off", {"x": 0, "y": 0}),
+                 el("a:ext", {"cx": emu(cx), "cy": emu(cy)})),
+              el("a:prstGeom", {"prst": "rect"}, el("a:avLst")),
+              el("a:solidFill", None, el("a:srgbClr", {"val": fill})) if fill else el("a:noFill"),
+              el("a:ln", None, el("a:noFill")))
+
+
+def _drawing_run(anchor: etree._Element) -> etree._Element:
+    """Wrap an anchor in mc:AlternateContent (Word 2010+ shapes) inside a run."""
+    choice = el("mc:Choice", {"Requires": "wps"}, el("w:drawing", None, anchor))
+    return el("w:r", None, el("mc:AlternateContent", None, choice))
+
+
+def rule_run(shape_id: int, name: str, x: float, y: float, length: float, thickness: float,
+             color: str) -> etree._Element:
+    """A horizontal rule: a filled rectangle ``length`` × ``thickness`` with its top-left
+    corner at (x, y) from the page's top-left corner, in points."""
+    graphic = _wps_graphic(_sp_pr(length, thickness, color), el("wps:bodyPr"))
+    return _drawing_run(_anchor(shape_id, name, x, y, length, thickness, graphic))
+
+
+def textbox_run(shape_id: int, name: str, x: float, y: float, cx: float, cy: float,
+                paragraphs: Sequence[etree._Element]) -> etree._Element:
+    """A borderless, unfilled text box at (x, y) from the page corner holding ``paragraphs``."""
+    body_pr = el("wps:bodyPr", {"rot": 0, "vert": "horz", "wrap": "square", "lIns": 0,
+                                "tIns": 0, "rIns": 0, "bIns": 0, "anchor": "t",
+                                "anchorCtr": 0, "upright": 1}, el("a:noAutofit"))
+    txbx = el("wps:txbx", None, el("w:txbxContent", None, *paragraphs))
+    graphic = _wps_graphic(_sp_pr(cx, cy, None), txbx, body_pr)
+    return _drawing_run(_anchor(shape_id, name, x, y, cx, cy, graphic))
+
+
+def inline_to_anchor(inline: etree._Element, shape_id: int, name: str, x: float, y: float,
+                     *, h_from: str, v_from: str) -> etree._Element:
+    """Turn a python-docx picture (wp:inline) into a floating wp:anchor at (x, y) points."""
+    extent = inline.find(qn("wp:extent"))
+    graphic = inline.find(qn("a:graphic"))
+    cx = int(extent.get("cx")) / EMU_PER_PT
+    cy = int(extent.get("cy")) / EMU_PER_PT
+    anchor = _anchor(shape_id, name, x, y, cx, cy, graphic, h_from=h_from, v_from=v_from)
+    return anchor
+
+
+# --- Tables ---------------------------------------------------------------------------------
+def border(tag: str, width_pt: float | None, color: str = "000000") -> etree._Element:
+    """A border edge; ``None`` for none. Width in points (w:sz counts eighths)."""
+    if width_pt is None:
+        return el(tag, {"w:val": "nil"})
+    return el(tag, {"w:val": "single", "w:sz": round(width_pt * 8), "w:space": 0,
+                    "w:color": color})
+
+
+def floating_table(rows: Sequence[Sequence[etree._Element]], width: float, *,
+                   top: float | None, inside: float | None, bottom: float | None
+                   ) -> etree._Element:
+    """A one-column table anchored to the bottom of the type area (the margin box), full
+    width, with horizontal rules of the given widths (points) and no cell margins."""
+    tbl_pr = el("w:tblPr")
+    put(tbl_pr, el("w:tblpPr", {"w:leftFromText": 0, "w:rightFromText": 0,
+                                "w:topFromText": 0, "w:bottomFromText": 0,
+                                "w:vertAnchor": "margin", "w:horzAnchor": "margin",
+                                "w:tblpXSpec": "center", "w:tblpYSpec": "bottom"}))
+    put(tbl_pr, el("w:tblOverlap", {"w:val": "never"}))
+    put(tbl_pr, el("w:tblW", {"w:w": tw(width), "w:type": "dxa"}))
+    put(tbl_pr, el("w:tblBorders", None, border("w:top", top), border("w:left", None),
+                   border("w:bottom", bottom), border("w:right", None),
+                   border("w:insideH", inside), border("w:insideV", None)))
+    put(tbl_pr, el("w:tblLayout", {"w:type": "fixed"}))
+    put(tbl_pr, el("w:tblCellMar", None, el("w:top", {"w:w": 0, "w:type": "dxa"}),
+                   el("w:left", {"w:w": 0, "w:type": "dxa"}),
+                   el("w:bottom", {"w:w": 0, "w:type": "dxa"}),
+                   el("w:right", {"w:w": 0, "w:type": "dxa"})))
+    put(tbl_pr, el("w:tblLook", {"w:val": "0000", "w:firstRow": 0, "w:lastRow": 0,
+                                 "w:firstColumn": 0, "w:lastColumn": 0, "w:noHBand": 1,
+                                 "w:noVBand": 1}))
+    grid = el("w:tblGrid", None, el("w:gridCol", {"w:w": tw(width)}))
+    table = el("w:tbl", None, tbl_pr, grid)
+    for paragraphs in rows:
+        cell = el("w:tc", None, el("w:tcPr", None, el("w:tcW", {"w:w": tw(width),
+                                                               "w:type": "dxa"})),
+                  *paragraphs)
+        table.append(el("w:tr", None, el("w:trPr", None, el("w:cantSplit")), cell))
+    return table
+
+
+# --- Package-level parts --------------------------------------------------------------------
+def font_table(fonts: Sequence[tuple[str, Sequence[str]]]) -> bytes:
+    """word/fontTable.xml: one entry per family with its alternates in w:altName."""
+    root = el("w:fonts")
+    for family, alternates in fonts:
+        entry = el("w:font", {"w:name": family})
+        if alternates:
+            entry.append(el("w:altName", {"w:val": ",".join(alternates)}))
+        entry.append(el("w:charset", {"w:val": "86"}))
+        entry.append(el("w:family", {"w:val": "auto"}))
+        entry.append(el("w:pitch", {"w:val": "variable"}))
+        root.append(entry)
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+
+APP_XML = (
+    b"<?xml version='1.0' encoding='UTF-8' standalone='yes'?>\n"
+    b'<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/'
+    b'extended-properties" xmlns:vt="http://schemas.openxmlformats.org/officeDocument/2006/'
+    b'docPropsVTypes"><Template>Normal.dotm</Template><Application>gongwen</Application>'
+    b"<DocSecurity>0</DocSecurity><ScaleCrop>false</ScaleCrop>"
+    b"<LinksUpToDate>false</LinksUpToDate><SharedDoc>false</SharedDoc>"
+    b"<HyperlinksChanged>false</HyperlinksChanged><AppVersion>16.0000</AppVersion>"
+    b"</Properties>"
+)
+
+ZIP_DATE_TIME = (1980, 1, 1, 0, 0, 0)
+
+
+def rezip(data: bytes, replace: dict[str, bytes] | None = None) -> bytes:
+    """Re-write a DOCX zip with fixed entry timestamps and attributes, entries in their
+    original order ([Content_Types].xml first), optionally replacing some parts' bytes."""
+    replace = replace or {}
+    src = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        names = src.namelist()
+        names.sort(key=lambda n: n != "[Content_Types].xml")
+        for name in names:
+            info = zipfile.ZipInfo(name, date_time=ZIP_DATE_TIME)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            info.create_system = 0
+            dst.writestr(info, replace.get(name, src.read(name)))
+    return out.getvalue()
