@@ -1,0 +1,100 @@
+"""PDF export: draw the laid-out pages with reportlab.
+
+Layout (``gongwen.layout``) decides every position; this module only paints. Text goes
+through ``textOut`` on canvas text objects, never through Paragraph markup, so letter text
+is never interpreted. Output is deterministic: ``invariant`` mode (fixed dates and ID),
+subset names derived from a per-document counter.
+"""
+
+from __future__ import annotations
+
+import io
+import threading
+from typing import Any
+
+from reportlab.lib.colors import HexColor
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.pdfgen.canvas import Canvas
+
+from ..document import Document
+from ..layout import Layout, layout_document
+from ..spec import PAGE_HEIGHT, PAGE_WIDTH
+
+PRODUCER = "gongwen"
+
+_REGISTERED: dict[str, tuple[str, int]] = {}
+_LOCK = threading.Lock()
+
+
+def register_font(face: Any) -> str:
+    """Register a ``ResolvedFont`` with reportlab once per process; returns its name."""
+    key = face.key
+    source = (str(face.path), int(face.subfont_index))
+    with _LOCK:
+        known = _REGISTERED.get(key)
+        if known == source:
+            return key
+        if known is not None:  # same key, another file: keep both distinct
+            key = f"{key}-{abs(hash(source)) % 10**8}"
+            if _REGISTERED.get(key) == source:
+                return key
+        pdfmetrics.registerFont(TTFont(key, source[0], subfontIndex=source[1]))
+        _REGISTERED[key] = source
+    return key
+
+
+def _color(hex6: str) -> Any:
+    return HexColor("#" + hex6.lstrip("#"))
+
+
+def draw_layout(layout: Layout, *, title: str = "", author: str = "") -> bytes:
+    """Paint a :class:`~gongwen.layout.Layout` to PDF bytes."""
+    names = {key: register_font(face) for key, face in layout.fonts.items()}
+    buf = io.BytesIO()
+    c = Canvas(
+        buf,
+        pagesize=(PAGE_WIDTH, PAGE_HEIGHT),
+        invariant=1,
+        pageCompression=1,
+        initialFontName="Helvetica",
+    )
+    c.setTitle(title)
+    c.setAuthor(author)
+    c.setCreator(PRODUCER)
+    c.setProducer(PRODUCER)
+    c.setSubject("")
+    for page in layout.pages:
+        for rule in page.rules:
+            c.setStrokeColor(_color(rule.color))
+            c.setLineWidth(rule.width)
+            c.setLineCap(0)
+            c.line(rule.x0, PAGE_HEIGHT - rule.y0, rule.x1, PAGE_HEIGHT - rule.y1)
+        for run in page.runs:
+            t = c.beginText()
+            t.setFont(names[run.font], run.size)
+            t.setCharSpace(run.char_space)
+            t.setFillColor(_color(run.color))
+            t.setTextOrigin(run.x, PAGE_HEIGHT - run.y)
+            t.textOut(run.text)
+            c.drawText(t)
+        for img in page.images:
+            c.drawImage(
+                str(img.path),
+                img.x,
+                PAGE_HEIGHT - img.y - img.height,
+                img.width,
+                img.height,
+                mask="auto",
+                preserveAspectRatio=True,
+                anchor="c",
+            )
+        c.showPage()
+    c.save()
+    return buf.getvalue()
+
+
+def render_pdf(doc: Document, fontset: Any) -> bytes:
+    """Lay out ``doc`` with ``fontset`` and draw it: the PDF's bytes."""
+    layout = layout_document(doc, fontset)
+    return draw_layout(layout, title=doc.title, author=doc.author)

@@ -1,0 +1,572 @@
+"""Pages: the 版头, the flow of lines on the 22-line grid, signature, 版记, page numbers.
+
+Every line of the flow sits in a grid cell ``LINE_PITCH`` high; page n's cells start at
+the type-area top (page 1 of 信函格式/文件格式 starts below its 版头). Glyphs of any size are
+centred in their cell by their ideographic em box (``EM_ASCENT`` above the baseline).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+from .. import spec
+from ..document import Block, Document, LetterFormat, SealMode
+from ..spec import (
+    CHAR_PITCH,
+    LINE_PITCH,
+    LINES_PER_PAGE,
+    MARGIN_LEFT,
+    MARGIN_TOP,
+    PAGE_HEIGHT,
+    PAGE_WIDTH,
+    TYPE_AREA_HEIGHT,
+    TYPE_AREA_WIDTH,
+    FontRole,
+    Role,
+    mm,
+)
+from .model import Image, Layout, LayoutWarning, Line, Page, Rule, Run
+from .text import Glyph, SetLine, balance_title, cell, clusters_of, set_line, typeset
+
+EM_ASCENT = 0.88  # ideographic em box top above the baseline, in em (CJK font convention)
+EM_DESCENT = 1.0 - EM_ASCENT
+TYPE_LEFT = MARGIN_LEFT
+TYPE_RIGHT = MARGIN_LEFT + TYPE_AREA_WIDTH
+TYPE_TOP = MARGIN_TOP
+TYPE_BOTTOM = MARGIN_TOP + TYPE_AREA_HEIGHT
+FIT_TOLERANCE = 1.0  # pt a line cell may overhang the type-area bottom (22 × 28.95 < 225 mm)
+
+
+def baseline_in_cell(size: float) -> float:
+    """Baseline offset from a line cell's top that centres a ``size`` em box in the cell."""
+    return (LINE_PITCH - size) / 2 + EM_ASCENT * size
+
+
+@dataclass(slots=True)
+class FlowLine:
+    placed: list[tuple[float, Glyph]]  # absolute x
+    size: float
+    block: int
+    role: str
+    full: bool = False
+    x1: float = TYPE_RIGHT
+
+
+@dataclass(slots=True)
+class Entry:
+    lines: list[FlowLine]
+    space_before: int = 0
+    space_after: int = 0
+    keep_with_next: bool = False
+    page_break_before: bool = False
+    signature: bool = False
+    blanks: int = 0  # signature: blank lines above the 署名 (seal room)
+    placed_at: tuple[int, int] | None = None  # (page index, slot) of its first line
+
+
+@dataclass(slots=True)
+class PageBuild:
+    origin: float  # top of grid cell 0
+    cap: int  # grid cells available
+    slots: list[tuple[int, FlowLine]] = field(default_factory=list)
+    fixed: list[tuple[float, FlowLine]] = field(default_factory=list)  # (baseline, line)
+    rules: list[Rule] = field(default_factory=list)
+    images: list[Image] = field(default_factory=list)
+    numbered: bool = True
+
+
+class _Builder:
+    def __init__(self, doc: Document, fontset: Any):
+        self.doc = doc
+        self.fs = fontset
+        self.warnings: dict[tuple[str, str], LayoutWarning] = {}
+        self.fonts: dict[str, Any] = {}
+
+    # -- glyphs -------------------------------------------------------------------------
+    def glyphs(
+        self,
+        pieces: list[tuple[str, FontRole]],
+        size: float,
+        color: str,
+        where: str,
+    ) -> list[Glyph]:
+        out: list[Glyph] = []
+        src = 0
+        for text, role in pieces:
+            primary = self.fs.face(role)
+            for ch in text:
+                face = primary
+                if ch != "\n" and not ch.isspace():
+                    found = self.fs.face_for(role, ch)
+                    if found is None:
+                        self.warnings.setdefault((ch, where), LayoutWarning(ch, where, None))
+                    elif found.key != primary.key:
+                        face = found
+                        self.warnings.setdefault(
+                            (ch, where), LayoutWarning(ch, where, found.family)
+                        )
+                self.fonts.setdefault(face.key, face)
+                adv = 0.0 if ch == "\n" else self.fs.advance(face, ch, size)
+                out.append(Glyph(ch, face, size, color, adv, src))
+                src += 1
+        return out
+
+    def block_glyphs(self, i: int, b: Block, size: float | None = None) -> list[Glyph]:
+        st = b.style
+        pieces: list[tuple[str, FontRole]] = []
+        for k, s in enumerate(b.spans):
+            role = b.font_of(s)
+            if b.run_in and k > 0 and s.font is None:
+                role = FontRole.FANGSONG
+            pieces.append((s.text, role))
+        return self.glyphs(pieces, size or st.size, st.color, f"blocks[{i}] ({b.role.value})")
+
+    def tail_glyphs(self, i: int, b: Block) -> list[Glyph]:
+        st = b.style
+        return self.glyphs([(b.tail, st.font)], st.size, st.color, f"blocks[{i}].tail")
+
+    # -- paragraphs ---------------------------------------------------------------------
+    def paragraph(self, i: int, b: Block) -> list[FlowLine]:
+        """Break and set a block on the type area's measure (title: balanced, centred)."""
+        st = b.style
+        c = cell(st.size)
+        left = TYPE_LEFT + st.left_chars * c
+        width = TYPE_RIGHT - st.right_chars * c - left
+        glyphs = self.block_glyphs(i, b)
+        if b.role in (Role.TITLE, Role.ATTACHMENT_TITLE):
+            return self._title(i, b, glyphs, left, width)
+        first = (st.first_line_chars + b.extra_indent_chars) * c
+        rest = st.hanging_chars * c
+
+        def indent(n: int) -> float:
+            return first if n == 0 else rest
+
+        lines = typeset(glyphs, lambda n: width - indent(n), st.align)
+        out = [self._flow(ln, left + indent(n), i, b, st.size) for n, ln in enumerate(lines)]
+        if not out:
+            out = [FlowLine([], st.size, i, b.role.value)]
+        if b.tail:
+            self._place_tail(i, b, out, left, width)
+        return out
+
+    def _flow(self, ln: SetLine, x0: float, i: int, b: Block, size: float) -> FlowLine:
+        return FlowLine(
+            [(x0 + x, g) for x, g in ln.placed], size, i, b.role.value, ln.full, x0 + ln.width
+        )
+
+    def _place_tail(self, i: int, b: Block, out: list[FlowLine], left: float, width: float):
+        tail = self.tail_glyphs(i, b)
+        c = cell(b.style.size)
+        ln = set_line(clusters_of(tail), width, "right", False)
+        tw = sum(g.advance if g.advance < c else c for g in tail)
+        last = out[-1]
+        end = max((x + g.advance for x, g in last.placed), default=left)
+        placed = [(left + x, g) for x, g in ln.placed]
+        if not last.placed or end + c + tw <= left + width + 0.01:
+            last.placed.extend(placed)
+        else:
+            out.append(FlowLine(placed, b.style.size, i, b.role.value))
+
+    def _title(
+        self, i: int, b: Block, glyphs: list[Glyph], left: float, width: float
+    ) -> list[FlowLine]:
+        out: list[FlowLine] = []
+        seg: list[Glyph] = []
+        segments: list[list[Glyph]] = []
+        for g in [*glyphs, None]:
+            if g is None or g.ch == "\n":
+                segments.append(seg)
+                seg = []
+            else:
+                seg.append(g)
+        for s in segments:
+            for a, z in balance_title(s, width) or [(0, 0)]:
+                ln = set_line(clusters_of(s[a:z]), width, "center", False)
+                out.append(self._flow(ln, left, i, b, b.style.size))
+        return out
+
+    # -- signature (decision 10) --------------------------------------------------------
+    def signature(self, items: list[tuple[int, Block]]) -> Entry:
+        sigs = [(i, b) for i, b in items if b.role is Role.SIGNATURE]
+        dates = [(i, b) for i, b in items if b.role is Role.DATE]
+        c = CHAR_PITCH
+        seal = self.doc.seal.mode in (SealMode.RESERVE, SealMode.IMAGE)
+
+        def natural(i: int, b: Block) -> tuple[SetLine, float]:
+            g = self.block_glyphs(i, b)
+            ln = set_line(clusters_of(g), TYPE_AREA_WIDTH, "left", False)
+            w = max((x + min(gg.advance, c) for x, gg in ln.placed), default=0.0)
+            return ln, w
+
+        sig_lines = [(i, b, *natural(i, b)) for i, b in sigs]
+        date_lines = [(i, b, *natural(i, b)) for i, b in dates]
+        sw = max((w for *_, w in sig_lines), default=0.0)
+        dw = max((w for *_, w in date_lines), default=0.0)
+        if seal:
+            date_x = TYPE_RIGHT - spec.SEAL_DATE_RIGHT_CHARS * c - dw
+            axis = date_x + dw / 2
+            sig_xs = [axis - w / 2 for *_, w in sig_lines]
+        else:
+            sig_x = TYPE_RIGHT - spec.SIGNATURE_RIGHT_CHARS * c - sw
+            date_x = sig_x + spec.DATE_OFFSET_CHARS * c
+            if date_x + dw > TYPE_RIGHT - spec.SIGNATURE_RIGHT_CHARS * c + 0.01:
+                date_x = TYPE_RIGHT - spec.SIGNATURE_RIGHT_CHARS * c - dw
+                sig_x = date_x - spec.DATE_OFFSET_CHARS * c
+            sig_xs = [sig_x] * len(sig_lines)
+        lines: list[FlowLine] = []
+        for (i, b, ln, _w), x in zip(sig_lines, sig_xs, strict=True):
+            placed = [(x + px, g) for px, g in ln.placed]
+            lines.append(FlowLine(placed, b.style.size, i, "signature"))
+        for i, b, ln, _w in date_lines:
+            placed = [(date_x + px, g) for px, g in ln.placed]
+            lines.append(FlowLine(placed, b.style.size, i, "date"))
+        blanks = spec.SEAL_BLANK_LINES if seal else spec.SIGNATURE_BLANK_LINES
+        return Entry(lines, space_before=blanks, signature=True, blanks=blanks)
+
+    # -- 版头 ---------------------------------------------------------------------------
+    def _single(self, i: int, b: Block, x_of, size: float | None = None) -> FlowLine:
+        g = self.block_glyphs(i, b, size)
+        ln = set_line(clusters_of(g), PAGE_WIDTH, "left", False)
+        w = max((x + g.advance for x, g in ln.placed), default=0.0)
+        x0 = x_of(w)
+        placed = [(x0 + x, gg) for x, gg in ln.placed]
+        return FlowLine(placed, size or b.style.size, i, b.role.value)
+
+    def _marks(self, marks: list[tuple[int, Block]], top: float, page: PageBuild) -> float:
+        """Set the 发文机关标志 lines (red, centred on the type area, shrunk to fit) with their
+        em-box top at ``top``; returns the em-box bottom of the last."""
+        y = top
+        bottom = top
+        for i, b in marks:
+            size = b.style.size
+            probe = self.block_glyphs(i, b, size)
+            w = sum(cell(size) if g.advance >= 0.9 * size else g.advance for g in probe)
+            if w > TYPE_AREA_WIDTH:
+                size = size * TYPE_AREA_WIDTH / w
+            ln = self._single(i, b, lambda w: TYPE_LEFT + (TYPE_AREA_WIDTH - w) / 2, size)
+            base = y + EM_ASCENT * size
+            page.fixed.append((base, ln))
+            bottom = base + EM_DESCENT * size
+            y = bottom + 0.25 * size
+        return bottom
+
+    def header(self, hdr: list[tuple[int, Block]], page: PageBuild) -> float:
+        """Lay out the 版头 on page 1; returns the top of the first flow cell."""
+        fmt = self.doc.fmt
+        by = {r: [(i, b) for i, b in hdr if b.role is r] for r in spec.HEADER_ROLES}
+        left_col = by[Role.COPY_NUMBER] + by[Role.SECRECY] + by[Role.URGENCY]
+        body = spec.BODY_SIZE
+        if fmt is LetterFormat.LETTER:
+            mark_bottom = self._marks(by[Role.ORGAN_MARK], mm(spec.LETTER_MARK_TOP_MM), page)
+            if not by[Role.ORGAN_MARK]:
+                mark_bottom = mm(spec.LETTER_MARK_TOP_MM)
+            thick = mark_bottom + mm(spec.LETTER_RULE_BELOW_MARK_MM) + spec.LETTER_RULE_THICK / 2
+            pair = spec.LETTER_RULE_THICK / 2 + spec.LETTER_RULE_GAP + spec.LETTER_RULE_THIN / 2
+            thin = thick + pair
+            x0 = (PAGE_WIDTH - mm(spec.LETTER_RULE_LENGTH_MM)) / 2
+            x1 = x0 + mm(spec.LETTER_RULE_LENGTH_MM)
+            page.rules.append(Rule(x0, thick, x1, thick, spec.LETTER_RULE_THICK, spec.RED))
+            page.rules.append(Rule(x0, thin, x1, thin, spec.LETTER_RULE_THIN, spec.RED))
+            # bottom pair: thin over thick, the thick line 20 mm above the page bottom
+            bthick = PAGE_HEIGHT - mm(spec.LETTER_BOTTOM_RULE_ABOVE_PAGE_BOTTOM_MM)
+            bthin = bthick - pair
+            page.rules.append(Rule(x0, bthin, x1, bthin, spec.LETTER_RULE_THIN, spec.RED))
+            page.rules.append(Rule(x0, bthick, x1, bthick, spec.LETTER_RULE_THICK, spec.RED))
+            row_top = thin + spec.LETTER_RULE_THIN / 2 + spec.LETTER_HEADER_ROW_BELOW_RULE
+            right_col = by[Role.DOC_NUMBER] + by[Role.SIGNER]
+            rows = max(len(left_col), len(right_col))
+            for n, (i, b) in enumerate(left_col):
+                base = row_top + EM_ASCENT * body + n * LINE_PITCH
+                page.fixed.append((base, self._single(i, b, lambda w: TYPE_LEFT)))
+            for n, (i, b) in enumerate(right_col):
+                base = row_top + EM_ASCENT * body + n * LINE_PITCH
+                page.fixed.append((base, self._single(i, b, lambda w: TYPE_RIGHT - w)))
+            if rows:
+                last_cell_top = row_top + EM_ASCENT * body + (rows - 1) * LINE_PITCH
+                last_cell_top -= baseline_in_cell(body)
+                return last_cell_top + (spec.TITLE_LINES_BELOW_HEADER + 1) * LINE_PITCH
+            return thin + spec.TITLE_LINES_BELOW_HEADER * LINE_PITCH
+        # 文件格式 (decision 7)
+        for n, (i, b) in enumerate(left_col):
+            base = TYPE_TOP + n * LINE_PITCH + baseline_in_cell(body)
+            page.fixed.append((base, self._single(i, b, lambda w: TYPE_LEFT)))
+        mark_top = TYPE_TOP + mm(spec.DOCUMENT_MARK_TOP_BELOW_TYPE_AREA_MM)
+        mark_bottom = self._marks(by[Role.ORGAN_MARK], mark_top, page)
+        num_cell = mark_bottom + spec.DOCUMENT_NUMBER_LINES_BELOW_MARK * LINE_PITCH
+        base = num_cell + baseline_in_cell(body)
+        signers = by[Role.SIGNER]
+        for i, b in by[Role.DOC_NUMBER]:
+            if signers:  # 上行文: number 居左空一字, 签发人 居右空一字
+                ln = self._single(i, b, lambda w: TYPE_LEFT + CHAR_PITCH)
+            else:
+                ln = self._single(i, b, lambda w: TYPE_LEFT + (TYPE_AREA_WIDTH - w) / 2)
+            page.fixed.append((base, ln))
+        for n, (i, b) in enumerate(signers):
+            ln = self._single(i, b, lambda w: TYPE_RIGHT - CHAR_PITCH - w)
+            page.fixed.append((base + n * LINE_PITCH, ln))
+        base += max(0, len(signers) - 1) * LINE_PITCH
+        rule_w = mm(spec.DOCUMENT_RULE_WIDTH_MM)
+        rule_y = base + EM_DESCENT * body + mm(spec.DOCUMENT_RULE_BELOW_NUMBER_MM) + rule_w / 2
+        length = mm(spec.DOCUMENT_RULE_LENGTH_MM)
+        x0 = TYPE_LEFT + (TYPE_AREA_WIDTH - length) / 2
+        page.rules.append(Rule(x0, rule_y, x0 + length, rule_y, rule_w, spec.RED))
+        return rule_y + rule_w / 2 + spec.TITLE_LINES_BELOW_HEADER * LINE_PITCH
+
+    # -- 版记 ---------------------------------------------------------------------------
+    def record(self, rec: list[tuple[int, Block]]) -> tuple[list[FlowLine], list[int]]:
+        """The 版记's lines and, per line, the index of the block it belongs to."""
+        lines: list[FlowLine] = []
+        owners: list[int] = []
+        for i, b in rec:
+            for ln in self.paragraph(i, b):
+                lines.append(ln)
+                owners.append(i)
+        return lines, owners
+
+
+def _new_page(pages: list[PageBuild]) -> PageBuild:
+    p = PageBuild(TYPE_TOP, LINES_PER_PAGE)
+    pages.append(p)
+    return p
+
+
+def _paginate(entries: list[Entry], first: PageBuild) -> list[PageBuild]:
+    pages = [first]
+    cur = first
+    slot = 0
+    min_before = spec.SIGNATURE_MIN_LINES_BEFORE
+    for n, e in enumerate(entries):
+        if e.page_break_before and (cur.slots or slot > 0):
+            cur, slot = _new_page(pages), 0
+        if slot >= cur.cap:
+            cur, slot = _new_page(pages), 0
+        sb = e.space_before if slot > 0 else 0
+        lines = len(e.lines)
+        if e.keep_with_next and slot > 0:
+            nxt = entries[n + 1] if n + 1 < len(entries) else None
+            need = sb + lines + ((nxt.space_before + 1) if nxt else 0)
+            if slot + need > cur.cap:
+                cur, slot = _new_page(pages), 0
+                sb = 0
+        if e.signature:
+            if slot + sb + lines > cur.cap:
+                # never a page with only the signature: bring the last lines of text along
+                moved = [ln for _, ln in cur.slots[-min_before:]]
+                del cur.slots[-min_before:]
+                cur, slot = _new_page(pages), 0
+                cur.slots = list(enumerate(moved))
+                slot = len(moved)
+                sb = e.space_before
+            elif len(cur.slots) < min_before and len(pages) > 1 and pages[-2].slots:
+                take = min(min_before - len(cur.slots), len(pages[-2].slots))
+                moved = [ln for _, ln in pages[-2].slots[-take:]]
+                del pages[-2].slots[-take:]
+                old = [ln for _, ln in cur.slots]
+                cur.slots = [(k, ln) for k, ln in enumerate(moved + old)]
+                slot = len(cur.slots)
+                sb = e.space_before
+        slot += sb
+        for k, ln in enumerate(e.lines):
+            if slot >= cur.cap:
+                cur, slot = _new_page(pages), 0
+            if k == 0:
+                e.placed_at = (len(pages) - 1, slot)
+            cur.slots.append((slot, ln))
+            slot += 1
+        slot += e.space_after
+    return pages
+
+
+def _used_bottom(p: PageBuild) -> float:
+    last = max((s for s, _ in p.slots), default=-1)
+    return p.origin + (last + 1) * LINE_PITCH if last >= 0 else p.origin
+
+
+def _runs(placed: list[tuple[float, Glyph]], y: float) -> list[Run]:
+    """Merge glyphs into runs: same face, size, colour and a constant extra spacing."""
+    runs: list[Run] = []
+    cur: list[tuple[float, Glyph]] = []
+    cs = 0.0
+
+    def flush() -> None:
+        if cur:
+            g0 = cur[0][1]
+            text = "".join(g.ch for _, g in cur)
+            space = cs if len(cur) > 1 else 0.0
+            runs.append(Run(cur[0][0], y, text, g0.face.key, g0.size, g0.color, space))
+
+    for x, g in placed:
+        if g.ch.isspace():
+            flush()
+            cur = []
+            continue
+        if cur:
+            px, pg = cur[-1]
+            same = pg.face.key == g.face.key and pg.size == g.size and pg.color == g.color
+            step = x - px - pg.advance
+            if same and len(cur) == 1:
+                cs = step
+                cur.append((x, g))
+                continue
+            if same and abs(step - cs) < 1e-4:
+                cur.append((x, g))
+                continue
+            flush()
+        cur = [(x, g)]
+        cs = 0.0
+    flush()
+    return runs
+
+
+def _line_info(ln: FlowLine, y: float) -> Line:
+    xs = tuple(x for x, _ in ln.placed)
+    text = "".join(g.ch for _, g in ln.placed)
+    return Line(ln.block, ln.role, y, text, xs, xs[0] if xs else ln.x1, ln.x1, ln.full, ln.size)
+
+
+def layout_document(doc: Document, fontset: Any) -> Layout:
+    """Lay out a composed letter on GB/T 9704 pages (see the package doc)."""
+    b = _Builder(doc, fontset)
+    fmt = doc.fmt
+    hdr: list[tuple[int, Block]] = []
+    rec: list[tuple[int, Block]] = []
+    flow: list[tuple[int, Block]] = []
+    for i, blk in enumerate(doc.blocks):
+        if blk.role in spec.RECORD_ROLES:
+            if fmt is LetterFormat.LETTER and blk.role is Role.RECORD_PRINT:
+                continue  # 信函格式 has no 印发 line (decision 5)
+            rec.append((i, blk))
+        elif blk.role in spec.HEADER_ROLES and fmt is not LetterFormat.PLAIN:
+            if blk.role is Role.REPLY_CATEGORY:
+                flow.append((i, blk))  # on the line above the title (decision 9)
+            else:
+                hdr.append((i, blk))
+        else:
+            flow.append((i, blk))
+
+    first = PageBuild(TYPE_TOP, LINES_PER_PAGE)
+    if fmt is not LetterFormat.PLAIN:
+        origin = b.header(hdr, first)
+        if any(blk.role is Role.REPLY_CATEGORY for _, blk in flow):
+            origin -= LINE_PITCH
+        first.origin = origin
+        first.cap = max(0, math.floor((TYPE_BOTTOM - origin + FIT_TOLERANCE) / LINE_PITCH))
+
+    entries: list[Entry] = []
+    sig_items = [(i, blk) for i, blk in flow if blk.role in (Role.SIGNATURE, Role.DATE)]
+    seen_note = False
+    sig_done = False
+    for i, blk in flow:
+        if blk.role in (Role.SIGNATURE, Role.DATE):
+            if not sig_done:
+                entries.append(b.signature(sig_items))
+                sig_done = True
+            continue
+        st = blk.style
+        if not blk.text.strip():
+            lines = [FlowLine([], st.size, i, blk.role.value)]
+        else:
+            lines = b.paragraph(i, blk)
+        before = st.space_before_lines
+        if blk.role is Role.ATTACHMENT_NOTE and not seen_note:
+            before = max(before, 1)  # 正文下空一行
+            seen_note = True
+        entries.append(
+            Entry(
+                lines,
+                space_before=before,
+                space_after=st.space_after_lines,
+                keep_with_next=st.keep_with_next and not blk.run_in,
+                page_break_before=blk.page_break_before,
+            )
+        )
+    pages = _paginate(entries, first)
+
+    # 版记 at the foot of the last page (decision 5)
+    if rec:
+        lines, owners = b.record(rec)
+        k = len(lines)
+        rec_top = TYPE_BOTTOM - k * LINE_PITCH
+        last = pages[-1]
+        needs_new = _used_bottom(last) > rec_top + FIT_TOLERANCE
+        if needs_new:
+            last = _new_page(pages)
+        if fmt is LetterFormat.DOCUMENT and doc.even_page_record and len(pages) % 2 == 1:
+            if needs_new:  # blank page before the 版记 page: neither is numbered
+                pages.insert(len(pages) - 1, PageBuild(TYPE_TOP, LINES_PER_PAGE, numbered=False))
+                last.numbered = False
+            else:
+                last = _new_page(pages)
+        for n, ln in enumerate(lines):
+            last.fixed.append((rec_top + n * LINE_PITCH + baseline_in_cell(ln.size), ln))
+        if fmt is not LetterFormat.LETTER:
+            outer = mm(spec.RECORD_RULE_OUTER_MM)
+            inner = mm(spec.RECORD_RULE_INNER_MM)
+            x0, x1 = TYPE_LEFT, TYPE_LEFT + mm(spec.RECORD_RULE_LENGTH_MM)
+            last.rules.append(Rule(x0, rec_top, x1, rec_top, outer))
+            for n in range(1, k):
+                if doc.blocks[owners[n]].role is not doc.blocks[owners[n - 1]].role:
+                    y = rec_top + n * LINE_PITCH
+                    last.rules.append(Rule(x0, y, x1, y, inner))
+            last.rules.append(Rule(x0, TYPE_BOTTOM, x1, TYPE_BOTTOM, outer))
+
+    # the seal image over 署名 and date
+    sig_entry = next((e for e in entries if e.signature), None)
+    if (
+        sig_entry is not None
+        and sig_entry.placed_at is not None
+        and doc.seal.mode is SealMode.IMAGE
+        and doc.seal.image is not None
+    ):
+        pi, slot = sig_entry.placed_at
+        page = pages[pi]
+        d = mm(spec.SEAL_DIAMETER_MM)
+        top = page.origin + (slot - sig_entry.blanks) * LINE_PITCH
+        xs = [x + min(g.advance, CHAR_PITCH) for ln in sig_entry.lines for x, g in ln.placed]
+        x0s = [x for ln in sig_entry.lines[-1:] for x, _ in ln.placed]
+        cx = (min(x0s) + max(xs)) / 2 if x0s else TYPE_RIGHT - d
+        page.images.append(Image(cx - d / 2, top, d, d, doc.seal.image))
+
+    return _assemble(b, pages, fmt)
+
+
+def _assemble(b: _Builder, pages: list[PageBuild], fmt: LetterFormat) -> Layout:
+    out: list[Page] = []
+    for n, p in enumerate(pages, start=1):
+        runs: list[Run] = []
+        infos: list[Line] = []
+        placed: list[tuple[float, FlowLine]] = [
+            (p.origin + s * LINE_PITCH + baseline_in_cell(ln.size), ln) for s, ln in p.slots
+        ]
+        placed += p.fixed
+        for y, ln in sorted(placed, key=lambda t: t[0]):
+            runs.extend(_runs(ln.placed, y))
+            infos.append(_line_info(ln, y))
+        printed: int | None = n
+        if not p.numbered or (fmt is LetterFormat.LETTER and n == 1):
+            printed = None
+        if printed is not None:
+            runs.extend(_page_number(b, printed))
+        out.append(Page(n, printed, tuple(runs), tuple(p.rules), tuple(p.images), tuple(infos)))
+    return Layout(tuple(out), tuple(b.warnings.values()), dict(b.fonts))
+
+
+def _page_number(b: _Builder, n: int) -> list[Run]:
+    """'— N —' (decision 4): dash line 7 mm below the type area, outer side, 14 pt indent."""
+    size = spec.PAGE_NUMBER_SIZE
+    text = spec.page_number_text(n)
+    glyphs = b.glyphs([(text, spec.PAGE_NUMBER_FONT)], size, spec.BLACK, "page number")
+    width = sum(g.advance for g in glyphs)
+    dash_y = TYPE_BOTTOM + mm(spec.PAGE_NUMBER_BELOW_TYPE_AREA_MM)
+    base = dash_y + (EM_ASCENT - 0.5) * size  # the dash sits on the em box's middle
+    if n % 2:
+        x = TYPE_RIGHT - spec.PAGE_NUMBER_INDENT - width
+    else:
+        x = TYPE_LEFT + spec.PAGE_NUMBER_INDENT
+    placed = []
+    for g in glyphs:
+        placed.append((x, g))
+        x += g.advance
+    return _runs(placed, base)

@@ -1,0 +1,389 @@
+"""Line breaking on the character grid (GB/T 9704 decision 1, GB/T 15834 §5.1).
+
+A paragraph becomes *clusters*: one full-width character on a grid cell, a ——/…… pair on
+two cells, a half-width word (digits, Latin, URLs: kept whole, font advances), a space, or a
+forced break. Lines are filled greedily, kinsoku conflicts are resolved by pushing closing
+marks in (compressing full-width punctuation by up to half a cell) or pulling characters
+down, and full lines are justified to the measure by spreading the slack over the gaps.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from ..spec import BODY_SIZE, CHAR_PITCH, is_wide
+
+EPS = 0.01  # pt
+
+LINE_START_FORBIDDEN = frozenset("，。、；：？！）》”’〕】」』〉］｝〗％,.;:?!)]}%")
+"""Closing marks: never at a line start (GB/T 15834 §5.1)."""
+LINE_END_FORBIDDEN = frozenset("（《“‘〔【「『〈［｛〖([{")
+"""Opening marks: never at a line end."""
+SQUEEZE_CLOSING = frozenset("，。、）》”’〕】」』〉］｝〗")  # glyph in the cell's left half
+SQUEEZE_OPENING = frozenset("（《“‘〔【「『〈［｛〖")  # glyph in the cell's right half
+PAIRED = ("——", "……")  # 2-cell marks never split
+BREAK_AFTER_IN_WORD = frozenset("/-.?&=_")  # where an over-long word may be cut
+
+ClusterKind = Literal["wide", "half", "space", "break"]
+
+
+def cell(size: float) -> float:
+    """Width of one full-width cell at ``size``: the grid pitch for 3号, else the em."""
+    return CHAR_PITCH if abs(size - BODY_SIZE) < 1e-6 else size
+
+
+@dataclass(slots=True)
+class Glyph:
+    ch: str
+    face: Any  # ResolvedFont
+    size: float
+    color: str
+    advance: float  # font advance at size
+    src: int  # offset in the paragraph's text
+
+
+@dataclass(slots=True)
+class Cluster:
+    kind: ClusterKind
+    glyphs: list[Glyph]
+    width: float
+    squeezable: float = 0.0  # how much of the width may be given up at a line edge
+
+    @property
+    def first(self) -> str:
+        return self.glyphs[0].ch if self.glyphs else ""
+
+    @property
+    def last(self) -> str:
+        return self.glyphs[-1].ch if self.glyphs else ""
+
+
+@dataclass(slots=True)
+class SetLine:
+    """A line of placed glyphs; x is relative to the line's measure start."""
+
+    placed: list[tuple[float, Glyph]] = field(default_factory=list)
+    width: float = 0.0  # the measure it was set on
+    full: bool = False  # justified to the measure (not a paragraph's last line)
+
+    @property
+    def text(self) -> str:
+        return "".join(g.ch for _, g in self.placed)
+
+
+def _glyph_offset(g: Glyph, c: float) -> float:
+    """Where a glyph narrower than its cell sits in the cell (proportional punctuation)."""
+    if g.advance >= 0.9 * c:
+        return 0.0
+    if g.ch in SQUEEZE_OPENING:
+        return c - g.advance
+    if g.ch in SQUEEZE_CLOSING:
+        return 0.0
+    return (c - g.advance) / 2
+
+
+def clusters_of(glyphs: list[Glyph]) -> list[Cluster]:
+    """Group glyphs into clusters (see module doc)."""
+    out: list[Cluster] = []
+    i, n = 0, len(glyphs)
+    while i < n:
+        g = glyphs[i]
+        ch = g.ch
+        if ch == "\n":
+            out.append(Cluster("break", [g], 0.0))
+            i += 1
+        elif ch.isspace() and not is_wide(ch):
+            out.append(Cluster("space", [g], g.advance))
+            i += 1
+        elif is_wide(ch):
+            c = cell(g.size)
+            pair = glyphs[i : i + 2]
+            if len(pair) == 2 and pair[0].ch + pair[1].ch in PAIRED:
+                out.append(Cluster("wide", pair, 2 * c))
+                i += 2
+                continue
+            squeeze = c / 2 if ch in SQUEEZE_CLOSING or ch in SQUEEZE_OPENING else 0.0
+            out.append(Cluster("wide", [g], c, squeeze))
+            i += 1
+        else:
+            j = i
+            while (
+                j < n
+                and glyphs[j].ch != "\n"
+                and not is_wide(glyphs[j].ch)
+                and not glyphs[j].ch.isspace()
+            ):
+                j += 1
+            word = glyphs[i:j]
+            out.append(Cluster("half", word, sum(w.advance for w in word)))
+            i = j
+    return out
+
+
+def _split_word(cl: Cluster, width: float) -> list[Cluster]:
+    """Cut a half-width word wider than ``width`` into pieces that fit (URL-ish cuts first)."""
+    pieces: list[Cluster] = []
+    rest = list(cl.glyphs)
+    while rest:
+        acc, cut, best = 0.0, 0, 0
+        for k, g in enumerate(rest):
+            if acc + g.advance > width + EPS and k > 0:
+                break
+            acc += g.advance
+            cut = k + 1
+            if g.ch in BREAK_AFTER_IN_WORD:
+                best = k + 1
+        if cut < len(rest) and best > cut // 2:
+            cut = best
+        part, rest = rest[:cut], rest[cut:]
+        pieces.append(Cluster("half", part, sum(g.advance for g in part)))
+    return pieces
+
+
+def _starts_bad(cl: Cluster) -> bool:
+    return cl.kind in ("wide", "half") and cl.first in LINE_START_FORBIDDEN
+
+
+def _ends_bad(cl: Cluster) -> bool:
+    return cl.kind in ("wide", "half") and cl.last in LINE_END_FORBIDDEN
+
+
+def _next_real(cls: list[Cluster], k: int) -> int:
+    """The first non-space cluster at or after ``k``."""
+    while k < len(cls) and cls[k].kind == "space":
+        k += 1
+    return k
+
+
+def _prev_real(cls: list[Cluster], a: int, k: int) -> int:
+    """The last non-space cluster before ``k`` (>= a), or a - 1."""
+    j = k - 1
+    while j >= a and cls[j].kind == "space":
+        j -= 1
+    return j
+
+
+def _bad_break(cls: list[Cluster], a: int, k: int) -> bool:
+    nr = _next_real(cls, k)
+    pr = _prev_real(cls, a, k)
+    if nr < len(cls) and cls[nr].kind != "break" and _starts_bad(cls[nr]):
+        return True
+    return pr >= a and _ends_bad(cls[pr])
+
+
+def _resolve_kinsoku(cls: list[Cluster], a: int, k: int, width: float) -> int:
+    """Move the break ``k`` of line ``cls[a:k]`` to a legal place: push in, else pull down."""
+    if not _bad_break(cls, a, k):
+        return k
+    n = len(cls)
+    # Push: take up to two closing marks onto this line, squeezing punctuation to fit.
+    m = k
+    while m < n and m - k < 2 and cls[m].kind != "break" and _starts_bad(cls[m]):
+        m += 1
+    if m > k and not _bad_break(cls, a, m):
+        line = cls[a:m]
+        over = sum(c.width for c in line) - width
+        if over <= sum(c.squeezable for c in line) + EPS:
+            return m
+    # Pull: move characters down until the break is legal.
+    j = k - 1
+    while j > a and _bad_break(cls, a, j):
+        j -= 1
+    if j > a:
+        return j
+    return k  # nothing legal: keep the overfull-free greedy break
+
+
+def break_clusters(cls: list[Cluster], width_of: Callable[[int], float]) -> list[tuple[int, int]]:
+    """Line spans ``(start, end)`` over ``cls``; ``width_of(i)`` is line i's measure.
+
+    Mutates ``cls`` only to split words too wide for a line.
+    """
+    spans: list[tuple[int, int]] = []
+    a = 0
+    while a < len(cls):
+        if cls[a].kind == "break":  # an empty line (two breaks in a row, or a leading one)
+            spans.append((a, a))
+            a += 1
+            continue
+        while a < len(cls) and cls[a].kind == "space":
+            a += 1
+        if a >= len(cls):
+            break
+        if cls[a].kind == "break":
+            continue
+        w = width_of(len(spans))
+        k, acc = a, 0.0
+        while k < len(cls) and cls[k].kind != "break" and acc + cls[k].width <= w + EPS:
+            acc += cls[k].width
+            k += 1
+        if k == a:  # the first cluster alone is too wide
+            first = cls[a]
+            if first.kind == "half" and len(first.glyphs) > 1:
+                cls[a : a + 1] = _split_word(first, w)
+                continue
+            k = a + 1  # a single glyph wider than the line: set it anyway
+        elif k < len(cls) and cls[k].kind != "break":
+            k = _resolve_kinsoku(cls, a, k, w)
+        spans.append((a, k))
+        a = k
+        if a < len(cls) and cls[a].kind == "break":
+            a += 1
+    return spans
+
+
+def set_line(cls: list[Cluster], width: float, align: str, full: bool) -> SetLine:
+    """Place the clusters of one line on a measure of ``width``.
+
+    ``full``: justify (spread the slack over the gaps). Lines wider than the measure give
+    up squeezable punctuation width, last marks first.
+    """
+    items = list(cls)
+    while items and items[0].kind in ("space", "break"):
+        items.pop(0)
+    while items and items[-1].kind in ("space", "break"):
+        items.pop()
+    widths = [c.width for c in items]
+    shifts = [0.0] * len(items)
+    natural = sum(widths)
+    deficit = natural - width
+    if deficit > EPS:
+        for i in range(len(items) - 1, -1, -1):
+            if deficit <= EPS:
+                break
+            give = min(items[i].squeezable, deficit)
+            if give > 0:
+                widths[i] -= give
+                deficit -= give
+                if items[i].first in SQUEEZE_OPENING:
+                    shifts[i] = give
+        natural = sum(widths)
+    gap = 0.0
+    start = 0.0
+    if align == "justify" and full and len(items) > 1:
+        gap = max(0.0, (width - natural) / (len(items) - 1))
+    elif align == "right":
+        start = width - natural
+    elif align == "center":
+        start = (width - natural) / 2
+    out = SetLine(width=width, full=full and align == "justify")
+    x = start
+    for c, w, s in zip(items, widths, shifts, strict=True):
+        if c.kind == "wide":
+            cw = c.width / len(c.glyphs)
+            for i, g in enumerate(c.glyphs):
+                out.placed.append((x + i * cw + _glyph_offset(g, cw) - s, g))
+        elif c.kind == "half":
+            gx = x
+            for g in c.glyphs:
+                out.placed.append((gx, g))
+                gx += g.advance
+        else:  # inner space: keep it so the text reads the same
+            out.placed.append((x, c.glyphs[0]))
+        x += w + gap
+    return out
+
+
+def typeset(
+    glyphs: list[Glyph],
+    width_of: Callable[[int], float],
+    align: str,
+) -> list[SetLine]:
+    """Break and set a paragraph; every line but the last (and lines ended by a forced
+    break) is justified when ``align`` is ``justify``."""
+    cls = clusters_of(glyphs)
+    spans = break_clusters(cls, width_of)
+    lines: list[SetLine] = []
+    for i, (a, b) in enumerate(spans):
+        last = i == len(spans) - 1
+        forced = b < len(cls) and cls[b].kind == "break"
+        lines.append(set_line(cls[a:b], width_of(i), align, full=not last and not forced))
+    return lines
+
+
+# --- titles ------------------------------------------------------------------------------
+GOOD_BREAK_AFTER = frozenset("的于和与及对在、")
+GOOD_BREAK_BEFORE = frozenset("第关")
+
+
+def balance_title(glyphs: list[Glyph], width: float) -> list[tuple[int, int]]:
+    """Break a title into the fewest lines that fit, as even in length as possible.
+
+    Breaks inside 《》“”（） pairs, inside words and against kinsoku are penalised or
+    barred; breaks after 的/于/和… or before 第 are preferred slightly. Returns glyph spans.
+    """
+    cls = clusters_of(glyphs)
+    if not cls:
+        return []
+    widths = [c.width for c in cls]
+    total = sum(widths)
+    if total <= width + EPS:
+        return [(0, len(glyphs))]
+    unit = cell(glyphs[0].size)
+    n_min = int(total // width) + 1
+    # nesting depth before each cluster boundary, to penalise breaks inside paired marks
+    depth = [0] * (len(cls) + 1)
+    d = 0
+    for i, c in enumerate(cls):
+        if c.first in "《“‘（〔【":
+            d += 1
+        if c.last in "》”’）〕】":
+            d = max(0, d - 1)
+        depth[i + 1] = d
+    prefix = [0.0]
+    for w in widths:
+        prefix.append(prefix[-1] + w)
+
+    def penalty(k: int) -> float:
+        if _bad_break(cls, 0, k):
+            return 1e6
+        p = 4.0 if depth[k] else 0.0
+        if cls[k - 1].last in GOOD_BREAK_AFTER or cls[k].first in GOOD_BREAK_BEFORE:
+            p -= 1.0
+        return p
+
+    best: tuple[float, list[int]] | None = None
+    for n_lines in (n_min, n_min + 1):
+        target = total / n_lines
+        inf = float("inf")
+        # cost[j][k]: best cost placing j lines over cls[:k]
+        cost = [[inf] * (len(cls) + 1) for _ in range(n_lines + 1)]
+        back = [[0] * (len(cls) + 1) for _ in range(n_lines + 1)]
+        cost[0][0] = 0.0
+        for j in range(1, n_lines + 1):
+            for k in range(1, len(cls) + 1):
+                for a in range(k):
+                    if cost[j - 1][a] == inf:
+                        continue
+                    w = prefix[k] - prefix[a]
+                    if w > width + EPS:
+                        continue
+                    dev = (w - target) / unit
+                    c = cost[j - 1][a] + dev * dev
+                    if k < len(cls):
+                        c += penalty(k)
+                    if j == 1 and w + EPS < target:
+                        c += 0.01  # slight preference for a longer first line
+                    if c < cost[j][k]:
+                        cost[j][k] = c
+                        back[j][k] = a
+        if cost[n_lines][len(cls)] < inf:
+            ks = [len(cls)]
+            for j in range(n_lines, 0, -1):
+                ks.append(back[j][ks[-1]])
+            ks.reverse()
+            cand = (cost[n_lines][len(cls)] + (0 if n_lines == n_min else 50.0), ks)
+            if best is None or cand[0] < best[0]:
+                best = cand
+    if best is None:  # cannot fit: fall back to greedy lines
+        spans = break_clusters(cls, lambda _i: width)
+        ks = [a for a, _ in spans] + [len(cls)]
+    else:
+        ks = best[1]
+    # cluster boundaries → glyph offsets
+    gstart = [0]
+    for c in cls:
+        gstart.append(gstart[-1] + len(c.glyphs))
+    return [(gstart[ks[i]], gstart[ks[i + 1]]) for i in range(len(ks) - 1)]
