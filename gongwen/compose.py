@@ -7,6 +7,7 @@ here, once; layout and the exporters only place and draw what this returns.
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
 from pathlib import Path
 
 from .document import Block, Document, LetterFormat, PunctuationChange, Seal, SealMode, Span
@@ -54,7 +55,8 @@ class _Composer:
 
     # -- text -------------------------------------------------------------------------
     def text(self, value: str, where: str) -> str:
-        """Punctuation-normalised text, recording each change."""
+        """NFC text with punctuation set full-width (unless opted out), recording each change."""
+        value = unicodedata.normalize("NFC", value)
         if not self.letter.options.full_width_punctuation:
             return value
         new, changes = full_width(value)
@@ -71,32 +73,34 @@ class _Composer:
         if letter.format is LetterFormat.PLAIN:
             return
         if h.copy_number:
-            self.add(Role.COPY_NUMBER, h.copy_number)
+            self.add(Role.COPY_NUMBER, h.copy_number, source="header.copy_number")
         if h.secrecy:
             period = f"★{h.secrecy_period}" if h.secrecy_period else ""
-            self.add(Role.SECRECY, f"{h.secrecy.value}{period}")
+            self.add(Role.SECRECY, f"{h.secrecy.value}{period}", source="header.secrecy")
         if h.urgency:
-            self.add(Role.URGENCY, h.urgency.value)
+            self.add(Role.URGENCY, h.urgency.value, source="header.urgency")
         suffix = h.mark_suffix
         if suffix is None:
             suffix = DOCUMENT_MARK_SUFFIX if letter.format is LetterFormat.DOCUMENT else ""
         for i, organ in enumerate(h.organs):
-            self.add(Role.ORGAN_MARK, self.text(organ + suffix, f"header.organs[{i}]"))
+            where = f"header.organs[{i}]"
+            self.add(Role.ORGAN_MARK, self.text(organ + suffix, where), source=where)
         if h.doc_number:
-            self.add(Role.DOC_NUMBER, h.doc_number)
+            self.add(Role.DOC_NUMBER, h.doc_number, source="header.doc_number")
         if h.signers:
             self.add(
                 Role.SIGNER,
                 Span("签发人："),
                 Span("　".join(h.signers), FontRole.KAITI),
+                source="header.signers",
             )
         if h.reply_category:
-            self.add(Role.REPLY_CATEGORY, h.reply_category.value)
+            self.add(Role.REPLY_CATEGORY, h.reply_category.value, source="header.reply_category")
 
     def title(self) -> None:
         if self.letter.title:
             lines = [ln.strip() for ln in self.letter.title.splitlines() if ln.strip()]
-            self.add(Role.TITLE, self.text("\n".join(lines), "title"))
+            self.add(Role.TITLE, self.text("\n".join(lines), "title"), source="title")
 
     def addressees(self) -> None:
         names = self.letter.addressees
@@ -104,18 +108,18 @@ class _Composer:
             return
         text = "、".join(self.text(n, f"addressees[{i}]") for i, n in enumerate(names))
         text = text.rstrip(":：") + "："
-        self.add(Role.ADDRESSEE, text)
+        self.add(Role.ADDRESSEE, text, source="addressees")
 
     def body(self, blocks: list[ModelBlock], where: str, level: int = 1) -> None:
         counter = 0
         for i, block in enumerate(blocks):
             path = f"{where}[{i}]"
             if isinstance(block, str):
-                self.add(Role.BODY, self.text(block, path))
+                self.add(Role.BODY, self.text(block, path), source=path)
             elif isinstance(block, Paragraph):
                 extra = 0.0 if block.indent else -float(PARAGRAPH_INDENT_CHARS)
                 text = self.text(block.text, f"{path}.text")
-                self.add(Role.BODY, text, extra_indent_chars=extra)
+                self.add(Role.BODY, text, extra_indent_chars=extra, source=f"{path}.text")
             elif isinstance(block, Section):
                 counter += 1
                 self.section(block, path, level, counter)
@@ -126,9 +130,9 @@ class _Composer:
         heading = Span(number + self.text(section.heading, f"{where}.heading"))
         if section.text:
             text = Span(self.text(section.text, f"{where}.text"), FontRole.FANGSONG)
-            self.add(role, heading, text, run_in=True)
+            self.add(role, heading, text, run_in=True, source=where)
         else:
-            self.add(role, heading)
+            self.add(role, heading, source=f"{where}.heading")
         self.body(section.body, f"{where}.body", level + 1)
 
     def contacts(self) -> list[str]:
@@ -141,31 +145,37 @@ class _Composer:
     def attachment_note(self) -> None:
         atts = self.letter.attachments
         for i, att in enumerate(atts):
-            name = self.text(att.title, f"attachments[{i}].title")
+            where = f"attachments[{i}].title"
+            name = self.text(att.title, where)
             if len(atts) == 1:
-                self.add(Role.ATTACHMENT_NOTE, Span("附件："), Span(name))
+                self.add(Role.ATTACHMENT_NOTE, Span("附件："), Span(name), source=where)
             elif i == 0:
-                self.add(Role.ATTACHMENT_NOTE, Span("附件："), Span(f"{i + 1}. {name}"))
+                first = Span(f"{i + 1}. {name}")
+                self.add(Role.ATTACHMENT_NOTE, Span("附件："), first, source=where)
             else:
-                self.add(Role.ATTACHMENT_NOTE, Span(f"{i + 1}. {name}"), extra_indent_chars=3.0)
+                self.add(
+                    Role.ATTACHMENT_NOTE, Span(f"{i + 1}. {name}"), extra_indent_chars=3.0,
+                    source=where,
+                )
 
     def signature(self) -> None:
         sig = self.letter.signature
         for i, organ in enumerate(sig.organs):
-            self.add(Role.SIGNATURE, self.text(organ, f"signature.organs[{i}]"))
-        self.add(Role.DATE, format_date(sig.date))
+            where = f"signature.organs[{i}]"
+            self.add(Role.SIGNATURE, self.text(organ, where), source=where)
+        self.add(Role.DATE, format_date(sig.date), source="signature.date")
 
     def note_and_contacts_after(self) -> None:
         lines = self.contacts()
         placement = self.letter.contacts_placement
         if lines and placement is ContactPlacement.AFTER_DATE:
-            for line in lines:
-                self.add(Role.CONTACT, line)
+            for i, line in enumerate(lines):
+                self.add(Role.CONTACT, line, source=f"contacts[{i}]")
         if self.letter.note:
             note = self.text(self.letter.note, "note").strip("()（）")
-            self.add(Role.NOTE, f"（{note}）")
+            self.add(Role.NOTE, f"（{note}）", source="note")
         if lines and placement is ContactPlacement.NOTE:
-            self.add(Role.NOTE, "（" + "；".join(lines) + "）")
+            self.add(Role.NOTE, "（" + "；".join(lines) + "）", source="contacts")
 
     def attachment_pages(self) -> None:
         atts = self.letter.attachments
@@ -173,8 +183,10 @@ class _Composer:
             if not att.body:
                 continue
             label = "附件" if len(atts) == 1 else f"附件{i + 1}"
-            self.add(Role.ATTACHMENT_LABEL, label, page_break_before=True)
-            self.add(Role.ATTACHMENT_TITLE, self.text(att.title, f"attachments[{i}].title"))
+            where = f"attachments[{i}]"
+            self.add(Role.ATTACHMENT_LABEL, label, page_break_before=True, source=where)
+            where = f"attachments[{i}].title"
+            self.add(Role.ATTACHMENT_TITLE, self.text(att.title, where), source=where)
             self.body(att.body, f"attachments[{i}].body")
 
     def record(self) -> None:
@@ -183,10 +195,12 @@ class _Composer:
             return
         if rec.cc:
             names = "，".join(self.text(c, f"record.cc[{i}]") for i, c in enumerate(rec.cc))
-            self.add(Role.RECORD_CC, Span("抄送："), Span(names.rstrip("。") + "。"))
+            names = names.rstrip("。") + "。"
+            self.add(Role.RECORD_CC, Span("抄送："), Span(names), source="record.cc")
         if rec.printer and rec.print_date:
             printer = self.text(rec.printer, "record.printer")
-            self.add(Role.RECORD_PRINT, printer, tail=f"{format_date(rec.print_date)}印发")
+            tail = f"{format_date(rec.print_date)}印发"
+            self.add(Role.RECORD_PRINT, printer, tail=tail, source="record.printer")
 
     def seal(self) -> Seal:
         seal = self.letter.signature.seal
@@ -203,8 +217,8 @@ class _Composer:
         self.addressees()
         self.body(self.letter.body, "body")
         if self.letter.contacts_placement is ContactPlacement.BEFORE_SIGNATURE:
-            for line in self.contacts():
-                self.add(Role.CONTACT, line)
+            for i, line in enumerate(self.contacts()):
+                self.add(Role.CONTACT, line, source=f"contacts[{i}]")
         self.attachment_note()
         self.signature()
         self.note_and_contacts_after()

@@ -46,6 +46,8 @@ class Block:
     ``extra_indent_chars`` is added to the style's first-line indent: −2 for a paragraph
     set flush left, +3 for the second and later items of 附件说明 (aligned with the first
     item's name after “附件：”).
+    ``source`` is the letter field the block comes from (``body[2].text``), so that later
+    stages can point at the YAML line of a problem.
     """
 
     role: Role
@@ -54,6 +56,7 @@ class Block:
     run_in: bool = False
     page_break_before: bool = False
     extra_indent_chars: float = 0.0
+    source: str = ""
 
     @property
     def text(self) -> str:
