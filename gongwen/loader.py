@@ -12,6 +12,7 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -178,14 +179,45 @@ def read_data(path: Path) -> tuple[dict[str, Any], _Located]:
     return data, located
 
 
-def load_letter(path: str | Path) -> Letter:
-    """Load and validate a letter, raising one :class:`LetterError` listing every problem."""
+@dataclass(frozen=True)
+class SourceMap:
+    """Where each field of a loaded letter stands in its file, for problems found later."""
+
+    file: str
+    positions: dict[str, tuple[int, int]] = field(default_factory=dict)  # dotted → line, col
+
+    def locate(self, dotted_path: str) -> tuple[int, int]:
+        """Line and column of a field, or of its nearest ancestor written in the file."""
+        path = dotted_path
+        while path:
+            if path in self.positions:
+                return self.positions[path]
+            path = _PARENT.sub("", path)
+        return (0, 0)
+
+    def problem(self, dotted_path: str, message: str) -> Problem:
+        line, col = self.locate(dotted_path)
+        return Problem(self.file, line, col, dotted_path, message)
+
+
+_PARENT = re.compile(r"(\.[^.\[\]]+|\[\d+\])$")
+
+
+def load_letter_with_sources(path: str | Path) -> tuple[Letter, SourceMap]:
+    """Load and validate a letter, also returning where each field stands in the file."""
     path = Path(path)
     data, located = read_data(path)
     try:
-        return Letter.model_validate(data)
+        letter = Letter.model_validate(data)
     except ValidationError as exc:
         raise LetterError(list(_problems(exc, located))) from None
+    positions = {dotted(p): pos for p, pos in located.values.items()}
+    return letter, SourceMap(located.file, positions)
+
+
+def load_letter(path: str | Path) -> Letter:
+    """Load and validate a letter, raising one :class:`LetterError` listing every problem."""
+    return load_letter_with_sources(path)[0]
 
 
 def _problems(exc: ValidationError, located: _Located) -> Iterator[Problem]:

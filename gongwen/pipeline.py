@@ -5,13 +5,18 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+from .assets import seal_image
 from .compose import compose
 from .document import Document
-from .errors import GongwenError
-from .loader import load_letter
+from .errors import GongwenError, LetterError, Problem
+from .loader import SourceMap, load_letter_with_sources
 from .model import Letter
 from .output import write_atomic
+
+if TYPE_CHECKING:
+    from .fonts import FontSet
 
 FORMATS = ("pdf", "docx")
 
@@ -35,6 +40,56 @@ def parse_formats(value: str | Iterable[str]) -> tuple[str, ...]:
     return out
 
 
+def check_glyphs(
+    doc: Document, fontset: FontSet, sources: SourceMap | None, strict: bool = False
+) -> list[str]:
+    """Every character needs a font: fallback use is a warning (an error when ``strict``);
+    a character no font has is an error naming its field and line."""
+    missing: dict[str, set[str]] = {}
+    fallback: dict[tuple[str, str], set[str]] = {}
+    for block in doc.blocks:
+        for span in block.spans:
+            role = block.font_of(span)
+            primary = fontset.face(role)
+            for ch in dict.fromkeys(span.text):
+                if ch.isspace():
+                    continue
+                face = fontset.face_for(role, ch)
+                if face is None:
+                    missing.setdefault(block.source, set()).add(ch)
+                elif face != primary:
+                    fallback.setdefault((block.source, face.family), set()).add(ch)
+        for ch in dict.fromkeys(block.tail):
+            if not ch.isspace() and fontset.face_for(block.style.font, ch) is None:
+                missing.setdefault(block.source, set()).add(ch)
+    problems = [
+        _problem(sources, where, "没有字体含有这些字符，无法排印：" + _chars(chars))
+        for where, chars in missing.items()
+    ]
+    notes = [
+        f"{where}: 字体缺字，改用 {family}：{_chars(chars)}"
+        for (where, family), chars in fallback.items()
+    ]
+    if strict:
+        problems += [
+            _problem(sources, where, f"字体缺字（--strict）：{_chars(chars)}")
+            for (where, _), chars in fallback.items()
+        ]
+    if problems:
+        raise LetterError(problems)
+    return notes
+
+
+def _chars(chars: set[str]) -> str:
+    return "、".join(f"{c}(U+{ord(c):04X})" for c in sorted(chars))
+
+
+def _problem(sources: SourceMap | None, where: str, message: str) -> Problem:
+    if sources is None:
+        return Problem("<letter>", 0, 0, where, message)
+    return sources.problem(where, message)
+
+
 def render_letter(
     letter: Letter,
     formats: Iterable[str] = FORMATS,
@@ -42,13 +97,20 @@ def render_letter(
     fonts: str = "auto",
     strict_fonts: bool = False,
     base_dir: Path | None = None,
+    sources: SourceMap | None = None,
 ) -> Rendered:
-    """Render a validated letter to the given formats (a pure function of its inputs)."""
+    """Render a validated letter to the given formats (a pure function of its inputs).
+
+    ``base_dir`` is the letter's folder (the seal image is looked up there); ``sources``
+    locates problems found while rendering in the letter's file.
+    """
     from .fonts import load_fontset
 
-    doc = compose(letter, base_dir)
+    seal_image(letter, base_dir, sources)
     fontset = load_fontset(fonts, strict=strict_fonts)  # type: ignore[arg-type]
+    doc = compose(letter, base_dir)
     result = Rendered(doc)
+    result.warnings.extend(check_glyphs(doc, fontset, sources, strict=strict_fonts))
     if doc.changes:
         result.warnings.append(f"{len(doc.changes)} 处半角标点按 GB/T 15834 改为全角")
     for fmt in parse_formats(formats):
@@ -72,9 +134,14 @@ def render_file(
     strict_fonts: bool = False,
 ) -> tuple[Rendered, list[Path]]:
     """Load, render and write ``out_dir/<name>.<fmt>`` atomically; nothing is written on error."""
-    letter = load_letter(path)
+    letter, sources = load_letter_with_sources(path)
     rendered = render_letter(
-        letter, formats, fonts=fonts, strict_fonts=strict_fonts, base_dir=path.parent
+        letter,
+        formats,
+        fonts=fonts,
+        strict_fonts=strict_fonts,
+        base_dir=path.parent,
+        sources=sources,
     )
     written = []
     for fmt, data in rendered.outputs.items():
