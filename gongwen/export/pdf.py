@@ -18,7 +18,7 @@ from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 
 from ..document import Document
-from ..layout import Layout, layout_document
+from ..layout import Layout, Run, layout_document
 from ..spec import PAGE_HEIGHT, PAGE_WIDTH
 
 PRODUCER = "gongwen"
@@ -48,6 +48,26 @@ def _color(hex6: str) -> Any:
     return HexColor("#" + hex6.lstrip("#"))
 
 
+def _draw_run(c: Canvas, run: Run, font: str) -> None:
+    """Draw one run. With extra spacing each glyph gets its own text origin: readers
+    disagree on whether ``Tc`` applies after a string's last glyph, and reportlab splits
+    strings at subset boundaries, so absolute positions are the only portable form."""
+    t = c.beginText()
+    t.setFont(font, run.size)
+    t.setFillColor(_color(run.color))
+    y = PAGE_HEIGHT - run.y
+    if abs(run.char_space) < 1e-9:
+        t.setTextOrigin(run.x, y)
+        t.textOut(run.text)
+    else:
+        x = run.x
+        for ch in run.text:
+            t.setTextOrigin(x, y)
+            t.textOut(ch)
+            x += pdfmetrics.stringWidth(ch, font, run.size) + run.char_space
+    c.drawText(t)
+
+
 def draw_layout(layout: Layout, *, title: str = "", author: str = "") -> bytes:
     """Paint a :class:`~gongwen.layout.Layout` to PDF bytes."""
     names = {key: register_font(face) for key, face in layout.fonts.items()}
@@ -71,13 +91,7 @@ def draw_layout(layout: Layout, *, title: str = "", author: str = "") -> bytes:
             c.setLineCap(0)
             c.line(rule.x0, PAGE_HEIGHT - rule.y0, rule.x1, PAGE_HEIGHT - rule.y1)
         for run in page.runs:
-            t = c.beginText()
-            t.setFont(names[run.font], run.size)
-            t.setCharSpace(run.char_space)
-            t.setFillColor(_color(run.color))
-            t.setTextOrigin(run.x, PAGE_HEIGHT - run.y)
-            t.textOut(run.text)
-            c.drawText(t)
+            _draw_run(c, run, names[run.font])
         for img in page.images:
             c.drawImage(
                 str(img.path),

@@ -398,10 +398,6 @@ def _runs(placed: list[tuple[float, Glyph]], y: float) -> list[Run]:
             runs.append(Run(cur[0][0], y, text, g0.face.key, g0.size, g0.color, space))
 
     for x, g in placed:
-        if g.ch.isspace():
-            flush()
-            cur = []
-            continue
         if cur:
             px, pg = cur[-1]
             same = pg.face.key == g.face.key and pg.size == g.size and pg.color == g.color
