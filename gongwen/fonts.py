@@ -41,6 +41,7 @@ __all__ = [
     "clear_caches",
     "fonts_report",
     "load_fontset",
+    "patch_reportlab",
 ]
 
 FontMode = Literal["auto", "open", "official"]
@@ -529,6 +530,7 @@ def _resolve(mode: FontMode, dirs: tuple[Path, ...], strict: bool) -> FontSet:
     roles: dict[FontRole, ResolvedFont] = {}
     substitutes: dict[FontRole, ResolvedFont] = {}
     docx: dict[FontRole, tuple[str, tuple[str, ...]]] = {}
+    errors: list[str] = []
     for role in FontRole:
         cands = manifest.official[role]
         key = f"gw-{role.value}"
@@ -541,10 +543,7 @@ def _resolve(mode: FontMode, dirs: tuple[Path, ...], strict: bool) -> FontSet:
                 tried = ", ".join(cands) or "(none listed)"
                 if mode == "official" and strict:
                     extra = ("; " + "; ".join(notes)) if notes else ""
-                    raise FontError(
-                        f"no usable official font for role {role.value} "
-                        f"({role_label(role)}); tried: {tried}{extra}"
-                    )
+                    errors.append(f"role {role.value} ({role_label(role)}): tried {tried}{extra}")
                 reason = f"no official font installed (tried {tried}); bundled font"
                 if notes:
                     reason += "; " + "; ".join(notes)
@@ -565,6 +564,12 @@ def _resolve(mode: FontMode, dirs: tuple[Path, ...], strict: bool) -> FontSet:
                 alts.append(bundled_primary)
             docx[role] = (primary, tuple(alts))
 
+    if errors:
+        raise FontError(
+            "no usable official font (mode 'official', strict) for "
+            + "; ".join(errors)
+            + f". Searched: {', '.join(map(str, dirs)) or '(no folders)'}"
+        )
     fallbacks = [
         _bundled_face(folder, fn, None, f"gw-fallback-{i}", f"bundled fallback #{i} ({fn})")[0]
         for i, fn in enumerate(manifest.fallback)
@@ -606,6 +611,50 @@ def clear_caches() -> None:
         _DIR_CACHE.clear()
         _METRICS.clear()
         _FONTSETS.clear()
+
+
+# --------------------------------------------------------------------------------------------
+# reportlab
+
+
+def tounicode_cmap(fontname: str, subset: Sequence[int]) -> str:
+    """A ToUnicode CMap for a reportlab subset, with code points beyond U+FFFF written as
+    UTF-16 surrogate pairs (reportlab ≤ 5.1 writes ``<201D4>``, which readers misparse)."""
+
+    def utf16(cp: int) -> str:
+        return chr(cp).encode("utf-16-be", "surrogatepass").hex().upper()
+
+    lines = [
+        "/CIDInit /ProcSet findresource begin",
+        "12 dict begin",
+        "begincmap",
+        "/CIDSystemInfo",
+        f"<< /Registry ({fontname})",
+        f"/Ordering ({fontname})",
+        "/Supplement 0",
+        ">> def",
+        f"/CMapName /{fontname} def",
+        "/CMapType 2 def",
+        "1 begincodespacerange",
+        f"<00> <{len(subset) - 1:02X}>",
+        "endcodespacerange",
+        f"{len(subset)} beginbfchar",
+        *(f"<{i:02X}> <{utf16(cp)}>" for i, cp in enumerate(subset)),
+        "endbfchar",
+        "endcmap",
+        "CMapName currentdict /CMap defineresource pop",
+        "end",
+        "end",
+    ]
+    return "\n".join(lines)
+
+
+def patch_reportlab() -> None:
+    """Make reportlab write correct ToUnicode entries for CJK Ext B–F characters (fallback
+    faces), so that text extraction gives them back. Idempotent; call before drawing."""
+    from reportlab.pdfbase import ttfonts
+
+    ttfonts.makeToUnicodeCMap = tounicode_cmap
 
 
 def fonts_report(fontset: FontSet) -> list[tuple[str, str, str, str]]:
