@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol
@@ -68,13 +69,13 @@ FONT_STYLE_NAMES: dict[FontRole, tuple[str, str]] = {
 }
 NORMAL_ID = "Normal"
 FOOTER_ID = "Footer"
+FOOTER_LINE = 20.0  # exact height of the page-number line, taller than the font's extent
 
 FIXED_DATE = dt.datetime(2012, 7, 1, tzinfo=dt.UTC)  # GB/T 9704-2012 in force; never "now"
 CJK_PUNCTUATION = frozenset(
     "\u00b7\u2014\u2018\u2019\u201c\u201d\u2026\u2030\u2032\u2033\u2035\u203b"
 ) | frozenset(chr(c) for c in range(0x3000, 0x3040)) | frozenset(
     chr(c) for c in range(0xFF01, 0xFF66))
-HEADER_LINE = spec.BODY_SIZE  # exact line height of one-line header text boxes
 
 
 def _is_3hao(size: float) -> bool:
@@ -114,7 +115,7 @@ def _styles(fonts: FontNames) -> list[etree._Element]:
     page_family = fonts.docx_names(spec.PAGE_NUMBER_FONT)[0]
     out.append(ox.style(
         "paragraph", FOOTER_ID, "footer", based_on=NORMAL_ID, ui_priority=99, quick=False,
-        p_pr=ox.ppr(line=spec.PAGE_NUMBER_SIZE, snap_to_grid=False, align="left"),
+        p_pr=ox.ppr(line=FOOTER_LINE, snap_to_grid=False, align="left"),
         r_pr=ox.rpr(family=page_family, size=spec.PAGE_NUMBER_SIZE, spacing=0)))
     return out
 
@@ -144,10 +145,20 @@ def _style_indent(st: spec.Style) -> Indent:
                   first_line=st.first_line_chars * c, hanging=st.hanging_chars * c, char=c)
 
 
-# --- Geometry of the 版头 ----------------------------------------------------------------------
+# --- Geometry of the 版头 (mirrors gongwen/layout/pages.py, from spec figures) -------------
+EM_ASCENT = 0.88  # ideographic em box top above the baseline, in em
+EM_DESCENT = 1.0 - EM_ASCENT
+
+
+def cell_offset(size: float) -> float:
+    """Distance from a grid cell's top to the em-box top of ``size`` text centred in it
+    (Word and LibreOffice centre a line's text in an exact-height line)."""
+    return (spec.LINE_PITCH - size) / 2
+
+
 @dataclass(frozen=True, slots=True)
 class Placed:
-    """A one-line header element placed at ``top`` points from the page top."""
+    """A one-line header element whose em box starts ``top`` points below the page top."""
 
     block: Block
     top: float
@@ -159,124 +170,163 @@ class Placed:
 
 @dataclass(frozen=True, slots=True)
 class Rule:
-    top: float
+    """A horizontal rule centred on ``y`` points below the page (or type-area) top."""
+
+    y: float
     x: float
     length: float
     thickness: float
-    color: str
+    color: str = spec.BLACK
 
 
 @dataclass(frozen=True, slots=True)
 class HeaderGeometry:
     placed: tuple[Placed, ...]
     rules: tuple[Rule, ...]
-    title_top: float  # where the title line should start, from the page top
+    origin: float  # top of page 1's first flow cell (the title's line), from the page top
 
 
 def mark_size(text: str, size: float) -> float:
-    """The 标志's font size: its style's, shrunk in half points to fit the type area."""
-    width = spec.text_width_chars(text)
-    if width * size <= spec.TYPE_AREA_WIDTH:
+    """The 标志's font size: its style's, shrunk (in half points) to fit the type area."""
+    width = sum(1.0 if spec.is_wide(ch) else 0.5 for ch in text) * size
+    if width <= spec.TYPE_AREA_WIDTH:
         return size
-    return int(spec.TYPE_AREA_WIDTH / width * 2) / 2
+    return int(size * spec.TYPE_AREA_WIDTH / width * 2) / 2
+
+
+def _marks(marks: list[Block], top: float, placed: list[Placed]) -> float:
+    """Stack the 标志 lines from ``top``; returns the em-box bottom of the last."""
+    y = bottom = top
+    for b in marks:
+        size = mark_size(b.text, b.style.size)
+        placed.append(Placed(b, y, "center", size))
+        bottom = y + size
+        y = bottom + 0.25 * size
+    return bottom
 
 
 def header_geometry(doc: Document) -> HeaderGeometry | None:
-    """Positions of the 版头 elements, red lines and the title (decisions 6–7), or None for
-    the plain format."""
+    """Positions of the 版头 elements, red lines and the first flow line (decisions 6, 7, 9),
+    or None for the plain format."""
     if doc.fmt is LetterFormat.PLAIN:
         return None
     pitch = spec.LINE_PITCH
+    body = spec.BODY_SIZE
     marks = doc.by_role(Role.ORGAN_MARK)
     left_col = doc.by_role(Role.COPY_NUMBER, Role.SECRECY, Role.URGENCY)
     numbers = doc.by_role(Role.DOC_NUMBER)
     signers = doc.by_role(Role.SIGNER)
     placed: list[Placed] = []
     rules: list[Rule] = []
-    body = spec.BODY_SIZE
     if doc.fmt is LetterFormat.LETTER:
-        y = spec.mm(spec.LETTER_MARK_TOP_MM)
-        for b in marks:
-            size = mark_size(b.text, b.style.size)
-            placed.append(Placed(b, y, "center", size))
-            y += size
-        x = (spec.PAGE_WIDTH - spec.mm(spec.LETTER_RULE_LENGTH_MM)) / 2
+        top = spec.mm(spec.LETTER_MARK_TOP_MM)
+        mark_bottom = _marks(marks, top, placed) if marks else top
         length = spec.mm(spec.LETTER_RULE_LENGTH_MM)
-        top = y + spec.mm(spec.LETTER_RULE_BELOW_MARK_MM)
-        rules.append(Rule(top, x, length, spec.LETTER_RULE_THICK, spec.RED))
-        thin_top = top + spec.LETTER_RULE_THICK + spec.LETTER_RULE_GAP
-        rules.append(Rule(thin_top, x, length, spec.LETTER_RULE_THIN, spec.RED))
-        bottom = spec.PAGE_HEIGHT - spec.mm(spec.LETTER_BOTTOM_RULE_ABOVE_PAGE_BOTTOM_MM)
-        thick_top = bottom - spec.LETTER_RULE_THICK
-        rules.append(Rule(thick_top - spec.LETTER_RULE_GAP - spec.LETTER_RULE_THIN, x, length,
-                          spec.LETTER_RULE_THIN, spec.RED))
-        rules.append(Rule(thick_top, x, length, spec.LETTER_RULE_THICK, spec.RED))
-        row = thin_top + spec.LETTER_RULE_THIN + spec.LETTER_HEADER_ROW_BELOW_RULE
-        for i, b in enumerate(left_col):
-            placed.append(Placed(b, row + i * pitch, "left", body))
-        for i, b in enumerate([*numbers, *signers]):
-            placed.append(Placed(b, row + i * pitch, "right", body))
-        rows = max(len(left_col), len(numbers) + len(signers))
-        last_bottom = row + rows * pitch if rows else row - pitch
-        title_top = last_bottom + spec.TITLE_LINES_BELOW_HEADER * pitch
-    else:  # 文件格式
-        for i, b in enumerate(left_col):
-            placed.append(Placed(b, spec.MARGIN_TOP + i * pitch, "left", body))
-        y = spec.MARGIN_TOP + spec.mm(spec.DOCUMENT_MARK_TOP_BELOW_TYPE_AREA_MM)
-        for b in marks:
-            size = mark_size(b.text, b.style.size)
-            placed.append(Placed(b, y, "center", size))
-            y += size
-        y += spec.DOCUMENT_NUMBER_LINES_BELOW_MARK * pitch
-        if signers:  # 上行文: number 居左空一字, 签发人 居右空一字, same line
-            for b in numbers:
-                placed.append(Placed(b, y, "left", body, left=body))
-            for i, b in enumerate(signers):
-                placed.append(Placed(b, y + i * pitch, "right", body, right=body))
-            y += (len(signers) - 1) * pitch
+        x = (spec.PAGE_WIDTH - length) / 2
+        thick = mark_bottom + spec.mm(spec.LETTER_RULE_BELOW_MARK_MM) + spec.LETTER_RULE_THICK / 2
+        pair = spec.LETTER_RULE_THICK / 2 + spec.LETTER_RULE_GAP + spec.LETTER_RULE_THIN / 2
+        thin = thick + pair
+        bthick = spec.PAGE_HEIGHT - spec.mm(spec.LETTER_BOTTOM_RULE_ABOVE_PAGE_BOTTOM_MM)
+        rules += [Rule(thick, x, length, spec.LETTER_RULE_THICK, spec.RED),
+                  Rule(thin, x, length, spec.LETTER_RULE_THIN, spec.RED),
+                  Rule(bthick - pair, x, length, spec.LETTER_RULE_THIN, spec.RED),
+                  Rule(bthick, x, length, spec.LETTER_RULE_THICK, spec.RED)]
+        row = thin + spec.LETTER_RULE_THIN / 2 + spec.LETTER_HEADER_ROW_BELOW_RULE
+        right_col = [*numbers, *signers]
+        placed += [Placed(b, row + n * pitch, "left", body) for n, b in enumerate(left_col)]
+        placed += [Placed(b, row + n * pitch, "right", body) for n, b in enumerate(right_col)]
+        rows = max(len(left_col), len(right_col))
+        if rows:
+            last_cell = row + (rows - 1) * pitch - cell_offset(body)
+            origin = last_cell + (spec.TITLE_LINES_BELOW_HEADER + 1) * pitch
         else:
-            for b in numbers:
+            origin = thin + spec.TITLE_LINES_BELOW_HEADER * pitch
+    else:  # 文件格式
+        placed += [Placed(b, spec.MARGIN_TOP + n * pitch + cell_offset(body), "left", body)
+                   for n, b in enumerate(left_col)]
+        top = spec.MARGIN_TOP + spec.mm(spec.DOCUMENT_MARK_TOP_BELOW_TYPE_AREA_MM)
+        mark_bottom = _marks(marks, top, placed) if marks else top
+        y = mark_bottom + spec.DOCUMENT_NUMBER_LINES_BELOW_MARK * pitch + cell_offset(body)
+        for b in numbers:
+            if signers:  # 上行文: number 居左空一字, 签发人 居右空一字, same line
+                placed.append(Placed(b, y, "left", body, left=spec.CHAR_PITCH))
+            else:
                 placed.append(Placed(b, y, "center", body))
-        rule_top = y + body + spec.mm(spec.DOCUMENT_RULE_BELOW_NUMBER_MM)
-        thickness = spec.mm(spec.DOCUMENT_RULE_WIDTH_MM)
-        rules.append(Rule(rule_top, spec.MARGIN_LEFT, spec.mm(spec.DOCUMENT_RULE_LENGTH_MM),
-                          thickness, spec.RED))
-        title_top = rule_top + thickness + spec.TITLE_LINES_BELOW_HEADER * pitch
-    return HeaderGeometry(tuple(placed), tuple(rules), title_top)
+        placed += [Placed(b, y + n * pitch, "right", body, right=spec.CHAR_PITCH)
+                   for n, b in enumerate(signers)]
+        y += max(0, len(signers) - 1) * pitch
+        width = spec.mm(spec.DOCUMENT_RULE_WIDTH_MM)
+        rule_y = y + body + spec.mm(spec.DOCUMENT_RULE_BELOW_NUMBER_MM) + width / 2
+        length = spec.mm(spec.DOCUMENT_RULE_LENGTH_MM)
+        x = spec.MARGIN_LEFT + (spec.TYPE_AREA_WIDTH - length) / 2
+        rules.append(Rule(rule_y, x, length, width, spec.RED))
+        origin = rule_y + width / 2 + spec.TITLE_LINES_BELOW_HEADER * pitch
+    if any(b.role is Role.REPLY_CATEGORY for b in doc.blocks):
+        origin -= pitch  # the category takes the line above the title (decision 9)
+    return HeaderGeometry(tuple(placed), tuple(rules), origin)
+
+
+# --- Signature (decision 10) -----------------------------------------------------------------
+@dataclass(frozen=True, slots=True)
+class SignatureLayout:
+    """Where the 署名 and date go: right indents (points) of right-aligned lines, or the
+    date's left indent when it starts a fixed distance right of the 署名 (no seal)."""
+
+    signature_right: tuple[float, ...]
+    date_right: float | None
+    date_left: float | None
+    blank_lines: int
+    date_width: float
+
+
+def text_width(text: str, role: FontRole, size: float, fonts: FontNames) -> float:
+    """Advance width of ``text`` as Word/LibreOffice set it (font advances + tracking)."""
+    track = _tracking(size) or 0.0
+    advance = getattr(fonts, "advance", None)
+    face_for = getattr(fonts, "face_for", None)
+    total = 0.0
+    for ch in text:
+        face = face_for(role, ch) if face_for else None
+        if advance is not None and face is not None:
+            total += advance(face, ch, size)
+        else:
+            total += size if spec.is_wide(ch) else size / 2
+        total += track
+    return total
+
+
+def signature_layout(doc: Document, fonts: FontNames) -> SignatureLayout | None:
+    """Decision 10, the same arithmetic as the PDF layout (character = grid pitch)."""
+    sigs = doc.by_role(Role.SIGNATURE)
+    dates = doc.by_role(Role.DATE)
+    if not dates and not sigs:
+        return None
+    c = spec.CHAR_PITCH
+    width = spec.TYPE_AREA_WIDTH
+
+    def w(b: Block) -> float:
+        return text_width(b.text, b.style.font, b.style.size, fonts)
+
+    sw = [w(b) for b in sigs]
+    dw = max((w(b) for b in dates), default=0.0)
+    if doc.seal.mode is SealMode.NONE:
+        sig_right = spec.SIGNATURE_RIGHT_CHARS * c
+        sig_x = width - sig_right - max(sw, default=0.0)
+        date_x = sig_x + spec.DATE_OFFSET_CHARS * c
+        if date_x + dw > width - spec.SIGNATURE_RIGHT_CHARS * c + 0.01:  # long date
+            date_right = spec.SIGNATURE_RIGHT_CHARS * c
+            sig_x = width - date_right - dw - spec.DATE_OFFSET_CHARS * c
+            rights = tuple(width - sig_x - s for s in sw)
+            return SignatureLayout(rights, date_right, None, spec.SIGNATURE_BLANK_LINES, dw)
+        rights = tuple(width - sig_x - s for s in sw)
+        return SignatureLayout(rights, None, date_x, spec.SIGNATURE_BLANK_LINES, dw)
+    date_right = spec.SEAL_DATE_RIGHT_CHARS * c
+    axis = width - date_right - dw / 2
+    rights = tuple(max(0.0, width - axis - s / 2) for s in sw)
+    return SignatureLayout(rights, date_right, None, spec.SEAL_BLANK_LINES, dw)
 
 
 # --- The builder -----------------------------------------------------------------------------
-@dataclass(frozen=True, slots=True)
-class SignatureLayout:
-    """Right indents (points) of the 署名 and the date (decision 10)."""
-
-    signature_right: float
-    date_right: float
-    blank_lines: int
-
-
-def signature_layout(doc: Document) -> SignatureLayout | None:
-    sigs = doc.by_role(Role.SIGNATURE)
-    dates = doc.by_role(Role.DATE)
-    if not dates:
-        return None
-    c = spec.BODY_SIZE
-    w_d = spec.text_width_chars(dates[0].text)
-    w_s = spec.text_width_chars(sigs[-1].text) if sigs else w_d
-    if doc.seal.mode is SealMode.NONE:
-        r_d = w_s - w_d
-        r_s = float(spec.SIGNATURE_RIGHT_CHARS)
-        if r_d < spec.SIGNATURE_RIGHT_CHARS:  # long date: date 右空二字, 署名 moves left
-            r_d = float(spec.SIGNATURE_RIGHT_CHARS)
-            r_s = w_d + spec.DATE_OFFSET_CHARS + r_d - w_s
-        blank = spec.SIGNATURE_BLANK_LINES
-    else:
-        r_d = float(spec.SEAL_DATE_RIGHT_CHARS)
-        r_s = max(0.0, r_d + (w_d - w_s) / 2)
-        blank = spec.SEAL_BLANK_LINES
-    return SignatureLayout(r_s * c, r_d * c, blank)
-
-
 class _Builder:
     """Appends the document's paragraphs to the body of a python-docx document."""
 
@@ -287,7 +337,7 @@ class _Builder:
         self.body = d.element.body
         self.sect_pr = self.body.find(ox.qn("w:sectPr"))
         self.shape_id = 0
-        self.signature = signature_layout(doc)
+        self.signature = signature_layout(doc, fonts)
 
     def next_id(self) -> int:
         self.shape_id += 1
@@ -323,6 +373,14 @@ class _Builder:
     # paragraphs
     def paragraph(self, block: Block, **ppr: object) -> etree._Element:
         style_id = STYLE_NAMES[block.role][0]
+        if block.extra_indent_chars and "indent" not in ppr:
+            st = block.style
+            c = st.size
+            rest = st.left_chars + st.hanging_chars
+            first = st.left_chars + st.first_line_chars + block.extra_indent_chars - rest
+            ppr["indent"] = Indent(left=rest * c, right=st.right_chars * c,
+                                   first_line=max(first, 0) * c, hanging=max(-first, 0) * c,
+                                   char=c)
         props = ox.ppr(style=style_id, page_break_before=block.page_break_before, **ppr)
         return el("w:p", None, props, *self.runs(block))
 
@@ -331,117 +389,145 @@ class _Builder:
         flow = [b for b in self.doc.blocks if b.role not in spec.RECORD_ROLES
                 and (geometry is None or b.role not in spec.HEADER_ROLES
                      or b.role is Role.REPLY_CATEGORY)]
-        records = self.doc.by_role(*spec.RECORD_ROLES)
-        first_sig = next((i for i, b in enumerate(flow) if b.role is Role.SIGNATURE), None)
+        records = [b for b in self.doc.by_role(*spec.RECORD_ROLES)
+                   if not (self.doc.fmt is LetterFormat.LETTER and b.role is Role.RECORD_PRINT)]
+        first_sig = next((i for i, b in enumerate(flow)
+                          if b.role in (Role.SIGNATURE, Role.DATE)), None)
         date_index = next((i for i, b in enumerate(flow) if b.role is Role.DATE), None)
+        sig_n = 0
+        seen_note = False
         paragraphs: list[etree._Element] = []
         for i, block in enumerate(flow):
             kwargs: dict[str, object] = {}
             if block.run_in:
                 kwargs.update(keep_next=False, outline_level=block.level - 1)
-            if self.signature is not None:
+            if block.role is Role.ATTACHMENT_NOTE and not seen_note:
+                kwargs["before"] = spec.LINE_PITCH  # 正文下空一行
+                seen_note = True
+            sig = self.signature
+            if sig is not None and block.role in (Role.SIGNATURE, Role.DATE):
                 if block.role is Role.SIGNATURE:
-                    kwargs.update(indent=Indent(right=self.signature.signature_right),
-                                  keep_next=True, keep_lines=True)
-                    if i == first_sig:
-                        kwargs["before"] = self.signature.blank_lines * spec.LINE_PITCH
-                elif block.role is Role.DATE:
-                    kwargs.update(indent=Indent(right=self.signature.date_right))
-                elif first_sig is not None and i == first_sig - 1:
-                    kwargs.update(keep_next=True, widow_control=True)  # two lines stay
+                    right = sig.signature_right[min(sig_n, len(sig.signature_right) - 1)]
+                    sig_n += 1
+                    kwargs.update(indent=Indent(right=right), keep_next=True, keep_lines=True)
+                elif sig.date_left is not None:
+                    kwargs.update(indent=Indent(left=sig.date_left), align="left")
+                else:
+                    kwargs.update(indent=Indent(right=sig.date_right or 0.0), align="right")
+                if i == first_sig:
+                    kwargs["before"] = sig.blank_lines * spec.LINE_PITCH
+            elif first_sig is not None and i == first_sig - 1:
+                kwargs.update(keep_next=True, widow_control=True)  # two lines stay with it
             if block.tail:
-                kwargs["tabs"] = [("right", self._text_width(block))]
+                kwargs["tabs"] = [("right", self._text_right(block))]
             paragraphs.append(self.add(self.paragraph(block, **kwargs)))
         if geometry is not None and paragraphs:
-            self._place_header(geometry, flow, paragraphs)
+            self._place_header(geometry, paragraphs[0])
         if (self.doc.seal.mode is SealMode.IMAGE and self.doc.seal.image is not None
                 and date_index is not None and self.signature is not None):
             self._place_seal(paragraphs[date_index])
         if records:
             self._place_record(records)
 
-    def _text_width(self, block: Block) -> float:
+    def _text_right(self, block: Block) -> float:
         st = block.style
         return spec.TYPE_AREA_WIDTH - st.right_chars * st.size
 
     # 版头
-    def _place_header(self, geo: HeaderGeometry, flow: list[Block],
-                      paragraphs: list[etree._Element]) -> None:
-        first = paragraphs[0]
-        lines = max(0, round((geo.title_top - spec.MARGIN_TOP) / spec.LINE_PITCH))
-        if flow[0].role is Role.REPLY_CATEGORY:
-            lines -= 1  # the category sits on the line above the title (decision 9)
-        ox.put(first.find(ox.qn("w:pPr")),
-               el("w:spacing", {"w:before": ox.tw(lines * spec.LINE_PITCH),
-                                "w:beforeAutospacing": 0}))
-        anchors = []
-        for item in geo.placed:
-            anchors.append(self._header_box(item))
-        for n, rule in enumerate(geo.rules, 1):
-            anchors.append(ox.rule_run(self.next_id(), f"版头线{n}", rule.x, rule.top,
-                                       rule.length, rule.thickness, rule.color))
+    def _place_header(self, geo: HeaderGeometry, first: etree._Element) -> None:
         ppr = first.find(ox.qn("w:pPr"))
+        before = max(0.0, geo.origin - spec.MARGIN_TOP)
+        ox.put(ppr, el("w:spacing", {"w:before": ox.tw(before), "w:beforeAutospacing": 0}))
+        anchors = [self._header_box(item) for item in geo.placed]
+        for n, rule in enumerate(geo.rules, 1):
+            anchors.append(ox.rule_run(self.next_id(), f"版头线{n}", rule.x,
+                                       rule.y - rule.thickness / 2, rule.length,
+                                       rule.thickness, rule.color))
         for run in reversed(anchors):
             ppr.addnext(run)
 
     def _header_box(self, item: Placed) -> etree._Element:
         st = item.block.style
-        line = max(item.size, HEADER_LINE) if item.block.role is not Role.ORGAN_MARK \
-            else item.size
+        # text is centred in an exact-height line taller than the font's ascent + descent
+        line = max(spec.LINE_PITCH, 1.4 * item.size)
+        top = item.top - (line - item.size) / 2
         props = ox.ppr(style=STYLE_NAMES[item.block.role][0], line=line, before=0, after=0,
                        snap_to_grid=False, align=item.align, keep_next=False,
                        indent=Indent(left=item.left, right=item.right, char=st.size))
         size = item.size if item.size != st.size else None
         para = el("w:p", None, props, *self.runs(item.block, size))
         return ox.textbox_run(self.next_id(), STYLE_NAMES[item.block.role][1],
-                              spec.MARGIN_LEFT, item.top, spec.TYPE_AREA_WIDTH, line * 1.05,
-                              [para])
+                              spec.MARGIN_LEFT, top, spec.TYPE_AREA_WIDTH, line, [para])
 
     # seal
     def _place_seal(self, date_p: etree._Element) -> None:
-        assert self.signature is not None and self.doc.seal.image is not None
+        sig = self.signature
+        assert sig is not None and self.doc.seal.image is not None
         diameter = spec.mm(spec.SEAL_DIAMETER_MM)
         inline = self.d.part.new_pic_inline(str(self.doc.seal.image),
-                                            docx.shared.Pt(diameter), None)
-        cy = int(inline.find(ox.qn("wp:extent")).get("cy")) / ox.EMU_PER_PT
-        date_w = spec.text_width_chars(self.doc.by_role(Role.DATE)[0].text) * spec.BODY_SIZE
-        centre = spec.TYPE_AREA_WIDTH - self.signature.date_right - date_w / 2
-        pitch = spec.LINE_PITCH
-        # seal top half a line below the text above the 署名 (decision 10: within one line)
-        top = -(1 + self.signature.blank_lines - 0.5) * pitch
+                                            docx.shared.Pt(diameter), docx.shared.Pt(diameter))
+        width = spec.TYPE_AREA_WIDTH
+        if sig.date_left is not None:
+            centre = sig.date_left + sig.date_width / 2
+        else:
+            centre = width - (sig.date_right or 0.0) - sig.date_width / 2
+        # the seal's top on the first blank line above the 署名, as in the PDF layout
+        top = -(1 + sig.blank_lines) * spec.LINE_PITCH
         anchor = ox.inline_to_anchor(inline, self.next_id(), "印章", centre - diameter / 2,
                                      top, h_from="margin", v_from="paragraph")
-        ppr = date_p.find(ox.qn("w:pPr"))
-        ppr.addnext(el("w:r", None, el("w:drawing", None, anchor)))
-        del cy
+        date_p.find(ox.qn("w:pPr")).addnext(el("w:r", None, el("w:drawing", None, anchor)))
+
+    def _line_count(self, block: Block) -> int:
+        """Lines a (4号, unjustified-enough) block takes: a width estimate, as for the 版记."""
+        st = block.style
+        c = st.size
+        measure = spec.TYPE_AREA_WIDTH - (st.left_chars + st.right_chars) * c
+        first = measure - (st.first_line_chars + block.extra_indent_chars) * c
+        rest = measure - st.hanging_chars * c
+        w = text_width(block.text, st.font, st.size, self.fonts)
+        if block.tail:
+            w += c  # at least one character's gap before the tail
+        if w <= first + 0.01:
+            return 1
+        return 1 + math.ceil((w - first) / rest - 0.01)
 
     # 版记
     def _place_record(self, records: list[Block]) -> None:
-        ruled = self.doc.fmt is not LetterFormat.LETTER
-        rows = []
+        """The 版记 as a text box (and rules) at the foot of the last page's type area,
+        anchored in a minimal paragraph after the text so it lands on the last page."""
+        pitch = spec.LINE_PITCH
+        paragraphs = []
         for block in records:
-            kwargs: dict[str, object] = {"keep_next": False}
+            kwargs: dict[str, object] = {"keep_next": False, "snap_to_grid": False}
             if block.tail:
-                kwargs["tabs"] = [("right", self._text_width(block))]
-            rows.append([self.paragraph(block, **kwargs)])
-        outer = spec.mm(spec.RECORD_RULE_OUTER_MM) if ruled else None
-        inner = spec.mm(spec.RECORD_RULE_INNER_MM) if ruled else None
-        self.add(ox.floating_table(rows, spec.TYPE_AREA_WIDTH, top=outer, inside=inner,
-                                   bottom=outer))
-        # the anchor paragraph after a table: as small as Word allows
+                kwargs["tabs"] = [("right", self._text_right(block))]
+            paragraphs.append(self.paragraph(block, **kwargs))
+        k = sum(self._line_count(b) for b in records)
+        top = spec.TYPE_AREA_HEIGHT - k * pitch
+        runs = [ox.textbox_run(self.next_id(), "版记", 0.0, top, spec.TYPE_AREA_WIDTH,
+                               k * pitch, paragraphs, relative="margin", wrap="topAndBottom")]
+        if self.doc.fmt is not LetterFormat.LETTER:
+            outer = spec.mm(spec.RECORD_RULE_OUTER_MM)
+            inner = spec.mm(spec.RECORD_RULE_INNER_MM)
+            ys = [(top, outer)]
+            ys += [(top + n * pitch, inner) for n in range(1, k)
+                   if records[n].role is not records[n - 1].role]
+            ys.append((spec.TYPE_AREA_HEIGHT, outer))
+            for n, (y, thick) in enumerate(ys, 1):
+                runs.append(ox.rule_run(self.next_id(), f"版记线{n}", 0.0, y - thick / 2,
+                                        spec.TYPE_AREA_WIDTH, thick, spec.BLACK,
+                                        relative="margin"))
         self.add(el("w:p", None,
-                    ox.ppr(line=1, before=0, after=0, snap_to_grid=False,
-                           keep_next=False),
-                    ))
+                    ox.ppr(line=1, before=0, after=0, snap_to_grid=False, keep_next=False),
+                    *runs, ox.text_run("", ox.rpr(size=1))))
 
 
 # --- Footers ---------------------------------------------------------------------------------
 def footer_distance() -> float:
-    """Footer distance (page bottom to the footer line's bottom) that puts the dash line of
-    '— N —' 7 mm below the type area: the footer line is exactly one 4号 em high and the
-    dash sits at its middle."""
+    """Footer distance (page bottom to the footer line's bottom) that centres the em box of
+    '— N —' on a line 7 mm below the type area, where the dashes sit (decision 4)."""
     dash_from_bottom = spec.MARGIN_BOTTOM - spec.mm(spec.PAGE_NUMBER_BELOW_TYPE_AREA_MM)
-    return dash_from_bottom - spec.PAGE_NUMBER_SIZE / 2
+    return dash_from_bottom - FOOTER_LINE / 2
 
 
 def _footer_paragraph(odd: bool) -> list[etree._Element]:

@@ -375,8 +375,9 @@ def page_setup(sect_pr: etree._Element, *, width: float, height: float, top: flo
 # --- DrawingML: page-anchored shapes ---------------------------------------------------------
 def _anchor(shape_id: int, name: str, x: float, y: float, cx: float, cy: float,
             graphic: etree._Element, *, h_from: str = "page", v_from: str = "page",
-            behind: bool = False) -> etree._Element:
-    """A wp:anchor (no wrapping, in front of text) at (x, y) points from page (or other)."""
+            behind: bool = False, wrap: str = "none") -> etree._Element:
+    """A wp:anchor (in front of text, no wrapping unless ``wrap`` is "topAndBottom") at
+    (x, y) points from the page (or ``h_from``/``v_from``)."""
     return el(
         "wp:anchor",
         {"distT": 0, "distB": 0, "distL": 0, "distR": 0, "simplePos": 0,
@@ -387,7 +388,7 @@ def _anchor(shape_id: int, name: str, x: float, y: float, cx: float, cy: float,
         _pos("wp:positionV", v_from, emu(y)),
         el("wp:extent", {"cx": emu(cx), "cy": emu(cy)}),
         el("wp:effectExtent", {"l": 0, "t": 0, "r": 0, "b": 0}),
-        el("wp:wrapNone"),
+        el("wp:wrapTopAndBottom") if wrap == "topAndBottom" else el("wp:wrapNone"),
         el("wp:docPr", {"id": shape_id, "name": name}),
         el("wp:cNvGraphicFramePr"),
         graphic,
@@ -425,22 +426,26 @@ def _drawing_run(anchor: etree._Element) -> etree._Element:
 
 
 def rule_run(shape_id: int, name: str, x: float, y: float, length: float, thickness: float,
-             color: str) -> etree._Element:
+             color: str, *, relative: str = "page") -> etree._Element:
     """A horizontal rule: a filled rectangle ``length`` × ``thickness`` with its top-left
-    corner at (x, y) from the page's top-left corner, in points."""
+    corner at (x, y) points from the page's (or the margin box's) top-left corner."""
     graphic = _wps_graphic(_sp_pr(length, thickness, color), el("wps:bodyPr"))
-    return _drawing_run(_anchor(shape_id, name, x, y, length, thickness, graphic))
+    return _drawing_run(_anchor(shape_id, name, x, y, length, thickness, graphic,
+                                h_from=relative, v_from=relative))
 
 
 def textbox_run(shape_id: int, name: str, x: float, y: float, cx: float, cy: float,
-                paragraphs: Sequence[etree._Element]) -> etree._Element:
-    """A borderless, unfilled text box at (x, y) from the page corner holding ``paragraphs``."""
+                paragraphs: Sequence[etree._Element], *, relative: str = "page",
+                wrap: str = "none") -> etree._Element:
+    """A borderless, unfilled text box at (x, y) points from the page (or margin box)
+    corner holding ``paragraphs``; ``wrap`` "topAndBottom" keeps body text off its lines."""
     body_pr = el("wps:bodyPr", {"rot": 0, "vert": "horz", "wrap": "square", "lIns": 0,
                                 "tIns": 0, "rIns": 0, "bIns": 0, "anchor": "t",
                                 "anchorCtr": 0, "upright": 1}, el("a:noAutofit"))
     txbx = el("wps:txbx", None, el("w:txbxContent", None, *paragraphs))
     graphic = _wps_graphic(_sp_pr(cx, cy, None), txbx, body_pr)
-    return _drawing_run(_anchor(shape_id, name, x, y, cx, cy, graphic))
+    return _drawing_run(_anchor(shape_id, name, x, y, cx, cy, graphic, h_from=relative,
+                                v_from=relative, wrap=wrap))
 
 
 def inline_to_anchor(inline: etree._Element, shape_id: int, name: str, x: float, y: float,
@@ -452,48 +457,6 @@ def inline_to_anchor(inline: etree._Element, shape_id: int, name: str, x: float,
     cy = int(extent.get("cy")) / EMU_PER_PT
     anchor = _anchor(shape_id, name, x, y, cx, cy, graphic, h_from=h_from, v_from=v_from)
     return anchor
-
-
-# --- Tables ---------------------------------------------------------------------------------
-def border(tag: str, width_pt: float | None, color: str = "000000") -> etree._Element:
-    """A border edge; ``None`` for none. Width in points (w:sz counts eighths)."""
-    if width_pt is None:
-        return el(tag, {"w:val": "nil"})
-    return el(tag, {"w:val": "single", "w:sz": round(width_pt * 8), "w:space": 0,
-                    "w:color": color})
-
-
-def floating_table(rows: Sequence[Sequence[etree._Element]], width: float, *,
-                   top: float | None, inside: float | None, bottom: float | None
-                   ) -> etree._Element:
-    """A one-column table anchored to the bottom of the type area (the margin box), full
-    width, with horizontal rules of the given widths (points) and no cell margins."""
-    tbl_pr = el("w:tblPr")
-    put(tbl_pr, el("w:tblpPr", {"w:leftFromText": 0, "w:rightFromText": 0,
-                                "w:topFromText": 0, "w:bottomFromText": 0,
-                                "w:vertAnchor": "margin", "w:horzAnchor": "margin",
-                                "w:tblpXSpec": "center", "w:tblpYSpec": "bottom"}))
-    put(tbl_pr, el("w:tblOverlap", {"w:val": "never"}))
-    put(tbl_pr, el("w:tblW", {"w:w": tw(width), "w:type": "dxa"}))
-    put(tbl_pr, el("w:tblBorders", None, border("w:top", top), border("w:left", None),
-                   border("w:bottom", bottom), border("w:right", None),
-                   border("w:insideH", inside), border("w:insideV", None)))
-    put(tbl_pr, el("w:tblLayout", {"w:type": "fixed"}))
-    put(tbl_pr, el("w:tblCellMar", None, el("w:top", {"w:w": 0, "w:type": "dxa"}),
-                   el("w:left", {"w:w": 0, "w:type": "dxa"}),
-                   el("w:bottom", {"w:w": 0, "w:type": "dxa"}),
-                   el("w:right", {"w:w": 0, "w:type": "dxa"})))
-    put(tbl_pr, el("w:tblLook", {"w:val": "0000", "w:firstRow": 0, "w:lastRow": 0,
-                                 "w:firstColumn": 0, "w:lastColumn": 0, "w:noHBand": 1,
-                                 "w:noVBand": 1}))
-    grid = el("w:tblGrid", None, el("w:gridCol", {"w:w": tw(width)}))
-    table = el("w:tbl", None, tbl_pr, grid)
-    for paragraphs in rows:
-        cell = el("w:tc", None, el("w:tcPr", None, el("w:tcW", {"w:w": tw(width),
-                                                               "w:type": "dxa"})),
-                  *paragraphs)
-        table.append(el("w:tr", None, el("w:trPr", None, el("w:cantSplit")), cell))
-    return table
 
 
 # --- Package-level parts --------------------------------------------------------------------
