@@ -255,7 +255,13 @@ def _font_files(folder: Path) -> list[Path]:
         return hit
     files: list[Path] = []
     if folder.is_dir():
+        seen: set[str] = set()
         for root, dirnames, filenames in os.walk(folder, followlinks=True):
+            real = os.path.realpath(root)
+            if real in seen:  # a symlink loop or a folder linked twice
+                dirnames[:] = []
+                continue
+            seen.add(real)
             dirnames.sort()
             for fn in sorted(filenames):
                 if os.path.splitext(fn)[1].lower() in FONT_SUFFIXES:

@@ -312,6 +312,14 @@ def test_broken_files_do_not_stop_the_scan(tmp_path):
     assert load_fontset("auto", font_dirs=[d]).face(FontRole.KAITI).official
 
 
+def test_symlink_loop_in_font_folder(tmp_path):
+    d = tmp_path / "loop"
+    make_official(d / "sub", "kai.ttf", "楷体")
+    (d / "sub" / "back").symlink_to(d, target_is_directory=True)
+    face = load_fontset("auto", font_dirs=[d]).face(FontRole.KAITI)
+    assert face.official and face.family == "楷体"
+
+
 def test_bundled_dir_override(tmp_path, monkeypatch):
     alt = tmp_path / "bundled"
     alt.mkdir()
