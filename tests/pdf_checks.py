@@ -335,9 +335,15 @@ def red_segments(page: Any, min_length: float = 50.0) -> list[Segment]:
     return [s for s in segments(page, min_length) if is_red(s.color)]
 
 
-def extracted_text(pdf: Any) -> str:
-    """The text of all pages (pdfplumber's layout-free extraction), pages joined by '\\n'."""
-    return "\n".join(p.extract_text() or "" for p in pdf.pages)
+def extracted_text(pdf: Any, page_numbers: bool = False) -> str:
+    """The text of all pages (pdfplumber's extraction), pages joined by '\\n'; without
+    ``page_numbers`` everything below the type area (the page number) is cut off."""
+    out = []
+    for p in pdf.pages:
+        if not page_numbers:
+            p = p.crop((0, 0, float(p.width), TYPE_BOTTOM + 4.0))
+        out.append(p.extract_text() or "")
+    return "\n".join(out)
 
 
 QUOTES = str.maketrans({"“": '"', "”": '"', "‘": "'", "’": "'"})

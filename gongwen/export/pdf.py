@@ -18,6 +18,7 @@ from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 
 from ..document import Document
+from ..fonts import patch_reportlab
 from ..layout import Layout, Run, layout_document
 from ..spec import PAGE_HEIGHT, PAGE_WIDTH
 
@@ -70,6 +71,7 @@ def _draw_run(c: Canvas, run: Run, font: str) -> None:
 
 def draw_layout(layout: Layout, *, title: str = "", author: str = "") -> bytes:
     """Paint a :class:`~gongwen.layout.Layout` to PDF bytes."""
+    patch_reportlab()  # correct ToUnicode for characters beyond U+FFFF
     names = {key: register_font(face) for key, face in layout.fonts.items()}
     buf = io.BytesIO()
     c = Canvas(
