@@ -57,7 +57,7 @@ class _Located:
             line, col = self.keys.get(path, _pos(node))
             message = "不支持锚点和别名（& 和 *）；请把内容直接写出"
             self.problems.append(Problem(self.file, line, col, dotted(path), message))
-            return None
+            raise _Refused
         self._seen.add(id(node))
         if len(self._seen) > MAX_NODES:
             raise _TooBig(node, path)
@@ -102,6 +102,10 @@ class _Located:
         return None
 
 
+class _Refused(Exception):
+    """Stop building: the problem is recorded and going on would only repeat it."""
+
+
 class _TooDeep(Exception):
     def __init__(self, node: Node, path: Path_):
         self.node, self.path = node, path
@@ -109,6 +113,26 @@ class _TooDeep(Exception):
 
 class _TooBig(_TooDeep):
     pass
+
+
+_OPEN_TOKENS = ("FlowSequenceStartToken", "FlowMappingStartToken", "BlockMappingStartToken",
+                "BlockSequenceStartToken")
+_CLOSE_TOKENS = ("FlowSequenceEndToken", "FlowMappingEndToken", "BlockEndToken")
+
+
+def _check_nesting(yaml: YAML, text: str, file: str) -> None:
+    """Refuse deep nesting from the token stream, before the (recursive) composer sees it."""
+    depth = 0
+    for token in yaml.scan(text):
+        name = type(token).__name__
+        if name in _OPEN_TOKENS:
+            depth += 1
+            if depth > MAX_DEPTH + 2:
+                mark = token.start_mark
+                message = f"嵌套过深（超过 {MAX_DEPTH} 层）"
+                raise LetterError([Problem(file, mark.line + 1, mark.column + 1, "", message)])
+        elif name in _CLOSE_TOKENS:
+            depth -= 1
 
 
 def _pos(node: Node) -> tuple[int, int]:
@@ -145,11 +169,12 @@ def read_data(path: Path) -> tuple[dict[str, Any], _Located]:
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         raise LetterError(
-            [Problem(file, line, 0, "", "文件不是 UTF-8 编码；请以 UTF-8 保存")]
+            [Problem(file, line, 1, "", "文件不是 UTF-8 编码；请以 UTF-8 保存")]
         ) from None
     located = _Located(file)
     yaml = YAML(typ="rt", pure=True)
     try:
+        _check_nesting(yaml, text, file)
         node = yaml.compose(text)
         data = located.build(node) if node is not None else None
     except MarkedYAMLError as exc:
@@ -159,6 +184,8 @@ def read_data(path: Path) -> tuple[dict[str, Any], _Located]:
         raise LetterError([Problem(file, line, col, "", f"YAML 语法错误：{what}")]) from None
     except YAMLError as exc:
         raise LetterError([Problem(file, 0, 0, "", f"YAML 语法错误：{exc}")]) from None
+    except _Refused:
+        raise LetterError(located.problems) from None
     except _TooBig as exc:
         located.problem(exc.node, exc.path, f"内容过多（超过 {MAX_NODES} 项）")
         raise LetterError(located.problems) from None
@@ -224,6 +251,9 @@ def _problems(exc: ValidationError, located: _Located) -> Iterator[Problem]:
     seen: set[tuple[Path_, str]] = set()
     for err in exc.errors(include_url=False):
         loc = _data_path(tuple(err["loc"]), located)
+        inner = err.get("ctx", {}).get("path")
+        if inner:
+            loc = (*loc, *inner)
         message = _message(err)
         if (loc, message) in seen:
             continue

@@ -22,6 +22,7 @@ from pydantic import (
     field_validator,
     model_validator,
 )
+from pydantic_core import PydanticCustomError
 
 from .document import LetterFormat, SealMode
 
@@ -257,31 +258,36 @@ class Letter(Strict):
     @field_validator("body")
     @classmethod
     def _body_depth(cls, body: list[Block]) -> list[Block]:
-        _check_depth(body, 1, "body")
+        _check_depth(body, 1)
         return body
 
     @field_validator("attachments")
     @classmethod
     def _attachment_depth(cls, attachments: list[Attachment]) -> list[Attachment]:
         for i, att in enumerate(attachments):
-            _check_depth(att.body, 1, f"attachments[{i}].body")
+            _check_depth(att.body, 1, (i, "body"))
         return attachments
 
-    @model_validator(mode="after")
-    def _record_fits_format(self) -> Letter:
-        if self.format is LetterFormat.LETTER and self.record and self.record.printer:
+    @field_validator("record")
+    @classmethod
+    def _record_fits_format(cls, record: Record | None, info: ValidationInfo) -> Record | None:
+        fmt = info.data.get("format")
+        if fmt is LetterFormat.LETTER and record is not None and record.printer:
             raise ValueError("信函格式没有印发机关和印发日期（record.printer / print_date）")
-        return self
+        return record
 
 
-def _check_depth(blocks: list[Block], level: int, where: str) -> None:
+def _check_depth(blocks: list[Block], level: int, path: tuple[str | int, ...] = ()) -> None:
+    """Refuse a fifth heading level; the error's ``path`` (below the field) locates it."""
     for i, block in enumerate(blocks):
         if isinstance(block, Section):
             if level > MAX_HEADING_LEVEL:
-                raise ValueError(
-                    f"{where}[{i}]: 小节最多四级（一、（一）1.（1））；此处是第 {level} 级"
+                raise PydanticCustomError(
+                    "heading_depth",
+                    "小节最多四级（一、（一）1.（1））；此处是第 {level} 级",
+                    {"level": level, "path": (*path, i)},
                 )
-            _check_depth(block.body, level + 1, f"{where}[{i}].body")
+            _check_depth(block.body, level + 1, (*path, i, "body"))
 
 
 def letter_schema() -> dict:

@@ -64,7 +64,8 @@ BROKEN = [
                              "      - heading: 三级\n        body:\n          - heading: 四级\n"
                              "            body:\n              - heading: 五级\n"
                              "                body:\n                  - heading: 六级\n"
-                             "      - heading: '完善创新体系。'"), "body", "最多四级", None),
+                             "      - heading: '完善创新体系。'"), "body[1].body[3].body[0].body[0].body[0]",
+     "最多四级", "六级"),
     ("seal image without path", ("  date: 2022-09-29", "  date: 2022-09-29\n  seal:\n    mode: image"),
      "signature.seal", "seal.image", "seal:"),
     ("duplicate key", ("format: plain", "format: plain\nformat: letter"), "format", "字段重复",
