@@ -69,6 +69,7 @@ FONT_STYLE_NAMES: dict[FontRole, tuple[str, str]] = {
 }
 NORMAL_ID = "Normal"
 FOOTER_ID = "Footer"
+HEADER_LINE_FACTOR = 1.4  # header text boxes: exact line = 1.4 em, the em box centred in it
 FOOTER_LINE = 20.0  # exact height of the page-number line, taller than the font's extent
 
 FIXED_DATE = dt.datetime(2012, 7, 1, tzinfo=dt.UTC)  # GB/T 9704-2012 in force; never "now"
@@ -449,7 +450,7 @@ class _Builder:
     def _header_box(self, item: Placed) -> etree._Element:
         st = item.block.style
         # text is centred in an exact-height line taller than the font's ascent + descent
-        line = max(spec.LINE_PITCH, 1.4 * item.size)
+        line = HEADER_LINE_FACTOR * item.size
         top = item.top - (line - item.size) / 2
         props = ox.ppr(style=STYLE_NAMES[item.block.role][0], line=line, before=0, after=0,
                        snap_to_grid=False, align=item.align, keep_next=False,

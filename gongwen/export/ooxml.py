@@ -224,7 +224,6 @@ def ppr(*, style: str | None = None, keep_next: bool | None = None,
                                         for kind, pos in tabs)))
     if east_asian_defaults:
         put(node, el("w:kinsoku", {"w:val": 1}))
-        put(node, el("w:overflowPunct", {"w:val": 1}))
         put(node, el("w:autoSpaceDE", {"w:val": 0}))
         put(node, el("w:autoSpaceDN", {"w:val": 0}))
     if snap_to_grid is not None:
