@@ -15,7 +15,17 @@ Modes:
 
 Installed fonts are found in the folders given to :func:`load_fontset`, then
 ``$GONGWEN_FONT_DIRS`` (``os.pathsep``-separated), then the user and system font folders.
-The scan reads only name tables and table directories, once per process.
+The scan reads only table directories and the name and OS/2 tables, once per process; fonts
+with only CFF outlines, or whose fsType forbids subsetting, are skipped with a reason, since
+reportlab cannot embed them.
+
+Per character, a role tries its face, then (when that face is an installed official font) the
+role's bundled face, then the bundled fallback faces (CJK Ext A–F): see :meth:`FontSet.face_for`.
+Each face's cmap and advances are read once per process, when first needed.
+
+For reportlab: register each face as ``TTFont(face.key, face.path,
+subfontIndex=face.subfont_index)``, and call :func:`patch_reportlab` once so that characters
+beyond U+FFFF get correct ToUnicode entries.
 """
 
 from __future__ import annotations
@@ -596,7 +606,13 @@ _FONTSETS: dict[tuple, FontSet] = {}
 def load_fontset(
     mode: FontMode = "auto", font_dirs: Sequence[Path] = (), strict: bool = False
 ) -> FontSet:
-    """The FontSet for ``mode``; cached per (mode, dirs, strict) for the process."""
+    """The FontSet for ``mode``; cached per (mode, dirs, strict) for the process.
+
+    ``font_dirs`` are searched first, then ``$GONGWEN_FONT_DIRS``, then the user and system
+    font folders (ignored under mode ``"open"``). ``strict`` matters only under mode
+    ``"official"``: then a role without a usable official font raises :class:`FontError`
+    naming every such role and the families tried.
+    """
     if mode not in FONT_MODES:
         raise FontError(f"unknown font mode {mode!r}; use one of {', '.join(FONT_MODES)}")
     dirs = tuple(search_dirs(font_dirs)) if mode != "open" else ()
