@@ -443,7 +443,7 @@ def layout_document(doc: Document, fontset: Any) -> Layout:
             flow.append((i, blk))
 
     first = PageBuild(TYPE_TOP, LINES_PER_PAGE)
-    if fmt is not LetterFormat.PLAIN:
+    if fmt is not LetterFormat.PLAIN and hdr:
         origin = b.header(hdr, first)
         if any(blk.role is Role.REPLY_CATEGORY for _, blk in flow):
             origin -= LINE_PITCH
