@@ -560,7 +560,10 @@ def _resolve(mode: FontMode, dirs: tuple[Path, ...], strict: bool) -> FontSet:
                 if mode == "official" and strict:
                     extra = ("; " + "; ".join(notes)) if notes else ""
                     errors.append(f"role {role.value} ({role_label(role)}): tried {tried}{extra}")
-                reason = f"no official font installed (tried {tried}); bundled font"
+                short = ", ".join(cands[:2]) + (
+                    f" and {len(cands) - 2} more" if len(cands) > 2 else ""
+                )
+                reason = f"bundled font; no official font installed (tried {short or 'none'})"
                 if notes:
                     reason += "; " + "; ".join(notes)
         if chosen is None:
@@ -587,7 +590,13 @@ def _resolve(mode: FontMode, dirs: tuple[Path, ...], strict: bool) -> FontSet:
             + f". Searched: {', '.join(map(str, dirs)) or '(no folders)'}"
         )
     fallbacks = [
-        _bundled_face(folder, fn, None, f"gw-fallback-{i}", f"bundled fallback #{i} ({fn})")[0]
+        _bundled_face(
+            folder,
+            fn,
+            None,
+            f"gw-fallback-{i}",
+            f"bundled fallback #{i}, for characters the role faces lack",
+        )[0]
         for i, fn in enumerate(manifest.fallback)
     ]
     return FontSet(mode, roles, substitutes, fallbacks, docx)

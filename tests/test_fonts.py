@@ -189,6 +189,7 @@ def test_auto_without_official_fonts_uses_bundled_and_names_official_in_docx(tmp
     face = fs.face(FontRole.FANGSONG)
     assert not face.official
     assert "no official font" in face.reason and "仿宋_GB2312" in face.reason
+    assert len(face.reason) < 120
     family, alts = fs.docx_names(FontRole.FANGSONG)
     assert family == "仿宋_GB2312"
     assert "FangSong" in alts and "FandolFang R" in alts
