@@ -224,11 +224,16 @@ def test_alias_and_priority_order(tmp_path):
     fs = load_fontset("auto", font_dirs=[d])
     # FangSong comes before STFangsong in the manifest, whatever the folder order
     assert fs.face(FontRole.FANGSONG).family == "FangSong"
-    # names match ignoring case and spaces
-    make_official(tmp_path / "k", "k.ttf", "kaiti gb2312".replace(" gb", "_GB"))
-    fs2 = load_fontset("auto", font_dirs=[tmp_path / "k"])
+    # names match ignoring case and spaces; the family is reported as the font spells it
+    make_official(tmp_path / "k", "k.ttf", "kaiti_gb2312")
+    make_official(tmp_path / "s", "s.ttf", "Sim Sun")
+    fs2 = load_fontset("auto", font_dirs=[tmp_path / "k", tmp_path / "s"])
     assert fs2.face(FontRole.KAITI).official
-    assert fs2.face(FontRole.KAITI).family == "kaiti_GB2312"
+    assert fs2.face(FontRole.KAITI).family == "kaiti_gb2312"
+    assert fs2.face(FontRole.SONGTI).family == "Sim Sun"
+    # a family that only contains an official name does not match
+    make_official(tmp_path / "x", "x.ttf", "FangSong Pro")
+    assert not load_fontset("auto", font_dirs=[tmp_path / "x"]).face(FontRole.FANGSONG).official
 
 
 def test_env_font_dirs(tmp_path, monkeypatch):
