@@ -282,3 +282,21 @@ def test_letter_record_at_the_foot(example_pdf):
     assert pt_to_mm(pc.TYPE_BOTTOM - cc.baseline) < pt_to_mm(LINE_PITCH)
     assert cc.x0 == pytest.approx(pc.TYPE_LEFT + 14.0, abs=0.2)
     assert [s for s in pc.segments(last) if not pc.is_red(s.color)] == []
+
+
+def test_rare_characters_come_from_a_fallback_face(fontset):
+    from gongwen.document import Block, LetterFormat, Span
+    from gongwen.layout import layout_document
+    from gongwen.spec import Role
+
+    text = "王𠀀先生和龘先生"
+    doc = Document(LetterFormat.PLAIN, (Block(Role.BODY, (Span(text),)),))
+    warnings = layout_document(doc, fontset).warnings
+    assert {w.char for w in warnings} == {"𠀀", "龘"}
+    assert all(w.face for w in warnings)
+    with pc.open_pdf(render_pdf(doc, fontset)) as pdf:
+        assert pc.normalise_text(pc.extracted_text(pdf)) == pc.normalise_text(text)
+        chars = {c.text: c.font for c in pc.page_chars(pdf.pages[0])}
+        fang = ps(fontset, FontRole.FANGSONG)
+        assert chars["王"] == fang
+        assert chars["𠀀"] != fang and chars["龘"] != fang
