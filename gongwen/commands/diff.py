@@ -1,0 +1,115 @@
+"""``gongwen diff A B``: compare two letters (YAML, DOCX, PDF or text) — see docs/diff.md."""
+
+from __future__ import annotations
+
+import sys
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from ..errors import GongwenError
+
+EXIT_SAME, EXIT_DIFFERENT, EXIT_ERROR = 0, 1, 2
+
+
+class Format(StrEnum):
+    TERMINAL = "terminal"
+    JSON = "json"
+    HTML = "html"
+
+
+def run_diff(
+    a: Path,
+    b: Path,
+    *,
+    strict: bool = False,
+    layout: bool = False,
+    visual: Path | None = None,
+    tolerance_mm: float = 1.0,
+    fonts: str = "auto",
+):
+    """Read both inputs and diff them (text and structure; layout and overlays on request)."""
+    from ..diff import diff_readings
+    from ..read import read_any
+
+    ra, rb = read_any(a), read_any(b)
+    result = diff_readings(ra, rb, strict=strict)
+    if layout or visual is not None:
+        from ..diff_layout import compare_layout, pdf_reading_for_layout, write_overlays
+
+        la = pdf_reading_for_layout(ra, a, fonts=fonts)
+        lb = pdf_reading_for_layout(rb, b, fonts=fonts)
+        if layout:
+            result.layout = compare_layout(la, lb, tolerance_mm=tolerance_mm)
+        if visual is not None:
+            result.visual = write_overlays(la, lb, visual)
+    return result
+
+
+def register(app: typer.Typer) -> None:
+    @app.command("diff")
+    def diff_command(
+        a: Annotated[Path, typer.Argument(help="甲：信件 YAML、DOCX、PDF 或文本文件")],
+        b: Annotated[Path, typer.Argument(help="乙：信件 YAML、DOCX、PDF 或文本文件")],
+        strict: Annotated[
+            bool, typer.Option("--strict", help="逐字比较：不归一化空白、全半角和引号")
+        ] = False,
+        fmt: Annotated[
+            Format, typer.Option("--format", "-f", help="报告格式：terminal、json、html")
+        ] = Format.TERMINAL,
+        output: Annotated[
+            Path | None, typer.Option("-o", "--output", help="报告写入文件（默认输出到屏幕）")
+        ] = None,
+        layout: Annotated[
+            bool,
+            typer.Option("--layout", help="再比较版面：页数、每页断行、标题/署名/日期/页码位置"),
+        ] = False,
+        visual: Annotated[
+            Path | None,
+            typer.Option("--visual", help="把每页的差异叠图（PNG）写入此目录", file_okay=False),
+        ] = None,
+        tolerance: Annotated[
+            float, typer.Option("--tolerance", help="版面位置容差（毫米）", min=0.0)
+        ] = 1.0,
+        fonts: Annotated[
+            str, typer.Option("--fonts", help="为版面比较排 YAML 时所用字体：auto、open、official")
+        ] = "auto",
+    ) -> None:
+        """比较两封信：文字、结构和版面。相同退出码 0，不同 1，出错 2。"""
+        from ..diff import render_html, render_json, render_terminal
+        from ..output import write_atomic
+
+        try:
+            result = run_diff(
+                a, b, strict=strict, layout=layout, visual=visual,
+                tolerance_mm=tolerance, fonts=fonts,
+            )
+            if fmt is Format.JSON:
+                text = render_json(result)
+            elif fmt is Format.HTML:
+                text = render_html(result)
+            else:
+                text = None
+            if text is not None:
+                if output is None:
+                    sys.stdout.write(text)
+                else:
+                    write_atomic(output, text.encode("utf-8"))
+            else:
+                from rich.console import Console
+
+                if output is None:
+                    render_terminal(result, Console(highlight=False))
+                else:
+                    with output.open("w", encoding="utf-8") as fh:
+                        render_terminal(result, Console(file=fh, highlight=False,
+                                                        force_terminal=False, width=100))
+        except GongwenError as exc:
+            typer.echo(str(exc), err=True)
+            raise typer.Exit(EXIT_ERROR) from None
+        except OSError as exc:
+            typer.echo(f"{exc.filename or ''}: {exc.strerror or exc}", err=True)
+            raise typer.Exit(EXIT_ERROR) from None
+        raise typer.Exit(EXIT_SAME if result.identical else EXIT_DIFFERENT)

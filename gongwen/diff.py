@@ -1,0 +1,646 @@
+"""Diff two letters: paragraphs aligned, changed paragraphs diffed by character, reports.
+
+``diff_readings(a, b)`` compares two :class:`~gongwen.read.Reading` objects (any input read
+by :mod:`gongwen.read`):
+
+1. Each paragraph is normalised (:class:`gongwen.textnorm.Normalisation`: whitespace removed,
+   width folded by NFKC, quotes folded; ``STRICT`` applies none) and the two lists of
+   paragraphs are matched with :class:`difflib.SequenceMatcher` (paragraphs as items, so
+   unchanged runs anchor the alignment).
+2. Between anchors, a small dynamic programme pairs paragraphs one to one, several to one
+   (*merged*) or one to several (*split*), or leaves them *deleted* / *inserted*; a pairing
+   scores the characters it matches, and a pair must be at least 50 % similar.
+3. A deleted paragraph that reappears elsewhere (at least 60 % similar) is *moved*.
+4. Paired paragraphs whose normalised text differs are diffed by character with
+   ``SequenceMatcher`` (``autojunk=False``: in Chinese text the frequent ， and 的 must not
+   be junk). difflib is used rather than a library such as diff-match-patch: it ships with
+   Python, is deterministic, and its matching blocks give the similarity ratio directly.
+   The character operations are computed on normalised text and mapped back to the
+   original characters for display.
+5. A pair whose only difference is the heading number (一、→二、, （二）→（三）) is
+   *renumbered*; a pair with the same text but different known roles is a *role* change.
+
+The similarity ratio is ``2·M / (|A| + |B|)`` over normalised characters, ``M`` the characters
+matched by the alignment (moved paragraphs count as matched). The result is *identical*
+when there is no change and, with ``--layout``, no layout difference.
+
+JSON report (``--format json``), schema ``gongwen-diff/1``::
+
+    {
+      "schema": "gongwen-diff/1",
+      "identical": bool,                       # no text, structure (or layout) difference
+      "strict": bool,
+      "normalisations": ["whitespace", "width", "quotes"],   # [] under --strict
+      "similarity": float,                     # 0..1, see above
+      "summary": {"paragraphs_changed": int,  # = len(changes)
+                  "changed": int, "inserted": int, "deleted": int, "moved": int,
+                  "merged": int, "split": int, "renumbered": int, "role": int},
+      "a": {"path": str, "kind": "yaml|docx|pdf|text", "paragraphs": int,
+            "roles": "document|styles|guessed", "dropped": [str]},
+      "b": {...},
+      "changes": [{
+          "kind": "changed|inserted|deleted|moved|merged|split|renumbered|role",
+          "a": [int], "b": [int],              # 0-based paragraph indices on each side
+          "a_where": [str], "b_where": [str],  # human locations (第 3 页第 5 行 …)
+          "a_text": str, "b_text": str,        # original text (several paragraphs joined)
+          "a_roles": [str|null], "b_roles": [str|null],
+          "similarity": float,
+          "ops": [{"op": "equal|insert|delete|replace", "a": str, "b": str}]
+                                               # character diff, original text; [] if none
+      }],
+      "layout": null | {...}                   # see gongwen.diff_layout
+    }
+
+Exit codes of ``gongwen diff``: 0 identical, 1 different, 2 error.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from difflib import SequenceMatcher
+from typing import Any
+
+from .read import Paragraph, Reading
+from .spec import Role
+from .textnorm import DEFAULT, STRICT, Normalisation
+
+SCHEMA = "gongwen-diff/1"
+PAIR_MIN = 0.5  # a 1:1, merge or split pairing must be at least this similar
+MOVE_MIN = 0.6  # a deleted and an inserted paragraph elsewhere are a move at this ratio
+JOIN_PENALTY = 0.5  # per extra paragraph in a merge/split, so that simpler pairings win ties
+MAX_JOIN = 4  # paragraphs joined at most in a merge or split
+DP_LIMIT = 6400  # region cells above which merges/splits are not tried
+KINDS = ("changed", "inserted", "deleted", "moved", "merged", "split", "renumbered", "role")
+
+
+@dataclass(frozen=True, slots=True)
+class Op:
+    """One character-diff operation, in original text."""
+
+    op: str  # equal, insert, delete, replace
+    a: str
+    b: str
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    kind: str
+    a: tuple[int, ...]
+    b: tuple[int, ...]
+    a_text: str
+    b_text: str
+    a_roles: tuple[Role | None, ...]
+    b_roles: tuple[Role | None, ...]
+    a_where: tuple[str, ...]
+    b_where: tuple[str, ...]
+    similarity: float
+    ops: tuple[Op, ...] = ()
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "kind": self.kind,
+            "a": list(self.a),
+            "b": list(self.b),
+            "a_where": list(self.a_where),
+            "b_where": list(self.b_where),
+            "a_text": self.a_text,
+            "b_text": self.b_text,
+            "a_roles": [r.value if r else None for r in self.a_roles],
+            "b_roles": [r.value if r else None for r in self.b_roles],
+            "similarity": round(self.similarity, 4),
+            "ops": [{"op": o.op, "a": o.a, "b": o.b} for o in self.ops],
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Row:
+    """One row of the side-by-side view: paragraphs of A and of B shown together.
+
+    ``change`` indexes ``DiffResult.changes`` (None: the same). A move makes two rows, one
+    where the paragraph left A and one where it arrives in B.
+    """
+
+    a: tuple[int, ...]
+    b: tuple[int, ...]
+    change: int | None
+
+
+@dataclass
+class DiffResult:
+    a: Reading
+    b: Reading
+    normalisation: Normalisation
+    changes: list[Change]
+    rows: list[Row]
+    similarity: float
+    layout: Any = None  # diff_layout.LayoutDiff
+    visual: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def strict(self) -> bool:
+        return self.normalisation == STRICT
+
+    @property
+    def identical(self) -> bool:
+        layout_same = self.layout is None or self.layout.identical
+        return not self.changes and layout_same
+
+    def summary(self) -> dict[str, int]:
+        out = {"paragraphs_changed": len(self.changes)}
+        for kind in KINDS:
+            out[kind] = sum(1 for c in self.changes if c.kind == kind)
+        return out
+
+    def to_json(self) -> dict[str, Any]:
+        def side(r: Reading) -> dict[str, Any]:
+            return {
+                "path": r.path,
+                "kind": r.kind.value,
+                "paragraphs": len(r.paragraphs),
+                "roles": r.roles.value,
+                "dropped": list(r.dropped),
+            }
+
+        return {
+            "schema": SCHEMA,
+            "identical": self.identical,
+            "strict": self.strict,
+            "normalisations": self.normalisation.names(),
+            "similarity": round(self.similarity, 4),
+            "summary": self.summary(),
+            "a": side(self.a),
+            "b": side(self.b),
+            "changes": [c.to_json() for c in self.changes],
+            "layout": self.layout.to_json() if self.layout is not None else None,
+            "visual": self.visual,
+        }
+
+
+# --- character diff ------------------------------------------------------------------------
+def _slice_map(origin: list[int], length: int) -> list[int]:
+    """Original start offset of each normalised position, plus the end."""
+    starts = [0, *origin[1:]] if origin else []
+    return [*starts, length]
+
+
+def char_ops(a: str, b: str, norm: Normalisation = DEFAULT) -> tuple[list[Op], int]:
+    """Character diff of ``a`` and ``b`` under ``norm``, in original text; and the number of
+    normalised characters matched."""
+    na, oa = norm.mapped(a)
+    nb, ob = norm.mapped(b)
+    sa, sb = _slice_map(oa, len(a)), _slice_map(ob, len(b))
+    if not na and not nb:
+        return [], 0
+    sm = SequenceMatcher(None, na, nb, autojunk=False)
+    ops = []
+    for tag, i1, i2, j1, j2 in sm.get_opcodes():
+        ops.append(Op(tag, a[sa[i1]:sa[i2]], b[sb[j1]:sb[j2]]))
+    matched = sum(m.size for m in sm.get_matching_blocks())
+    return ops, matched
+
+
+def _ratio_matched(na: str, nb: str) -> tuple[float, int]:
+    if not na and not nb:
+        return 1.0, 0
+    sm = SequenceMatcher(None, na, nb, autojunk=False)
+    total = len(na) + len(nb)
+    if sm.real_quick_ratio() < PAIR_MIN * 0.999 or sm.quick_ratio() < PAIR_MIN * 0.999:
+        return sm.quick_ratio(), 0
+    matched = sum(m.size for m in sm.get_matching_blocks())
+    return 2.0 * matched / total, matched
+
+
+_HEADING_NUMBER = re.compile(
+    r"^([一二三四五六七八九十]{1,3}、|\([一二三四五六七八九十]{1,3}\)|\d{1,2}\.(?!\d)|\(\d{1,2}\))"
+)
+
+
+def _renumbered(na: str, nb: str) -> bool:
+    """Texts that differ only in their heading number (compared after the default folds)."""
+    fa, fb = DEFAULT.apply(na), DEFAULT.apply(nb)
+    ma, mb = _HEADING_NUMBER.match(fa), _HEADING_NUMBER.match(fb)
+    return bool(ma and mb and ma.group(1) != mb.group(1) and fa[ma.end():] == fb[mb.end():])
+
+
+# --- alignment -----------------------------------------------------------------------------
+@dataclass(frozen=True, slots=True)
+class _Item:
+    kind: str  # pair, merge, split, del, ins, same
+    a: tuple[int, ...]
+    b: tuple[int, ...]
+
+
+class _Aligner:
+    def __init__(self, a: Sequence[Paragraph], b: Sequence[Paragraph], norm: Normalisation):
+        self.pa, self.pb = a, b
+        self.na = [norm.apply(p.text) for p in a]
+        self.nb = [norm.apply(p.text) for p in b]
+        self.norm = norm
+        self._cache: dict[tuple[tuple[int, ...], tuple[int, ...]], tuple[float, int]] = {}
+
+    def score(self, ia: tuple[int, ...], ib: tuple[int, ...]) -> tuple[float, int]:
+        key = (ia, ib)
+        if key not in self._cache:
+            ta = "".join(self.na[i] for i in ia)
+            tb = "".join(self.nb[j] for j in ib)
+            self._cache[key] = _ratio_matched(ta, tb)
+        return self._cache[key]
+
+    def region(self, i1: int, i2: int, j1: int, j2: int) -> list[_Item]:
+        n, m = i2 - i1, j2 - j1
+        if n == 0:
+            return [_Item("ins", (), (j,)) for j in range(j1, j2)]
+        if m == 0:
+            return [_Item("del", (i,), ()) for i in range(i1, i2)]
+        kmax = MAX_JOIN if n * m <= DP_LIMIT else 1
+        best = [[0.0] * (m + 1) for _ in range(n + 1)]
+        move: list[list[_Item | None]] = [[None] * (m + 1) for _ in range(n + 1)]
+        for i in range(n, -1, -1):
+            for j in range(m, -1, -1):
+                if i == n and j == m:
+                    continue
+                cands: list[tuple[float, _Item, int, int]] = []
+                if i < n and j < m:
+                    r, matched = self.score((i1 + i,), (j1 + j,))
+                    if r >= PAIR_MIN:
+                        cands.append((matched + best[i + 1][j + 1],
+                                      _Item("pair", (i1 + i,), (j1 + j,)), i + 1, j + 1))
+                if i < n:
+                    cands.append((best[i + 1][j], _Item("del", (i1 + i,), ()), i + 1, j))
+                if j < m:
+                    cands.append((best[i][j + 1], _Item("ins", (), (j1 + j,)), i, j + 1))
+                if i < n and j < m:
+                    for k in range(2, kmax + 1):
+                        if i + k <= n:
+                            ia = tuple(range(i1 + i, i1 + i + k))
+                            r, matched = self.score(ia, (j1 + j,))
+                            if r >= PAIR_MIN:
+                                s = matched - JOIN_PENALTY * (k - 1) + best[i + k][j + 1]
+                                cands.append((s, _Item("merge", ia, (j1 + j,)), i + k, j + 1))
+                        if j + k <= m:
+                            ib = tuple(range(j1 + j, j1 + j + k))
+                            r, matched = self.score((i1 + i,), ib)
+                            if r >= PAIR_MIN:
+                                s = matched - JOIN_PENALTY * (k - 1) + best[i + 1][j + k]
+                                cands.append((s, _Item("split", (i1 + i,), ib), i + 1, j + k))
+                top = cands[0]
+                for c in cands[1:]:
+                    if c[0] > top[0] + 1e-9:
+                        top = c
+                best[i][j] = top[0]
+                move[i][j] = top[1]
+        items: list[_Item] = []
+        i = j = 0
+        while i < n or j < m:
+            it = move[i][j]
+            assert it is not None
+            items.append(it)
+            i += len(it.a) if it.kind != "ins" else 0
+            j += len(it.b) if it.kind != "del" else 0
+        return items
+
+    def align(self) -> list[_Item]:
+        sm = SequenceMatcher(None, self.na, self.nb, autojunk=False)
+        items: list[_Item] = []
+        for tag, i1, i2, j1, j2 in sm.get_opcodes():
+            if tag == "equal":
+                items.extend(_Item("same", (i1 + k,), (j1 + k,)) for k in range(i2 - i1))
+            else:
+                items.extend(self.region(i1, i2, j1, j2))
+        return self._moves(items)
+
+    def _moves(self, items: list[_Item]) -> list[_Item]:
+        dels = [k for k, it in enumerate(items) if it.kind == "del"]
+        inss = [k for k, it in enumerate(items) if it.kind == "ins"]
+        if not dels or not inss:
+            return items
+        used: set[int] = set()
+        moved: dict[int, int] = {}
+        for kd in dels:
+            ia = items[kd].a
+            best_k, best_r = None, MOVE_MIN
+            for ki in inss:
+                if ki in used:
+                    continue
+                if self.na[ia[0]] == self.nb[items[ki].b[0]]:
+                    best_k, best_r = ki, 1.0
+                    break
+                r, _ = self.score(ia, items[ki].b)
+                if r >= best_r + 1e-9:
+                    best_k, best_r = ki, r
+            if best_k is not None:
+                used.add(best_k)
+                moved[kd] = best_k
+        out: list[_Item] = []
+        targets = {ki: kd for kd, ki in moved.items()}
+        for k, it in enumerate(items):
+            if k in moved:
+                out.append(_Item("move_from", it.a, items[moved[k]].b))
+            elif k in targets:
+                out.append(_Item("move_to", items[targets[k]].a, it.b))
+            else:
+                out.append(it)
+        return out
+
+
+def diff_readings(a: Reading, b: Reading, *, strict: bool = False) -> DiffResult:
+    """Align and diff two readings; see the module docstring."""
+    norm = STRICT if strict else DEFAULT
+    pa, pb = a.paragraphs, b.paragraphs
+    aligner = _Aligner(pa, pb, norm)
+    items = aligner.align()
+
+    changes: list[Change] = []
+    rows: list[Row] = []
+    matched_total = 0
+    move_change: dict[tuple[tuple[int, ...], tuple[int, ...]], int] = {}
+
+    def make(kind: str, ia: tuple[int, ...], ib: tuple[int, ...]) -> Change:
+        ta = "".join(pa[i].text for i in ia)
+        tb = "".join(pb[j].text for j in ib)
+        ops: list[Op] = []
+        na, nb = norm.apply(ta), norm.apply(tb)
+        sim = 1.0 if na == nb else 0.0
+        if ia and ib:
+            ops, matched = char_ops(ta, tb, norm)
+            total = len(na) + len(nb)
+            sim = 2.0 * matched / total if total else 1.0
+            if na == nb:
+                ops = []
+        return Change(
+            kind, ia, ib, ta, tb,
+            tuple(pa[i].role for i in ia), tuple(pb[j].role for j in ib),
+            tuple(pa[i].where for i in ia), tuple(pb[j].where for j in ib),
+            sim, tuple(ops),
+        )
+
+    def roles_differ(ia: tuple[int, ...], ib: tuple[int, ...]) -> bool:
+        ra = {pa[i].role for i in ia}
+        rb = {pb[j].role for j in ib}
+        if None in ra or None in rb:
+            return False
+        return ra != rb
+
+    def add(change: Change) -> int:
+        changes.append(change)
+        return len(changes) - 1
+
+    for it in items:
+        if it.kind == "same":
+            matched_total += len(aligner.na[it.a[0]])
+            if roles_differ(it.a, it.b):
+                rows.append(Row(it.a, it.b, add(make("role", it.a, it.b))))
+            else:
+                rows.append(Row(it.a, it.b, None))
+        elif it.kind in ("pair", "merge", "split"):
+            ch = make(it.kind, it.a, it.b)
+            na = norm.apply(ch.a_text)
+            nb = norm.apply(ch.b_text)
+            matched_total += round(ch.similarity * (len(na) + len(nb)) / 2)
+            if it.kind == "pair":
+                if na == nb:
+                    if roles_differ(it.a, it.b):
+                        rows.append(Row(it.a, it.b, add(make("role", it.a, it.b))))
+                    else:
+                        rows.append(Row(it.a, it.b, None))
+                    continue
+                kind = "renumbered" if _renumbered(ch.a_text, ch.b_text) else "changed"
+                ch = make(kind, it.a, it.b)
+            else:
+                ch = make("merged" if it.kind == "merge" else "split", it.a, it.b)
+            rows.append(Row(it.a, it.b, add(ch)))
+        elif it.kind == "del":
+            rows.append(Row(it.a, (), add(make("deleted", it.a, ()))))
+        elif it.kind == "ins":
+            rows.append(Row((), it.b, add(make("inserted", (), it.b))))
+        elif it.kind in ("move_from", "move_to"):
+            key = (it.a, it.b)
+            if key not in move_change:
+                ch = make("moved", it.a, it.b)
+                na, nb = norm.apply(ch.a_text), norm.apply(ch.b_text)
+                matched_total += round(ch.similarity * (len(na) + len(nb)) / 2)
+                move_change[key] = add(ch)
+            idx = move_change[key]
+            if it.kind == "move_from":
+                rows.append(Row(it.a, (), idx))
+            else:
+                rows.append(Row((), it.b, idx))
+
+    total = sum(len(x) for x in aligner.na) + sum(len(x) for x in aligner.nb)
+    similarity = 2.0 * matched_total / total if total else 1.0
+    if not changes:
+        similarity = 1.0
+    return DiffResult(a, b, norm, changes, rows, min(1.0, similarity))
+
+
+# --- reports -------------------------------------------------------------------------------
+KIND_LABELS = {
+    "changed": "改动",
+    "inserted": "新增",
+    "deleted": "删除",
+    "moved": "移动",
+    "merged": "合并",
+    "split": "拆分",
+    "renumbered": "重新编号",
+    "role": "结构",
+}
+NORM_LABELS = {"whitespace": "空白", "width": "全半角（NFKC）", "quotes": "引号样式"}
+CONTEXT = 12  # characters of unchanged text shown around each change in the terminal
+
+
+def normalisation_text(result: DiffResult) -> str:
+    names = result.normalisation.names()
+    if not names:
+        return "严格比较（--strict）：逐字比较，未做任何归一化"
+    return "已归一化：" + "、".join(NORM_LABELS[n] for n in names) + "（--strict 可逐字比较）"
+
+
+def summary_text(result: DiffResult) -> str:
+    pct = f"{result.similarity * 100:.1f}%"
+    if result.identical:
+        return f"相同（相似度 {pct}）"
+    parts = []
+    n = len(result.changes)
+    if n:
+        detail = "，".join(
+            f"{KIND_LABELS[k]} {v}" for k, v in result.summary().items()
+            if k in KIND_LABELS and v
+        )
+        parts.append(f"{n} 处段落不同（{detail}）")
+    if result.layout is not None and not result.layout.identical:
+        parts.append(f"{len(result.layout.differences)} 处版面不同")
+    return "；".join(parts) + f"，相似度 {pct}"
+
+
+def _role_text(roles: Sequence[Role | None]) -> str:
+    names = [r.value if r else "?" for r in roles]
+    return "+".join(dict.fromkeys(names))
+
+
+def render_terminal(result: DiffResult, console: Any) -> None:
+    """A coloured report with rich: deletions red struck through, insertions green."""
+    from rich.text import Text
+
+    def side(label: str, r: Reading) -> Text:
+        t = Text(f"{label} ", style="bold")
+        t.append(r.path)
+        t.append(f"  {r.kind.value}，{len(r.paragraphs)} 段，角色：{r.roles.value}", style="dim")
+        if r.dropped:
+            t.append(f"，略去网页栏目 {len(r.dropped)} 行", style="dim")
+        return t
+
+    console.print(side("A", result.a))
+    console.print(side("B", result.b))
+    console.print(Text(normalisation_text(result), style="dim"))
+    for n, ch in enumerate(result.changes, 1):
+        head = Text(f"\n[{n}] {KIND_LABELS[ch.kind]}", style="bold yellow")
+        where_a = "、".join(ch.a_where) or "—"
+        where_b = "、".join(ch.b_where) or "—"
+        head.append(f"  A {where_a} → B {where_b}", style="cyan")
+        if ch.kind == "role" or (ch.a and ch.b and set(ch.a_roles) != set(ch.b_roles)
+                                 and None not in ch.a_roles + ch.b_roles):
+            head.append(f"  角色 {_role_text(ch.a_roles)} → {_role_text(ch.b_roles)}",
+                        style="magenta")
+        if ch.ops:
+            head.append(f"  相似度 {ch.similarity * 100:.1f}%", style="dim")
+        console.print(head)
+        console.print(inline_text(ch))
+    if result.layout is not None:
+        result.layout.render_terminal(console)
+    for v in result.visual:
+        console.print(Text(f"叠图 {v['path']}：{v['changed_pixels']} 个像素不同", style="dim"))
+    style = "bold green" if result.identical else "bold red"
+    console.print(Text("\n" + summary_text(result), style=style))
+
+
+def inline_text(ch: Change, context: int = CONTEXT) -> Any:
+    """The change as one rich Text: context, [-deleted-] and {+inserted+} marks."""
+    from rich.text import Text
+
+    t = Text("  ")
+    if not ch.a or not ch.b:
+        text = ch.a_text or ch.b_text
+        style = "red strike" if ch.a else "green underline"
+        t.append(_clip(text, 3 * context), style=style)
+        return t
+    if not ch.ops:
+        t.append(_clip(ch.b_text, 3 * context), style="dim")
+        return t
+    for k, op in enumerate(ch.ops):
+        if op.op == "equal":
+            s = op.b
+            if len(s) > 2 * context:
+                first, last = k == 0, k == len(ch.ops) - 1
+                if first:
+                    s = "…" + s[-context:]
+                elif last:
+                    s = s[:context] + "…"
+                else:
+                    s = s[:context] + " … " + s[-context:]
+            t.append(s, style="dim")
+        else:
+            if op.a:
+                t.append(op.a, style="bold red strike")
+            if op.b:
+                t.append(op.b, style="bold green underline")
+    return t
+
+
+def _clip(text: str, n: int) -> str:
+    return text if len(text) <= n else text[:n] + "…"
+
+
+def render_json(result: DiffResult) -> str:
+    return json.dumps(result.to_json(), ensure_ascii=False, indent=2) + "\n"
+
+
+HTML_STYLE = """
+body{font-family:"Noto Serif CJK SC","Source Han Serif SC","FangSong",serif;margin:1.5em;
+color:#222;background:#fff}
+h1{font-size:1.3em}.meta{color:#555;font-size:.9em}.summary{font-weight:bold;margin:.8em 0}
+.summary.same{color:#1a7f37}.summary.diff{color:#b3261e}
+table{border-collapse:collapse;width:100%;table-layout:fixed}
+th,td{border:1px solid #ddd;padding:.35em .5em;vertical-align:top;line-height:1.6;
+word-break:break-all}
+th{background:#f3f3f3}td.n{width:3.2em;color:#888;font-size:.8em;text-align:right}
+td.k{width:5.5em;font-size:.85em;color:#6b4e00}
+tr.same td{color:#666}tr.change td{background:#fffbe6}
+tr.deleted td.a,tr.moved td.a{background:#ffecec}tr.inserted td.b,tr.moved td.b{background:#eaffea}
+del{background:#ffc8c8;color:#8b0000;text-decoration:line-through}
+ins{background:#b9f2c3;color:#064d16;text-decoration:none;border-bottom:2px solid #1a7f37}
+.role{color:#7a3e9d;font-size:.8em;display:block}
+.layout li{margin:.2em 0}
+"""
+
+
+def _esc(s: str) -> str:
+    return html.escape(s, quote=True)
+
+
+def render_html(result: DiffResult) -> str:
+    """A self-contained side-by-side page; every piece of letter text is escaped."""
+    pa, pb = result.a.paragraphs, result.b.paragraphs
+    out = [
+        "<!DOCTYPE html>",
+        '<html lang="zh-CN"><head><meta charset="utf-8">',
+        "<title>gongwen diff</title>",
+        f"<style>{HTML_STYLE}</style></head><body>",
+        "<h1>gongwen diff</h1>",
+        f'<p class="meta">A：{_esc(result.a.path)}（{_esc(result.a.kind.value)}，'
+        f"{len(pa)} 段）<br>B：{_esc(result.b.path)}（{_esc(result.b.kind.value)}，"
+        f"{len(pb)} 段）<br>{_esc(normalisation_text(result))}</p>",
+        f'<p class="summary {"same" if result.identical else "diff"}" id="summary">'
+        f"{_esc(summary_text(result))}</p>",
+        '<table id="diff"><thead><tr><th class="n">A</th><th>A：'
+        f"{_esc(result.a.path)}</th><th class=\"k\"></th><th class=\"n\">B</th><th>B："
+        f"{_esc(result.b.path)}</th></tr></thead><tbody>",
+    ]
+
+    def cell_plain(paras: Sequence[Paragraph], idx: Sequence[int]) -> str:
+        return "".join(_esc(paras[i].text) for i in idx)
+
+    def roles(paras: Sequence[Paragraph], idx: Sequence[int]) -> str:
+        names = [paras[i].role.value for i in idx if paras[i].role]  # type: ignore[union-attr]
+        return f'<span class="role">{_esc("+".join(dict.fromkeys(names)))}</span>' if names else ""
+
+    for row in result.rows:
+        ch = result.changes[row.change] if row.change is not None else None
+        kind = ch.kind if ch else "same"
+        a_html = cell_plain(pa, row.a)
+        b_html = cell_plain(pb, row.b)
+        if ch and ch.ops and row.a and row.b:
+            a_parts, b_parts = [], []
+            for op in ch.ops:
+                if op.op == "equal":
+                    a_parts.append(_esc(op.a))
+                    b_parts.append(_esc(op.b))
+                else:
+                    if op.a:
+                        a_parts.append(f"<del>{_esc(op.a)}</del>")
+                    if op.b:
+                        b_parts.append(f"<ins>{_esc(op.b)}</ins>")
+            a_html, b_html = "".join(a_parts), "".join(b_parts)
+        elif kind == "deleted":
+            a_html = f"<del>{a_html}</del>"
+        elif kind == "inserted":
+            b_html = f"<ins>{b_html}</ins>"
+        label = KIND_LABELS.get(kind, "") if ch else ""
+        if ch and kind == "moved":
+            label += "（移出）" if row.a else "（移入）"
+        na = ",".join(str(i + 1) for i in row.a)
+        nb = ",".join(str(j + 1) for j in row.b)
+        cls = "same" if ch is None else f"change {kind}"
+        out.append(
+            f'<tr class="{cls}"><td class="n">{na}</td><td class="a">{roles(pa, row.a)}'
+            f'{a_html}</td><td class="k">{_esc(label)}</td><td class="n">{nb}</td>'
+            f'<td class="b">{roles(pb, row.b)}{b_html}</td></tr>'
+        )
+    out.append("</tbody></table>")
+    if result.layout is not None:
+        out.append(result.layout.render_html())
+    out.append("</body></html>\n")
+    return "\n".join(out)
