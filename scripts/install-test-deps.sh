@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what gongwen's test suite needs on a fresh Debian/Ubuntu machine with Python 3.11:
-# LibreOffice (DOCX → PDF checks), poppler-utils (pdftoppm), qpdf (PDF validity), and the
+# LibreOffice (DOCX → PDF checks), poppler-utils (pdftoppm), qpdf (PDF validity), chromium
+# (headless check of the diff's HTML report), and the
 # package itself with its test extras.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -9,6 +10,7 @@ need=()
 command -v soffice >/dev/null 2>&1 || need+=(libreoffice-writer-nogui)
 command -v pdftoppm >/dev/null 2>&1 || need+=(poppler-utils)
 command -v qpdf >/dev/null 2>&1 || need+=(qpdf)
+command -v chromium >/dev/null 2>&1 || need+=(chromium)
 if [ ${#need[@]} -gt 0 ]; then
   sudo=""
   [ "$(id -u)" -eq 0 ] || sudo="sudo"
