@@ -171,6 +171,13 @@ def read_data(path: Path) -> tuple[dict[str, Any], _Located]:
         raise LetterError(
             [Problem(file, line, 1, "", "文件不是 UTF-8 编码；请以 UTF-8 保存")]
         ) from None
+    return read_text_data(text, file)
+
+
+def read_text_data(text: str, file: str) -> tuple[dict[str, Any], _Located]:
+    """:func:`read_data` for YAML text already in memory; ``file`` names it in problems."""
+    if len(text.encode("utf-8", "surrogatepass")) > MAX_FILE_BYTES:
+        raise LetterError([Problem(file, 0, 0, "", f"内容太大（上限 {MAX_FILE_BYTES} 字节）")])
     located = _Located(file)
     yaml = YAML(typ="rt", pure=True)
     try:
@@ -240,6 +247,15 @@ def load_letter_with_sources(path: str | Path) -> tuple[Letter, SourceMap]:
         raise LetterError(list(_problems(exc, located))) from None
     positions = {dotted(p): pos for p, pos in located.values.items()}
     return letter, SourceMap(located.file, positions)
+
+
+def load_letter_text(text: str, name: str) -> Letter:
+    """Load and validate a letter from YAML text; ``name`` stands for the file in problems."""
+    data, located = read_text_data(text, name)
+    try:
+        return Letter.model_validate(data)
+    except ValidationError as exc:
+        raise LetterError(list(_problems(exc, located))) from None
 
 
 def load_letter(path: str | Path) -> Letter:
