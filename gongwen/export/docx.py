@@ -498,12 +498,17 @@ class _Builder:
         anchored in a minimal paragraph after the text so it lands on the last page."""
         pitch = spec.LINE_PITCH
         paragraphs = []
+        k = 0
         for block in records:
             kwargs: dict[str, object] = {"keep_next": False, "snap_to_grid": False}
             if block.tail:
                 kwargs["tabs"] = [("right", self._text_right(block))]
+            lines = self._line_count(block)
+            if lines == 1:  # a 1.4 em line centred in its grid cell: the same in Word and LO
+                line = HEADER_LINE_FACTOR * block.style.size
+                kwargs.update(line=line, before=(pitch - line) / 2, after=(pitch - line) / 2)
             paragraphs.append(self.paragraph(block, **kwargs))
-        k = sum(self._line_count(b) for b in records)
+            k += lines
         top = spec.TYPE_AREA_HEIGHT - k * pitch
         runs = [ox.textbox_run(self.next_id(), "版记", 0.0, top, spec.TYPE_AREA_WIDTH,
                                k * pitch, paragraphs, relative="margin", wrap="topAndBottom")]
