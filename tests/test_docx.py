@@ -447,3 +447,13 @@ def test_font_table_names_the_families_with_alternates(reference_bytes: bytes, f
         alt = entries[family].find(q("w:altName"))
         if alternates:
             assert alt.get(q("w:val")).split(",") == list(alternates)
+
+
+def test_long_title_breaks_like_the_pdf_layout(fontset) -> None:
+    title = "株洲市发展和改革委员会关于市政协十一届一次会议第0042号提案的答复"
+    doc = Document(LetterFormat.PLAIN, (Block(Role.TITLE, (Span(title),)),
+                                        Block(Role.BODY, (Span("正文。"),))))
+    d = open_docx(render_docx(doc, fontset))
+    lines = d.paragraphs[0].text.split("\n")
+    assert "".join(lines) == title and len(lines) == 2
+    assert abs(len(lines[0]) - len(lines[1])) <= 3  # balanced, not greedy

@@ -10,6 +10,7 @@ Raw XML lives in :mod:`gongwen.export.ooxml`. Output is byte-for-byte determinis
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import io
 import math
@@ -372,7 +373,35 @@ class _Builder:
         return ox.text_run(span.text, props)
 
     # paragraphs
+    def balanced(self, block: Block) -> Block:
+        """A title with line breaks where the PDF layout breaks it (balanced lines); other
+        blocks unchanged. Falls back to Word's own wrapping if the layout helper is absent."""
+        if block.role not in (Role.TITLE, Role.ATTACHMENT_TITLE) or len(block.spans) != 1:
+            return block
+        try:
+            from ..layout.text import Glyph, balance_title
+        except ImportError:  # pragma: no cover - layout is optional for the DOCX
+            return block
+        st = block.style
+        face_for = getattr(self.fonts, "face_for", None)
+        advance = getattr(self.fonts, "advance", None)
+        if face_for is None or advance is None:
+            return block
+        width = spec.TYPE_AREA_WIDTH - (st.left_chars + st.right_chars) * st.size
+        out = []
+        for segment in block.spans[0].text.split("\n"):
+            glyphs = []
+            for k, ch in enumerate(segment):
+                face = face_for(st.font, ch)
+                if face is None:
+                    return block
+                glyphs.append(Glyph(ch, face, st.size, st.color, advance(face, ch, st.size), k))
+            spans = balance_title(glyphs, width) if glyphs else []
+            out.append("\n".join(segment[a:z] for a, z in spans) if spans else segment)
+        return dataclasses.replace(block, spans=(Span("\n".join(out), block.spans[0].font),))
+
     def paragraph(self, block: Block, **ppr: object) -> etree._Element:
+        block = self.balanced(block)
         style_id = STYLE_NAMES[block.role][0]
         if block.extra_indent_chars and "indent" not in ppr:
             st = block.style
