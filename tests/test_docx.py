@@ -457,3 +457,43 @@ def test_long_title_breaks_like_the_pdf_layout(fontset) -> None:
     lines = d.paragraphs[0].text.split("\n")
     assert "".join(lines) == title and len(lines) == 2
     assert abs(len(lines[0]) - len(lines[1])) <= 3  # balanced, not greedy
+
+
+def test_every_run_resolves_all_four_font_slots(example_bytes: bytes, reference_bytes: bytes
+                                               ) -> None:
+    """Through its character style, paragraph style (and their basedOn chain) or the
+    document defaults, every text run gets a font in all four slots."""
+    for data in (reference_bytes, example_bytes):
+        p = parts(data)
+        styles = {s.get(q("w:styleId")): s for s in p["word/styles.xml"].iter(q("w:style"))}
+        default = p["word/styles.xml"].find(
+            f"{q('w:docDefaults')}/{q('w:rPrDefault')}/{q('w:rPr')}/{q('w:rFonts')}")
+
+        def fonts_of(style_id: str | None, styles=styles) -> etree._Element | None:
+            while style_id:
+                st = styles[style_id]
+                f = st.find(f"{q('w:rPr')}/{q('w:rFonts')}")
+                if f is not None and f.get(q("w:ascii")):
+                    return f
+                based = st.find(q("w:basedOn"))
+                style_id = based.get(q("w:val")) if based is not None else None
+            return None
+
+        runs = 0
+        for name, root in p.items():
+            if not name.startswith(("word/document", "word/footer")):
+                continue
+            for par in root.iter(q("w:p")):
+                pstyle = par.find(f"{q('w:pPr')}/{q('w:pStyle')}")
+                for run in par.findall(q("w:r")):
+                    if run.find(q("w:t")) is None:
+                        continue
+                    rstyle = run.find(f"{q('w:rPr')}/{q('w:rStyle')}")
+                    f = fonts_of(rstyle.get(q("w:val")) if rstyle is not None else None)
+                    f = f if f is not None else fonts_of(
+                        pstyle.get(q("w:val")) if pstyle is not None else None)
+                    f = f if f is not None else default
+                    values = {f.get(q(f"w:{s}")) for s in SLOTS}
+                    assert len(values) == 1 and None not in values, name
+                    runs += 1
+        assert runs > 30

@@ -657,6 +657,9 @@ def _settings(d: docx.document.Document) -> None:
     lang = root.find(ox.qn("w:themeFontLang"))
     if lang is not None:
         lang.set(ox.qn("w:eastAsia"), "zh-CN")
+    for node in root.iter(ox.qn("w:compatSetting")):
+        if node.get(ox.qn("w:name")) == "compatibilityMode":
+            node.set(ox.qn("w:val"), "15")  # Word 2013+ layout, no "compatibility mode"
     for tag in ("w:proofState", "w:attachedTemplate"):
         found = root.find(ox.qn(tag))
         if found is not None:
