@@ -426,7 +426,11 @@ def render_item(task: _Task, render: RenderFn | None = None) -> LetterResult:
     except _Stop:
         raise
     except Exception as exc:  # isolate the letter: report, go on
-        result.problems = [f"{item.source}: 内部错误 {type(exc).__name__}: {exc}"]
+        import traceback
+
+        frame = traceback.extract_tb(exc.__traceback__)[-1]
+        where = f"{Path(frame.filename).name}:{frame.lineno} in {frame.name}"
+        result.problems = [f"{item.source}: 内部错误 {type(exc).__name__}: {exc} ({where})"]
     if item.error is not None and item.path is None:
         # mail-merge rows: make sure the row id is visible beside the problems
         result.problems = [
