@@ -58,6 +58,7 @@ from __future__ import annotations
 
 import html
 import json
+import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -460,7 +461,7 @@ def normalisation_text(result: DiffResult) -> str:
 
 
 def summary_text(result: DiffResult) -> str:
-    pct = f"{result.similarity * 100:.1f}%"
+    pct = f"{math.floor(result.similarity * 1000) / 10:.1f}%"  # 100.0% only when all match
     if result.identical:
         return f"相同（相似度 {pct}）"
     parts = []
@@ -506,7 +507,7 @@ def render_terminal(result: DiffResult, console: Any) -> None:
             head.append(f"  角色 {_role_text(ch.a_roles)} → {_role_text(ch.b_roles)}",
                         style="magenta")
         if ch.ops:
-            head.append(f"  相似度 {ch.similarity * 100:.1f}%", style="dim")
+            head.append(f"  相似度 {math.floor(ch.similarity * 1000) / 10:.1f}%", style="dim")
         console.print(head)
         console.print(inline_text(ch))
     if result.layout is not None:
@@ -566,8 +567,8 @@ h1{font-size:1.3em}.meta{color:#555;font-size:.9em}.summary{font-weight:bold;mar
 table{border-collapse:collapse;width:100%;table-layout:fixed}
 th,td{border:1px solid #ddd;padding:.35em .5em;vertical-align:top;line-height:1.6;
 word-break:break-all}
-th{background:#f3f3f3}td.n{width:3.2em;color:#888;font-size:.8em;text-align:right}
-td.k{width:5.5em;font-size:.85em;color:#6b4e00}
+th{background:#f3f3f3}.n{width:2.6em;color:#888;font-size:.8em;text-align:right}
+.k{width:5.5em;font-size:.85em;color:#6b4e00}
 tr.same td{color:#666}tr.change td{background:#fffbe6}
 tr.deleted td.a,tr.moved td.a{background:#ffecec}tr.inserted td.b,tr.moved td.b{background:#eaffea}
 del{background:#ffc8c8;color:#8b0000;text-decoration:line-through}
