@@ -11,11 +11,19 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from gongwen.document import Block, Document, LetterFormat, Span
+from gongwen.document import Block, Document, LetterFormat, Seal, SealMode, Span
 from gongwen.fonts import load_fontset
 from gongwen.layout import layout_document
-from gongwen.layout.pages import TYPE_LEFT, TYPE_RIGHT, TYPE_TOP, baseline_in_cell
-from gongwen.spec import CHAR_PITCH, LINE_PITCH, LINES_PER_PAGE, FontRole, Role
+from gongwen.layout.pages import TYPE_BOTTOM, TYPE_LEFT, TYPE_RIGHT, TYPE_TOP, baseline_in_cell
+from gongwen.spec import (
+    CHAR_PITCH,
+    HEADER_ROLES,
+    LINE_PITCH,
+    LINES_PER_PAGE,
+    RECORD_ROLES,
+    FontRole,
+    Role,
+)
 
 from .pdf_checks import NO_LINE_END, NO_LINE_START
 
@@ -61,10 +69,11 @@ def blocks(draw) -> Block:
 @st.composite
 def documents(draw) -> Document:
     out: list[Block] = []
-    fmt = draw(st.sampled_from([LetterFormat.PLAIN, LetterFormat.LETTER]))
-    if fmt is LetterFormat.LETTER:
+    fmt = draw(st.sampled_from(list(LetterFormat)))
+    if fmt is not LetterFormat.PLAIN:
+        suffix = "文件" if fmt is LetterFormat.DOCUMENT else ""
         out += [
-            Block(Role.ORGAN_MARK, (Span("某某市发展和改革委员会"),)),
+            Block(Role.ORGAN_MARK, (Span("某某市发展和改革委员会" + suffix),)),
             Block(Role.DOC_NUMBER, (Span("某发改函〔2024〕7号"),)),
         ]
     if draw(st.booleans()):
@@ -80,12 +89,21 @@ def documents(draw) -> Document:
             Block(Role.SIGNATURE, (Span("某某市发展和改革委员会"),)),
             Block(Role.DATE, (Span("2024年6月18日"),)),
         ]
-    return Document(fmt, tuple(out))
+    if draw(st.booleans()):
+        cc = draw(st.lists(st.text(alphabet=COMMON, min_size=2, max_size=12), min_size=1))
+        out.append(Block(Role.RECORD_CC, (Span("抄送："), Span("，".join(cc) + "。"))))
+        printer = Span("某某市发展和改革委员会办公室")
+        out.append(Block(Role.RECORD_PRINT, (printer,), tail="2024年6月18日印发"))
+    seal = Seal(draw(st.sampled_from([SealMode.NONE, SealMode.RESERVE])))
+    return Document(fmt, tuple(out), seal=seal, even_page_record=draw(st.booleans()))
 
 
 @pytest.fixture(scope="module")
 def fs():
     return load_fontset("auto")
+
+
+FIXED = {r.value for r in (*HEADER_ROLES, *RECORD_ROLES) if r is not Role.REPLY_CATEGORY}
 
 
 def squash(s: str) -> str:
@@ -103,15 +121,17 @@ def test_random_documents(doc: Document):
     by_block: dict[int, list] = {}
     for page in lay.pages:
         body = [ln for ln in page.lines if ln.block >= 0]
-        assert len([ln for ln in body if ln.role not in ("organ_mark", "doc_number")]) <= (
-            LINES_PER_PAGE
-        )
-        first_page_of_letter = page.number == 1 and doc.fmt is LetterFormat.LETTER
+        assert len([ln for ln in body if ln.role not in FIXED]) <= LINES_PER_PAGE
+        first_page_of_letter = page.number == 1 and doc.fmt is not LetterFormat.PLAIN
         for ln in page.lines:
             by_block.setdefault(ln.block, []).append(ln)
             # inside the type area, horizontally
             for x in ln.xs:
                 assert TYPE_LEFT - 0.01 <= x < TYPE_RIGHT, (ln.text, x)
+            assert ln.y < TYPE_BOTTOM
+            if ln.role in RECORD_ROLES:  # the 版记 sits on the type area's bottom edge
+                assert page.number == len(lay.pages)
+                continue
             # on the line grid, vertically
             if not first_page_of_letter:
                 k = (ln.y - baseline_in_cell(ln.size) - TYPE_TOP) / LINE_PITCH
@@ -122,7 +142,7 @@ def test_random_documents(doc: Document):
                 for a, b in pairwise(ln.xs):
                     assert b - a == pytest.approx(CHAR_PITCH, abs=1e-6)
         if first_page_of_letter:
-            flow = [ln for ln in page.lines if ln.role not in ("organ_mark", "doc_number")]
+            flow = [ln for ln in page.lines if ln.role not in FIXED]
             for a, b in pairwise(flow):
                 k = (b.y - baseline_in_cell(b.size) - a.y + baseline_in_cell(a.size)) / LINE_PITCH
                 assert abs(k - round(k)) < 1e-6
@@ -140,6 +160,8 @@ def test_random_documents(doc: Document):
             if n < len(lines) - 1:
                 assert text[-1] not in NO_LINE_END, (ln.text, lines[n + 1].text)
     assert all(math.isfinite(r.x) and math.isfinite(r.y) for p in lay.pages for r in p.runs)
+    if doc.fmt is LetterFormat.DOCUMENT and doc.even_page_record and doc.by_role(*RECORD_ROLES):
+        assert len(lay.pages) % 2 == 0
     # rare characters come from a face that has them
     for w in lay.warnings:
         assert w.face is not None, w

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import threading
+import zlib
 from typing import Any
 
 from reportlab.lib.colors import HexColor
@@ -37,7 +38,7 @@ def register_font(face: Any) -> str:
         if known == source:
             return key
         if known is not None:  # same key, another file: keep both distinct
-            key = f"{key}-{abs(hash(source)) % 10**8}"
+            key = f"{key}-{zlib.crc32(repr(source).encode()):08x}"
             if _REGISTERED.get(key) == source:
                 return key
         pdfmetrics.registerFont(TTFont(key, source[0], subfontIndex=source[1]))

@@ -431,8 +431,7 @@ def layout_document(doc: Document, fontset: Any) -> Layout:
     flow: list[tuple[int, Block]] = []
     for i, blk in enumerate(doc.blocks):
         if blk.role in spec.RECORD_ROLES:
-            if fmt is LetterFormat.LETTER and blk.role is Role.RECORD_PRINT:
-                continue  # 信函格式 has no 印发 line (decision 5)
+            # 信函格式 has no 印发 line (decision 5): compose leaves it out; what is given is set
             rec.append((i, blk))
         elif blk.role in spec.HEADER_ROLES and fmt is not LetterFormat.PLAIN:
             if blk.role is Role.REPLY_CATEGORY:

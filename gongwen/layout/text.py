@@ -142,6 +142,15 @@ def _split_word(cl: Cluster, width: float) -> list[Cluster]:
     return pieces
 
 
+def _squeezable(items: list[Cluster]) -> list[float]:
+    """Width each cluster may give up; an opening mark starting the line keeps its cell
+    (squeezing it would move its box left of the measure)."""
+    out = [c.squeezable for c in items]
+    if items and items[0].first in SQUEEZE_OPENING:
+        out[0] = 0.0
+    return out
+
+
 def _starts_bad(cl: Cluster) -> bool:
     return cl.kind in ("wide", "half") and cl.first in LINE_START_FORBIDDEN
 
@@ -185,7 +194,7 @@ def _resolve_kinsoku(cls: list[Cluster], a: int, k: int, width: float) -> int:
     if m > k and not _bad_break(cls, a, m):
         line = cls[a:m]
         over = sum(c.width for c in line) - width
-        if over <= sum(c.squeezable for c in line) + EPS:
+        if over <= sum(_squeezable(line)) + EPS:
             return m
     # Pull: move characters down until the break is legal.
     j = k - 1
@@ -250,10 +259,11 @@ def set_line(cls: list[Cluster], width: float, align: str, full: bool) -> SetLin
     natural = sum(widths)
     deficit = natural - width
     if deficit > EPS:
+        squeezable = _squeezable(items)
         for i in range(len(items) - 1, -1, -1):
             if deficit <= EPS:
                 break
-            give = min(items[i].squeezable, deficit)
+            give = min(squeezable[i], deficit)
             if give > 0:
                 widths[i] -= give
                 deficit -= give
