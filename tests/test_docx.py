@@ -497,3 +497,22 @@ def test_every_run_resolves_all_four_font_slots(example_bytes: bytes, reference_
                     assert len(values) == 1 and None not in values, name
                     runs += 1
         assert runs > 30
+
+
+def test_extra_indents(fontset) -> None:
+    """A flush-left paragraph (−2) and a second 附件说明 item aligned after “附件：” (+3)."""
+    doc = Document(LetterFormat.PLAIN, (
+        Block(Role.BODY, (Span("顶格段落。"),), extra_indent_chars=-2.0),
+        Block(Role.ATTACHMENT_NOTE, (Span("附件："), Span("1. 甲"))),
+        Block(Role.ATTACHMENT_NOTE, (Span("2. 乙"),), extra_indent_chars=3.0),
+    ))
+    d = open_docx(render_docx(doc, fontset))
+    flush, first, second = d.paragraphs
+    assert (flush.paragraph_format.first_line_indent or 0) == 0
+    assert (flush.paragraph_format.left_indent or 0) == 0
+    style = d.styles["附件说明"].paragraph_format
+    assert style.left_indent == Pt(5 * 16) and style.first_line_indent == Pt(-3 * 16)
+    assert first.paragraph_format.left_indent is None  # the style's hanging indent
+    assert second.paragraph_format.left_indent == Pt(5 * 16)
+    assert (second.paragraph_format.first_line_indent or 0) == 0
+    assert first.paragraph_format.space_before == Pt(ox.tw(spec.LINE_PITCH) / 20)
