@@ -516,3 +516,16 @@ def test_extra_indents(fontset) -> None:
     assert second.paragraph_format.left_indent == Pt(5 * 16)
     assert (second.paragraph_format.first_line_indent or 0) == 0
     assert first.paragraph_format.space_before == Pt(ox.tw(spec.LINE_PITCH) / 20)
+
+
+def test_official_names_by_default(reference_doc: Document) -> None:
+    """Mode "auto" without official fonts installed still asks Word for the official family
+    (and lists the alternates, the bundled face last, in the font table)."""
+    fs = load_fontset("auto")
+    data = render_docx(reference_doc, fs)
+    d = open_docx(data)
+    family, alternates = fs.docx_names(FontRole.FANGSONG)
+    assert d.styles["Body Text"].font.name == family
+    table = parts(data)["word/fontTable.xml"]
+    entry = next(f for f in table.iter(q("w:font")) if f.get(q("w:name")) == family)
+    assert entry.find(q("w:altName")).get(q("w:val")).split(",") == list(alternates)
