@@ -529,3 +529,16 @@ def test_official_names_by_default(reference_doc: Document) -> None:
     table = parts(data)["word/fontTable.xml"]
     entry = next(f for f in table.iter(q("w:font")) if f.get(q("w:name")) == family)
     assert entry.find(q("w:altName")).get(q("w:val")).split(",") == list(alternates)
+
+
+def test_text_kept_with_the_signature(example_bytes: bytes, reference_bytes: bytes) -> None:
+    """The paragraphs before the 署名 holding its last two lines keep with next."""
+    for data in (example_bytes, reference_bytes):
+        d = open_docx(data)
+        paras = [p for p in d.paragraphs if p.text]
+        i = next(k for k, p in enumerate(paras) if p.style.name == "Signature")
+        before = paras[i - 1]
+        assert before.paragraph_format.keep_with_next is True
+        assert before.paragraph_format.widow_control is True
+        if len(before.text) < 20:  # one short line: the paragraph above comes along too
+            assert paras[i - 2].paragraph_format.keep_with_next is True

@@ -424,6 +424,15 @@ class _Builder:
         first_sig = next((i for i, b in enumerate(flow)
                           if b.role in (Role.SIGNATURE, Role.DATE)), None)
         date_index = next((i for i, b in enumerate(flow) if b.role is Role.DATE), None)
+        # never a page with only the signature: the last lines of text before it
+        # (at least spec.SIGNATURE_MIN_LINES_BEFORE) are kept with it
+        keep_with_signature: set[int] = set()
+        lines_kept = 0
+        k = (first_sig or 0) - 1
+        while first_sig is not None and k >= 0 and lines_kept < spec.SIGNATURE_MIN_LINES_BEFORE:
+            keep_with_signature.add(k)
+            lines_kept += self._line_count(flow[k])
+            k -= 1
         sig_n = 0
         seen_note = False
         paragraphs: list[etree._Element] = []
@@ -446,8 +455,8 @@ class _Builder:
                     kwargs.update(indent=Indent(right=sig.date_right or 0.0), align="right")
                 if i == first_sig:
                     kwargs["before"] = sig.blank_lines * spec.LINE_PITCH
-            elif first_sig is not None and i == first_sig - 1:
-                kwargs.update(keep_next=True, widow_control=True)  # two lines stay with it
+            elif i in keep_with_signature:
+                kwargs.update(keep_next=True, widow_control=True)
             if block.tail:
                 kwargs["tabs"] = [("right", self._text_right(block))]
             paragraphs.append(self.add(self.paragraph(block, **kwargs)))
