@@ -169,6 +169,16 @@ def test_signature_never_alone_on_a_page(fs):
     assert len(lay.pages[0].lines) == 20
 
 
+def test_note_and_contacts_after_the_date_move_with_the_signature(fs):
+    body = blk(Role.BODY, han(26 + 28 * 19))  # 20 lines: blank, 署名 and date fill page 1
+    sig, date = blk(Role.SIGNATURE, "某某市发展和改革委员会"), blk(Role.DATE, "2024年6月18日")
+    note = blk(Role.NOTE, "（此件主动公开）")
+    lay = layout_document(doc(body, sig, date, note), fs)
+    assert len(lay.pages) == 2
+    roles = [ln.role for ln in lay.pages[1].lines]
+    assert roles == ["body", "body", "signature", "date", "note"]
+
+
 def test_signature_without_seal(fs):
     sig, date = blk(Role.SIGNATURE, "某某市发展和改革委员会"), blk(Role.DATE, "2024年6月18日")
     lay = layout_document(doc(blk(Role.BODY, han(30)), sig, date), fs)
@@ -200,6 +210,7 @@ def test_signature_with_seal_image(fs, tmp_path: Path):
     body_last = lines_of(lay, 0)[-1]
     assert 0 <= img.y - (body_last.y + 6) <= LINE_PITCH
     assert img.y < s.y < dt.y < img.y + img.height
+    assert img.x + img.width / 2 == pytest.approx(dt.xs[0] + date_w / 2, abs=0.5)
     from gongwen.export.pdf import render_pdf
 
     from . import pdf_checks as pc
@@ -318,3 +329,13 @@ def test_letter_format_first_page_unnumbered(fs, example_letter):
     assert [p.printed_number for p in lay.pages[1:]] == list(range(2, len(lay.pages) + 1))
     plain = layout_document(dataclasses.replace(d, fmt=LetterFormat.PLAIN), fs)
     assert plain.pages[0].printed_number == 1
+
+
+def test_lines_brought_to_the_signature_page_keep_their_gaps(fs):
+    body = blk(Role.BODY, han(26 + 28 * 18))  # 19 lines
+    note = blk(Role.ATTACHMENT_NOTE, "附件：", "某某清单")  # a blank line, then line 21
+    sig, date = blk(Role.SIGNATURE, "某某市发展和改革委员会"), blk(Role.DATE, "2024年6月18日")
+    lay = layout_document(doc(body, note, sig, date), fs)
+    p2 = lay.pages[1].lines
+    assert [ln.role for ln in p2] == ["body", "attachment_note", "signature", "date"]
+    assert p2[1].y - p2[0].y == pytest.approx(2 * LINE_PITCH)

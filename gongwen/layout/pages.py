@@ -39,6 +39,10 @@ TYPE_BOTTOM = MARGIN_TOP + TYPE_AREA_HEIGHT
 FIT_TOLERANCE = 1.0  # pt a line cell may overhang the type-area bottom (22 × 28.95 < 225 mm)
 
 
+SIGNATURE_FOLLOWERS = (Role.CONTACT, Role.NOTE)
+"""Blocks right after the date that move with the signature block."""
+
+
 def baseline_in_cell(size: float) -> float:
     """Baseline offset from a line cell's top that centres a ``size`` em box in the cell."""
     return (LINE_PITCH - size) / 2 + EM_ASCENT * size
@@ -353,19 +357,20 @@ def _paginate(entries: list[Entry], first: PageBuild) -> list[PageBuild]:
         if e.signature:
             if slot + sb + lines > cur.cap:
                 # never a page with only the signature: bring the last lines of text along
-                moved = [ln for _, ln in cur.slots[-min_before:]]
+                moved = cur.slots[-min_before:]
                 del cur.slots[-min_before:]
                 cur, slot = _new_page(pages), 0
-                cur.slots = list(enumerate(moved))
-                slot = len(moved)
+                cur.slots = _restack(moved, 0)
+                slot = cur.slots[-1][0] + 1 if cur.slots else 0
                 sb = e.space_before
             elif len(cur.slots) < min_before and len(pages) > 1 and pages[-2].slots:
                 take = min(min_before - len(cur.slots), len(pages[-2].slots))
-                moved = [ln for _, ln in pages[-2].slots[-take:]]
+                moved = pages[-2].slots[-take:]
                 del pages[-2].slots[-take:]
-                old = [ln for _, ln in cur.slots]
-                cur.slots = [(k, ln) for k, ln in enumerate(moved + old)]
-                slot = len(cur.slots)
+                top = _restack(moved, 0)
+                shift = top[-1][0] + 1
+                cur.slots = top + [(k + shift, ln) for k, ln in cur.slots]
+                slot += shift
                 sb = e.space_before
         slot += sb
         for k, ln in enumerate(e.lines):
@@ -377,6 +382,14 @@ def _paginate(entries: list[Entry], first: PageBuild) -> list[PageBuild]:
             slot += 1
         slot += e.space_after
     return pages
+
+
+def _restack(slots: list[tuple[int, FlowLine]], first: int) -> list[tuple[int, FlowLine]]:
+    """The same lines with the same gaps between them, the first at slot ``first``."""
+    if not slots:
+        return []
+    base = slots[0][0]
+    return [(first + k - base, ln) for k, ln in slots]
 
 
 def _used_bottom(p: PageBuild) -> float:
@@ -464,6 +477,10 @@ def layout_document(doc: Document, fontset: Any) -> Layout:
             lines = [FlowLine([], st.size, i, blk.role.value)]
         else:
             lines = b.paragraph(i, blk)
+        last = entries[-1] if entries else None
+        if last is not None and last.signature and blk.role in SIGNATURE_FOLLOWERS:
+            last.lines.extend(lines)  # 附注 and contacts after the date stay with it
+            continue
         before = st.space_before_lines
         if blk.role is Role.ATTACHMENT_NOTE and not seen_note:
             before = max(before, 1)  # 正文下空一行
@@ -519,9 +536,10 @@ def layout_document(doc: Document, fontset: Any) -> Layout:
         page = pages[pi]
         d = mm(spec.SEAL_DIAMETER_MM)
         top = page.origin + (slot - sig_entry.blanks) * LINE_PITCH
-        xs = [x + min(g.advance, CHAR_PITCH) for ln in sig_entry.lines for x, g in ln.placed]
-        x0s = [x for ln in sig_entry.lines[-1:] for x, _ in ln.placed]
-        cx = (min(x0s) + max(xs)) / 2 if x0s else TYPE_RIGHT - d
+        date = [ln for ln in sig_entry.lines if ln.role == "date"] or sig_entry.lines[:1]
+        x0s = [x for ln in date for x, _ in ln.placed]
+        x1s = [x + min(g.advance, CHAR_PITCH) for ln in date for x, g in ln.placed]
+        cx = (min(x0s) + max(x1s)) / 2 if x0s else TYPE_RIGHT - d
         page.images.append(Image(cx - d / 2, top, d, d, doc.seal.image))
 
     return _assemble(b, pages, fmt)
