@@ -1,0 +1,60 @@
+"""``gongwen import FILE``: a published reply (plain text or DOCX) → letter YAML."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from ..errors import GongwenError
+
+EXIT_USER_ERROR = 2
+
+
+def run_import(source: Path, output: Path | None = None, *, quiet: bool = False) -> str:
+    """Import ``source``; write the YAML to ``output`` (atomically) or return it for stdout.
+
+    The report of what was recognised goes to stderr unless ``quiet``.
+    """
+    from rich.console import Console
+
+    from ..importer import import_file, print_summary, to_yaml
+    from ..output import write_atomic
+
+    result = import_file(source)
+    text = to_yaml(result, output)
+    if output is not None:
+        if output.exists() and output.is_dir():
+            raise GongwenError(f"{output}: 是目录；-o 需要一个 .yaml 文件名")
+        write_atomic(output, text.encode("utf-8"))
+    if not quiet:
+        print_summary(result, Console(stderr=True, highlight=False))
+        if output is not None:
+            Console(stderr=True, highlight=False).print(f"已写入 {output}", markup=False)
+    return text
+
+
+def register(app: typer.Typer) -> None:
+    @app.command("import")
+    def import_command(
+        source: Annotated[
+            Path, typer.Argument(help="公布的答复函：网页文字（.txt）或 Word 文件（.docx）",
+                                 show_default=False)
+        ],
+        output: Annotated[
+            Path | None, typer.Option("-o", "--output", help="写入信件 YAML（默认输出到屏幕）")
+        ] = None,
+        quiet: Annotated[
+            bool, typer.Option("-q", "--quiet", help="不在 stderr 上报告识别结果")
+        ] = False,
+    ) -> None:
+        """从公布的答复函（文本或 DOCX）导入信件 YAML；推测之处在 YAML 中加注释。"""
+        try:
+            text = run_import(source, output, quiet=quiet)
+        except GongwenError as exc:
+            typer.echo(str(exc), err=True)
+            raise typer.Exit(EXIT_USER_ERROR) from None
+        if output is None:
+            sys.stdout.write(text)
