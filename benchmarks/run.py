@@ -1,0 +1,596 @@
+"""gongwen's speed, memory and output size, beside Typst and LibreOffice, in one run.
+
+    python benchmarks/run.py [--letters 200] [--sample 40] [--work DIR] [--profile]
+                             [--no-typst] [--no-libreoffice]
+
+On the same synthetic letters (``benchmarks/generate.py``, seeded) and the reference letter,
+it measures and prints:
+
+* per-letter warm time on one core (median, p95): compose+layout, PDF (compose, layout and
+  drawing), DOCX (compose and writing) — and the reference letter's warm PDF and DOCX;
+* a cold ``gongwen render`` of the reference letter, both formats (a new process each time);
+* batch throughput (letters/s) of ``render_many`` over all letters, both formats, at -j 1 and
+  at all cores;
+* peak RSS (largest single process: the batch parent or a worker);
+* the reference letter's PDF size;
+
+and the same figures for the peers that are installed, with the ratio gongwen/peer:
+
+* **Typst** (PyPI ``typst``): an equivalent Typst source of each letter (written from the same
+  composed document: same text, fonts, sizes, indents, alignment, page and margins, line
+  pitch; the bundled fonts via ``font_paths``). Warm = one ``typst.Compiler`` with fonts
+  loaded compiling each letter once; batch = a process pool, one compiler per worker.
+* **LibreOffice** headless converting gongwen's DOCX to PDF (own profile and fontconfig with
+  the bundled fonts, see ``tests/libreoffice.py``): cold = one soffice start for the reference
+  letter; batch = all DOCX through one soffice per core.
+
+Each measurement runs in its own subprocess (``--phase``), so that its peak RSS is its own.
+Targets are reported, never asserted. All gongwen runs use ``--fonts open`` (the bundled
+fonts), the same faces the peers get.
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import io
+import json
+import os
+import pstats
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+REFERENCE = ROOT / "letters" / "zhuzhou-fgw-2022-reply.yaml"
+FONTS = ROOT / "fonts"
+FONT_MODE = "open"
+
+TARGETS = {
+    "ref_pdf_ms": ("warm PDF of the reference letter", "≤ 60 ms", lambda v: v <= 60),
+    "ref_docx_ms": ("warm DOCX of the reference letter", "≤ 40 ms", lambda v: v <= 40),
+    "cold_s": ("cold render, both formats", "≤ 1.5 s", lambda v: v <= 1.5),
+    "batch_all": ("batch, both formats, all cores", "≥ 40 letters/s", lambda v: v >= 40),
+    "rss_mb": ("peak RSS", "≤ 500 MB", lambda v: v <= 500),
+    "ref_pdf_kb": ("reference PDF size", "≤ 150 KB", lambda v: v <= 150),
+}
+
+
+# --------------------------------------------------------------------------------------------
+# Helpers
+
+
+def peak_rss_mb() -> float:
+    """Largest resident set of this process or any child it waited for, in MB."""
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return max(own, kids) / 1024  # ru_maxrss is in KiB on Linux
+
+
+def stats_ms(values: list[float]) -> dict[str, float]:
+    ms = sorted(v * 1000 for v in values)
+    p95 = ms[min(len(ms) - 1, round(0.95 * (len(ms) - 1)))]
+    return {"median": round(statistics.median(ms), 1), "p95": round(p95, 1), "n": len(ms)}
+
+
+def timed(fn, *args, **kwargs) -> tuple[float, Any]:
+    t = time.perf_counter()
+    out = fn(*args, **kwargs)
+    return time.perf_counter() - t, out
+
+
+def letters_of(work: Path) -> list[Path]:
+    return sorted((work / "letters").glob("*.yaml"))
+
+
+def sample_of(paths: list[Path], n: int) -> list[Path]:
+    step = max(1, len(paths) // max(1, n))
+    return paths[::step][:n]
+
+
+# --------------------------------------------------------------------------------------------
+# Typst source of a composed letter
+
+
+_TYPST_FAMILY = {  # bundled file → (Typst family name, weight)
+    "FandolSong-Bold": ("FandolSong", "bold"),
+    "FandolSong-Regular": ("FandolSong", "regular"),
+    "FandolFang-Regular": ("FandolFang R", "regular"),
+    "FandolHei-Regular": ("FandolHei", "regular"),
+    "FandolKai-Regular": ("FandolKai", "regular"),
+}
+_TYPST_FALLBACKS = '"GongwenFallbackA", "HanaMinB"'
+
+
+def _tstr(text: str) -> str:
+    out = text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "")
+    return f'"{out}"'
+
+
+def typst_source(doc: Any, fontset: Any) -> str:
+    """An equivalent Typst document: the same blocks, fonts, sizes, indents and page."""
+    from gongwen import spec
+    from gongwen.document import LetterFormat
+
+    def font(role: Any) -> str:
+        family, weight = _TYPST_FAMILY.get(fontset.face(role).path.stem, ("FandolFang R", ""))
+        return f'font: ("{family}", {_TYPST_FALLBACKS}), weight: "{weight or "regular"}"'
+
+    pitch = spec.LINE_PITCH
+    out = [
+        '#set page(paper: "a4", margin: (top: 37mm, bottom: 35mm, left: 28mm, right: 26mm),',
+        "  footer-descent: 7mm, footer: context {",
+        "    let n = counter(page).get().first()",
+        f"    set text({font(spec.PAGE_NUMBER_FONT)}, size: {spec.PAGE_NUMBER_SIZE}pt)",
+        "    if calc.odd(n) { align(right)[— #n —#h(14pt)] } else { align(left)[#h(14pt)— #n —] }",
+        "  })",
+        f'#set text({font(spec.FontRole.FANGSONG)}, size: 16pt, lang: "zh", region: "cn",',
+        "  top-edge: 0.8em, bottom-edge: -0.2em)",
+        f"#set par(justify: true, leading: {pitch - 16:.2f}pt, spacing: {pitch - 16:.2f}pt)",
+    ]
+    header_done = False
+    record_started = False
+    for block in doc.blocks:
+        st = block.style
+        size = st.size
+        if block.role in spec.RECORD_ROLES and not record_started:
+            record_started = True
+            out.append("#v(1fr)#line(length: 100%, stroke: 0.35mm)")
+        if (not header_done and doc.fmt is not LetterFormat.PLAIN
+                and block.role not in spec.HEADER_ROLES):
+            header_done = True
+            width = "170mm" if doc.fmt is LetterFormat.LETTER else "100%"
+            out.append(f'#align(center, line(length: {width}, stroke: 1.5pt + rgb("#FF0000")))')
+        if block.page_break_before:
+            out.append("#pagebreak(weak: true)")
+        spans = "".join(
+            f"#text({font(block.font_of(s))}, {_tstr(s.text)})" for s in block.spans if s.text
+        )
+        if block.tail:
+            spans += f"#h(1fr)#text({font(st.font)}, {_tstr(block.tail)})"
+        align = {"justify": "left", "left": "left", "center": "center", "right": "right"}[st.align]
+        above = (pitch - size) + st.space_before_lines * pitch
+        below = st.space_after_lines * pitch
+        first = (st.first_line_chars + block.extra_indent_chars) * size
+        out.append(
+            f"#block(width: 100%, above: {above:.2f}pt, below: {below:.2f}pt, "
+            f"inset: (left: {st.left_chars * size:.2f}pt, right: {st.right_chars * size:.2f}pt), "
+            f"sticky: {'true' if st.keep_with_next else 'false'})["
+            f'#set text(size: {size}pt, fill: rgb("#{st.color}"))\n'
+            f"#set par(first-line-indent: (amount: {first:.2f}pt, all: true), "
+            f"hanging-indent: {st.hanging_chars * size:.2f}pt, leading: {pitch - size:.2f}pt, "
+            f"justify: {'true' if st.align == 'justify' else 'false'})\n"
+            f"#set align({align})\n{spans}]"
+        )
+    if record_started:
+        out.append("#line(length: 100%, stroke: 0.35mm)")
+    return "\n".join(out) + "\n"
+
+
+def write_typst_sources(work: Path) -> None:
+    from gongwen.compose import compose
+    from gongwen.fonts import load_fontset
+    from gongwen.loader import load_letter
+
+    fontset = load_fontset(FONT_MODE)
+    folder = work / "typst"
+    folder.mkdir(exist_ok=True)
+    for path in [REFERENCE, *letters_of(work)]:
+        doc = compose(load_letter(path), path.parent)
+        name = "reference" if path == REFERENCE else path.stem
+        (folder / f"{name}.typ").write_text(typst_source(doc, fontset), encoding="utf-8")
+
+
+# --------------------------------------------------------------------------------------------
+# Phases (each in its own process)
+
+
+def phase_gongwen_warm(work: Path, sample: int, profile: bool) -> dict[str, Any]:
+    from gongwen.compose import compose
+    from gongwen.export.docx import render_docx
+    from gongwen.export.pdf import render_pdf
+    from gongwen.fonts import load_fontset
+    from gongwen.layout import layout_document
+    from gongwen.loader import load_letter
+
+    fontset = load_fontset(FONT_MODE)
+    ref = load_letter(REFERENCE)
+
+    def pdf(letter, base):
+        return render_pdf(compose(letter, base), fontset)
+
+    def docx(letter, base):
+        return render_docx(compose(letter, base), fontset)
+
+    def compose_layout(letter, base):
+        return layout_document(compose(letter, base), fontset)
+
+    for _ in range(3):  # warm: imports, font registration, caches
+        pdf(ref, REFERENCE.parent)
+        docx(ref, REFERENCE.parent)
+    ref_pdf = [timed(pdf, ref, REFERENCE.parent)[0] for _ in range(15)]
+    ref_docx = [timed(docx, ref, REFERENCE.parent)[0] for _ in range(15)]
+    ref_cl = [timed(compose_layout, ref, REFERENCE.parent)[0] for _ in range(15)]
+    pdf_bytes = pdf(ref, REFERENCE.parent)
+    (work / "reference.gongwen.pdf").write_bytes(pdf_bytes)
+    cl, pd, dx = [], [], []
+    for path in sample_of(letters_of(work), sample):
+        letter = load_letter(path)
+        try:
+            cl.append(timed(compose_layout, letter, path.parent)[0])
+            pd.append(timed(pdf, letter, path.parent)[0])
+            dx.append(timed(docx, letter, path.parent)[0])
+        except Exception as exc:  # a pipeline bug: report, go on
+            print(f"{path}: {type(exc).__name__}: {exc}", file=sys.stderr)
+    result: dict[str, Any] = {
+        "ref_compose_layout": stats_ms(ref_cl), "ref_pdf": stats_ms(ref_pdf),
+        "ref_docx": stats_ms(ref_docx), "compose_layout": stats_ms(cl), "pdf": stats_ms(pd),
+        "docx": stats_ms(dx), "ref_pdf_kb": round(len(pdf_bytes) / 1024, 1),
+        "rss_mb": round(peak_rss_mb(), 1),
+    }
+    if profile:
+        result["profile_pdf"] = _profile(lambda: pdf(ref, REFERENCE.parent))
+        result["profile_docx"] = _profile(lambda: docx(ref, REFERENCE.parent))
+    return result
+
+
+def _profile(fn, runs: int = 10, top: int = 14) -> str:
+    prof = cProfile.Profile()
+    prof.enable()
+    for _ in range(runs):
+        fn()
+    prof.disable()
+    buf = io.StringIO()
+    st = pstats.Stats(prof, stream=buf)
+    st.sort_stats("tottime").print_stats(top)
+    lines = [ln for ln in buf.getvalue().splitlines() if ln.strip()]
+    start = next(i for i, ln in enumerate(lines) if ln.lstrip().startswith("ncalls"))
+    head = [ln for ln in lines[:start] if "function calls" in ln]
+    return "\n".join(head + lines[start:]).replace(str(ROOT) + "/", "")
+
+
+def phase_gongwen_cold(work: Path, runs: int = 5) -> dict[str, Any]:
+    times = []
+    for i in range(runs):
+        out = work / f"cold-{i}"
+        t, proc = timed(subprocess.run, [
+            sys.executable, "-m", "gongwen.cli", "render", str(REFERENCE), "-o", str(out),
+            "--fonts", FONT_MODE,
+        ], cwd=ROOT, capture_output=True)
+        if proc.returncode != 0:
+            raise SystemExit(proc.stderr.decode())
+        times.append(t)
+    return {"cold_s": round(statistics.median(times), 3), "runs": runs,
+            "rss_mb": round(peak_rss_mb(), 1)}
+
+
+def phase_gongwen_batch(work: Path, jobs: int) -> dict[str, Any]:
+    from gongwen.batch import render_many
+
+    out = work / f"out-j{jobs}"
+    shutil.rmtree(out, ignore_errors=True)
+    t, res = timed(render_many, [work / "letters"], "pdf,docx", jobs, out, fonts=FONT_MODE)
+    n = res.count("rendered")
+    return {"jobs": jobs, "letters": n, "failed": res.count("failed"), "seconds": round(t, 2),
+            "rate": round(n / t, 2), "pages": sum(r.pages or 0 for r in res.results),
+            "rss_mb": round(peak_rss_mb(), 1),
+            "failures": [r.problems[0] for r in res.failed][:5]}
+
+
+def _typst_compiler():
+    import typst
+
+    return typst.Compiler(font_paths=[str(FONTS)], ignore_system_fonts=True,
+                          root=str(ROOT.anchor))
+
+
+def phase_typst_warm(work: Path, sample: int) -> dict[str, Any]:
+    compiler = _typst_compiler()
+    src = work / "typst"
+    compiler.compile(input=str(src / "reference.typ"))  # fonts loaded
+    # Typst memoizes: compiling the same source twice costs ~1 ms. Each timing compiles a
+    # letter not compiled before in this process (copies of the reference, for its figure).
+    ref_times = []
+    text = (src / "reference.typ").read_text(encoding="utf-8")
+    for i in range(15):
+        copy = src / f"reference-{i}.typ"
+        copy.write_text(text.replace("— #n —", f"— #n —#hide[{i}]"), encoding="utf-8")
+        ref_times.append(timed(compiler.compile, input=str(copy))[0])
+    pdf = compiler.compile(input=str(src / "reference.typ"))
+    (work / "reference.typst.pdf").write_bytes(pdf)
+    times = [
+        timed(compiler.compile, input=str(src / f"{p.stem}.typ"))[0]
+        for p in sample_of(letters_of(work), sample)
+    ]
+    return {"ref_pdf": stats_ms(ref_times), "pdf": stats_ms(times),
+            "ref_pdf_kb": round(len(pdf) / 1024, 1), "rss_mb": round(peak_rss_mb(), 1)}
+
+
+def phase_typst_cold(work: Path, runs: int = 5) -> dict[str, Any]:
+    code = (
+        "import sys, typst; typst.compile(sys.argv[1], output=sys.argv[2], "
+        f"font_paths=[{str(FONTS)!r}], ignore_system_fonts=True, root='/')"
+    )
+    times = []
+    for i in range(runs):
+        t, proc = timed(subprocess.run, [
+            sys.executable, "-c", code, str(work / "typst" / "reference.typ"),
+            str(work / f"typst-cold-{i}.pdf"),
+        ], capture_output=True)
+        if proc.returncode != 0:
+            raise SystemExit(proc.stderr.decode())
+        times.append(t)
+    return {"cold_s": round(statistics.median(times), 3), "runs": runs,
+            "rss_mb": round(peak_rss_mb(), 1)}
+
+
+_COMPILER: Any = None
+
+
+def _typst_init() -> None:
+    global _COMPILER
+    _COMPILER = _typst_compiler()
+
+
+def _typst_one(args: tuple[str, str]) -> int:
+    src, dst = args
+    pdf = _COMPILER.compile(input=src)
+    Path(dst).write_bytes(pdf)
+    return len(pdf)
+
+
+def phase_typst_batch(work: Path, jobs: int) -> dict[str, Any]:
+    import multiprocessing
+
+    out = work / f"typst-out-j{jobs}"
+    shutil.rmtree(out, ignore_errors=True)
+    out.mkdir()
+    tasks = [(str(work / "typst" / f"{p.stem}.typ"), str(out / f"{p.stem}.pdf"))
+             for p in letters_of(work)]
+    t0 = time.perf_counter()
+    with multiprocessing.get_context("fork").Pool(jobs, initializer=_typst_init) as pool:
+        sizes = list(pool.imap_unordered(_typst_one, tasks))
+    t = time.perf_counter() - t0
+    return {"jobs": jobs, "letters": len(sizes), "seconds": round(t, 2),
+            "rate": round(len(sizes) / t, 2), "rss_mb": round(peak_rss_mb(), 1)}
+
+
+def _soffice(docx: list[Path], out: Path) -> None:
+    sys.path.insert(0, str(ROOT))
+    from tests.libreoffice import convert_to_pdf
+
+    convert_to_pdf(docx, out, timeout=1800)
+
+
+def phase_lo_cold(work: Path, runs: int = 2) -> dict[str, Any]:
+    docx = work / "out-j1" / "reference.docx"
+    if not docx.exists():
+        from gongwen.pipeline import render_file
+
+        render_file(REFERENCE, work / "out-j1", ("docx",), fonts=FONT_MODE)
+        docx = work / "out-j1" / f"{REFERENCE.stem}.docx"
+    times = []
+    for i in range(runs):
+        t, _ = timed(_soffice, [docx], work / f"lo-cold-{i}")
+        times.append(t)
+    pdf = work / "lo-cold-0" / f"{docx.stem}.pdf"
+    return {"cold_s": round(statistics.median(times), 3), "runs": runs,
+            "ref_pdf_kb": round(pdf.stat().st_size / 1024, 1), "rss_mb": round(peak_rss_mb(), 1)}
+
+
+def phase_lo_batch(work: Path, jobs: int, limit: int) -> dict[str, Any]:
+    from concurrent.futures import ThreadPoolExecutor
+
+    docx = sorted((work / "out-j1").glob("letter-*.docx"))[:limit]
+    chunks = [docx[i::jobs] for i in range(jobs)]
+    out = work / f"lo-out-j{jobs}"
+    shutil.rmtree(out, ignore_errors=True)
+    t0 = time.perf_counter()
+    with ThreadPoolExecutor(jobs) as ex:
+        list(ex.map(lambda c: _soffice(c, out), [c for c in chunks if c]))
+    t = time.perf_counter() - t0
+    return {"jobs": jobs, "letters": len(docx), "seconds": round(t, 2),
+            "rate": round(len(docx) / t, 2), "rss_mb": round(peak_rss_mb(), 1)}
+
+
+PHASES = {
+    "gongwen-warm": lambda a: phase_gongwen_warm(a.work, a.sample, a.profile),
+    "gongwen-cold": lambda a: phase_gongwen_cold(a.work),
+    "gongwen-batch": lambda a: phase_gongwen_batch(a.work, a.jobs),
+    "typst-warm": lambda a: phase_typst_warm(a.work, a.sample),
+    "typst-cold": lambda a: phase_typst_cold(a.work),
+    "typst-batch": lambda a: phase_typst_batch(a.work, a.jobs),
+    "lo-cold": lambda a: phase_lo_cold(a.work),
+    "lo-batch": lambda a: phase_lo_batch(a.work, a.jobs, a.lo_letters),
+}
+
+
+def run_phase(args: argparse.Namespace, name: str, jobs: int = 1) -> dict[str, Any] | None:
+    cmd = [sys.executable, __file__, "--phase", name, "--work", str(args.work),
+           "--sample", str(args.sample), "--jobs", str(jobs), "--lo-letters",
+           str(args.lo_letters)]
+    if args.profile:
+        cmd.append("--profile")
+    print(f"… {name}" + (f" -j {jobs}" if "batch" in name else ""), file=sys.stderr, flush=True)
+    proc = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT)
+    if proc.returncode != 0:
+        print(f"{name} failed:\n{proc.stderr[-3000:]}", file=sys.stderr)
+        return None
+    if proc.stderr.strip():
+        print(proc.stderr.strip()[-2000:], file=sys.stderr)
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+# --------------------------------------------------------------------------------------------
+# Report
+
+
+def ratio(a: float | None, b: float | None) -> str:
+    if not a or not b:
+        return "–"
+    return f"{a / b:.2f}"
+
+
+def print_report(r: dict[str, Any], args: argparse.Namespace, cores: int) -> None:
+    g, t, lo = r["gongwen"], r.get("typst", {}), r.get("libreoffice", {})
+    w, tw = g.get("warm", {}), t.get("warm", {})
+
+    def cell(d: dict | None, key: str) -> str:
+        if not d or key not in d:
+            return "–"
+        v = d[key]
+        return f"{v['median']} / {v['p95']}" if isinstance(v, dict) else str(v)
+
+    def rate(d: dict | None) -> float | None:
+        return d.get("rate") if d else None
+
+    rows = [
+        ("warm, per letter (ms, median / p95, one core)", "", "", "", ""),
+        ("  compose + layout", cell(w, "compose_layout"), "–", "", ""),
+        ("  PDF (compose + layout + draw)", cell(w, "pdf"), cell(tw, "pdf"),
+         ratio(w.get("pdf", {}).get("median"), tw.get("pdf", {}).get("median")), ""),
+        ("  DOCX (compose + write)", cell(w, "docx"), "–", "", ""),
+        ("  reference letter: PDF", cell(w, "ref_pdf"), cell(tw, "ref_pdf"),
+         ratio(w.get("ref_pdf", {}).get("median"), tw.get("ref_pdf", {}).get("median")), ""),
+        ("  reference letter: DOCX", cell(w, "ref_docx"), "–", "", ""),
+        ("cold render of the reference (s)", cell(g.get("cold"), "cold_s"),
+         cell(t.get("cold"), "cold_s"),
+         ratio(g.get("cold", {}).get("cold_s"), t.get("cold", {}).get("cold_s")),
+         cell(lo.get("cold"), "cold_s")),
+        ("batch -j 1 (letters/s)", rate(g.get("batch1")), rate(t.get("batch1")),
+         ratio(rate(t.get("batch1")) and 1 / rate(t.get("batch1")),
+               rate(g.get("batch1")) and 1 / rate(g.get("batch1"))),
+         rate(lo.get("batch1"))),
+        (f"batch -j {cores} (letters/s)", rate(g.get("batchN")), rate(t.get("batchN")),
+         ratio(rate(t.get("batchN")) and 1 / rate(t.get("batchN")),
+               rate(g.get("batchN")) and 1 / rate(g.get("batchN"))),
+         rate(lo.get("batchN"))),
+        ("peak RSS, one process (MB)", g.get("rss_mb"), t.get("rss_mb"),
+         ratio(g.get("rss_mb"), t.get("rss_mb")), lo.get("rss_mb")),
+        ("reference PDF size (KB)", w.get("ref_pdf_kb"), tw.get("ref_pdf_kb"),
+         ratio(w.get("ref_pdf_kb"), tw.get("ref_pdf_kb")), cell(lo.get("cold"), "ref_pdf_kb")),
+    ]
+    heads = ("", "gongwen", "Typst", "gongwen/Typst", "LibreOffice")
+    widths = [max(len(str(x[i])) for x in [*rows, heads]) for i in range(5)]
+    print("\n" + " | ".join(str(h).ljust(widths[i]) for i, h in enumerate(heads)))
+    print("-|-".join("-" * w_ for w_ in widths))
+    for row in rows:
+        print(" | ".join(str("" if c is None else c).ljust(widths[i]) for i, c in enumerate(row)))
+    print("\nTimes: gongwen/Typst < 1 means gongwen is faster; batch ratio compares time per "
+          "letter. LibreOffice converts gongwen's DOCX (its batch: "
+          f"{lo.get('batch1', {}).get('letters', '–')} letters).")
+    bN = g.get("batchN") or {}
+    print(f"Letters: {bN.get('letters', '–')} rendered, {bN.get('failed', '–')} failed, "
+          f"{bN.get('pages', '–')} pages.")
+    if bN.get("failures"):
+        print("  first failures: " + "; ".join(bN["failures"]))
+    values = {
+        "ref_pdf_ms": w.get("ref_pdf", {}).get("median"),
+        "ref_docx_ms": w.get("ref_docx", {}).get("median"),
+        "cold_s": g.get("cold", {}).get("cold_s"),
+        "batch_all": rate(g.get("batchN")),
+        "rss_mb": g.get("rss_mb"),
+        "ref_pdf_kb": w.get("ref_pdf_kb"),
+    }
+    print("\nTargets (reported, not asserted):")
+    for key, (label, target, ok) in TARGETS.items():
+        v = values.get(key)
+        verdict = "–" if v is None else ("met" if ok(v) else "MISSED")
+        print(f"  {label:<36} {target:<15} {v!s:<8} {verdict}")
+    tb = rate(t.get("batchN"))
+    if tb and rate(g.get("batchN")):
+        faster = rate(g.get("batchN")) > tb
+        print(f"  {'batch faster per letter than Typst':<36} {'':<15} "
+              f"{'yes' if faster else 'no':<8} {'met' if faster else 'MISSED'}")
+    if args.profile and w.get("profile_pdf"):
+        print("\nProfile, warm PDF of the reference letter (10 runs, by own time):")
+        print(w["profile_pdf"])
+        print("\nProfile, warm DOCX of the reference letter (10 runs, by own time):")
+        print(w["profile_docx"])
+
+
+def main(argv: list[str] | None = None) -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--letters", type=int, default=200, help="synthetic letters (default 200)")
+    ap.add_argument("--sample", type=int, default=40, help="letters timed one by one")
+    ap.add_argument("--work", type=Path, help="work folder (default: a temporary one)")
+    ap.add_argument("--profile", action="store_true", help="print cProfile top entries")
+    ap.add_argument("--no-typst", action="store_true")
+    ap.add_argument("--no-libreoffice", action="store_true")
+    ap.add_argument("--lo-letters", type=int, default=200, help="letters LibreOffice converts")
+    ap.add_argument("--json", type=Path, help="also write the figures as JSON")
+    ap.add_argument("--phase", choices=sorted(PHASES), help=argparse.SUPPRESS)
+    ap.add_argument("--jobs", type=int, default=1, help=argparse.SUPPRESS)
+    args = ap.parse_args(argv)
+
+    if args.phase:
+        print(json.dumps(PHASES[args.phase](args)))
+        return
+
+    from generate import generate
+
+    from gongwen.batch import default_jobs
+
+    cores = default_jobs()
+    tmp = None
+    if args.work is None:
+        tmp = tempfile.TemporaryDirectory(prefix="gongwen-bench-")
+        args.work = Path(tmp.name)
+    args.work.mkdir(parents=True, exist_ok=True)
+    shutil.rmtree(args.work / "letters", ignore_errors=True)
+    generate(args.work / "letters", args.letters)
+    typst_ok = not args.no_typst and _has_typst()
+    lo_ok = not args.no_libreoffice and shutil.which("soffice") is not None
+    if typst_ok:
+        write_typst_sources(args.work)
+
+    results: dict[str, Any] = {"gongwen": {}, "typst": {}, "libreoffice": {}}
+    g = results["gongwen"]
+    g["warm"] = run_phase(args, "gongwen-warm")
+    g["cold"] = run_phase(args, "gongwen-cold")
+    g["batch1"] = run_phase(args, "gongwen-batch", 1)
+    g["batchN"] = run_phase(args, "gongwen-batch", cores)
+    g["rss_mb"] = max((v or {}).get("rss_mb", 0) for v in g.values())
+    if typst_ok:
+        t = results["typst"]
+        t["warm"] = run_phase(args, "typst-warm")
+        t["cold"] = run_phase(args, "typst-cold")
+        t["batch1"] = run_phase(args, "typst-batch", 1)
+        t["batchN"] = run_phase(args, "typst-batch", cores)
+        t["rss_mb"] = max((v or {}).get("rss_mb", 0) for v in t.values())
+    if lo_ok:
+        lo = results["libreoffice"]
+        lo["cold"] = run_phase(args, "lo-cold")
+        lo["batch1"] = run_phase(args, "lo-batch", 1)
+        lo["batchN"] = run_phase(args, "lo-batch", cores)
+        lo["rss_mb"] = max((v or {}).get("rss_mb", 0) for v in lo.values())
+    results["machine"] = {"cores": cores, "python": sys.version.split()[0],
+                          "letters": args.letters, "sample": args.sample}
+    print(f"gongwen benchmarks: {args.letters} letters (seed 2022), {cores} cores, "
+          f"Python {results['machine']['python']}, {os.uname().machine}")
+    print_report(results, args, cores)
+    if args.json:
+        args.json.write_text(json.dumps(results, indent=2, ensure_ascii=False), encoding="utf-8")
+    if tmp is not None:
+        tmp.cleanup()
+
+
+def _has_typst() -> bool:
+    try:
+        import typst  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+if __name__ == "__main__":
+    main()
