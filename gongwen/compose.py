@@ -56,12 +56,20 @@ class _Composer:
     # -- text -------------------------------------------------------------------------
     def text(self, value: str, where: str) -> str:
         """NFC text with punctuation set full-width (unless opted out), recording each change."""
-        value = unicodedata.normalize("NFC", value)
+        value = unicodedata.normalize("NFC", self.expand(value, where))
         if not self.letter.options.full_width_punctuation:
             return value
         new, changes = full_width(value)
         self.changes.extend(PunctuationChange(where, i, a, b) for i, a, b in changes)
         return new
+
+    def expand(self, value: str, where: str) -> str:
+        """``{{ 变量 }}`` filled from ``letter.variables``, only when the letter opts in."""
+        if not self.letter.options.expand_variables:
+            return value
+        from .templates import expand_text
+
+        return expand_text(value, self.letter.variables, where)
 
     def add(self, role: Role, *spans: Span | str, **kw: object) -> None:
         parts = tuple(s if isinstance(s, Span) else Span(s) for s in spans)
@@ -224,7 +232,7 @@ class _Composer:
         self.note_and_contacts_after()
         self.attachment_pages()
         self.record()
-        title = self.letter.title or ""
+        title = self.expand(self.letter.title or "", "title")
         return Document(
             fmt=self.letter.format,
             blocks=tuple(self.blocks),

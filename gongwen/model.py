@@ -217,6 +217,11 @@ class Options(Strict):
         True, description="把汉字间的半角标点改为全角（GB/T 15834），每处改动都会报告"
     )
     even_page_record: bool = Field(True, description="文件格式的版记置于偶数页")
+    expand_variables: bool = Field(
+        False,
+        description="展开文字中的 {{ 变量 }}（取自 variables，沙箱执行，未定义的变量报错）；"
+        "默认不展开，{{ 和 {% 原样印出",
+    )
 
 
 class Letter(Strict):
@@ -239,6 +244,21 @@ class Letter(Strict):
     note: str | None = Field(None, description="附注，如 此件主动公开；印作（此件主动公开）")
     record: Record | None = Field(None, description="版记：抄送、印发机关和印发日期")
     options: Options = Field(default_factory=Options, description="选项")
+    variables: dict[str, str] = Field(
+        default_factory=dict,
+        description="文字中可引用的变量，如 organ_short: 我委；"
+        "须同时设 options.expand_variables: true 才展开",
+    )
+
+    @field_validator("variables")
+    @classmethod
+    def _variable_names(cls, variables: dict[str, str]) -> dict[str, str]:
+        bad = [k for k in variables if not k.isidentifier() or k.startswith("_")]
+        if bad:
+            raise ValueError(
+                "变量名须为字母、汉字、数字和下划线，不以数字或下划线开头：" + "、".join(bad)
+            )
+        return variables
 
     @field_validator("header")
     @classmethod
