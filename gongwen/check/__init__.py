@@ -1,0 +1,72 @@
+"""``gongwen check``: a GB/T 9704-2012 conformance report for any PDF or DOCX.
+
+:func:`check_file` picks the rules by the file's content: ``pdf.py`` measures where glyphs
+and rules actually are on the page (``measure.py``); ``docx.py`` reads a DOCX's effective
+settings and, with ``render=True``, also checks LibreOffice's rendering of it
+(``render.py``). Findings and output: ``report.py`` (JSON format in ``docs/check.md``).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from ..errors import GongwenError
+from .report import Clause, Finding, Report, Severity
+
+__all__ = ["CheckError", "Clause", "Finding", "Report", "Severity", "check_file"]
+
+
+class CheckError(GongwenError):
+    """The file cannot be checked (missing, unreadable, not a PDF or DOCX)."""
+
+
+def file_kind(path: Path) -> str:
+    """ "pdf" or "docx" from the file's first bytes; CheckError otherwise."""
+    try:
+        with path.open("rb") as f:
+            head = f.read(1024)
+    except FileNotFoundError as e:
+        raise CheckError(f"{path}: 文件不存在") from e
+    except OSError as e:
+        raise CheckError(f"{path}: 无法读取：{e.strerror or e}") from e
+    if b"%PDF-" in head:
+        return "pdf"
+    if head.startswith(b"PK"):
+        return "docx"
+    raise CheckError(f"{path}: 不是 PDF 或 DOCX 文件")
+
+
+def check_file(
+    path: str | Path,
+    *,
+    letter_format: bool = False,
+    render: bool = False,
+    fontset: Any = None,
+) -> Report:
+    """Check one PDF or DOCX; raises :class:`CheckError` if it cannot be read."""
+    from .docx import DocxError, check_docx
+    from .measure import MeasureError
+    from .pdf import check_pdf
+
+    path = Path(path)
+    kind = file_kind(path)
+    if fontset is None:
+        fontset = _default_fontset()
+    try:
+        if kind == "pdf":
+            return check_pdf(path, letter_format=letter_format, fontset=fontset)
+        return check_docx(path, letter_format=letter_format, render=render, fontset=fontset)
+    except (MeasureError, DocxError) as e:
+        raise CheckError(f"{path}: {e}") from e
+
+
+def _default_fontset() -> Any:
+    """The fontset whose families tell which role a font name is (no scan of installed fonts
+    is needed for that: the bundled families plus the manifest's official names suffice)."""
+    try:
+        from ..fonts import load_fontset
+
+        return load_fontset("open")
+    except Exception:
+        return None

@@ -1,0 +1,1192 @@
+"""GB/T 9704 rules on a DOCX's settings: sections, styles, direct formatting, footers.
+
+Word decides the layout of a DOCX, so these rules read what Word will apply: each run's
+effective properties (document defaults → paragraph style chain → character style chain →
+direct formatting), the font of every ``w:rFonts`` slot with theme fonts resolved (a
+``w:eastAsiaTheme`` attribute wins over ``w:eastAsia``; an empty theme East Asian font falls
+to the script font of ``w:themeFontLang``, e.g. ＭＳ 明朝 for ja-JP), effective line spacing
+against the document grid, and the PAGE fields of the footers. ``render=True`` also converts
+the file with LibreOffice (``render.py``) and runs the PDF rules on the result.
+
+Paragraph indices in findings count every ``w:p`` of the main document in order (tables
+and text boxes included, 1-based).
+"""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from lxml import etree
+
+from .. import spec
+from ..spec import BODY_SIZE, CHARS_PER_LINE, LINE_PITCH, STYLES, FontRole, Role, twips
+from .fontnames import font_role, is_western, role_name
+from .pdf import (
+    DATE_ANY,
+    DOC_NUMBER,
+    HEADING_PATTERNS,
+    RECORD_PRINT,
+    RECORD_START,
+    _date_problems,
+)
+from .report import Clause, Report, Severity
+
+W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+A = "http://schemas.openxmlformats.org/drawingml/2006/main"
+R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+MC = "http://schemas.openxmlformats.org/markup-compatibility/2006"
+NS = {"w": W, "a": A}
+SLOTS = ("ascii", "hAnsi", "eastAsia", "cs")
+THEME_ATTR = {
+    "ascii": "asciiTheme",
+    "hAnsi": "hAnsiTheme",
+    "eastAsia": "eastAsiaTheme",
+    "cs": "cstheme",
+}
+SCRIPT_OF_LANG = {
+    "ja": "Jpan",
+    "zh-cn": "Hans",
+    "zh-sg": "Hans",
+    "zh-tw": "Hant",
+    "zh-hk": "Hant",
+    "zh-mo": "Hant",
+    "ko": "Hang",
+}
+
+TWIPS_TOL = twips(spec.mm(spec.MARGIN_TOLERANCE_MM))  # 1 mm in twips
+LINE_TWIPS = twips(LINE_PITCH)  # 579
+LINE_TWIPS_TOL = 5
+
+
+class DocxError(Exception):
+    """The file is not a DOCX this checker can read."""
+
+
+def _w(tag: str) -> str:
+    return f"{{{W}}}{tag}"
+
+
+def _attr(el: Any, name: str) -> str | None:
+    if el is None:
+        return None
+    return el.get(_w(name))
+
+
+def _int(value: str | None, default: int | None = None) -> int | None:
+    if value is None:
+        return default
+    try:
+        return int(float(value))
+    except ValueError:
+        return default
+
+
+def _on(el: Any) -> bool:
+    """A toggle property element: present and not val=0/false/off."""
+    if el is None:
+        return False
+    return (_attr(el, "val") or "true").lower() not in ("0", "false", "off")
+
+
+# --------------------------------------------------------------------------------------------
+# Package
+
+
+@dataclass
+class _Package:
+    document: Any
+    styles: Any | None
+    settings: Any | None
+    theme: Any | None
+    footers: dict[str, Any]  # relationship id → w:ftr root
+    font_table: Any | None
+
+
+def _load(path: Path) -> _Package:
+    try:
+        z = zipfile.ZipFile(path)
+    except (zipfile.BadZipFile, OSError) as e:
+        raise DocxError(f"不是 DOCX 文件（无法作为 zip 打开）：{e}") from e
+    with z:
+        names = set(z.namelist())
+
+        def xml(name: str) -> Any | None:
+            if name not in names:
+                return None
+            try:
+                return etree.fromstring(z.read(name))
+            except etree.XMLSyntaxError as e:
+                raise DocxError(f"{name} 不是有效的 XML：{e}") from e
+
+        doc = xml("word/document.xml")
+        if doc is None:
+            raise DocxError("缺少 word/document.xml，不是 Word 文档")
+        rels: dict[str, str] = {}
+        rel_root = xml("word/_rels/document.xml.rels")
+        if rel_root is not None:
+            for rel in rel_root:
+                rels[rel.get("Id", "")] = rel.get("Target", "")
+        footers = {}
+        for rid, target in rels.items():
+            if "footer" in target:
+                part = target.lstrip("/")
+                part = part if part.startswith("word/") else f"word/{part}"
+                root = xml(part)
+                if root is not None:
+                    footers[rid] = root
+        theme = None
+        for target in rels.values():
+            if "theme" in target:
+                part = target.lstrip("/")
+                theme = xml(part if part.startswith("word/") else f"word/{part}")
+        return _Package(
+            doc,
+            xml("word/styles.xml"),
+            xml("word/settings.xml"),
+            theme,
+            footers,
+            xml("word/fontTable.xml"),
+        )
+
+
+# --------------------------------------------------------------------------------------------
+# Styles and effective properties
+
+
+@dataclass
+class RunProps:
+    size: float | None = None  # pt
+    fonts: dict[str, tuple[str, str]] = field(default_factory=dict)  # slot → (kind, value)
+    color: str | None = None
+    bold: bool = False
+    spacing: float = 0.0  # pt, w:spacing (character spacing)
+
+    def merge(self, rpr: Any) -> None:
+        if rpr is None:
+            return
+        sz = rpr.find(_w("sz"))
+        if sz is not None and _int(_attr(sz, "val")) is not None:
+            self.size = _int(_attr(sz, "val")) / 2  # type: ignore[operator]
+        rf = rpr.find(_w("rFonts"))
+        if rf is not None:
+            for slot in SLOTS:
+                theme = _attr(rf, THEME_ATTR[slot])
+                plain = _attr(rf, slot)
+                if theme:
+                    self.fonts[slot] = ("theme", theme)
+                elif plain:
+                    self.fonts[slot] = ("font", plain)
+        c = rpr.find(_w("color"))
+        if c is not None and _attr(c, "val"):
+            self.color = _attr(c, "val")
+        b = rpr.find(_w("b"))
+        if b is not None:
+            self.bold = _on(b)
+        sp = rpr.find(_w("spacing"))
+        if sp is not None and _int(_attr(sp, "val")) is not None:
+            self.spacing = _int(_attr(sp, "val")) / 20  # type: ignore[operator]
+
+    def copy(self) -> RunProps:
+        return RunProps(self.size, dict(self.fonts), self.color, self.bold, self.spacing)
+
+
+@dataclass
+class ParaProps:
+    jc: str | None = None
+    line: int | None = None
+    line_rule: str | None = None
+    snap: bool = True
+    ind: dict[str, int] = field(default_factory=dict)  # left/right/firstLine/hanging (+Chars)
+
+    def merge(self, ppr: Any) -> None:
+        if ppr is None:
+            return
+        jc = ppr.find(_w("jc"))
+        if jc is not None:
+            self.jc = _attr(jc, "val")
+        sp = ppr.find(_w("spacing"))
+        if sp is not None and _attr(sp, "line") is not None and True:
+            self.line = _int(_attr(sp, "line"))
+            self.line_rule = _attr(sp, "lineRule") or "auto"
+        sn = ppr.find(_w("snapToGrid"))
+        if sn is not None:
+            self.snap = _on(sn)
+        ind = ppr.find(_w("ind"))
+        if ind is not None:
+            for key in (
+                "left",
+                "start",
+                "right",
+                "end",
+                "firstLine",
+                "hanging",
+                "leftChars",
+                "startChars",
+                "rightChars",
+                "endChars",
+                "firstLineChars",
+                "hangingChars",
+            ):
+                v = _int(_attr(ind, key))
+                if v is not None:
+                    key = {
+                        "start": "left",
+                        "end": "right",
+                        "startChars": "leftChars",
+                        "endChars": "rightChars",
+                    }.get(key, key)
+                    self.ind[key] = v
+                    if key == "firstLine":
+                        self.ind.pop("hanging", None)
+                        self.ind.pop("hangingChars", None)
+                    elif key == "hanging":
+                        self.ind.pop("firstLine", None)
+                        self.ind.pop("firstLineChars", None)
+
+    def copy(self) -> ParaProps:
+        return ParaProps(self.jc, self.line, self.line_rule, self.snap, dict(self.ind))
+
+    def chars(self, key: str, size: float) -> float:
+        """An indent in characters (``…Chars`` wins, as in Word)."""
+        if f"{key}Chars" in self.ind:
+            return self.ind[f"{key}Chars"] / 100
+        return self.ind.get(key, 0) / 20 / size
+
+
+class _Styles:
+    def __init__(self, root: Any | None):
+        self.by_id: dict[str, Any] = {}
+        self.default_para: str | None = None
+        self.default_char: str | None = None
+        self.doc_rpr = None
+        self.doc_ppr = None
+        if root is None:
+            return
+        for st in root.findall(_w("style")):
+            sid = _attr(st, "styleId") or ""
+            self.by_id[sid] = st
+            if _attr(st, "default") in ("1", "true"):
+                if _attr(st, "type") == "paragraph":
+                    self.default_para = sid
+                elif _attr(st, "type") == "character":
+                    self.default_char = sid
+        dd = root.find(_w("docDefaults"))
+        if dd is not None:
+            self.doc_rpr = dd.find(f"{_w('rPrDefault')}/{_w('rPr')}")
+            self.doc_ppr = dd.find(f"{_w('pPrDefault')}/{_w('pPr')}")
+
+    def chain(self, sid: str | None) -> list[Any]:
+        out: list[Any] = []
+        seen: set[str] = set()
+        while sid and sid in self.by_id and sid not in seen:
+            seen.add(sid)
+            st = self.by_id[sid]
+            out.append(st)
+            based = st.find(_w("basedOn"))
+            sid = _attr(based, "val") if based is not None else None
+        return list(reversed(out))
+
+    def name(self, sid: str | None) -> str:
+        st = self.by_id.get(sid or "")
+        n = st.find(_w("name")) if st is not None else None
+        return _attr(n, "val") or (sid or "")
+
+
+class _Theme:
+    def __init__(self, root: Any | None, settings: Any | None):
+        self.fonts: dict[str, str] = {}
+        lang = None
+        if settings is not None:
+            tfl = settings.find(_w("themeFontLang"))
+            if tfl is not None:
+                lang = (_attr(tfl, "eastAsia") or "").lower()
+        script = None
+        if lang:
+            script = SCRIPT_OF_LANG.get(lang) or SCRIPT_OF_LANG.get(lang.split("-")[0])
+        if root is None:
+            return
+        for which in ("major", "minor"):
+            fs = root.find(f".//a:{which}Font", NS)
+            if fs is None:
+                continue
+            latin = fs.find("a:latin", NS)
+            ea = fs.find("a:ea", NS)
+            cs = fs.find("a:cs", NS)
+            ea_face = ea.get("typeface") if ea is not None else ""
+            if not ea_face and script:
+                for f in fs.findall("a:font", NS):
+                    if f.get("script") == script:
+                        ea_face = f.get("typeface", "")
+            name = which.capitalize() if which == "major" else "Minor"
+            lat = latin.get("typeface", "") if latin is not None else ""
+            self.fonts[f"{which}HAnsi"] = lat
+            self.fonts[f"{which}Ascii"] = lat
+            self.fonts[f"{which}EastAsia"] = ea_face
+            self.fonts[f"{which}Bidi"] = cs.get("typeface", "") if cs is not None else ""
+            del name
+
+    def resolve(self, value: str) -> str:
+        return self.fonts.get(value, "")
+
+
+# --------------------------------------------------------------------------------------------
+# Paragraphs
+
+
+@dataclass
+class _Run:
+    text: str
+    props: RunProps
+
+
+@dataclass
+class _Para:
+    index: int
+    text: str
+    runs: list[_Run]
+    props: ParaProps
+    style: str
+    in_table: bool
+    role: Role | None = None
+
+    def where(self) -> str:
+        return f"第{self.index}段"
+
+
+def _in_fallback(p: Any) -> bool:
+    parent = p.getparent()
+    while parent is not None:
+        if parent.tag == f"{{{MC}}}Fallback":
+            return True
+        parent = parent.getparent()
+    return False
+
+
+def _paragraphs(pkg: _Package, styles: _Styles) -> list[_Para]:
+    body = pkg.document.find(_w("body"))
+    if body is None:
+        return []
+    base_r = RunProps()
+    base_r.merge(styles.doc_rpr)
+    base_p = ParaProps()
+    base_p.merge(styles.doc_ppr)
+    out: list[_Para] = []
+    index = 0
+    for p in body.iter(_w("p")):
+        if _in_fallback(p):
+            continue
+        index += 1
+        ppr = p.find(_w("pPr"))
+        ps = ppr.find(_w("pStyle")) if ppr is not None else None
+        sid = _attr(ps, "val") if ps is not None else styles.default_para
+        pp = base_p.copy()
+        pr = base_r.copy()
+        for st in styles.chain(sid):
+            pp.merge(st.find(_w("pPr")))
+            pr.merge(st.find(_w("rPr")))
+        pp.merge(ppr)
+        runs = []
+        for r in p.iter(_w("r")):
+            if next(r.iterancestors(_w("p")), None) is not p:
+                continue  # a run of a text box anchored in this paragraph
+            text = "".join(t.text or "" for t in r.findall(_w("t")))
+            text += "\t" * len(r.findall(_w("tab")))
+            if not text:
+                continue
+            rp = pr.copy()
+            rpr = r.find(_w("rPr"))
+            rs = rpr.find(_w("rStyle")) if rpr is not None else None
+            for st in styles.chain(_attr(rs, "val") if rs is not None else None):
+                rp.merge(st.find(_w("rPr")))
+            rp.merge(rpr)
+            runs.append(_Run(text, rp))
+        text = "".join(r.text for r in runs)
+        in_table = any(a.tag == _w("tc") for a in p.iterancestors())
+        out.append(_Para(index, text, runs, pp, styles.name(sid), in_table))
+    return out
+
+
+def _classify(paras: list[_Para]) -> None:
+    seen_title = False
+    for i, p in enumerate(paras):
+        compact = re.sub(r"\s+", "", p.text)
+        if not compact:
+            continue
+        red = all((r.props.color or "").upper() in RED_VALUES for r in p.runs)
+        size = max((r.props.size or 0) for r in p.runs)
+        if red and not seen_title:
+            p.role = Role.ORGAN_MARK
+        elif RECORD_START.match(compact) or RECORD_PRINT.search(compact):
+            p.role = Role.RECORD_CC if not compact.endswith("印发") else Role.RECORD_PRINT
+        elif DATE_ANY.match(compact):
+            p.role = Role.DATE
+            prev = next((q for q in reversed(paras[:i]) if q.text.strip()), None)
+            if prev is not None and prev.role in (Role.BODY, None, Role.CONTACT):
+                prev.role = Role.SIGNATURE
+        elif not seen_title and DOC_NUMBER.match(compact):
+            p.role = Role.DOC_NUMBER
+        elif re.fullmatch(r"附件\d*", compact):
+            p.role = Role.ATTACHMENT_LABEL
+        elif re.fullmatch(r"[A-D]类?", compact):
+            p.role = Role.REPLY_CATEGORY
+        elif p.props.jc == "center" and not p.in_table and (not seen_title or size > BODY_SIZE + 2):
+            p.role = Role.ATTACHMENT_TITLE if seen_title else Role.TITLE
+            seen_title = True
+        else:
+            p.role = Role.BODY
+            for level, pat, _ in HEADING_PATTERNS:
+                if pat.match(compact):
+                    p.role = spec.HEADING_ROLES[level - 1]
+                    break
+    # 版头: with an organ mark or 发文字号, the paragraphs above the title are header rows
+    # (份号, 密级, 紧急程度, 签发人) placed by the header's own rules, not body text
+    first_title = next((p.index for p in paras if p.role is Role.TITLE), None)
+    if first_title and any(
+        p.role in (Role.ORGAN_MARK, Role.DOC_NUMBER) for p in paras if p.index < first_title
+    ):
+        for p in paras:
+            if p.index < first_title and p.role is Role.BODY:
+                p.role = None
+
+
+RED_VALUES = ("FF0000", "C00000", "E60012", "E00000", "EE0000", "CC0000", "D00000")
+
+
+# --------------------------------------------------------------------------------------------
+# Rules
+
+
+@dataclass
+class _Ctx:
+    pkg: _Package
+    report: Report
+    fontset: Any
+    styles: _Styles
+    theme: _Theme
+    paras: list[_Para]
+    letter: bool
+
+    def add(self, severity: Severity, clause: str, rule: str, message: str, **kw: Any) -> None:
+        self.report.add(severity, clause, rule, message, source="docx", **kw)
+
+    def font_name(self, slot_value: tuple[str, str] | None) -> tuple[str, bool]:
+        """(font name, from a theme) for an rFonts slot value."""
+        if slot_value is None:
+            return ("", False)
+        kind, value = slot_value
+        if kind == "theme":
+            return (self.theme.resolve(value) or f"主题字体 {value}", True)
+        return (value, False)
+
+
+def _sections(ctx: _Ctx) -> list[Any]:
+    body = ctx.pkg.document.find(_w("body"))
+    out = [s for s in body.iter(_w("sectPr")) if not _in_fallback(s)] if body is not None else []
+    return out
+
+
+def _check_sections(ctx: _Ctx) -> None:
+    for n, sect in enumerate(_sections(ctx), start=1):
+        where = f"第{n}节"
+        pg = sect.find(_w("pgSz"))
+        w, h = _int(_attr(pg, "w"), 0), _int(_attr(pg, "h"), 0)
+        want_w, want_h = twips(spec.PAGE_WIDTH), twips(spec.PAGE_HEIGHT)
+        if abs(w - want_w) > TWIPS_TOL or abs(h - want_h) > TWIPS_TOL:
+            ctx.add(
+                Severity.ERROR,
+                Clause.PAPER,
+                "paper-size",
+                "纸张不是 A4",
+                where=where,
+                measured=f"{w / 20 * spec.MM_PER_PT:.1f} × {h / 20 * spec.MM_PER_PT:.1f} mm",
+                expected=f"{spec.PAGE_WIDTH_MM:g} × {spec.PAGE_HEIGHT_MM:g} mm"
+                f"（{want_w} × {want_h}）",
+            )
+        mar = sect.find(_w("pgMar"))
+        for key, want, label in (
+            ("top", spec.MARGIN_TOP, "天头（上白边）"),
+            ("bottom", spec.MARGIN_BOTTOM, "下白边"),
+            ("left", spec.MARGIN_LEFT, "订口（左白边）"),
+            ("right", spec.MARGIN_RIGHT, "右白边"),
+        ):
+            got = _int(_attr(mar, key), 0) or 0
+            if key == "left":
+                got += _int(_attr(mar, "gutter"), 0) or 0
+            if abs(abs(got) - twips(want)) > TWIPS_TOL:
+                ctx.add(
+                    Severity.ERROR,
+                    Clause.TYPE_AREA,
+                    f"margin-{key}",
+                    f"{label}不对",
+                    where=where,
+                    measured=f"{abs(got) / 20 * spec.MM_PER_PT:.1f} mm（{got}）",
+                    expected=f"{spec.pt_to_mm(want):.0f} mm（{twips(want)}）",
+                )
+        grid = sect.find(_w("docGrid"))
+        gtype = _attr(grid, "type") or "default"
+        pitch = _int(_attr(grid, "linePitch"))
+        if gtype in ("lines", "linesAndChars", "snapToChars"):
+            if pitch is None or abs(pitch - LINE_TWIPS) > LINE_TWIPS_TOL:
+                ctx.add(
+                    Severity.WARNING,
+                    Clause.LINES,
+                    "grid-line-pitch",
+                    "文档网格行距不是 28.95 磅",
+                    where=where,
+                    measured=f"{pitch}",
+                    expected=f"{LINE_TWIPS}",
+                )
+        else:
+            ctx.add(
+                Severity.WARNING,
+                Clause.LINES,
+                "grid-missing",
+                "未设置文档网格（每页 22 行）",
+                where=where,
+                measured=f"docGrid type={gtype}",
+                expected=f'w:docGrid w:type="lines" w:linePitch="{LINE_TWIPS}"',
+            )
+        ctx.report.measurements.setdefault("docx", {}).setdefault("sections", []).append(
+            {
+                "page_twips": [w, h],
+                "margins_twips": {
+                    k: _int(_attr(mar, k)) for k in ("top", "bottom", "left", "right")
+                },
+                "grid": {"type": gtype, "linePitch": pitch},
+            }
+        )
+
+
+def _grid(ctx: _Ctx) -> tuple[str, int | None, int | None]:
+    secs = _sections(ctx)
+    grid = secs[-1].find(_w("docGrid")) if secs else None
+    return (
+        _attr(grid, "type") or "default",
+        _int(_attr(grid, "linePitch")),
+        _int(_attr(grid, "charSpace")),
+    )
+
+
+def _text_width_twips(ctx: _Ctx) -> int:
+    secs = _sections(ctx)
+    if not secs:
+        return 0
+    pg, mar = secs[-1].find(_w("pgSz")), secs[-1].find(_w("pgMar"))
+    return (
+        (_int(_attr(pg, "w"), 0) or 0)
+        - (_int(_attr(mar, "left"), 0) or 0)
+        - (_int(_attr(mar, "right"), 0) or 0)
+        - (_int(_attr(mar, "gutter"), 0) or 0)
+    )
+
+
+def _pitch_of(ctx: _Ctx, p: _Para, size: float) -> float | None:
+    """The line pitch Word gives the paragraph (pt), or None if it depends on the font."""
+    gtype, gpitch, _ = _grid(ctx)
+    rule, line = p.props.line_rule, p.props.line
+    if rule == "exact" or (rule == "atLeast" and line and line / 20 >= size * 1.3):
+        return line / 20 if line else None
+    grid_on = gtype in ("lines", "linesAndChars", "snapToChars") and p.props.snap and gpitch
+    factor = (line or 240) / 240
+    if grid_on:
+        # Word: each line takes as many grid lines as it needs (one, for 3号 on 28.95 pt)
+        return gpitch / 20 * max(1.0, factor)
+    return None
+
+
+BODY_LIKE = (
+    Role.BODY,
+    Role.ADDRESSEE,
+    Role.CONTACT,
+    Role.ATTACHMENT_NOTE,
+    Role.SIGNATURE,
+    Role.DATE,
+    Role.NOTE,
+    *spec.HEADING_ROLES,
+)
+
+
+def _check_paragraphs(ctx: _Ctx) -> None:
+    agg: dict[str, list[tuple[_Para, str, str, str]]] = {}
+
+    def note(rule: str, p: _Para, measured: str, expected: str, msg: str) -> None:
+        agg.setdefault(rule, []).append((p, measured, expected, msg))
+
+    for p in ctx.paras:
+        if p.role is None or not p.runs:
+            continue
+        style = STYLES[p.role]
+        want_role = style.font
+        want_size = style.size
+        heading_token = 0
+        if p.role in spec.HEADING_ROLES:
+            level = int(p.role.value[-1])
+            mt = HEADING_PATTERNS[level - 1][1].match(re.sub(r"\s+", "", p.text))
+            heading_token = len(mt.group(0)) if mt else 0
+        pos = 0
+        for run in p.runs:
+            start = pos
+            pos += len(run.text)
+            cjk = [ch for ch in run.text if spec.is_wide(ch)]
+            if not run.text.strip():
+                continue
+            size = run.props.size or 10.0
+            if abs(size - want_size) > 0.1:
+                note(
+                    f"size-{p.role.value}",
+                    p,
+                    f"{size:g} pt",
+                    f"{want_size:g} pt",
+                    f"{_ROLE_LABEL.get(p.role, p.role.value)}字号不对",
+                )
+            # which font roles this run may have: the heading number in the heading's font;
+            # after it, a level-1 heading stays 黑体, a run-in level 2–4 goes on in 仿宋
+            expect = want_role
+            allowed = {want_role}
+            if (
+                p.role in spec.HEADING_ROLES
+                and start >= heading_token > 0
+                and p.role is not Role.HEADING1
+            ):
+                allowed.add(FontRole.FANGSONG)
+            ea_name, ea_theme = ctx.font_name(run.props.fonts.get("eastAsia"))
+            if cjk:
+                if ea_theme:
+                    note(
+                        "theme-font",
+                        p,
+                        f"eastAsiaTheme → {ea_name or '（空）'}",
+                        role_name(expect),
+                        "中文字体取自主题字体（eastAsiaTheme），Word 按主题显示，"
+                        "可能是 MS Mincho 等",
+                    )
+                role = font_role(ea_name, ctx.fontset) if ea_name else None
+                if role not in allowed:
+                    note(
+                        f"font-{p.role.value}",
+                        p,
+                        ea_name or "（未指定，Word 默认字体）",
+                        role_name(expect),
+                        f"{_ROLE_LABEL.get(p.role, p.role.value)}中文字体不对",
+                    )
+            for slot in ("ascii", "hAnsi"):
+                name, theme = ctx.font_name(run.props.fonts.get(slot))
+                if not name:
+                    continue
+                western = is_western(name) and "times" not in name.lower()
+                latin_text = any(not spec.is_wide(ch) and not ch.isspace() for ch in run.text)
+                if (theme or (western and latin_text)) and True:
+                    note(
+                        "latin-font",
+                        p,
+                        f"{slot}: {name}" + ("（主题）" if theme else ""),
+                        role_name(expect) + " 或 Times New Roman",
+                        "西文字体槽（ascii/hAnsi）不是公文字体，数字、字母和引号会用它",
+                    )
+            if (run.props.color or "000000").upper() not in (
+                "000000",
+                "AUTO",
+            ) and p.role is not Role.ORGAN_MARK:
+                note("text-colour", p, run.props.color or "", "000000", "正文文字不是黑色")
+        if p.role in BODY_LIKE:
+            pitch = _pitch_of(ctx, p, p.runs[0].props.size or BODY_SIZE)
+            if pitch is None or abs(pitch - LINE_PITCH) > 0.3:
+                rule = f"{p.props.line_rule or 'auto'} {p.props.line}"
+                note(
+                    "line-spacing",
+                    p,
+                    f"{pitch:.2f} pt（{rule}）" if pitch else f"随字体（{rule}）",
+                    f"固定值 {LINE_PITCH:g} 磅或文档网格 {LINE_TWIPS}",
+                    "行距与 22 行版心不符",
+                )
+        if p.role is Role.BODY and p.props.jc not in ("center", "right", "end"):
+            first = p.props.chars("firstLine", BODY_SIZE)
+            if (
+                "hanging" not in p.props.ind
+                and abs(first - spec.PARAGRAPH_INDENT_CHARS) > 0.3
+                and len(p.text) > 30
+            ):
+                note("first-line-indent", p, f"{first:.1f} 字", "2 字", "正文段首应空二字")
+    for rule, items in agg.items():
+        p, measured, expected, msg = items[0]
+        clause = {
+            "line-spacing": Clause.LINES,
+            "first-line-indent": Clause.BODY,
+            "text-colour": Clause.COLOUR,
+        }.get(rule)
+        if clause is None:
+            if rule.endswith(("heading1", "heading2", "heading3", "heading4")):
+                clause = Clause.BODY
+            elif rule.endswith("title"):
+                clause = Clause.TITLE
+            elif rule.endswith(("record_cc", "record_print")):
+                clause = Clause.RECORD
+            elif rule.endswith("organ_mark"):
+                clause = Clause.ORGAN_MARK
+            else:
+                clause = Clause.FONTS
+        sev = (
+            Severity.WARNING
+            if rule in ("latin-font", "first-line-indent", "text-colour")
+            else Severity.ERROR
+        )
+        count = len({id(i[0]) for i in items})
+        ctx.add(
+            sev,
+            clause,
+            rule.replace("_", "-"),
+            f"{msg}（{count} 段，首见{p.where()}）",
+            where=p.where(),
+            paragraph=p.index,
+            measured=measured,
+            expected=expected,
+        )
+
+
+_ROLE_LABEL = {
+    Role.BODY: "正文",
+    Role.TITLE: "标题",
+    Role.HEADING1: "一级标题",
+    Role.HEADING2: "二级标题",
+    Role.HEADING3: "三级标题",
+    Role.HEADING4: "四级标题",
+    Role.SIGNATURE: "署名",
+    Role.DATE: "成文日期",
+    Role.RECORD_CC: "版记",
+    Role.RECORD_PRINT: "版记",
+    Role.ORGAN_MARK: "发文机关标志",
+    Role.DOC_NUMBER: "发文字号",
+    Role.ATTACHMENT_LABEL: "附件标识",
+    Role.REPLY_CATEGORY: "答复类别",
+}
+
+
+def _check_chars_per_line(ctx: _Ctx) -> None:
+    body = [p for p in ctx.paras if p.role is Role.BODY and p.runs]
+    if not body:
+        return
+    size = body[0].runs[0].props.size or BODY_SIZE
+    spacing = body[0].runs[0].props.spacing
+    gtype, _, char_space = _grid(ctx)
+    advance = size + spacing
+    if gtype in ("linesAndChars", "snapToChars"):
+        base = RunProps()
+        base.merge(ctx.styles.doc_rpr)
+        grid_pitch = (base.size or 10.5) + (char_space or 0) / 4096
+        if grid_pitch < size:
+            ctx.add(
+                Severity.WARNING,
+                Clause.LINES,
+                "char-grid-libreoffice",
+                "字符网格间距小于字号：LibreOffice 会给每个字占两格",
+                measured=f"{grid_pitch:.2f} pt",
+                expected=f"≥ {size:g} pt，或只用行网格",
+            )
+        advance = max(advance, grid_pitch)
+    width = _text_width_twips(ctx) / 20
+    per_line = int(width / advance + 1e-6) if advance > 0 else 0
+    ctx.report.measurements.setdefault("docx", {}).update(
+        {"body_size_pt": size, "char_advance_pt": round(advance, 3), "chars_per_line": per_line}
+    )
+    if per_line != CHARS_PER_LINE:
+        ctx.add(
+            Severity.ERROR if abs(per_line - CHARS_PER_LINE) > 1 else Severity.WARNING,
+            Clause.LINES,
+            "chars-per-line",
+            "每行字数不是 28 字",
+            measured=f"{per_line} 字（字宽 {advance:.2f} pt，行宽 {width:.1f} pt）",
+            expected=f"{CHARS_PER_LINE} 字",
+        )
+
+
+def _check_signature(ctx: _Ctx) -> None:
+    dates = [p for p in ctx.paras if p.role is Role.DATE]
+    for p in dates:
+        problems = _date_problems(re.sub(r"\s+", "", p.text))
+        if problems:
+            ctx.add(
+                Severity.ERROR,
+                Clause.SIGNATURE,
+                "date-format",
+                "成文日期格式不对：" + "；".join(problems),
+                where=p.where(),
+                paragraph=p.index,
+                measured=p.text.strip(),
+                expected="如 2022年9月29日",
+            )
+    for p in ctx.paras:
+        if p.role is Role.RECORD_PRINT:
+            m = re.search(r"\S*年\S*日印发$", re.sub(r"\s+", "", p.text))
+            problems = _date_problems(m.group(0)) if m else []
+            if problems:
+                ctx.add(
+                    Severity.ERROR,
+                    Clause.RECORD,
+                    "print-date-format",
+                    "印发日期格式不对：" + "；".join(problems),
+                    where=p.where(),
+                    paragraph=p.index,
+                    measured=p.text.strip(),
+                )
+        if p.role is Role.DOC_NUMBER:
+            text = re.sub(r"\s+", "", p.text)
+            mt = DOC_NUMBER.match(text)
+            if mt and (
+                mt["open"] != "〔"
+                or mt["close"] != "〕"
+                or len(mt["year"]) != 4
+                or mt["di"]
+                or mt["serial"].startswith("0")
+                or not mt["hao"]
+            ):
+                ctx.add(
+                    Severity.ERROR,
+                    Clause.DOC_NUMBER,
+                    "doc-number-format",
+                    "发文字号格式不对",
+                    where=p.where(),
+                    paragraph=p.index,
+                    measured=text,
+                    expected=f"{mt['org']}〔{mt['year']}〕{int(mt['serial'])}号",
+                )
+    if not dates:
+        return
+    date = dates[-1]
+    sig = next((q for q in ctx.paras if q.role is Role.SIGNATURE and q.index < date.index), None)
+    sigs = [q for q in ctx.paras if q.role is Role.SIGNATURE and q.index < date.index]
+    sig = sigs[-1] if sigs else None
+    if sig is None:
+        return
+
+    def start_from_right(p: _Para) -> float | None:
+        width = spec.text_width_chars(p.text.strip())
+        if p.props.jc in ("right", "end"):
+            return p.props.chars("right", BODY_SIZE) + width
+        if p.props.jc in ("left", "start", "both", "distribute", None):
+            left = p.props.chars("left", BODY_SIZE) + p.props.chars("firstLine", BODY_SIZE)
+            return CHARS_PER_LINE - left
+        return None
+
+    s, d = start_from_right(sig), start_from_right(date)
+    if s is None or d is None:
+        return
+    sig_right = s - spec.text_width_chars(sig.text.strip())
+    date_right = d - spec.text_width_chars(date.text.strip())
+    offset = s - d
+    ok_plain = abs(offset - spec.DATE_OFFSET_CHARS) <= 0.5 and (
+        abs(sig_right - spec.SIGNATURE_RIGHT_CHARS) <= 0.5
+        or abs(date_right - spec.SIGNATURE_RIGHT_CHARS) <= 0.5
+    )
+    centre = (s + sig_right) / 2 - (d + date_right) / 2
+    ok_seal = abs(date_right - spec.SEAL_DATE_RIGHT_CHARS) <= 0.5 and abs(centre) <= 0.5
+    if not (ok_plain or ok_seal):
+        ctx.add(
+            Severity.ERROR,
+            Clause.SIGNATURE,
+            "signature-placement",
+            "署名和成文日期的位置不对",
+            where=date.where(),
+            paragraph=date.index,
+            measured=f"署名右空 {sig_right:.1f} 字，日期首字在署名首字右 {offset:.1f} 字",
+            expected="不加盖印章：署名右空二字，日期首字比署名首字右移二字；"
+            "加盖印章：日期右空四字，署名居中于日期之上",
+        )
+
+
+def _field_text(root: Any) -> tuple[str, bool]:
+    """A footer's text with PAGE fields as ``{PAGE}``, and whether one was found."""
+    out: list[str] = []
+    found = False
+    for p in root.iter(_w("p")):
+        if _in_fallback(p):
+            continue
+        in_field = False
+        instr = ""
+        for el in p.iter(_w("r"), _w("fldSimple")):
+            if el.tag == _w("fldSimple"):
+                if "PAGE" in (_attr(el, "instr") or "").upper().split():
+                    out.append("{PAGE}")
+                    found = True
+                continue
+            if el.getparent().tag == _w("fldSimple"):
+                continue
+            fc = el.find(_w("fldChar"))
+            if fc is not None:
+                kind = _attr(fc, "fldCharType")
+                if kind == "begin":
+                    in_field, instr = True, ""
+                elif kind == "separate":
+                    if "PAGE" in instr.upper().split():
+                        out.append("{PAGE}")
+                        found = True
+                elif kind == "end":
+                    in_field = False
+                continue
+            it = el.find(_w("instrText"))
+            if it is not None:
+                instr += it.text or ""
+                continue
+            if in_field:
+                continue
+            out.append("".join(t.text or "" for t in el.findall(_w("t"))))
+        out.append("\n")
+    return "".join(out).strip(), found
+
+
+def _check_footers(ctx: _Ctx) -> None:
+    secs = _sections(ctx)
+    if not secs:
+        return
+    sect = secs[-1]
+    refs = {
+        (_attr(r, "type") or "default"): r.get(f"{{{R}}}id")
+        for r in sect.findall(_w("footerReference"))
+    }
+    title_pg = _on(sect.find(_w("titlePg")))
+    even_odd = ctx.pkg.settings is not None and _on(ctx.pkg.settings.find(_w("evenAndOddHeaders")))
+    styles = ctx.styles
+    mar = sect.find(_w("pgMar"))
+    footer_dist = (_int(_attr(mar, "footer"), 0) or 0) / 20
+
+    def footer(kind: str) -> Any | None:
+        rid = refs.get(kind)
+        return ctx.pkg.footers.get(rid) if rid else None
+
+    default = footer("default")
+    if default is None or not _field_text(default)[1]:
+        ctx.add(
+            Severity.ERROR,
+            Clause.PAGE_NUMBER,
+            "page-number-missing",
+            "页脚中没有页码（PAGE 域）",
+            where="页脚",
+            expected=spec.page_number_text(1).replace("1", "{PAGE}"),
+        )
+        return
+    if ctx.letter and not title_pg:
+        ctx.add(
+            Severity.ERROR,
+            Clause.PAGE_NUMBER,
+            "page-number-unexpected",
+            "信函格式首页不标页码：应设“首页不同”且首页页脚无页码",
+            where="页脚",
+            measured="未设 titlePg",
+            expected="w:titlePg",
+        )
+    if title_pg:
+        first = footer("first")
+        if first is not None and _field_text(first)[1] and ctx.letter:
+            ctx.add(
+                Severity.ERROR,
+                Clause.PAGE_NUMBER,
+                "page-number-unexpected",
+                "信函格式首页页脚不应有页码",
+                where="首页页脚",
+            )
+    if not even_odd or footer("even") is None or not _field_text(footer("even"))[1]:
+        ctx.add(
+            Severity.ERROR,
+            Clause.PAGE_NUMBER,
+            "page-number-side",
+            "单页码居右、双页码居左需要奇偶页不同的页脚",
+            where="页脚",
+            measured="未设奇偶页不同" if not even_odd else "偶数页页脚无页码",
+            expected="w:evenAndOddHeaders，奇数页页脚居右空一字，偶数页页脚居左空一字",
+        )
+    dash = spec.PAGE_NUMBER_DASH
+    indents = (twips(spec.PAGE_NUMBER_INDENT), twips(BODY_SIZE))
+    for kind, side in (("default", "right"), ("even", "left")):
+        root = footer(kind)
+        if root is None:
+            continue
+        text, found = _field_text(root)
+        if not found:
+            continue
+        line = next((ln for ln in text.splitlines() if "{PAGE}" in ln), text)
+        label = "奇数页页脚" if kind == "default" else "偶数页页脚"
+        if not re.fullmatch(rf"\s*{dash}\s?\{{PAGE\}}\s?{dash}\s*", line):
+            ctx.add(
+                Severity.ERROR,
+                Clause.PAGE_NUMBER,
+                "page-number-format",
+                "页码应为阿拉伯数字左右各加一条一字线（—）",
+                where=label,
+                measured=line,
+                expected=f"{dash} {{PAGE}} {dash}",
+            )
+        p = _footer_para(root, styles, "{PAGE}")
+        if p is None:
+            continue
+        props, sizes, fonts = p
+        jc = props.jc or "left"
+        want_jc = ("right", "end") if side == "right" else ("left", "start", "both")
+        ind = props.ind.get(side, 0)
+        if jc not in want_jc or min(abs(ind - i) for i in indents) > TWIPS_TOL:
+            ctx.add(
+                Severity.ERROR,
+                Clause.PAGE_NUMBER,
+                "page-number-side",
+                f"{label}页码应居{'右' if side == 'right' else '左'}空一字",
+                where=label,
+                measured=f"对齐 {jc}，缩进 {ind} twips",
+                expected=f"{side}，缩进 {indents[0]} twips（一字）",
+            )
+        for sz in sizes:
+            if abs(sz - spec.PAGE_NUMBER_SIZE) > 0.1:
+                ctx.add(
+                    Severity.ERROR,
+                    Clause.PAGE_NUMBER,
+                    "page-number-size",
+                    "页码不是 4 号",
+                    where=label,
+                    measured=f"{sz:g} pt",
+                    expected=f"{spec.PAGE_NUMBER_SIZE:g} pt",
+                )
+                break
+        for name in fonts:
+            if font_role(name, ctx.fontset) is not spec.PAGE_NUMBER_FONT:
+                ctx.add(
+                    Severity.WARNING,
+                    Clause.PAGE_NUMBER,
+                    "page-number-font",
+                    "页码不是宋体",
+                    where=label,
+                    measured=name,
+                    expected="宋体",
+                )
+                break
+        if kind == "default":
+            size = max(sizes) if sizes else spec.PAGE_NUMBER_SIZE
+            if props.line_rule == "exact" and props.line:
+                height = props.line / 20
+            else:
+                height = size * 1.2 * ((props.line or 240) / 240)
+            centre = footer_dist + height / 2
+            want = spec.PAGE_HEIGHT - (
+                spec.MARGIN_TOP
+                + spec.TYPE_AREA_HEIGHT
+                + spec.mm(spec.PAGE_NUMBER_BELOW_TYPE_AREA_MM)
+            )
+            if abs(centre - want) > spec.mm(spec.PAGE_NUMBER_TOLERANCE_MM) + 1.5:
+                ctx.add(
+                    Severity.WARNING,
+                    Clause.PAGE_NUMBER,
+                    "page-number-position",
+                    "页脚距离使页码不在版心下边缘之下 7 mm",
+                    where=label,
+                    measured=f"页码中线距页底约 {spec.pt_to_mm(centre):.1f} mm",
+                    expected=f"约 {spec.pt_to_mm(want):.0f} mm",
+                )
+
+
+def _footer_para(
+    root: Any, styles: _Styles, marker: str
+) -> tuple[ParaProps, list[float], list[str]] | None:
+    base_r = RunProps()
+    base_r.merge(styles.doc_rpr)
+    base_p = ParaProps()
+    base_p.merge(styles.doc_ppr)
+    for p in root.iter(_w("p")):
+        if _in_fallback(p):
+            continue
+        if marker == "{PAGE}" and not (
+            p.findall(f".//{_w('instrText')}") or p.findall(f".//{_w('fldSimple')}")
+        ):
+            continue
+        ppr = p.find(_w("pPr"))
+        ps = ppr.find(_w("pStyle")) if ppr is not None else None
+        sid = _attr(ps, "val") if ps is not None else styles.default_para
+        pp, pr = base_p.copy(), base_r.copy()
+        for st in styles.chain(sid):
+            pp.merge(st.find(_w("pPr")))
+            pr.merge(st.find(_w("rPr")))
+        pp.merge(ppr)
+        sizes, fonts = [], []
+        for r in p.iter(_w("r")):
+            text = "".join(t.text or "" for t in r.findall(_w("t")))
+            if not text.strip():
+                continue
+            rp = pr.copy()
+            rp.merge(r.find(_w("rPr")))
+            sizes.append(rp.size or 10.0)
+            slot = "eastAsia" if any(spec.is_wide(c) for c in text) else "ascii"
+            kind_value = rp.fonts.get(slot)
+            if kind_value:
+                fonts.append(kind_value[1])
+        return pp, sizes, list(dict.fromkeys(fonts))
+    return None
+
+
+def _fonts_named(ctx: _Ctx) -> None:
+    names: set[str] = set()
+    roots = [ctx.pkg.document, ctx.pkg.styles, *ctx.pkg.footers.values()]
+    for root in roots:
+        if root is None:
+            continue
+        for rf in root.iter(_w("rFonts")):
+            for slot in SLOTS:
+                v = _attr(rf, slot)
+                if v:
+                    names.add(v)
+                t = _attr(rf, THEME_ATTR[slot])
+                if t:
+                    names.add(ctx.theme.resolve(t) or t)
+    names.discard("")
+    if names:
+        listed = "、".join(f"{n}（{role_name(font_role(n, ctx.fontset))}）" for n in sorted(names))
+        ctx.add(Severity.INFO, Clause.FONTS, "fonts-named", "文档用到的字体", measured=listed)
+    ctx.report.measurements.setdefault("docx", {})["fonts"] = sorted(names)
+
+
+def _letter_detected(paras: list[_Para]) -> bool:
+    """信函格式: an organ mark that is not a 文件格式 one (“…文件”)."""
+    return any(
+        p.role is Role.ORGAN_MARK and not p.text.strip().endswith(spec.DOCUMENT_MARK_SUFFIX)
+        for p in paras
+    )
+
+
+def check_docx(
+    path: str | Path,
+    *,
+    letter_format: bool = False,
+    render: bool = False,
+    rendered_pdf: str | Path | bytes | None = None,
+    fontset: Any = None,
+    report: Report | None = None,
+) -> Report:
+    """Check a DOCX's settings; with ``render`` (or a ``rendered_pdf`` made earlier) also the
+    PDF rules on LibreOffice's rendering of it."""
+    path = Path(path)
+    report = report or Report(str(path), "docx", letter_format=letter_format)
+    pkg = _load(path)
+    styles = _Styles(pkg.styles)
+    theme = _Theme(pkg.theme, pkg.settings)
+    paras = _paragraphs(pkg, styles)
+    _classify(paras)
+    if not any(p.text.strip() for p in paras):
+        report.add(Severity.ERROR, Clause.BODY, "no-text", "文档没有文字", source="docx")
+        return report
+    ctx = _Ctx(pkg, report, fontset, styles, theme, paras, letter_format or _letter_detected(paras))
+    _check_sections(ctx)
+    _check_paragraphs(ctx)
+    _check_chars_per_line(ctx)
+    _check_signature(ctx)
+    _check_footers(ctx)
+    _fonts_named(ctx)
+    if render or rendered_pdf is not None:
+        from .measure import measure_pdf
+        from .pdf import check_measure
+
+        if rendered_pdf is None:
+            from .render import render_docx_to_pdf
+
+            rendered_pdf = render_docx_to_pdf(path)
+        report.rendered = True
+        m = measure_pdf(rendered_pdf)
+        check_measure(m, report, letter_format=letter_format, fontset=fontset, origin="render")
+    return report

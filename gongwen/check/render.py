@@ -1,0 +1,113 @@
+"""DOCX → PDF with headless LibreOffice, for checking what a DOCX looks like when laid out.
+
+Each conversion runs soffice with a throw-away profile (``-env:UserInstallation``) and
+``HOME`` in a temporary folder, so the user's LibreOffice settings neither leak in nor get
+touched. A generated fontconfig file adds gongwen's bundled fonts to the system's, so a
+DOCX that names them (gongwen's own output under ``--fonts open``) renders with them.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+
+from ..errors import GongwenError
+
+FONT_SUFFIXES = (".ttf", ".otf", ".ttc", ".otc")
+TIMEOUT = 180.0
+
+
+class RenderError(GongwenError):
+    """LibreOffice is missing or could not convert the file."""
+
+
+def soffice_path() -> str | None:
+    for name in ("soffice", "libreoffice"):
+        found = shutil.which(name)
+        if found:
+            return found
+    return None
+
+
+def _fontconfig(work: Path, font_dirs: Sequence[Path]) -> Path:
+    folder = work / "fonts"
+    folder.mkdir(parents=True, exist_ok=True)
+    for d in font_dirs:
+        if not Path(d).is_dir():
+            continue
+        for f in sorted(Path(d).iterdir()):
+            if f.suffix.lower() in FONT_SUFFIXES and not (folder / f.name).exists():
+                (folder / f.name).symlink_to(f.resolve())
+    conf = work / "fonts.conf"
+    conf.write_text(
+        '<?xml version="1.0"?>\n<!DOCTYPE fontconfig SYSTEM "fonts.dtd">\n<fontconfig>\n'
+        '  <include ignore_missing="yes">/etc/fonts/fonts.conf</include>\n'
+        f"  <dir>{folder}</dir>\n  <cachedir>{work / 'fccache'}</cachedir>\n</fontconfig>\n",
+        encoding="utf-8",
+    )
+    return conf
+
+
+def render_docx_files(
+    docx_files: Sequence[str | Path],
+    out_dir: str | Path,
+    *,
+    font_dirs: Sequence[Path] | None = None,
+    timeout: float = TIMEOUT,
+) -> list[Path]:
+    """Convert DOCX files to PDFs in ``out_dir`` with one soffice run; returns the PDF paths."""
+    from ..fonts import bundled_dir
+
+    soffice = soffice_path()
+    if soffice is None:
+        raise RenderError("--render 需要 LibreOffice（soffice），但没有找到；请安装 LibreOffice")
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    dirs = list(font_dirs) if font_dirs is not None else [bundled_dir()]
+    with tempfile.TemporaryDirectory(prefix="gongwen-check-lo-") as tmp:
+        work = Path(tmp)
+        env = dict(os.environ)
+        env["FONTCONFIG_FILE"] = str(_fontconfig(work, dirs))
+        env["HOME"] = str(work)
+        cmd = [
+            soffice,
+            f"-env:UserInstallation=file://{work / 'profile'}",
+            "--headless",
+            "--norestore",
+            "--nologo",
+            "--nodefault",
+            "--nolockcheck",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(out),
+            *(str(Path(p).resolve()) for p in docx_files),
+        ]
+        try:
+            proc = subprocess.run(
+                cmd, env=env, capture_output=True, text=True, timeout=timeout, check=False
+            )
+        except subprocess.TimeoutExpired as e:
+            raise RenderError(f"LibreOffice 转换超时（{timeout:.0f} 秒）") from e
+        except OSError as e:
+            raise RenderError(f"无法运行 LibreOffice：{e}") from e
+    pdfs = [out / (Path(p).stem + ".pdf") for p in docx_files]
+    missing = [p for p in pdfs if not p.exists()]
+    if proc.returncode != 0 or missing:
+        detail = (proc.stderr or proc.stdout or "").strip().splitlines()[-1:] or [""]
+        raise RenderError(
+            f"LibreOffice 未能转换 {', '.join(str(m.name) for m in missing)}"
+            f"（退出码 {proc.returncode}）{detail[0]}"
+        )
+    return pdfs
+
+
+def render_docx_to_pdf(path: str | Path) -> bytes:
+    """One DOCX rendered by LibreOffice: the PDF's bytes."""
+    with tempfile.TemporaryDirectory(prefix="gongwen-check-out-") as tmp:
+        (pdf,) = render_docx_files([path], Path(tmp))
+        return pdf.read_bytes()

@@ -1,0 +1,46 @@
+"""``gongwen check FILE``: a GB/T 9704-2012 conformance report for a PDF or DOCX."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+EXIT_FINDINGS = 1
+EXIT_ERROR = 2
+
+
+def register(app: typer.Typer) -> None:
+    @app.command()
+    def check(
+        file: Annotated[Path, typer.Argument(help="要检查的 PDF 或 DOCX 文件", show_default=False)],
+        output_format: Annotated[
+            str, typer.Option("--format", help="输出格式：text（表格）或 json")
+        ] = "text",
+        letter_format: Annotated[
+            bool, typer.Option("--letter-format", help="按信函格式检查（首页红色双线、首页无页码）")
+        ] = False,
+        render: Annotated[
+            bool, typer.Option("--render", help="DOCX：再用 LibreOffice 排版成 PDF 并检查版面")
+        ] = False,
+    ) -> None:
+        """按 GB/T 9704-2012 检查 PDF 或 DOCX 的版式；有错误或警告时退出码为 1，无法读取为 2。"""
+        from gongwen.check import check_file
+        from gongwen.check.report import print_report
+        from gongwen.errors import GongwenError
+
+        if output_format not in ("text", "json"):
+            typer.echo(f"未知的输出格式 {output_format}；可用：text、json", err=True)
+            raise typer.Exit(EXIT_ERROR)
+        try:
+            report = check_file(file, letter_format=letter_format, render=render)
+        except GongwenError as exc:
+            typer.echo(str(exc), err=True)
+            raise typer.Exit(EXIT_ERROR) from None
+        if output_format == "json":
+            sys.stdout.write(report.to_json())
+        else:
+            print_report(report)
+        raise typer.Exit(report.exit_code)
