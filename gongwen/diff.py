@@ -48,8 +48,12 @@ JSON report (``--format json``), schema ``gongwen-diff/1``::
           "ops": [{"op": "equal|insert|delete|replace", "a": str, "b": str}]
                                                # character diff, original text; [] if none
       }],
-      "layout": null | {...}                   # see gongwen.diff_layout
+      "layout": null | {...},                  # --layout, see gongwen.diff_layout
+      "visual": [{"page": int, "path": str, "changed_pixels": int,
+                  "box_px": [x0, y0, x1, y1] | null, "dpi": int}]   # --visual DIR
     }
+
+docs/diff.md describes the command, the readers and these reports in full.
 
 Exit codes of ``gongwen diff``: 0 identical, 1 different, 2 error.
 """
@@ -215,6 +219,20 @@ def _ratio_matched(na: str, nb: str) -> tuple[float, int]:
     return 2.0 * matched / total, matched
 
 
+BIGRAM_MIN = 0.15  # paragraphs sharing fewer character pairs than this are not compared
+
+
+def _bigrams(text: str) -> frozenset[str]:
+    return frozenset(text[i:i + 2] for i in range(len(text) - 1)) or frozenset((text,))
+
+
+def _may_pair(ga: frozenset[str], gb: frozenset[str]) -> bool:
+    """A cheap filter before SequenceMatcher: the Dice overlap of character bigrams."""
+    if not ga or not gb:
+        return False
+    return 2 * len(ga & gb) >= BIGRAM_MIN * (len(ga) + len(gb))
+
+
 _HEADING_NUMBER = re.compile(
     r"^([一二三四五六七八九十]{1,3}、|\([一二三四五六七八九十]{1,3}\)|\d{1,2}\.(?!\d)|\(\d{1,2}\))"
 )
@@ -240,6 +258,8 @@ class _Aligner:
         self.pa, self.pb = a, b
         self.na = [norm.apply(p.text) for p in a]
         self.nb = [norm.apply(p.text) for p in b]
+        self.ga = [_bigrams(t) for t in self.na]
+        self.gb = [_bigrams(t) for t in self.nb]
         self.norm = norm
         self._cache: dict[tuple[tuple[int, ...], tuple[int, ...]], tuple[float, int]] = {}
 
@@ -248,7 +268,10 @@ class _Aligner:
         if key not in self._cache:
             ta = "".join(self.na[i] for i in ia)
             tb = "".join(self.nb[j] for j in ib)
-            self._cache[key] = _ratio_matched(ta, tb)
+            if len(ia) == len(ib) == 1 and not _may_pair(self.ga[ia[0]], self.gb[ib[0]]):
+                self._cache[key] = (0.0, 0)
+            else:
+                self._cache[key] = _ratio_matched(ta, tb)
         return self._cache[key]
 
     def region(self, i1: int, i2: int, j1: int, j2: int) -> list[_Item]:

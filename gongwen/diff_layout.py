@@ -175,10 +175,10 @@ def compare_layout(a: Reading, b: Reading, *, tolerance_mm: float = 1.0) -> Layo
         if la != lb:
             shown = 0
             for k in range(max(len(la), len(lb))):
-                ta = la[k] if k < len(la) else None
-                tb = lb[k] if k < len(lb) else None
-                if ta == tb:
+                if (la[k] if k < len(la) else None) == (lb[k] if k < len(lb) else None):
                     continue
+                ta = pa[n - 1].lines[k].text if k < len(la) else None
+                tb = pb[n - 1].lines[k].text if k < len(lb) else None
                 if shown == MAX_LINE_REPORTS:
                     break
                 shown += 1
