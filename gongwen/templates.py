@@ -631,14 +631,17 @@ def _blame(
     out = []
     for p in problems:
         line = lines[p.line - 1] if 0 < p.line <= len(lines) else ""
-        used = []
+        found: dict[str, str] = {}
         for key, value in values.items():
             try:
                 literal = yaml_str(value)[1:-1]
             except (TypeError, UndefinedError):
                 continue
-            if len(literal) >= 1 and literal in line:
-                used.append(key)
+            if literal and literal in line:
+                found[key] = literal
+        # a value inside another found value (序号 "2" in "2024-13-01") is not the culprit
+        used = [k for k, v in found.items()
+                if not any(v in w and v != w for o, w in found.items() if o != k)]
         source = f"（来自{what} {'、'.join(used)}）" if used else ""
         out.append(Problem(name, 0, 0, p.field, p.message + source))
     return out
