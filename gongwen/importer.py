@@ -157,7 +157,7 @@ _HEADING_MARKERS: tuple[tuple[int, re.Pattern[str]], ...] = (
     (3, re.compile(rf"^(?P<num>\d{{1,2}}{_SP}[.．、])(?![\d.．])")),
     (4, re.compile(rf"^(?P<num>[（(]{_SP}\d{{1,2}}{_SP}[）)])")),
 )
-_RUN_IN_END = "。！？：!?:"
+_RUN_IN_END = "。！？：!?:."
 _OPENERS, _CLOSERS = "《“‘（(〔【「『", "》”’）)〕】」』"
 
 _CONTACT_TOKENS = (
@@ -381,7 +381,7 @@ _META = re.compile(
     r"^(?:来源|信息来源|文章来源|稿件来源|发布时间|发布日期|更新时间|更新日期|浏览次数|浏览量|"
     r"点击数|点击次数|点击量|阅读次数|阅读数|阅读量|访问次数|访问量|作者|责任编辑|编辑|审核|"
     r"字号|字体|索引号|发布机构|发文机关|文号|生成日期|主题分类|分享到|扫一扫|上一篇|下一篇|"
-    r"相关链接|相关阅读|相关文件)[:：]?"
+    r"相关链接|相关阅读|相关文件)[:：]"
 )
 _BREADCRUMB_START = re.compile(
     r"^(?:首页|网站首页|当前位置|您的位置|您当前的位置|您现在的位置|位置)")
@@ -545,6 +545,10 @@ def _run_in_split(rest: str) -> int | None:
             depth += 1
         elif ch in _CLOSERS:
             depth = max(0, depth - 1)
+        elif depth == 0 and ch == "." and 0 < i < len(rest) - 1 and (
+            rest[i - 1].isdigit() or rest[i + 1].isascii() and rest[i + 1].isalnum()
+        ):
+            continue  # 4.0, www.example.cn
         elif depth == 0 and ch in _RUN_IN_END:
             if ch in "!?:" and i + 1 < len(rest) and rest[i + 1].isascii() \
                     and not rest[i + 1].isspace():
