@@ -546,7 +546,7 @@ def _run_in_split(rest: str) -> int | None:
         elif ch in _CLOSERS:
             depth = max(0, depth - 1)
         elif depth == 0 and ch == "." and 0 < i < len(rest) - 1 and (
-            rest[i - 1].isdigit() or rest[i + 1].isascii() and rest[i + 1].isalnum()
+            rest[i - 1].isdigit() or (rest[i + 1].isascii() and rest[i + 1].isalnum())
         ):
             continue  # 4.0, www.example.cn
         elif depth == 0 and ch in _RUN_IN_END:
@@ -1195,8 +1195,6 @@ def to_yaml(result: Imported, output: Path | None = None) -> str:
 
 
 def _attach(root: Any, path: Path_, messages: list[str], columns: dict[int, int]) -> None:
-    from ruamel.yaml.comments import CommentedMap
-
     text = "；".join(messages)
     node, parent, key = root, None, None
     for part in path:
@@ -1206,13 +1204,8 @@ def _attach(root: Any, path: Path_, messages: list[str], columns: dict[int, int]
             break
     if parent is None:
         return
-    if isinstance(parent, CommentedMap):
-        parent.yaml_set_comment_before_after_key(key, before=text, indent=columns[id(parent)])
-    elif isinstance(node, CommentedMap) and node:
-        first = next(iter(node))
-        node.yaml_set_comment_before_after_key(first, before=text, indent=columns[id(node)])
-    else:
-        parent.yaml_add_eol_comment(f"# {text}", key)
+    # a comment line above the key, or above the sequence item
+    parent.yaml_set_comment_before_after_key(key, before=text, indent=columns[id(parent)])
 
 
 # --- summary ----------------------------------------------------------------------------------

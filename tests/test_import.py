@@ -69,10 +69,7 @@ def _expected_text(source: Path, spec: dict) -> str:
 
 def _get(data: object, dotted: str) -> object:
     for part in dotted.split("."):
-        if isinstance(data, list):
-            data = data[int(part)]
-        else:
-            data = data[part]  # type: ignore[index]
+        data = data[int(part)] if isinstance(data, list) else data[part]  # type: ignore[index]
     return data
 
 
