@@ -22,6 +22,8 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from ruamel.yaml import YAML
 
 from gongwen.compose import compose
@@ -393,3 +395,109 @@ def test_import_lines_accepts_hints():
     lines, _ = read_docx_lines(_word_file([("甲委员：", None, None)]))
     with pytest.raises(GongwenError):
         import_lines(lines)
+
+
+# --- any letter: compose → text (or DOCX) → import gives the letter back ------------------------
+HAN = "的一是在了有和人这中大为上个国我以要他时来用们生到作地于出就分对成会可发年动同工能下过子产种面而方后多定行学法所民得经之进着等部度家力里如水化高自理起小物现实加量都两体制机当使点从业本去把性好应开它合还因由其些然前外天政日那社义事平形相全表间样与关各重新线内数正心反你明看原又么利比或但质气向道命此变条只没结解问意建月公无系军很情者最立代想已通并提直题党程展果料象员革位入常文总次品式活设及管特件长求老头基资边流路级少图山统接知较将组见计别她手角期根论运农指区强放决西被干做必战先回则任取据处理世车"
+SAFE_PUNCT = "，、；“”《》（）"
+
+
+@st.composite
+def _sentence(draw) -> str:
+    parts = draw(st.lists(st.one_of(st.text(HAN, min_size=1, max_size=10),
+                                    st.sampled_from(SAFE_PUNCT),
+                                    st.sampled_from(["2023年", "12.5%", "3+3+2", "5G"])),
+                          min_size=1, max_size=8))
+    return "我们" + "".join(parts) + "。"
+
+
+def _name(draw, suffix: str, size: int = 6) -> str:
+    return draw(st.text(HAN, min_size=2, max_size=size)) + suffix
+
+
+@st.composite
+def _blocks(draw, level: int = 1, *, closing: bool = False) -> list:
+    """Paragraphs first, then sections: the shape a text can tell unambiguously."""
+    items: list = draw(st.lists(_sentence(), min_size=0 if level > 1 else 1, max_size=2))
+    if level <= 4:
+        for _ in range(draw(st.integers(0, 2 if level < 3 else 1))):
+            section: dict = {"heading": _name(draw, "")}
+            if draw(st.booleans()):
+                section["heading"] += "。"
+                section["text"] = draw(_sentence())
+            if level < 4 and draw(st.booleans()):
+                body = draw(_blocks(level + 1))
+                if body:
+                    section["body"] = body
+            items.append(section)
+    if closing:
+        items.append("感谢您对" + _name(draw, "工作") + "的关心和支持。")
+    return items
+
+
+@st.composite
+def reply_letters(draw) -> Letter:
+    organ = _name(draw, "局")
+    data: dict = {
+        "title": "关于" + _name(draw, "") + "的答复",
+        "addressees": draw(st.lists(st.builds(lambda s: s + "委员", st.text(HAN, min_size=2,
+                                                                            max_size=4)),
+                                    min_size=1, max_size=3)),
+        "body": draw(_blocks(closing=draw(st.booleans()))),
+        "signature": {"organs": [organ, *draw(st.lists(st.builds(lambda s: s + "委员会",
+                                                                 st.text(HAN, min_size=2,
+                                                                         max_size=6)),
+                                                       max_size=1))],
+                      "date": draw(st.dates(dt.date(2000, 1, 1), dt.date(2099, 12, 31)))},
+    }
+    if draw(st.booleans()):
+        data["format"] = "letter"
+        data["header"] = {"organs": [organ],
+                          "doc_number": f"示函〔{draw(st.integers(2000, 2099))}〕"
+                                        f"{draw(st.integers(1, 999))}号"}
+        if draw(st.booleans()):
+            data["header"]["reply_category"] = draw(st.sampled_from("ABCD"))
+        if draw(st.booleans()):
+            data["header"]["signers"] = [_name(draw, "", 3)]
+    contacts = draw(st.lists(st.sampled_from([
+        {"label": "联系人", "value": "张某某"}, {"label": "联系电话", "value": "0731-88886666"},
+        {"label": "承 办 人", "value": "杨 洋"}, {"label": "承办负责人", "value": "刘某"},
+    ]), max_size=3, unique_by=lambda c: c["label"]))
+    if contacts:
+        data["contacts"] = contacts
+        data["contacts_placement"] = draw(st.sampled_from(
+            ["before_signature", "after_date", "note"]))
+    if draw(st.booleans()):
+        data["note"] = "此件主动公开"
+    atts = draw(st.lists(st.builds(lambda s: s + "情况表", st.text(HAN, min_size=2, max_size=8)),
+                         max_size=2, unique=True))
+    if atts:
+        data["attachments"] = [{"title": t} for t in atts]
+        if draw(st.booleans()):
+            data["attachments"][-1]["body"] = draw(_blocks())
+    if draw(st.booleans()):
+        data["record"] = {"cc": draw(st.lists(_name_strategy(), min_size=1, max_size=3))}
+    return Letter.model_validate(data)
+
+
+def _name_strategy():
+    return st.builds(lambda s: "市" + s + "办公室", st.text(HAN, min_size=1, max_size=6))
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(reply_letters())
+def test_any_composed_letter_imports_back(letter: Letter):
+    imported = import_text(compose(letter).reading_text())
+    assert imported.letter == letter
+    assert not imported.guesses
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(reply_letters())
+def test_any_gongwen_docx_imports_back(letter: Letter):
+    docx_mod = pytest.importorskip("gongwen.export.docx")
+    from gongwen.fonts import load_fontset
+
+    data = docx_mod.render_docx(compose(letter), load_fontset("open"))
+    lines, styled = read_docx_lines(data)
+    assert import_lines(lines, "x.docx", styled).letter == letter
