@@ -694,8 +694,10 @@ def _run_pool(
     retry: list[_Task] = []
     pool = ProcessPoolExecutor(jobs, mp_context=ctx, initializer=_init_worker, initargs=initargs)
     last_save = time.monotonic()
+    pending: dict[Future, _Task] = {}
     try:
-        pending: dict[Future, _Task] = {pool.submit(_work, t): t for t in tasks}
+        for t in tasks:
+            pending[pool.submit(_work, t)] = t
         while pending:
             done, _ = wait(pending, timeout=1.0, return_when=FIRST_COMPLETED)
             for fut in done:
@@ -724,6 +726,10 @@ def _run_pool(
         return False
     except KeyboardInterrupt:
         _stop_pool(pool)
+        for fut in list(pending):
+            # letters that finished as the interrupt arrived still count as finished
+            if fut.done() and not fut.cancelled() and fut.exception() is None:
+                record(fut.result())
         return True
 
 

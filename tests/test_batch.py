@@ -409,7 +409,15 @@ def test_sigterm_stops_workers_and_prints_summary(many_letters: Path, tmp_path: 
         cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
         start_new_session=True, env={**os.environ, "COLUMNS": "200"},
     )
-    _wait_for_output(out, proc)
+    # wait until the parent has recorded a finished letter (its progress line), then stop it
+    assert proc.stderr is not None
+    seen = []
+    for line in proc.stderr:
+        seen.append(line)
+        if "] rendered" in line:
+            break
+    else:
+        pytest.fail(f"batch ended before it was interrupted: {seen}")
     proc.send_signal(signal.SIGTERM)
     stdout, stderr = proc.communicate(timeout=30)
     assert proc.returncode == 130, stderr
