@@ -79,3 +79,16 @@ def test_bad_letter_in_a_real_process(case: str, tmp_path: Path):
     expected = path.with_suffix(".err").read_text(encoding="utf-8").strip()
     assert result.stderr.splitlines()[0] == expected.replace("{file}", str(path))
     assert not any(tmp_path.iterdir())
+
+
+@pytest.mark.parametrize(("body", "message"), [
+    ("  - '" + "长" * 200_001 + "'\n", "信件过长："),
+    ("".join(f"  - 第{i}段。\n" for i in range(5_001)), "段落过多："),
+], ids=["too-many-characters", "too-many-paragraphs"])
+def test_resource_bounds(tmp_path: Path, body: str, message: str):
+    path = tmp_path / "long.yaml"
+    path.write_text(GOOD.replace("body:\n", "body:\n" + body, 1), encoding="utf-8")
+    code, stderr = _render(path, tmp_path / "out")
+    assert code == 2
+    assert f"{path}:" in stderr and message in stderr
+    assert not (tmp_path / "out").exists()
