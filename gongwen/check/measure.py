@@ -197,7 +197,7 @@ class MissingGlyph:
     page: int
     char: str
     font: str
-    reason: str  # "glyph 0" | "U+FFFD" | "no Unicode"
+    reason: str  # "glyph 0" | "control" | "U+FFFD" | "no Unicode"
     x: float = 0.0
     y: float = 0.0
 
@@ -460,7 +460,8 @@ def _font_program(spec: Any) -> _FontProgram:
     def code_gid(code: int) -> int | None:
         for table, key in ((sym, code | 0xF000), (sym, code), (mac, code)):
             if table is not None and key in table:
-                return gid_by_name.get(table[key], 0)
+                glyph = table[key]
+                return gid_by_name.get(glyph, 0)
         return 0
 
     return _FontProgram(True, subtype, name, code_gid)
@@ -506,13 +507,18 @@ def _check_codes(
             text = ""
         if text.isspace():
             continue
+        if prog.embedded and prog.gid_of(cid) == 0:
+            missing.append(MissingGlyph(page_no, text or f"(cid:{cid})", name, "glyph 0", x,
+                                        height - y))
+            continue
+        if text and all(ord(c) < 0x20 for c in text):
+            missing.append(MissingGlyph(page_no, f"U+{ord(text[0]):04X}", name, "control", x,
+                                        height - y))
+            continue
         if "\ufffd" in text:
             missing.append(MissingGlyph(page_no, text, name, "U+FFFD", x, height - y))
             continue
-        if prog.embedded and prog.gid_of(cid) == 0:
-            missing.append(
-                MissingGlyph(page_no, text or f"(cid:{cid})", name, "glyph 0", x, height - y)
-            )
+
 
 
 # --------------------------------------------------------------------------------------------

@@ -68,7 +68,7 @@ DOC_NUMBER = re.compile(
     r"^(?P<org>[\u4e00-\u9fffA-Za-z]{1,20}?)(?P<open>[〔\[【(（［{〈《<])\s*(?P<year>\d{2,4})\s*"
     r"(?P<close>[〕\]】)）］}〉》>])(?P<di>第?)(?P<serial>\d+)(?P<hao>号?)$"
 )
-PAGE_NUMBER = re.compile(r"^\D{0,4}\d{1,4}\D{0,4}$")
+PAGE_NUMBER = re.compile(r"^[^\d\u3400-\u9fff]{0,4}\d{1,4}[^\d\u3400-\u9fff]{0,4}$")
 RECORD_START = re.compile(r"^(抄送|主送)\s*[：:]")
 RECORD_PRINT = re.compile(r"\d{4}年\d{1,2}月\d{1,2}日印发$")
 
@@ -95,6 +95,7 @@ class _Ctx:
     header_lines: set[int] = field(default_factory=set)  # id() of 版头 lines on page 1
     record_lines: list[TextLine] = field(default_factory=list)
     number_lines: dict[int, TextLine] = field(default_factory=dict)  # page → page-number line
+    furniture: set[int] = field(default_factory=set)  # id() of lines outside the text block
 
     def add(
         self,
@@ -119,7 +120,10 @@ class _Ctx:
         return font_role(g.font, self.fontset)
 
     def in_type_area(self, ln: TextLine) -> bool:
-        return ln.baseline > TYPE_TOP - 2 and ln.baseline <= TYPE_BOTTOM + 2
+        """A line of the text block: not a page number, not the 信函格式 标志 above the type
+        area. Lines a wrong margin pushes outside the type area still count (and are
+        reported by the margin rules)."""
+        return id(ln) not in self.furniture
 
     def body_lines(self, page: PageMeasure) -> list[TextLine]:
         """Lines of body size inside the type area."""
@@ -243,6 +247,7 @@ def _fonts_embedded(ctx: _Ctx) -> None:
         what = {
             "glyph 0": "字体中没有该字（画成 .notdef 空框）",
             "U+FFFD": "文字提取为替换符 U+FFFD",
+            "control": "字形映射为控制字符（原字缺失）",
             "no Unicode": "字形没有 Unicode 映射，无法复制和检索",
         }[miss.reason]
         sev = Severity.ERROR if miss.reason != "no Unicode" else Severity.WARNING
@@ -284,12 +289,23 @@ def _detect_format(ctx: _Ctx) -> None:
 
 
 def _find_page_numbers(ctx: _Ctx) -> None:
+    """A page number is the page's last line (or, after page 1, its first one) when it is
+    a number with at most a few marks around it and sits at the foot (head) of the page."""
     for p in ctx.m.pages:
-        for ln in p.lines:
-            outside = ln.baseline > TYPE_BOTTOM + 2 or (p.number > 1 and ln.bottom < TYPE_TOP - 2)
-            if outside and PAGE_NUMBER.match(ln.compact):
-                ctx.number_lines[p.number] = ln
-                break
+        if not p.lines:
+            continue
+        last, first = p.lines[-1], p.lines[0]
+        gap = last.baseline - p.lines[-2].baseline if len(p.lines) > 1 else LINE_PITCH * 2
+        foot = last.baseline > TYPE_BOTTOM + 2 or gap > 1.5 * LINE_PITCH
+        if foot and PAGE_NUMBER.match(last.compact):
+            ctx.number_lines[p.number] = last
+        elif p.number > 1 and first.bottom < TYPE_TOP + 2 and PAGE_NUMBER.match(first.compact):
+            ctx.number_lines[p.number] = first
+        if p.number in ctx.number_lines and len(p.lines) > 1:
+            ctx.furniture.add(id(ctx.number_lines[p.number]))
+    for ln in ctx.m.pages[0].lines:
+        if ln.baseline < TYPE_TOP - 2 and any(is_red(g.color) for g in ln.glyphs):
+            ctx.furniture.add(id(ln))
 
 
 def _find_records(ctx: _Ctx) -> None:
@@ -438,17 +454,22 @@ def _margins(ctx: _Ctx) -> None:
     tops: list[float] = []
     bottoms: list[tuple[float, TextLine]] = []
     outside: list[TextLine] = []
+    hanging: list[TextLine] = []
     for p in ctx.m.pages:
         lines = ctx.body_lines(p)
         for ln in lines:
             xs[round(ln.x0 * 2) / 2] += 1
-            right = ln.glyphs[-1].x0 + min(ctx.char_pitch, ln.glyphs[-1].x1 - ln.glyphs[-1].x0)
-            if len(ln.glyphs) >= CHARS_PER_LINE - 4:
-                rights.append(right)
+            glyphs = ln.glyphs[:-1] if _hangs(ctx, ln) else ln.glyphs
+            if glyphs and len(glyphs) >= CHARS_PER_LINE - 4:
+                rights.append(glyphs[-1].x0 + min(ctx.char_pitch, glyphs[-1].x1 - glyphs[-1].x0))
         for ln in p.lines:
             if not ctx.in_type_area(ln):
                 continue
-            last = ln.glyphs[-1]
+            if _hangs(ctx, ln):
+                hanging.append(ln)
+                last = ln.glyphs[-2]
+            else:
+                last = ln.glyphs[-1]
             ink_right = last.x0 + (last.size / 2 if last.text in CLOSING else last.x1 - last.x0)
             if ln.x0 < TYPE_LEFT - POSITION_TOL or ink_right > TYPE_RIGHT + POSITION_TOL:
                 outside.append(ln)
@@ -517,6 +538,30 @@ def _margins(ctx: _Ctx) -> None:
             measured=f"{_fmt_mm(ln.x0)} – {_fmt_mm(ln.x1)}",
             expected=TYPE_SPAN,
         )
+    if hanging:
+        ln = hanging[0]
+        ctx.add(
+            Severity.INFO,
+            Clause.TYPE_AREA,
+            "hanging-punctuation",
+            f"行末标点悬挂在版心右边缘之外（{len(hanging)} 行，首见{ln.where()}；"
+            "Word 的“允许标点溢出边界”/w:overflowPunct）",
+            line=ln,
+            measured=f"“{ln.glyphs[-1].text}”起于 {_fmt_mm(ln.glyphs[-1].x0)}",
+            expected=f"≤ {spec.MARGIN_LEFT_MM + spec.TYPE_AREA_WIDTH_MM:g} mm",
+        )
+
+
+def _hangs(ctx: _Ctx, ln: TextLine) -> bool:
+    """The line's last glyph is one closing mark set past the type area's right edge."""
+    if len(ln.glyphs) < 2:
+        return False
+    last, prev = ln.glyphs[-1], ln.glyphs[-2]
+    return (
+        last.text in CLOSING
+        and last.x0 >= TYPE_RIGHT - ctx.char_pitch / 4
+        and prev.x0 + ctx.char_pitch <= TYPE_RIGHT + POSITION_TOL
+    )
 
 
 # --- 5.2.2 body font ------------------------------------------------------------------------

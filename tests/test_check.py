@@ -1,0 +1,402 @@
+"""`gongwen check`: our own letters check clean; documents that break one rule are caught.
+
+LibreOffice runs once for the module (all DOCX files in one soffice start).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.pdfgen.canvas import Canvas
+
+from gongwen import spec
+from gongwen.check import CheckError, check_file
+from gongwen.check.docx import check_docx
+from gongwen.check.pdf import check_pdf
+from gongwen.fonts import load_fontset
+from gongwen.loader import load_letter
+from gongwen.pipeline import render_letter
+
+from .conftest import EXAMPLE_LETTER, REFERENCE_YAML, ROOT
+from .libreoffice import require_soffice
+
+LETTERS = {"reference": REFERENCE_YAML, "example": EXAMPLE_LETTER}
+FONTSET = load_fontset("open")
+
+
+@pytest.fixture(scope="module")
+def outputs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str, Path]]:
+    out = tmp_path_factory.mktemp("letters")
+    files: dict[str, dict[str, Path]] = {}
+    for name, path in LETTERS.items():
+        rendered = render_letter(
+            load_letter(path), ("pdf", "docx"), fonts="open", base_dir=path.parent
+        )
+        files[name] = {}
+        for fmt, data in rendered.outputs.items():
+            target = out / f"{name}.{fmt}"
+            target.write_bytes(data)
+            files[name][fmt] = target
+    return files
+
+
+@pytest.fixture(scope="module")
+def word_default(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    import docx
+
+    path = tmp_path_factory.mktemp("word") / "word-default.docx"
+    d = docx.Document()
+    for _ in range(3):
+        d.add_paragraph("您提出的关于加快示例新区产业园区建设的提案收悉。现答复如下：" * 4)
+    d.save(str(path))
+    return path
+
+
+@pytest.fixture(scope="module")
+def rendered(outputs, word_default, tmp_path_factory) -> dict[str, Path]:
+    """LibreOffice's PDFs of our two DOCX files and of Word's default document."""
+    require_soffice()
+    from gongwen.check.render import render_docx_files
+
+    out = tmp_path_factory.mktemp("lo")
+    sources = {
+        "reference": outputs["reference"]["docx"],
+        "example": outputs["example"]["docx"],
+        "word-default": word_default,
+    }
+    pdfs = render_docx_files(list(sources.values()), out)
+    return dict(zip(sources, pdfs, strict=True))
+
+
+def problems(report) -> set[str]:
+    return report.rules()
+
+
+# --- our own outputs -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", list(LETTERS))
+def test_our_pdf_checks_clean(outputs, name):
+    report = check_pdf(outputs[name]["pdf"], fontset=FONTSET)
+    assert report.clean, [f.to_dict() for f in report.findings]
+    m = report.measurements["pdf"]
+    assert m["line_pitch_pt"] == pytest.approx(spec.LINE_PITCH, abs=0.05)
+    assert m["char_pitch_pt"] == pytest.approx(spec.CHAR_PITCH, abs=0.05)
+    assert all(n == spec.LINES_PER_PAGE for n in m["lines_per_full_page"])
+    assert all(
+        abs(v - spec.PAGE_NUMBER_BELOW_TYPE_AREA_MM) < 0.2
+        for v in m["page_number_below_type_area_mm"]
+    )
+
+
+def test_example_letter_detected_as_letter_format(outputs):
+    report = check_pdf(outputs["example"]["pdf"], fontset=FONTSET)
+    assert report.measurements["pdf"]["format"] == "letter"
+    forced = check_pdf(outputs["example"]["pdf"], fontset=FONTSET, letter_format=True)
+    assert forced.clean
+
+
+@pytest.mark.parametrize("name", list(LETTERS))
+def test_our_docx_checks_clean(outputs, name):
+    report = check_docx(outputs[name]["docx"], fontset=FONTSET)
+    assert report.clean, [f.to_dict() for f in report.findings]
+    assert report.measurements["docx"]["chars_per_line"] == spec.CHARS_PER_LINE
+
+
+@pytest.mark.parametrize("name", list(LETTERS))
+def test_our_docx_rendering_checks_clean(outputs, rendered, name):
+    """LibreOffice's layout of our DOCX passes the same page rules as our PDF."""
+    report = check_docx(outputs[name]["docx"], rendered_pdf=rendered[name], fontset=FONTSET)
+    assert report.rendered
+    assert report.clean, [f.to_dict() for f in report.findings]
+    m = report.measurements["rendered_pdf"]
+    assert m["line_pitch_pt"] == pytest.approx(spec.LINE_PITCH, abs=0.1)
+    assert all(n == spec.LINES_PER_PAGE for n in m["lines_per_full_page"])
+    assert m["format"] == ("letter" if name == "example" else "plain")
+
+
+# --- PDFs that each break one rule (made with reportlab) ---------------------------------------
+
+FANG, SONG = "T-FandolFang", "T-FandolSong"
+pdfmetrics.registerFont(TTFont(FANG, str(ROOT / "fonts" / "FandolFang-Regular.ttf")))
+pdfmetrics.registerFont(TTFont(SONG, str(ROOT / "fonts" / "FandolSong-Regular.ttf")))
+TEXT = "您提出的关于加快示例新区产业园区建设的提案收悉经商市工业和信息化局现答复如下" * 40
+TYPE_RIGHT = spec.MARGIN_LEFT + spec.TYPE_AREA_WIDTH
+TYPE_BOTTOM = spec.MARGIN_TOP + spec.TYPE_AREA_HEIGHT
+
+
+def make_pdf(
+    path: Path,
+    *,
+    left: float = spec.MARGIN_LEFT,
+    pitch: float = spec.LINE_PITCH,
+    lines: int = spec.LINES_PER_PAGE,
+    size: float = spec.BODY_SIZE,
+    per_line: int = spec.CHARS_PER_LINE,
+    font: str = FANG,
+    page_number=spec.page_number_text,
+    number_below_mm: float = spec.PAGE_NUMBER_BELOW_TYPE_AREA_MM,
+    date: str = "2022年9月29日",
+    replace: dict[int, str] | None = None,
+    first_right: str | None = None,
+    swap_sides: bool = False,
+) -> Path:
+    """A 2-page plain letter on the GB/T 9704 grid, with one figure changed by the caller."""
+    c = Canvas(str(path), pagesize=(spec.PAGE_WIDTH, spec.PAGE_HEIGHT), invariant=1)
+    char_pitch = spec.TYPE_AREA_WIDTH / per_line
+    right = left + spec.TYPE_AREA_WIDTH
+    text = iter(TEXT[i : i + per_line] for i in range(0, len(TEXT), per_line))
+
+    def draw(x: float, slot: int, s: str, fnt: str = font, sz: float = size) -> None:
+        y = spec.MARGIN_TOP + slot * pitch + (pitch - sz) / 2 + 0.88 * sz
+        t = c.beginText()
+        t.setFont(fnt, sz)
+        t.setCharSpace(char_pitch - sz)
+        t.setTextOrigin(x, spec.PAGE_HEIGHT - y)
+        t.textOut(s)
+        c.drawText(t)
+
+    slot_no = 0
+    for page in (1, 2):
+        count = lines if page == 1 else lines // 2
+        for slot in range(count):
+            s = next(text)
+            if replace and slot_no in replace:
+                s = replace[slot_no]
+            if page == 1 and slot == 0 and first_right:
+                draw(right - len(first_right) * char_pitch + 4 * char_pitch / 2, 0, first_right)
+            else:
+                draw(left, slot, s)
+            slot_no += 1
+        if page == 2:
+            sig = "示例市发展和改革委员会"
+            sig_x = right - (2 + len(sig)) * char_pitch
+            draw(sig_x, count + 1, sig)
+            draw(sig_x + 2 * char_pitch, count + 2, date)
+        label = page_number(page)
+        width = pdfmetrics.stringWidth(label, SONG, spec.PAGE_NUMBER_SIZE)
+        dash_y = TYPE_BOTTOM + spec.mm(number_below_mm)
+        base = dash_y + 0.38 * spec.PAGE_NUMBER_SIZE
+        odd = bool(page % 2) != swap_sides
+        x = right - spec.PAGE_NUMBER_INDENT - width if odd else left + spec.PAGE_NUMBER_INDENT
+        c.setFont(SONG, spec.PAGE_NUMBER_SIZE)
+        c.drawString(x, spec.PAGE_HEIGHT - base, label)
+        c.showPage()
+    c.save()
+    return path
+
+
+def test_reportlab_baseline_is_clean(tmp_path):
+    report = check_pdf(make_pdf(tmp_path / "ok.pdf"), fontset=FONTSET)
+    assert report.clean, [f.to_dict() for f in report.findings]
+
+
+def _caught(report, rule: str, clause: str) -> None:
+    hits = [f for f in report.findings if f.rule == rule]
+    assert hits, (rule, [f.to_dict() for f in report.findings])
+    assert all(str(f.clause) == clause for f in hits)
+    assert report.exit_code == 1
+
+
+@pytest.mark.parametrize(
+    ("case", "kwargs", "rule", "clause"),
+    [
+        ("margins", {"left": spec.mm(20)}, "margin-left", "5.2.1 版心"),
+        (
+            "30-lines",
+            {"pitch": spec.TYPE_AREA_HEIGHT / 30, "lines": 30},
+            "lines-per-page",
+            "5.2.3 行数和字数",
+        ),
+        (
+            "30-lines-pitch",
+            {"pitch": spec.TYPE_AREA_HEIGHT / 30, "lines": 30},
+            "line-pitch",
+            "5.2.3 行数和字数",
+        ),
+        ("14pt", {"size": 14.0, "per_line": 31}, "body-size", "5.2.2 字体和字号"),
+        ("14pt-chars", {"size": 14.0, "per_line": 31}, "char-pitch", "5.2.3 行数和字数"),
+        (
+            "comma-start",
+            {"replace": {3: "，" + TEXT[:27]}},
+            "kinsoku-start",
+            "9 标点符号（GB/T 15834）",
+        ),
+        ("open-end", {"replace": {5: TEXT[:27] + "“"}}, "kinsoku-end", "9 标点符号（GB/T 15834）"),
+        (
+            "page-number-hyphen",
+            {"page_number": lambda n: f"-{n}-"},
+            "page-number-format",
+            "7.5 页码",
+        ),
+        ("page-number-low", {"number_below_mm": 12.0}, "page-number-position", "7.5 页码"),
+        ("zero-padded-date", {"date": "2022年09月29日"}, "date-format", "7.3.5 署名和成文日期"),
+        ("chinese-date", {"date": "二〇二二年九月二十九日"}, "date-format", "7.3.5 署名和成文日期"),
+        (
+            "square-brackets",
+            {"first_right": "株发改函[2022]12号"},
+            "doc-number-format",
+            "7.2.5 发文字号",
+        ),
+        (
+            "zero-serial",
+            {"first_right": "株发改函〔2022〕012号"},
+            "doc-number-format",
+            "7.2.5 发文字号",
+        ),
+    ],
+)
+def test_broken_pdf_caught(tmp_path, case, kwargs, rule, clause):
+    report = check_pdf(make_pdf(tmp_path / f"{case}.pdf", **kwargs), fontset=FONTSET)
+    _caught(report, rule, clause)
+
+
+def test_page_number_on_wrong_side(tmp_path):
+    report = check_pdf(make_pdf(tmp_path / "side.pdf", swap_sides=True), fontset=FONTSET)
+    _caught(report, "page-number-side", "7.5 页码")
+    assert {f.page for f in report.findings if f.rule == "page-number-side"} == {1, 2}
+
+
+def test_letter_format_flag_wants_no_number_on_page_1(tmp_path):
+    report = check_pdf(make_pdf(tmp_path / "plain.pdf"), fontset=FONTSET, letter_format=True)
+    hits = [f for f in report.findings if f.rule == "page-number-unexpected"]
+    assert hits and hits[0].page == 1 and str(hits[0].clause) == "7.5 页码"
+    _caught(report, "letter-rules", "10.1 信函格式")
+
+
+def test_non_embedded_font(tmp_path):
+    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    report = check_pdf(make_pdf(tmp_path / "cid.pdf", font="STSong-Light"), fontset=FONTSET)
+    _caught(report, "font-not-embedded", "5.2.2 字体和字号")
+
+
+def test_missing_glyph(tmp_path):
+    rare = "\U0002a6a5"  # an Extension B character FandolFang lacks
+    assert not FONTSET.has_glyph(FONTSET.face(spec.FontRole.FANGSONG), rare)
+    report = check_pdf(
+        make_pdf(tmp_path / "notdef.pdf", replace={2: rare + TEXT[:27]}), fontset=FONTSET
+    )
+    _caught(report, "missing-glyph", "5.2.2 字体和字号")
+
+
+# --- DOCX ------------------------------------------------------------------------------------
+
+
+def _edit_docx(src: Path, dst: Path, edit) -> Path:
+    import docx
+
+    d = docx.Document(str(src))
+    edit(d)
+    d.save(str(dst))
+    return dst
+
+
+def test_docx_wrong_margins(outputs, tmp_path):
+    from docx.shared import Cm
+
+    def edit(d):
+        for s in d.sections:
+            s.left_margin, s.right_margin = Cm(2.54), Cm(3.18)
+
+    report = check_docx(
+        _edit_docx(outputs["reference"]["docx"], tmp_path / "m.docx", edit), fontset=FONTSET
+    )
+    _caught(report, "margin-left", "5.2.1 版心")
+    _caught(report, "margin-right", "5.2.1 版心")
+
+
+def test_docx_calibri_body(outputs, tmp_path):
+    from docx.oxml.ns import qn
+
+    def edit(d):
+        for p in d.paragraphs:
+            for r in p.runs:
+                r.font.name = "Calibri"
+                r._element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), "Calibri")
+
+    report = check_docx(
+        _edit_docx(outputs["reference"]["docx"], tmp_path / "c.docx", edit), fontset=FONTSET
+    )
+    _caught(report, "font-body", "5.2.2 字体和字号")
+
+
+def test_docx_theme_font_trap(outputs, tmp_path):
+    """An eastAsiaTheme attribute wins over w:eastAsia: CJK goes to the theme's font."""
+    from docx.oxml.ns import qn
+
+    def edit(d):
+        for p in d.paragraphs:
+            for r in p.runs:
+                r._element.get_or_add_rPr().get_or_add_rFonts().set(
+                    qn("w:eastAsiaTheme"), "minorEastAsia"
+                )
+
+    report = check_docx(
+        _edit_docx(outputs["reference"]["docx"], tmp_path / "t.docx", edit), fontset=FONTSET
+    )
+    _caught(report, "theme-font", "5.2.2 字体和字号")
+
+
+WORD_DEFAULT_FINDINGS = {
+    ("paper-size", "5.1 幅面尺寸"),
+    ("margin-top", "5.2.1 版心"),
+    ("margin-bottom", "5.2.1 版心"),
+    ("margin-left", "5.2.1 版心"),
+    ("margin-right", "5.2.1 版心"),
+    ("grid-missing", "5.2.3 行数和字数"),
+    ("line-spacing", "5.2.3 行数和字数"),
+    ("chars-per-line", "5.2.3 行数和字数"),
+    ("size-body", "5.2.2 字体和字号"),
+    ("font-body", "5.2.2 字体和字号"),
+    ("theme-font", "5.2.2 字体和字号"),
+    ("latin-font", "5.2.2 字体和字号"),
+    ("page-number-missing", "7.5 页码"),
+    ("first-line-indent", "7.3.3 正文"),
+}
+
+
+def test_word_default_docx(word_default):
+    report = check_docx(word_default, fontset=FONTSET)
+    got = {(f.rule, str(f.clause)) for f in report.findings if f.severity != "info"}
+    assert got == WORD_DEFAULT_FINDINGS
+    theme = next(f for f in report.findings if f.rule == "theme-font")
+    assert "明朝" in theme.measured  # the theme's Jpan font, chosen by themeFontLang ja-JP
+
+
+def test_word_default_docx_rendered(word_default, rendered):
+    report = check_docx(word_default, rendered_pdf=rendered["word-default"], fontset=FONTSET)
+    render_rules = {f.rule for f in report.findings if f.source == "render"}
+    assert {"paper-size", "body-size", "line-pitch", "page-number-missing"} <= render_rules
+
+
+# --- CLI ---------------------------------------------------------------------------------------
+
+
+def test_cli_exit_codes_and_json(outputs, word_default, tmp_path):
+    from typer.testing import CliRunner
+
+    from gongwen.cli import app
+
+    runner = CliRunner()
+    ok = runner.invoke(app, ["check", str(outputs["reference"]["pdf"])])
+    assert ok.exit_code == 0, ok.output
+    bad = runner.invoke(app, ["check", str(word_default), "--format", "json"])
+    assert bad.exit_code == 1
+    data = json.loads(bad.stdout)
+    assert data["kind"] == "docx" and not data["clean"]
+    assert {"severity", "clause", "rule", "where", "measured", "expected"} <= set(
+        data["findings"][0]
+    )
+    junk = tmp_path / "junk.pdf"
+    junk.write_bytes(b"%PDF-1.4 not really")
+    for path in (junk, tmp_path / "missing.pdf"):
+        res = runner.invoke(app, ["check", str(path)])
+        assert res.exit_code == 2
+        assert "Traceback" not in res.output
+    with pytest.raises(CheckError):
+        check_file(tmp_path / "missing.docx")
