@@ -67,6 +67,7 @@ class SourceLine:
     number: int  # 1-based line or paragraph number, for messages
     role: Role | None = None
     split: int | None = None
+    breaks: tuple[str, ...] = ()  # a DOCX paragraph's lines when it has manual line breaks
 
 
 @dataclass(frozen=True, slots=True)
@@ -351,10 +352,8 @@ def read_docx_lines(data: bytes, name: str = "<docx>") -> tuple[list[SourceLine]
             raw = raw.replace("\t", " ")
         lead = len(raw) - len(raw.lstrip(" \t\r\n\u3000\xa0"))
         text = _clean(raw).replace("\t", " ")
-        if role is not Role.TITLE:
-            text = text.replace("\n", "")
-        else:
-            text = "\n".join(ln.strip() for ln in text.split("\n") if ln.strip())
+        parts = tuple(ln.strip() for ln in text.split("\n") if ln.strip())
+        text = "\n".join(parts) if role is Role.TITLE else "".join(parts)
         if not text:
             continue
         # where the formatting changes (run-in heading → body text)
@@ -367,7 +366,8 @@ def read_docx_lines(data: bytes, name: str = "<docx>") -> tuple[list[SourceLine]
             pos += len(t)
         if len(groups) >= 2:
             split = max(0, groups[1][1] - lead)
-        lines.append(SourceLine(text, len(lines) + 1, role, split))
+        lines.append(SourceLine(text, len(lines) + 1, role, split,
+                                parts if len(parts) > 1 else ()))
     return lines, styled
 
 
@@ -827,7 +827,8 @@ class _Parser:
         for line in lines:
             kinds.append(self.header_item(line))
         last_banner = max((i for i, k in enumerate(kinds)
-                           if k in ("copy", "secrecy", "urgency", "doc", "signer")), default=-1)
+                           if k in ("copy", "secrecy", "urgency", "doc", "signer", "category")),
+                          default=-1)
         organs: list[str] = []
         title: list[str] = []
         for i, (line, kind) in enumerate(zip(lines, kinds, strict=True)):
@@ -839,7 +840,7 @@ class _Parser:
                   and _organ_like(line.text)):
                 organs.append(line.text)
             else:
-                title.extend(line.text.split("\n"))
+                title.extend(line.breaks or line.text.split("\n"))
         if organs:
             if all(o.endswith("文件") and len(o) > 2 for o in organs):
                 h["format"] = "document"

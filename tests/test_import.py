@@ -501,3 +501,52 @@ def test_any_gongwen_docx_imports_back(letter: Letter):
     data = docx_mod.render_docx(compose(letter), load_fontset("open"))
     lines, styled = read_docx_lines(data)
     assert import_lines(lines, "x.docx", styled).letter == letter
+
+
+def test_word_title_with_a_line_break_keeps_its_lines(tmp_path):
+    import docx
+
+    d = docx.Document()
+    p = d.add_paragraph()
+    p.add_run("关于市政协九届四次会议")
+    p.add_run().add_break()
+    p.add_run("第0107号提案的答复")
+    for text in ("吴某某委员：", "您的提案收悉。经研究，现答复如下。", "示例市民政局", "2024年7月3日"):
+        d.add_paragraph(text)
+    path = tmp_path / "t.docx"
+    d.save(path)
+    letter = import_file(path).letter
+    assert letter.title == "关于市政协九届四次会议\n第0107号提案的答复"
+    assert letter.body == ["您的提案收悉。经研究，现答复如下。"]
+
+
+def test_gb18030_text_and_crlf(tmp_path):
+    text = "赵某委员：\r\n您的提案收悉，现答复如下：\r\n我局已完成整改。\r\n示例市民政局\r\n2024年7月3日\r\n"
+    path = tmp_path / "gbk.txt"
+    path.write_bytes(text.encode("gb18030"))
+    letter = import_file(path).letter
+    assert letter.addressees == ["赵某委员"]
+    assert letter.signature.organs == ["示例市民政局"]
+
+
+def test_joint_signature_on_one_line_and_organ_before_category():
+    result = import_text(
+        "示例市水利局\nB类\n关于第12号建议的答复\n钱某代表：\n您的建议收悉。现答复如下。\n"
+        "示例市水利局　　示例市财政局\n2023年3月1日\n")
+    letter = result.letter
+    assert letter.header.organs == ["示例市水利局"]
+    assert letter.header.reply_category == "B"
+    assert letter.title == "关于第12号建议的答复"
+    assert letter.signature.organs == ["示例市水利局", "示例市财政局"]
+
+
+def test_summary_lists_what_was_recognised():
+    from rich.console import Console
+
+    from gongwen.importer import print_summary
+
+    console = Console(file=io.StringIO(), width=120)
+    print_summary(import_file(CORPUS / "05-cc-attachments-note.txt"), console)
+    out = console.file.getvalue()
+    for word in ("答复类别", "示环函〔2024〕8号", "附件", "抄送", "推测或改写", "保留为普通段落"):
+        assert word in out
