@@ -88,6 +88,21 @@ def timed(fn, *args, **kwargs) -> tuple[float, Any]:
     return time.perf_counter() - t, out
 
 
+def cpu_timed(fn, *args, **kwargs) -> float:
+    """CPU seconds of this process (all threads) spent in ``fn``."""
+    t = time.process_time()
+    fn(*args, **kwargs)
+    return time.process_time() - t
+
+
+def wait_idle(limit_s: float, below: float = 0.7) -> list[float]:
+    """Wait (up to ``limit_s``) until the 1-minute load average drops below ``below``."""
+    deadline = time.monotonic() + limit_s
+    while os.getloadavg()[0] >= below and time.monotonic() < deadline:
+        time.sleep(5)
+    return [round(x, 2) for x in os.getloadavg()]
+
+
 def letters_of(work: Path) -> list[Path]:
     return sorted((work / "letters").glob("*.yaml"))
 
@@ -220,6 +235,8 @@ def phase_gongwen_warm(work: Path, sample: int, profile: bool) -> dict[str, Any]
     ref_pdf = [timed(pdf, ref, REFERENCE.parent)[0] for _ in range(15)]
     ref_docx = [timed(docx, ref, REFERENCE.parent)[0] for _ in range(15)]
     ref_cl = [timed(compose_layout, ref, REFERENCE.parent)[0] for _ in range(15)]
+    ref_pdf_cpu = [cpu_timed(pdf, ref, REFERENCE.parent) for _ in range(15)]
+    ref_docx_cpu = [cpu_timed(docx, ref, REFERENCE.parent) for _ in range(15)]
     pdf_bytes = pdf(ref, REFERENCE.parent)
     (work / "reference.gongwen.pdf").write_bytes(pdf_bytes)
     cl, pd, dx = [], [], []
@@ -233,7 +250,9 @@ def phase_gongwen_warm(work: Path, sample: int, profile: bool) -> dict[str, Any]
             print(f"{path}: {type(exc).__name__}: {exc}", file=sys.stderr)
     result: dict[str, Any] = {
         "ref_compose_layout": stats_ms(ref_cl), "ref_pdf": stats_ms(ref_pdf),
-        "ref_docx": stats_ms(ref_docx), "compose_layout": stats_ms(cl), "pdf": stats_ms(pd),
+        "ref_docx": stats_ms(ref_docx), "ref_pdf_cpu": stats_ms(ref_pdf_cpu),
+        "ref_docx_cpu": stats_ms(ref_docx_cpu),
+        "compose_layout": stats_ms(cl), "pdf": stats_ms(pd),
         "docx": stats_ms(dx), "ref_pdf_kb": round(len(pdf_bytes) / 1024, 1),
         "rss_mb": round(peak_rss_mb(), 1),
     }
@@ -305,13 +324,19 @@ def phase_typst_warm(work: Path, sample: int) -> dict[str, Any]:
         copy = src / f"reference-{i}.typ"
         copy.write_text(text.replace("— #n —", f"— #n —#hide[{i}]"), encoding="utf-8")
         ref_times.append(timed(compiler.compile, input=str(copy))[0])
+    ref_cpu = []
+    for i in range(15):
+        copy = src / f"reference-cpu-{i}.typ"
+        copy.write_text(text.replace("— #n —", f"— #n —#hide[c{i}]"), encoding="utf-8")
+        ref_cpu.append(cpu_timed(compiler.compile, input=str(copy)))
     pdf = compiler.compile(input=str(src / "reference.typ"))
     (work / "reference.typst.pdf").write_bytes(pdf)
     times = [
         timed(compiler.compile, input=str(src / f"{p.stem}.typ"))[0]
         for p in sample_of(letters_of(work), sample)
     ]
-    return {"ref_pdf": stats_ms(ref_times), "pdf": stats_ms(times),
+    return {"ref_pdf": stats_ms(ref_times), "ref_pdf_cpu": stats_ms(ref_cpu),
+            "pdf": stats_ms(times),
             "ref_pdf_kb": round(len(pdf) / 1024, 1), "rss_mb": round(peak_rss_mb(), 1)}
 
 
@@ -462,6 +487,10 @@ def print_report(r: dict[str, Any], args: argparse.Namespace, cores: int) -> Non
         ("  reference letter: PDF", cell(w, "ref_pdf"), cell(tw, "ref_pdf"),
          ratio(w.get("ref_pdf", {}).get("median"), tw.get("ref_pdf", {}).get("median")), ""),
         ("  reference letter: DOCX", cell(w, "ref_docx"), "–", "", ""),
+        ("  reference letter: PDF, CPU time", cell(w, "ref_pdf_cpu"), cell(tw, "ref_pdf_cpu"),
+         ratio(w.get("ref_pdf_cpu", {}).get("median"), tw.get("ref_pdf_cpu", {}).get("median")),
+         ""),
+        ("  reference letter: DOCX, CPU time", cell(w, "ref_docx_cpu"), "–", "", ""),
         ("cold render of the reference (s)", cell(g.get("cold"), "cold_s"),
          cell(t.get("cold"), "cold_s"),
          ratio(g.get("cold", {}).get("cold_s"), t.get("cold", {}).get("cold_s")),
@@ -528,6 +557,8 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--no-libreoffice", action="store_true")
     ap.add_argument("--lo-letters", type=int, default=200, help="letters LibreOffice converts")
     ap.add_argument("--json", type=Path, help="also write the figures as JSON")
+    ap.add_argument("--wait-idle", type=float, default=0, metavar="S",
+                    help="first wait up to S seconds for the 1-minute load to drop below 0.7")
     ap.add_argument("--phase", choices=sorted(PHASES), help=argparse.SUPPRESS)
     ap.add_argument("--jobs", type=int, default=1, help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
@@ -553,6 +584,7 @@ def main(argv: list[str] | None = None) -> None:
     if typst_ok:
         write_typst_sources(args.work)
 
+    load_before = wait_idle(args.wait_idle) if args.wait_idle else os.getloadavg()
     results: dict[str, Any] = {"gongwen": {}, "typst": {}, "libreoffice": {}}
     g = results["gongwen"]
     g["warm"] = run_phase(args, "gongwen-warm")
@@ -573,10 +605,14 @@ def main(argv: list[str] | None = None) -> None:
         lo["batch1"] = run_phase(args, "lo-batch", 1)
         lo["batchN"] = run_phase(args, "lo-batch", cores)
         lo["rss_mb"] = max((v or {}).get("rss_mb", 0) for v in lo.values())
+    load_after = [round(x, 2) for x in os.getloadavg()]
     results["machine"] = {"cores": cores, "python": sys.version.split()[0],
-                          "letters": args.letters, "sample": args.sample}
+                          "letters": args.letters, "sample": args.sample,
+                          "load_before": list(load_before), "load_after": load_after}
     print(f"gongwen benchmarks: {args.letters} letters (seed 2022), {cores} cores, "
-          f"Python {results['machine']['python']}, {os.uname().machine}")
+          f"Python {results['machine']['python']}, {os.uname().machine}; load average "
+          f"{' '.join(f'{x:.2f}' for x in load_before)} before, "
+          f"{' '.join(f'{x:.2f}' for x in load_after)} after")
     print_report(results, args, cores)
     if args.json:
         args.json.write_text(json.dumps(results, indent=2, ensure_ascii=False), encoding="utf-8")
