@@ -192,14 +192,27 @@ def items_from_table(
     except ImportError as exc:
         raise BatchError(f"邮件合并需要 gongwen.templates，当前不可用：{exc}") from None
     items: list[BatchItem] = []
+    data = Path(data)
     for row_id, value in letters_from_table(kind, data, template_dirs):
-        name = safe_name(str(row_id))
-        source = f"{data}#{row_id}"
+        name = safe_name(_row_name(str(row_id), data))
+        source = str(row_id) if data.name in str(row_id) else f"{data}#{row_id}"
         if isinstance(value, LetterError):
             items.append(BatchItem(name, source, error=value, base_dir=data.parent))
         else:
             items.append(BatchItem(name, source, letter=value, base_dir=data.parent))
     return items
+
+
+_UNSAFE_CHARS = re.compile(r'[\s:*?"<>|]+')
+
+
+def _row_name(row_id: str, data: Path) -> str:
+    """A file name for a mail-merge row: 'table.csv:row 7' → 'table-row-7'; other ids keep
+    their folders, with characters that file systems refuse replaced by '-'."""
+    m = re.fullmatch(re.escape(data.name) + r":row (\d+)", row_id)
+    if m:
+        return f"{data.stem}-row-{m.group(1)}"
+    return _UNSAFE_CHARS.sub("-", row_id).strip("-")
 
 
 def check_outputs(items: Sequence[BatchItem], formats: Sequence[str], out_dir: Path) -> None:
@@ -431,10 +444,10 @@ def render_item(task: _Task, render: RenderFn | None = None) -> LetterResult:
         frame = traceback.extract_tb(exc.__traceback__)[-1]
         where = f"{Path(frame.filename).name}:{frame.lineno} in {frame.name}"
         result.problems = [f"{item.source}: 内部错误 {type(exc).__name__}: {exc} ({where})"]
-    if item.error is not None and item.path is None:
+    if item.path is None:
         # mail-merge rows: make sure the row id is visible beside the problems
         result.problems = [
-            p if item.name in p else f"{p} [{item.source}]" for p in result.problems
+            p if item.source in p else f"{p} [{item.source}]" for p in result.problems
         ]
     result.time = time.perf_counter() - started
     return result

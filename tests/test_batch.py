@@ -444,6 +444,42 @@ def test_collision_and_escape_refused_by_cli(tmp_path: Path) -> None:
     assert not _outputs(out) if out.exists() else True
 
 
+def test_mail_merge_with_real_templates(tmp_path: Path) -> None:
+    """--template proposal --data table.csv: rows render, a bad row fails alone by row id."""
+    import csv
+
+    pytest.importorskip("gongwen.templates")
+    header = ["序号", "proposal_title", "proposal_number", "session", "addressees", "organ",
+              "date", "contacts"]
+    rows = [header] + [
+        [str(i), f"关于示例事项{i}的提案", f"{i:04d}", "市政协十二届三次会议", f"委员{i}",
+         "示例市发展和改革委员会", "2024年6月18日", f"联系人：李示例；联系电话：0000-{i:08d}"]
+        for i in range(1, 4)
+    ]
+    rows[2][6] = "2024-13-01"  # table row 3
+    table = tmp_path / "table.csv"
+    with table.open("w", newline="", encoding="utf-8") as fh:
+        csv.writer(fh).writerows(rows)
+    out = tmp_path / "out"
+    report = tmp_path / "r.json"
+    proc = _run_cli("--template", "proposal", "--data", str(table), "-o", str(out), "-j", "2",
+                    "-f", "pdf", "--report", str(report), "--no-progress", cwd=tmp_path)
+    assert proc.returncode == 1, proc.stderr
+    assert "table.csv:row 3: signature.date:" in proc.stderr
+    assert [p.name for p in _outputs(out)] == ["table-row-2.pdf", "table-row-4.pdf"]
+    for p in _outputs(out):
+        _check_complete(p)
+    data = json.loads(report.read_text(encoding="utf-8"))
+    jsonschema.validate(data, SCHEMA)
+    assert [(x["source"], x["status"]) for x in data["letters"]] == [
+        ("table.csv:row 2", "rendered"), ("table.csv:row 3", "failed"),
+        ("table.csv:row 4", "rendered")]
+    again = _run_cli("--template", "proposal", "--data", str(table), "-o", str(out), "-j", "2",
+                     "-f", "pdf", "--changed", "--report", str(report), cwd=tmp_path)
+    assert again.returncode == 1
+    assert json.loads(report.read_text(encoding="utf-8"))["counts"]["unchanged"] == 2
+
+
 def test_python_api_round_trip(tmp_path: Path) -> None:
     """render_many with the real pipeline, in-process API (used by docs/batch.md)."""
     src = _letters(tmp_path / "in", {"x.yaml": small()})
