@@ -209,7 +209,7 @@ class ParaProps:
         if jc is not None:
             self.jc = _attr(jc, "val")
         sp = ppr.find(_w("spacing"))
-        if sp is not None and _attr(sp, "line") is not None and True:
+        if sp is not None and _attr(sp, "line") is not None:
             self.line = _int(_attr(sp, "line"))
             self.line_rule = _attr(sp, "lineRule") or "auto"
         sn = ppr.find(_w("snapToGrid"))
@@ -442,15 +442,36 @@ def _classify(paras: list[_Para]) -> None:
                 if pat.match(compact):
                     p.role = spec.HEADING_ROLES[level - 1]
                     break
-    # 版头: with an organ mark or 发文字号, the paragraphs above the title are header rows
-    # (份号, 密级, 紧急程度, 签发人) placed by the header's own rules, not body text
+    # 版头: with an organ mark or 发文字号, the paragraphs up to the last header element
+    # (标志, 发文字号, 签发人, 答复类别) before the title are header rows (份号, 密级, 紧急程度)
+    # placed by the header's own rules, not body text
     first_title = next((p.index for p in paras if p.role is Role.TITLE), None)
-    if first_title and any(
-        p.role in (Role.ORGAN_MARK, Role.DOC_NUMBER) for p in paras if p.index < first_title
+    header = [
+        p.index
+        for p in paras
+        if (first_title is None or p.index < first_title)
+        and (
+            p.role in (Role.ORGAN_MARK, Role.DOC_NUMBER, Role.REPLY_CATEGORY)
+            or re.sub(r"\s+", "", p.text).startswith("签发人")
+        )
+    ]
+    if header and any(
+        p.role in (Role.ORGAN_MARK, Role.DOC_NUMBER) for p in paras if p.index <= max(header)
     ):
         for p in paras:
-            if p.index < first_title and p.role is Role.BODY:
+            if p.index <= max(header) and p.role is Role.BODY:
                 p.role = None
+    # a joint issue stacks the organs' 署名 above the date
+    for i, p in enumerate(paras):
+        if p.role is not Role.SIGNATURE:
+            continue
+        for q in reversed(paras[:i]):
+            if not q.text.strip():
+                continue
+            if q.role is Role.BODY and q.props.jc in ("right", "end") and not q.in_table:
+                q.role = Role.SIGNATURE
+                continue
+            break
 
 
 RED_VALUES = ("FF0000", "C00000", "E60012", "E00000", "EE0000", "CC0000", "D00000")
@@ -856,10 +877,12 @@ def _check_signature(ctx: _Ctx) -> None:
     if not dates:
         return
     date = dates[-1]
-    sig = next((q for q in ctx.paras if q.role is Role.SIGNATURE and q.index < date.index), None)
-    sigs = [q for q in ctx.paras if q.role is Role.SIGNATURE and q.index < date.index]
-    sig = sigs[-1] if sigs else None
-    if sig is None:
+    block = []
+    for q in reversed([q for q in ctx.paras if q.index < date.index and q.text.strip()]):
+        if q.role is not Role.SIGNATURE:
+            break
+        block.append(q)
+    if not block:
         return
 
     def start_from_right(p: _Para) -> float | None:
@@ -871,8 +894,13 @@ def _check_signature(ctx: _Ctx) -> None:
             return CHARS_PER_LINE - left
         return None
 
-    s, d = start_from_right(sig), start_from_right(date)
-    if s is None or d is None:
+    starts = [start_from_right(q) for q in block]
+    if any(v is None for v in starts):
+        return
+    # the lead organ's 署名 (the longest) sets the offset; the others align with it
+    s, sig = max(zip(starts, block, strict=True), key=lambda t: t[0])  # type: ignore[arg-type]
+    d = start_from_right(date)
+    if d is None:
         return
     sig_right = s - spec.text_width_chars(sig.text.strip())
     date_right = d - spec.text_width_chars(date.text.strip())

@@ -508,17 +508,18 @@ def _check_codes(
         if text.isspace():
             continue
         if prog.embedded and prog.gid_of(cid) == 0:
-            missing.append(MissingGlyph(page_no, text or f"(cid:{cid})", name, "glyph 0", x,
-                                        height - y))
+            missing.append(
+                MissingGlyph(page_no, text or f"(cid:{cid})", name, "glyph 0", x, height - y)
+            )
             continue
         if text and all(ord(c) < 0x20 for c in text):
-            missing.append(MissingGlyph(page_no, f"U+{ord(text[0]):04X}", name, "control", x,
-                                        height - y))
+            missing.append(
+                MissingGlyph(page_no, f"U+{ord(text[0]):04X}", name, "control", x, height - y)
+            )
             continue
         if "\ufffd" in text:
             missing.append(MissingGlyph(page_no, text, name, "U+FFFD", x, height - y))
             continue
-
 
 
 # --------------------------------------------------------------------------------------------

@@ -49,6 +49,7 @@ SIZE_TOL = 0.15  # pt, font sizes
 PITCH_TOL = 0.3  # pt, line pitch
 CHAR_PITCH_TOL = 0.15  # pt, character pitch
 HALF_CHAR = 0.5  # characters, placement of 署名/日期 and indents
+MIN_FULL_LINES = 20  # the 28-character share is judged on at least this many full lines
 
 CLOSING = set("，。、；：？！）》」』】〕〉”’．：；！？｝］")
 OPENING = set("（《「『【〔〈“‘｛［")
@@ -433,7 +434,7 @@ def _grid(ctx: _Ctx) -> None:
     if full:
         share = sum(1 for n in full if n == CHARS_PER_LINE) / len(full)
         _meas(ctx, full_lines=len(full), full_lines_28=sum(1 for n in full if n == 28))
-        if share < spec.MIN_EXACT_LINE_SHARE:
+        if share < spec.MIN_EXACT_LINE_SHARE and len(full) >= MIN_FULL_LINES:
             common = Counter(full).most_common(1)[0][0]
             ctx.add(
                 Severity.WARNING if abs(common - CHARS_PER_LINE) <= 1 else Severity.ERROR,
@@ -473,8 +474,9 @@ def _margins(ctx: _Ctx) -> None:
             ink_right = last.x0 + (last.size / 2 if last.text in CLOSING else last.x1 - last.x0)
             if ln.x0 < TYPE_LEFT - POSITION_TOL or ink_right > TYPE_RIGHT + POSITION_TOL:
                 outside.append(ln)
-        if lines and (p.number > 1 or ctx.fmt == "plain"):
-            first = lines[0]
+        text_block = [ln for ln in p.lines if ctx.in_type_area(ln)]
+        if text_block and (p.number > 1 or ctx.fmt == "plain"):
+            first = text_block[0]  # a title's em box is centred in its cell(s) too
             tops.append(first.top - (ctx.pitch - first.size) / 2)
         if lines:
             last = lines[-1]
@@ -584,18 +586,25 @@ def _line_kind(ctx: _Ctx, ln: TextLine) -> str:
 
 
 def _header_zone(ctx: _Ctx) -> None:
-    """版头 lines of page 1: everything above the title (letter and document formats)."""
+    """版头 lines of page 1 (信函格式 and 文件格式): the lines before the title or, with no
+    title, before the first line of the letter proper (the 主送 line ending in “：” at the
+    left margin, or an indented paragraph start)."""
     if ctx.fmt == "plain" or not ctx.m.pages:
         return
     p1 = ctx.m.pages[0]
-    title_top = min((ln.baseline for ln in ctx.title_lines if ln.page == 1), default=None)
+    titles = {id(ln) for ln in ctx.title_lines if ln.page == 1}
+    indent = TYPE_LEFT + 2 * ctx.char_pitch
     for ln in p1.lines:
-        if (title_top is not None and ln.baseline < title_top - 1) or (
-            title_top is None
-            and ln.baseline < TYPE_TOP + 6 * ctx.pitch
-            and (ln.size > ctx.body_size + 2 or len(ln.segments) > 1 or is_red(ln.glyphs[0].color))
+        if id(ln) in titles:
+            break
+        text = ln.compact
+        flush_left = abs(ln.x0 - TYPE_LEFT) < ctx.char_pitch / 2
+        if len(ln.segments) == 1 and (
+            (flush_left and text.endswith(("：", ":")) and not text.startswith("签发人"))
+            or abs(ln.x0 - indent) < ctx.char_pitch / 2
         ):
-            ctx.header_lines.add(id(ln))
+            break
+        ctx.header_lines.add(id(ln))
 
 
 def _body_fonts(ctx: _Ctx) -> None:
@@ -1042,6 +1051,14 @@ def _signature(ctx: _Ctx) -> None:
     if not above:
         return
     sig = above[-1]
+    # a joint issue stacks the organs' 署名, aligned on their first characters; the lead
+    # organ's (the longest) is the one placed 右空二字
+    block = [sig]
+    for ln in reversed(page.lines[: page.lines.index(sig)]):
+        if abs(block[-1].baseline - ln.baseline - ctx.pitch) > 2 or abs(ln.x0 - sig.x0) > u / 2:
+            break
+        block.append(ln)
+    sig = max(block, key=lambda ln: ln.x1)
     sig_right = (TYPE_RIGHT - sig.x1) / u
     date_right = (TYPE_RIGHT - date.x1) / u
     offset = (date.x0 - sig.x0) / u
