@@ -90,6 +90,7 @@ class Imported:
     plain: list[str] = field(default_factory=list)  # body paragraphs kept as paragraphs
     closing: list[str] = field(default_factory=list)  # closing formula paragraphs
     styled: bool = False  # roles read from gongwen's DOCX styles
+    unwrapped: int = 0  # line breaks of a hard-wrapped copy joined into paragraphs
 
     def heading_counts(self) -> dict[int, int]:
         counts: Counter[int] = Counter()
@@ -183,6 +184,7 @@ _ORGAN_END = re.compile(
     r"(?:委员会|人民政府|政府|办公室|办公厅|局|厅|委|部|院|署|中心|公司|集团|协会|联合会|会|所|站|"
     r"处|科|队|社|行|馆|校|大学|学院|医院|分局|支队|大队|总队|法院|检察院|文件)$"
 )
+_FINAL = ("。", "！", "？", "!", "?", "；", ";", "：", ":", "”", "」")
 _SENTENCE_PUNCT = set("。，,；;：:！!？?“”\"《》")
 
 
@@ -381,7 +383,7 @@ _META = re.compile(
     r"^(?:来源|信息来源|文章来源|稿件来源|发布时间|发布日期|更新时间|更新日期|浏览次数|浏览量|"
     r"点击数|点击次数|点击量|阅读次数|阅读数|阅读量|访问次数|访问量|作者|责任编辑|编辑|审核|"
     r"字号|字体|索引号|发布机构|发文机关|文号|生成日期|主题分类|分享到|扫一扫|上一篇|下一篇|"
-    r"相关链接|相关阅读|相关文件)[:：]"
+    r"相关链接|相关阅读|相关文件|附件下载|相关附件|下载附件|名称|所属机构|公开时限)[:：]"
 )
 _BREADCRUMB_START = re.compile(
     r"^(?:首页|网站首页|当前位置|您的位置|您当前的位置|您现在的位置|位置)")
@@ -581,6 +583,7 @@ class _Parser:
                 self.lines.append(line)
         self.notes: list[str] = []
         self.note_guesses: list[str] = []
+        self.unwrapped = 0  # line breaks of a hard-wrapped copy removed
 
     def guess(self, path: Path_, message: str) -> None:
         self.guesses.append(Guess(path, message))
@@ -849,8 +852,14 @@ class _Parser:
             else:
                 h["format"] = "letter"
             h["organs"] = organs
+        title = [t.strip() for t in title if t.strip()]
+        for j in range(1, len(title)):  # a web page's own heading repeating the title
+            if "".join(title[:j]) == "".join(title[j:]):
+                self.dropped.extend(title[:j])
+                title = title[j:]
+                break
         if title:
-            h["title"] = "\n".join(t.strip() for t in title if t.strip())
+            h["title"] = "\n".join(title)
 
     def header_item(self, line: SourceLine) -> str | None:
         """Record a 版头 element (or 公开属性) in ``header_data``; its kind, or None."""
@@ -922,7 +931,38 @@ class _Parser:
             self.note_guesses.append(f"原文“{t}”没有括号，附注印作“（{inner}）”")
 
     # -- body ---------------------------------------------------------------------------------
+    def unwrap(self, lines: list[SourceLine]) -> list[SourceLine]:
+        """Join lines that a hard-wrapped copy (text copied from a PDF) broke mid-paragraph.
+
+        Only when the text shows a measure: three or more long lines of about one length that
+        do not end a sentence. A line continues the one above when that one ran to the
+        measure without ending a sentence and this one is not a heading.
+        """
+        if any(line.role is not None for line in self.lines):
+            return lines
+        open_ended = [len(ln.text) for ln in self.lines
+                      if len(ln.text) >= 16 and not ln.text.endswith(_FINAL)]
+        if len(open_ended) < 3:
+            return lines
+        counts = Counter(open_ended)
+        measure = max(counts, key=lambda m: (counts[m - 1] + counts[m] + counts[m + 1], -m))
+        if counts[measure - 1] + counts[measure] + counts[measure + 1] < 3:
+            return lines
+        out: list[SourceLine] = []
+        last = ""
+        for line in lines:
+            if (out and len(last) >= measure - 1 and not last.endswith(_FINAL)
+                    and _heading(line.text) is None and parse_contacts(line.text) is None):
+                prev = out[-1]
+                out[-1] = SourceLine(prev.text + line.text, prev.number)
+                self.unwrapped += 1
+            else:
+                out.append(line)
+            last = line.text
+        return out
+
     def body(self, lines: list[SourceLine], where: Path_, *, top: bool) -> list[Any]:
+        lines = self.unwrap(lines)
         heads = [self.heading_of(line) for line in lines]
         closing_from = len(lines)
         if top:
@@ -1111,7 +1151,7 @@ def import_lines(lines: Sequence[SourceLine], source: str = "<text>",
         )
         raise GongwenError(f"{source}: 导入的内容不是有效的信件：{problems}") from None
     return Imported(letter, data, source, parser.guesses, parser.dropped, parser.plain,
-                    parser.closing, styled)
+                    parser.closing, styled, parser.unwrapped)
 
 
 def import_text(text: str, source: str = "<text>") -> Imported:
@@ -1178,6 +1218,8 @@ def to_yaml(result: Imported, output: Path | None = None) -> str:
                  "带注释处是导入时的推测或改写，请核对。")
     for line in result.dropped:
         start.append(f"已删除网站附加内容：{line}")
+    if result.unwrapped:
+        start.append(f"原文是硬折行的文字：{result.unwrapped} 处段内换行已合并，请核对分段。")
     root.yaml_set_start_comment("\n".join(start))
 
     by_path: dict[Path_, list[str]] = {}
@@ -1269,6 +1311,8 @@ def print_summary(result: Imported, console: Any) -> None:
         console.print(f"推测或改写（{len(result.guesses)} 处，已在 YAML 中注释）：")
         for g in result.guesses:
             console.print(f"  · {_dotted(g.path)}: {g.message}", markup=False)
+    if result.unwrapped:
+        console.print(f"合并了 {result.unwrapped} 处段内折行（原文按行折断），请核对分段。")
     if result.dropped:
         console.print(f"删除的网站附加内容（{len(result.dropped)} 行）：")
         for text in result.dropped:
