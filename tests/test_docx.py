@@ -542,3 +542,20 @@ def test_text_kept_with_the_signature(example_bytes: bytes, reference_bytes: byt
         assert before.paragraph_format.widow_control is True
         if len(before.text) < 20:  # one short line: the paragraph above comes along too
             assert paras[i - 2].paragraph_format.keep_with_next is True
+
+
+def test_signature_block_moves_as_one(example_bytes: bytes) -> None:
+    """署名, date and the contacts/附注 right after the date keep together."""
+    d = open_docx(example_bytes)
+    paras = [p for p in d.paragraphs if p.text]
+    i = next(k for k, p in enumerate(paras) if p.style.name == "Signature")
+    names = [p.style.name for p in paras[i:]]
+    assert names[:2] == ["Signature", "Date"]
+    n = 2
+    while i + n < len(paras) and paras[i + n].style.name in ("联系方式", "附注"):
+        n += 1
+    group = paras[i: i + n]
+    assert n > 2  # the example has contacts and a 附注 after the date
+    assert all(p.paragraph_format.keep_together for p in group)
+    assert all(p.paragraph_format.keep_with_next for p in group[:-1])
+    assert not group[-1].paragraph_format.keep_with_next

@@ -73,6 +73,7 @@ FOOTER_ID = "Footer"
 HEADER_LINE_FACTOR = 1.4  # header text boxes: exact line = 1.4 em, the em box centred in it
 FOOTER_LINE = 20.0  # exact height of the page-number line, taller than the font's extent
 
+SIGNATURE_FOLLOWERS = (Role.CONTACT, Role.NOTE)  # move with the signature block (PDF layout)
 FIXED_DATE = dt.datetime(2012, 7, 1, tzinfo=dt.UTC)  # GB/T 9704-2012 in force; never "now"
 CJK_PUNCTUATION = frozenset(
     "\u00b7\u2014\u2018\u2019\u201c\u201d\u2026\u2030\u2032\u2033\u2035\u203b"
@@ -424,6 +425,17 @@ class _Builder:
         first_sig = next((i for i, b in enumerate(flow)
                           if b.role in (Role.SIGNATURE, Role.DATE)), None)
         date_index = next((i for i, b in enumerate(flow) if b.role is Role.DATE), None)
+        # the signature block: 署名, date and the contacts/附注 right after the date move as
+        # one (as in the PDF layout): keep-with-next and keep-lines on all but the last
+        group: list[int] = []
+        if first_sig is not None:
+            k = first_sig
+            while k < len(flow) and flow[k].role in (Role.SIGNATURE, Role.DATE):
+                group.append(k)
+                k += 1
+            while k < len(flow) and flow[k].role in SIGNATURE_FOLLOWERS:
+                group.append(k)
+                k += 1
         # never a page with only the signature: the last lines of text before it
         # (at least spec.SIGNATURE_MIN_LINES_BEFORE) are kept with it
         keep_with_signature: set[int] = set()
@@ -448,7 +460,7 @@ class _Builder:
                 if block.role is Role.SIGNATURE:
                     right = sig.signature_right[min(sig_n, len(sig.signature_right) - 1)]
                     sig_n += 1
-                    kwargs.update(indent=Indent(right=right), keep_next=True, keep_lines=True)
+                    kwargs.update(indent=Indent(right=right))
                 elif sig.date_left is not None:
                     kwargs.update(indent=Indent(left=sig.date_left), align="left")
                 else:
@@ -457,6 +469,8 @@ class _Builder:
                     kwargs["before"] = sig.blank_lines * spec.LINE_PITCH
             elif i in keep_with_signature:
                 kwargs.update(keep_next=True, widow_control=True)
+            if i in group:
+                kwargs.update(keep_next=i != group[-1], keep_lines=True)
             if block.tail:
                 kwargs["tabs"] = [("right", self._text_right(block))]
             paragraphs.append(self.add(self.paragraph(block, **kwargs)))
