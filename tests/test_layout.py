@@ -339,3 +339,12 @@ def test_lines_brought_to_the_signature_page_keep_their_gaps(fs):
     p2 = lay.pages[1].lines
     assert [ln.role for ln in p2] == ["body", "attachment_note", "signature", "date"]
     assert p2[1].y - p2[0].y == pytest.approx(2 * LINE_PITCH)
+
+
+def test_heading_chain_kept_with_next(fs):
+    blocks = [blk(Role.BODY, han(26 + 28 * 19))]  # 20 lines
+    blocks += [blk(Role.HEADING1, "一、标题"), blk(Role.HEADING2, "（一）小标题")]
+    blocks += [blk(Role.BODY, han(40))]
+    lay = layout_document(doc(*blocks), fs)
+    assert [ln.role for ln in lay.pages[1].lines[:3]] == ["heading1", "heading2", "body"]
+    assert len(lay.pages[0].lines) == 20

@@ -349,9 +349,15 @@ def _paginate(entries: list[Entry], first: PageBuild) -> list[PageBuild]:
         sb = e.space_before if slot > 0 else 0
         lines = len(e.lines)
         if e.keep_with_next and slot > 0:
-            nxt = entries[n + 1] if n + 1 < len(entries) else None
-            need = sb + lines + ((nxt.space_before + 1) if nxt else 0)
-            if slot + need > cur.cap:
+            # this heading, any headings kept with it, and the first line after them
+            need = sb + lines
+            for nxt in entries[n + 1 :]:
+                if nxt.page_break_before:
+                    break
+                need += nxt.space_before + (len(nxt.lines) if nxt.keep_with_next else 1)
+                if not nxt.keep_with_next:
+                    break
+            if slot + need > cur.cap and need <= cur.cap:
                 cur, slot = _new_page(pages), 0
                 sb = 0
         if e.signature:
