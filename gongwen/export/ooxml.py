@@ -402,11 +402,12 @@ def _pos(tag: str, relative: str, offset: int) -> etree._Element:
     return node
 
 
-def _wps_graphic(sp_pr: etree._Element, *body: etree._Element) -> etree._Element:
+def _wps_graphic(sp_pr: etree._Element, *body: etree._Element, text_box: bool = False
+                 ) -> etree._Element:
     uri = NSMAP["wps"]
+    nv = el("wps:cNvSpPr", {"txBox": 1} if text_box else None)
     return el("a:graphic", None,
-              el("a:graphicData", {"uri": uri},
-                 el("wps:wsp", None, el("wps:cNvSpPr"), sp_pr, *body)))
+              el("a:graphicData", {"uri": uri}, el("wps:wsp", None, nv, sp_pr, *body)))
 
 
 def _sp_pr(cx: float, cy: float, fill: str | None) -> etree._Element:
@@ -442,7 +443,7 @@ def textbox_run(shape_id: int, name: str, x: float, y: float, cx: float, cy: flo
                                 "tIns": 0, "rIns": 0, "bIns": 0, "anchor": "t",
                                 "anchorCtr": 0, "upright": 1}, el("a:noAutofit"))
     txbx = el("wps:txbx", None, el("w:txbxContent", None, *paragraphs))
-    graphic = _wps_graphic(_sp_pr(cx, cy, None), txbx, body_pr)
+    graphic = _wps_graphic(_sp_pr(cx, cy, None), txbx, body_pr, text_box=True)
     return _drawing_run(_anchor(shape_id, name, x, y, cx, cy, graphic, h_from=relative,
                                 v_from=relative, wrap=wrap))
 
