@@ -80,7 +80,7 @@ def draw_layout(layout: Layout, *, title: str = "", author: str = "") -> bytes:
         pagesize=(PAGE_WIDTH, PAGE_HEIGHT),
         invariant=1,
         pageCompression=1,
-        initialFontName="Helvetica",
+        initialFontName=next(iter(sorted(names.values())), "Helvetica"),
     )
     c.setTitle(title)
     c.setAuthor(author)
