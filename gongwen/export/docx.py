@@ -6,6 +6,19 @@ Word's built-in "Heading 1–4" with outline levels), -0.25 pt tracking on 3号 
 characters fill a line (decision 1), PAGE fields in odd and even footers, and the 版头, red
 lines, 版记 and seal as objects anchored to the page rather than paragraphs that move.
 Raw XML lives in :mod:`gongwen.export.ooxml`. Output is byte-for-byte deterministic.
+
+Word and LibreOffice differ here (LibreOffice 7.4 measured, Word not at hand):
+
+- ``w:autoSpaceDE``/``DN`` = 0 (no extra space between CJK and digits/Latin) is honoured by
+  Word; LibreOffice's DOCX import ignores both and adds about 1/4 em at every such boundary,
+  so its lines with digits hold fewer characters and its line breaks drift from the PDF's.
+- In an exact-height line LibreOffice puts the baseline at about 0.78–0.8 of the line
+  height; the PDF layout centres the em box (0.71 for 3号 on 28.95 pt). Body text therefore
+  sits about 0.7 mm lower in LibreOffice; Word's placement may differ again. Anchored text
+  boxes use 1.4 em lines so that this shift stays under 0.3 mm.
+- The 版记 is a text box anchored in a 1 pt paragraph after the text; both applications put
+  it on the page where the text ends. The 文件格式 even-page placement of the 版记 (a blank
+  page when needed) cannot be expressed without knowing Word's pagination, so it is not done.
 """
 
 from __future__ import annotations
