@@ -348,3 +348,21 @@ def test_heading_chain_kept_with_next(fs):
     lay = layout_document(doc(*blocks), fs)
     assert [ln.role for ln in lay.pages[1].lines[:3]] == ["heading1", "heading2", "body"]
     assert len(lay.pages[0].lines) == 20
+
+
+@pytest.mark.parametrize(
+    ("title", "lines"),
+    [
+        (
+            "关于湖北省政协十二届一次会议第20180329号提案的答复",
+            ["关于湖北省政协十二届一次会议", "第20180329号提案的答复"],
+        ),
+        (
+            "关于省十四届人大二次会议第123号建议的答复",
+            ["关于省十四届人大二次会议", "第123号建议的答复"],
+        ),
+    ],
+)
+def test_title_breaks_keep_words_whole(fs, title, lines):
+    lay = layout_document(doc(blk(Role.TITLE, title)), fs)
+    assert [ln.text for ln in lines_of(lay, 0)] == lines

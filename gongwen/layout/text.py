@@ -314,15 +314,107 @@ def typeset(
 
 
 # --- titles ------------------------------------------------------------------------------
-GOOD_BREAK_AFTER = frozenset("的于和与及对在、")
-GOOD_BREAK_BEFORE = frozenset("第关")
+TITLE_WORDS: tuple[str, ...] = (
+    "会议",
+    "次会议",
+    "政协",
+    "人大",
+    "届人大",
+    "代表",
+    "委员会",
+    "委员",
+    "提案",
+    "建议",
+    "答复",
+    "意见",
+    "人民",
+    "政府",
+    "办公室",
+    "办公厅",
+    "发展",
+    "改革",
+    "规划",
+    "工作",
+    "通知",
+    "实施",
+    "关于",
+    "进一步",
+    "加强",
+    "推进",
+    "经济",
+    "社会",
+    "国民",
+    "产业",
+    "城市",
+    "建设",
+    "管理",
+    "服务",
+    "企业",
+    "办理",
+    "情况",
+    "报告",
+    "方案",
+    "住房",
+    "更新",
+    "教育",
+    "卫生",
+    "健康",
+    "交通",
+    "运输",
+    "环境",
+    "保护",
+    "生态",
+    "农业",
+    "农村",
+    "文化",
+    "旅游",
+    "科技",
+    "创新",
+    "资源",
+    "安全",
+    "保障",
+    "财政",
+    "市场",
+    "监督",
+    "管理局",
+    "自然",
+    "信息化",
+    "工业",
+    "和信息化",
+    "高质量",
+)
+"""Words a title line break should not split (GB/T 9704 7.3.1: 词意完整)."""
+NUMERALS = frozenset("〇零一二三四五六七八九十百千两")
+COUNTERS = frozenset("个届次号条项年月日")
+BREAK_BEFORE_BONUS = {"第": 4.0, "关": 1.0, "对": 1.0}
+BREAK_AFTER_BONUS = {"届": 1.0, "的": 0.5, "和": 0.5, "与": 0.5, "及": 0.5, "、": 0.5}
+WORD_PENALTY = 8.0
+BRACKET_PENALTY = 4.0
+
+
+def _inside_words(text: str) -> set[int]:
+    """Offsets ``p`` such that a break before ``text[p]`` would split a word or a number
+    written in Chinese numerals (第十四 …)."""
+    inside: set[int] = set()
+    for w in TITLE_WORDS:
+        start = text.find(w)
+        while start >= 0:
+            inside.update(range(start + 1, start + len(w)))
+            start = text.find(w, start + 1)
+    for p in range(1, len(text)):
+        a, b = text[p - 1], text[p]
+        if (b in NUMERALS and (a in NUMERALS or a == "第")) or (a in NUMERALS and b in COUNTERS):
+            inside.add(p)
+    return inside
 
 
 def balance_title(glyphs: list[Glyph], width: float) -> list[tuple[int, int]]:
     """Break a title into the fewest lines that fit, as even in length as possible.
 
-    Breaks inside 《》“”（） pairs, inside words and against kinsoku are penalised or
-    barred; breaks after 的/于/和… or before 第 are preferred slightly. Returns glyph spans.
+    Breaks against kinsoku are barred; breaks inside common words (``TITLE_WORDS``),
+    Chinese numerals and 《》“”（） pairs are penalised; breaks before 第 (and, less, after
+    届/的/和…) are preferred. Cost: squared deviation from even lines, in cells, plus those
+    terms. Returns glyph spans.
     """
     cls = clusters_of(glyphs)
     if not cls:
@@ -346,12 +438,20 @@ def balance_title(glyphs: list[Glyph], width: float) -> list[tuple[int, int]]:
     for w in widths:
         prefix.append(prefix[-1] + w)
 
+    text = "".join(g.ch for g in glyphs)
+    inside = _inside_words(text)
+    gstart = [0]
+    for c in cls:
+        gstart.append(gstart[-1] + len(c.glyphs))
+
     def penalty(k: int) -> float:
         if _bad_break(cls, 0, k):
             return 1e6
-        p = 4.0 if depth[k] else 0.0
-        if cls[k - 1].last in GOOD_BREAK_AFTER or cls[k].first in GOOD_BREAK_BEFORE:
-            p -= 1.0
+        p = BRACKET_PENALTY if depth[k] else 0.0
+        if gstart[k] in inside:
+            p += WORD_PENALTY
+        p -= BREAK_BEFORE_BONUS.get(cls[k].first, 0.0)
+        p -= BREAK_AFTER_BONUS.get(cls[k - 1].last, 0.0)
         return p
 
     best: tuple[float, list[int]] | None = None
@@ -392,8 +492,4 @@ def balance_title(glyphs: list[Glyph], width: float) -> list[tuple[int, int]]:
         ks = [a for a, _ in spans] + [len(cls)]
     else:
         ks = best[1]
-    # cluster boundaries → glyph offsets
-    gstart = [0]
-    for c in cls:
-        gstart.append(gstart[-1] + len(c.glyphs))
     return [(gstart[ks[i]], gstart[ks[i + 1]]) for i in range(len(ks) - 1)]
