@@ -127,8 +127,9 @@ def test_title_balanced_and_explicit_breaks(fs):
     assert len(lines) == 2
     assert "".join(ln.text for ln in lines) == title
     assert "0042" in lines[0].text or "0042" in lines[1].text
-    lengths = [len(ln.text) for ln in lines]
-    assert abs(lengths[0] - lengths[1]) <= 3
+    widths = [ln.xs[-1] + SIZE_2HAO - ln.xs[0] for ln in lines]
+    assert abs(widths[0] - widths[1]) <= 3 * SIZE_2HAO
+    assert lines[1].text.startswith("第")
     for ln in lines:
         mid = (ln.xs[0] + ln.xs[-1] + SIZE_2HAO) / 2
         assert mid == pytest.approx((TYPE_LEFT + TYPE_RIGHT) / 2, abs=6)
