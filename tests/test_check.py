@@ -25,8 +25,23 @@ from gongwen.pipeline import render_letter
 from .conftest import EXAMPLE_LETTER, REFERENCE_YAML, ROOT
 from .libreoffice import require_soffice
 
-LETTERS = {"reference": REFERENCE_YAML, "example": EXAMPLE_LETTER}
+LETTERS = {"reference": REFERENCE_YAML, "example": EXAMPLE_LETTER, "document": EXAMPLE_LETTER}
+FORMATS = {"reference": "plain", "example": "letter", "document": "document"}
 FONTSET = load_fontset("open")
+
+
+def _letter(name: str, tmp: Path):
+    """The letter of ``name``; "document" is the example letter in 文件格式 with 印发."""
+    if name != "document":
+        return load_letter(LETTERS[name])
+    text = EXAMPLE_LETTER.read_text(encoding="utf-8")
+    text = text.replace("format: letter", "format: document").replace(
+        "    - 市政协提案委员会",
+        "    - 市政协提案委员会\n  printer: 示例市发展和改革委员会办公室\n  print_date: 2024-06-19",
+    )
+    path = tmp / "document.yaml"
+    path.write_text(text, encoding="utf-8")
+    return load_letter(path)
 
 
 @pytest.fixture(scope="module")
@@ -35,7 +50,7 @@ def outputs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str, Pat
     files: dict[str, dict[str, Path]] = {}
     for name, path in LETTERS.items():
         rendered = render_letter(
-            load_letter(path), ("pdf", "docx"), fonts="open", base_dir=path.parent
+            _letter(name, out), ("pdf", "docx"), fonts="open", base_dir=path.parent
         )
         files[name] = {}
         for fmt, data in rendered.outputs.items():
@@ -59,16 +74,13 @@ def word_default(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def rendered(outputs, word_default, tmp_path_factory) -> dict[str, Path]:
-    """LibreOffice's PDFs of our two DOCX files and of Word's default document."""
+    """LibreOffice's PDFs of our DOCX files and of Word's default document (one soffice run)."""
     require_soffice()
     from gongwen.check.render import render_docx_files
 
     out = tmp_path_factory.mktemp("lo")
-    sources = {
-        "reference": outputs["reference"]["docx"],
-        "example": outputs["example"]["docx"],
-        "word-default": word_default,
-    }
+    sources = {name: outputs[name]["docx"] for name in LETTERS}
+    sources["word-default"] = word_default
     pdfs = render_docx_files(list(sources.values()), out)
     return dict(zip(sources, pdfs, strict=True))
 
@@ -117,7 +129,7 @@ def test_our_docx_rendering_checks_clean(outputs, rendered, name):
     m = report.measurements["rendered_pdf"]
     assert m["line_pitch_pt"] == pytest.approx(spec.LINE_PITCH, abs=0.1)
     assert all(n == spec.LINES_PER_PAGE for n in m["lines_per_full_page"])
-    assert m["format"] == ("letter" if name == "example" else "plain")
+    assert m["format"] == FORMATS[name]
 
 
 # --- PDFs that each break one rule (made with reportlab) ---------------------------------------
@@ -145,6 +157,7 @@ def make_pdf(
     replace: dict[int, str] | None = None,
     first_right: str | None = None,
     swap_sides: bool = False,
+    last_page_lines: int | None = None,
 ) -> Path:
     """A 2-page plain letter on the GB/T 9704 grid, with one figure changed by the caller."""
     c = Canvas(str(path), pagesize=(spec.PAGE_WIDTH, spec.PAGE_HEIGHT), invariant=1)
@@ -163,7 +176,7 @@ def make_pdf(
 
     slot_no = 0
     for page in (1, 2):
-        count = lines if page == 1 else lines // 2
+        count = lines if page == 1 else (lines // 2 if last_page_lines is None else last_page_lines)
         for slot in range(count):
             s = next(text)
             if replace and slot_no in replace:
@@ -400,3 +413,23 @@ def test_cli_exit_codes_and_json(outputs, word_default, tmp_path):
         assert "Traceback" not in res.output
     with pytest.raises(CheckError):
         check_file(tmp_path / "missing.docx")
+
+
+def test_docx_kinsoku_off(outputs, tmp_path):
+    from docx.oxml import parse_xml
+    from docx.oxml.ns import nsdecls
+
+    def edit(d):
+        for p in d.paragraphs:
+            p._p.get_or_add_pPr().append(parse_xml(f'<w:kinsoku {nsdecls("w")} w:val="0"/>'))
+
+    report = check_docx(
+        _edit_docx(outputs["reference"]["docx"], tmp_path / "k.docx", edit), fontset=FONTSET
+    )
+    _caught(report, "kinsoku-off", "9 标点符号（GB/T 15834）")
+
+
+def test_docx_letter_format_needs_title_page(outputs):
+    """The plain reference letter numbers page 1; checked as 信函格式 that is wrong."""
+    report = check_docx(outputs["reference"]["docx"], fontset=FONTSET, letter_format=True)
+    _caught(report, "page-number-unexpected", "7.5 页码")

@@ -201,6 +201,7 @@ class ParaProps:
     line_rule: str | None = None
     snap: bool = True
     ind: dict[str, int] = field(default_factory=dict)  # left/right/firstLine/hanging (+Chars)
+    kinsoku: bool = True
 
     def merge(self, ppr: Any) -> None:
         if ppr is None:
@@ -215,6 +216,9 @@ class ParaProps:
         sn = ppr.find(_w("snapToGrid"))
         if sn is not None:
             self.snap = _on(sn)
+        ks = ppr.find(_w("kinsoku"))
+        if ks is not None:
+            self.kinsoku = _on(ks)
         ind = ppr.find(_w("ind"))
         if ind is not None:
             for key in (
@@ -248,7 +252,9 @@ class ParaProps:
                         self.ind.pop("firstLineChars", None)
 
     def copy(self) -> ParaProps:
-        return ParaProps(self.jc, self.line, self.line_rule, self.snap, dict(self.ind))
+        return ParaProps(
+            self.jc, self.line, self.line_rule, self.snap, dict(self.ind), self.kinsoku
+        )
 
     def chars(self, key: str, size: float) -> float:
         """An indent in characters (``…Chars`` wins, as in Word)."""
@@ -724,6 +730,14 @@ def _check_paragraphs(ctx: _Ctx) -> None:
                     f"固定值 {LINE_PITCH:g} 磅或文档网格 {LINE_TWIPS}",
                     "行距与 22 行版心不符",
                 )
+        if p.role in BODY_LIKE and not p.props.kinsoku:
+            note(
+                "kinsoku-off",
+                p,
+                "w:kinsoku 关闭",
+                "w:kinsoku 开启",
+                "未启用中文避头尾，标点可能出现在行首",
+            )
         if p.role is Role.BODY and p.props.jc not in ("center", "right", "end"):
             first = p.props.chars("firstLine", BODY_SIZE)
             if (
@@ -738,6 +752,7 @@ def _check_paragraphs(ctx: _Ctx) -> None:
             "line-spacing": Clause.LINES,
             "first-line-indent": Clause.BODY,
             "text-colour": Clause.COLOUR,
+            "kinsoku-off": Clause.PUNCTUATION,
         }.get(rule)
         if clause is None:
             if rule.endswith(("heading1", "heading2", "heading3", "heading4")):
@@ -752,7 +767,7 @@ def _check_paragraphs(ctx: _Ctx) -> None:
                 clause = Clause.FONTS
         sev = (
             Severity.WARNING
-            if rule in ("latin-font", "first-line-indent", "text-colour")
+            if rule in ("latin-font", "first-line-indent", "text-colour", "kinsoku-off")
             else Severity.ERROR
         )
         count = len({id(i[0]) for i in items})

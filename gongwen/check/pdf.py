@@ -180,6 +180,7 @@ def check_measure(
     _red_rules(ctx)
     _doc_number(ctx)
     _signature(ctx)
+    _first_page_text(ctx)
     _records(ctx)
     _page_numbers(ctx)
     _kinsoku(ctx)
@@ -1058,6 +1059,25 @@ def _signature(ctx: _Ctx) -> None:
         if abs(block[-1].baseline - ln.baseline - ctx.pitch) > 2 or abs(ln.x0 - sig.x0) > u / 2:
             break
         block.append(ln)
+    top_sig = min(block, key=lambda ln: ln.baseline)
+    before = [
+        ln
+        for ln in page.lines
+        if ctx.in_type_area(ln)
+        and ln.baseline < top_sig.baseline - 1
+        and id(ln) not in ctx.header_lines
+        and ln not in ctx.title_lines
+    ]
+    if len(before) < spec.SIGNATURE_MIN_LINES_BEFORE:
+        ctx.add(
+            Severity.ERROR,
+            Clause.SIGNATURE,
+            "signature-alone",
+            "署名和成文日期所在页的正文不足两行（不得出现只有署名和日期的页面）",
+            line=top_sig,
+            measured=f"本页署名前 {len(before)} 行",
+            expected=f"≥ {spec.SIGNATURE_MIN_LINES_BEFORE} 行正文",
+        )
     sig = max(block, key=lambda ln: ln.x1)
     sig_right = (TYPE_RIGHT - sig.x1) / u
     date_right = (TYPE_RIGHT - date.x1) / u
@@ -1088,6 +1108,37 @@ def _signature(ctx: _Ctx) -> None:
             expected="不加盖印章：署名右空二字，日期首字比署名首字右移二字；"
             "加盖印章：日期右空四字，署名以日期为准居中",
         )
+
+
+def _first_page_text(ctx: _Ctx) -> None:
+    """The first page must show 正文 (7.3.3): a body line below the 版头 and the title."""
+    p1 = ctx.m.pages[0]
+    body = [
+        ln
+        for ln in ctx.body_lines(p1)
+        if id(ln) not in ctx.header_lines and ln not in ctx.title_lines
+    ]
+    if not body and len(ctx.m.pages) > 1:
+        ctx.add(
+            Severity.ERROR,
+            Clause.BODY,
+            "first-page-no-text",
+            "首页没有正文",
+            page=1,
+            expected="首页须显示正文",
+        )
+    for ln in (x for p in ctx.m.pages for x in p.lines):
+        if "此页无正文" in ln.compact:
+            ctx.add(
+                Severity.ERROR,
+                Clause.SIGNATURE,
+                "page-without-text",
+                "不得使用“此页无正文”：应调整行距、字距使署名页有正文",
+                line=ln,
+                measured=ln.text,
+                expected="署名页保留正文",
+            )
+            break
 
 
 # --- 7.4 版记 ---------------------------------------------------------------------------------
