@@ -90,7 +90,8 @@ class Page:
 @dataclass(frozen=True, slots=True)
 class LayoutWarning:
     """A character set from a fallback face (``face`` its family) or, with ``face`` None,
-    one no face has (drawn from the role face, likely as a blank box)."""
+    one no face has (drawn from the role face, likely as a blank box). ``where`` is the
+    block's letter field (``Block.source``, e.g. ``body[2].text``) or ``blocks[i] (role)``."""
 
     char: str
     where: str

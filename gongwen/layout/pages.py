@@ -125,11 +125,13 @@ class _Builder:
             if b.run_in and k > 0 and s.font is None:
                 role = FontRole.FANGSONG
             pieces.append((s.text, role))
-        return self.glyphs(pieces, size or st.size, st.color, f"blocks[{i}] ({b.role.value})")
+        where = b.source or f"blocks[{i}] ({b.role.value})"
+        return self.glyphs(pieces, size or st.size, st.color, where)
 
     def tail_glyphs(self, i: int, b: Block) -> list[Glyph]:
         st = b.style
-        return self.glyphs([(b.tail, st.font)], st.size, st.color, f"blocks[{i}].tail")
+        where = f"{b.source or f'blocks[{i}]'} (tail)"
+        return self.glyphs([(b.tail, st.font)], st.size, st.color, where)
 
     # -- paragraphs ---------------------------------------------------------------------
     def paragraph(self, i: int, b: Block) -> list[FlowLine]:
