@@ -433,3 +433,17 @@ def test_docx_letter_format_needs_title_page(outputs):
     """The plain reference letter numbers page 1; checked as 信函格式 that is wrong."""
     report = check_docx(outputs["reference"]["docx"], fontset=FONTSET, letter_format=True)
     _caught(report, "page-number-unexpected", "7.5 页码")
+
+
+def test_docx_zero_padded_print_date(outputs, tmp_path):
+    def edit(d):
+        for t in d.element.body.iter(
+            "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}t"
+        ):
+            if t.text and "2024年6月19日" in t.text:
+                t.text = t.text.replace("2024年6月19日", "2024年06月19日")
+
+    report = check_docx(
+        _edit_docx(outputs["document"]["docx"], tmp_path / "p.docx", edit), fontset=FONTSET
+    )
+    _caught(report, "print-date-format", "7.4 版记")

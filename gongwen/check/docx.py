@@ -327,13 +327,11 @@ class _Theme:
                 for f in fs.findall("a:font", NS):
                     if f.get("script") == script:
                         ea_face = f.get("typeface", "")
-            name = which.capitalize() if which == "major" else "Minor"
             lat = latin.get("typeface", "") if latin is not None else ""
             self.fonts[f"{which}HAnsi"] = lat
             self.fonts[f"{which}Ascii"] = lat
             self.fonts[f"{which}EastAsia"] = ea_face
             self.fonts[f"{which}Bidi"] = cs.get("typeface", "") if cs is not None else ""
-            del name
 
     def resolve(self, value: str) -> str:
         return self.fonts.get(value, "")
@@ -856,8 +854,8 @@ def _check_signature(ctx: _Ctx) -> None:
             )
     for p in ctx.paras:
         if p.role is Role.RECORD_PRINT:
-            m = re.search(r"\S*年\S*日印发$", re.sub(r"\s+", "", p.text))
-            problems = _date_problems(m.group(0)) if m else []
+            m = RECORD_PRINT.search(re.sub(r"\s+", "", p.text))
+            problems = _date_problems(m["date"]) if m else []
             if problems:
                 ctx.add(
                     Severity.ERROR,

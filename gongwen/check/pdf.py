@@ -71,7 +71,9 @@ DOC_NUMBER = re.compile(
 )
 PAGE_NUMBER = re.compile(r"^[^\d\u3400-\u9fff]{0,4}\d{1,4}[^\d\u3400-\u9fff]{0,4}$")
 RECORD_START = re.compile(r"^(抄送|主送)\s*[：:]")
-RECORD_PRINT = re.compile(r"\d{4}年\d{1,2}月\d{1,2}日印发$")
+RECORD_PRINT = re.compile(
+    rf"(?P<date>(?:\d{{2,4}}|[{CN_NUM}○]{{2,4}})年[^年月]{{1,3}}月[^月日]{{1,4}}日)印发$"
+)
 
 
 TYPE_SPAN = f"{spec.MARGIN_LEFT_MM:g} – {spec.MARGIN_LEFT_MM + spec.TYPE_AREA_WIDTH_MM:g} mm"
@@ -1208,12 +1210,9 @@ def _records(ctx: _Ctx) -> None:
                 measured=ln.compact[:3],
                 expected="抄送：",
             )
-        if ln.compact.endswith("印发"):
-            problems = _date_problems(
-                re.search(r"[^\s]*年.*日印发$", ln.compact).group(0)
-                if re.search(r"年.*日印发$", ln.compact)
-                else ""
-            )
+        mt = RECORD_PRINT.search(ln.compact)
+        if mt:
+            problems = _date_problems(mt["date"])
             if problems:
                 ctx.add(
                     Severity.ERROR,
