@@ -300,3 +300,16 @@ def test_rare_characters_come_from_a_fallback_face(fontset):
         fang = ps(fontset, FontRole.FANGSONG)
         assert chars["王"] == fang
         assert chars["𠀀"] != fang and chars["龘"] != fang
+
+
+@pytest.mark.skipif(shutil.which("pdffonts") is None, reason="poppler-utils not installed")
+def test_every_font_is_an_embedded_subset(ref_pdf_bytes, tmp_path):
+    path = tmp_path / "ref.pdf"
+    path.write_bytes(ref_pdf_bytes)
+    out = subprocess.run(["pdffonts", str(path)], capture_output=True, text=True, check=True)
+    rows = [ln.split() for ln in out.stdout.splitlines()[2:] if ln.strip()]
+    assert rows
+    for row in rows:
+        name, emb, sub = row[0], row[-5], row[-4]
+        assert (emb, sub) == ("yes", "yes"), row
+        assert pc.base_font(name) != name  # a subset prefix, so no full font is shipped
