@@ -1,9 +1,16 @@
 """The GB/T 9704 grid typesetter: a composed :class:`~gongwen.document.Document` and a
 :class:`~gongwen.fonts.FontSet` in, pages of positioned glyph runs out. Pure Python (no
-reportlab); exporters draw the result.
+reportlab); exporters only draw the result.
+
+- :mod:`.text`: clusters, line breaking on the character grid, GB/T 15834 kinsoku (push in
+  by squeezing punctuation, else pull down), justification, balanced titles.
+- :mod:`.pages`: 版头 (信函格式, 文件格式), the 22-line flow with keep-with-next, the
+  signature block, 版记, page numbers.
+- :mod:`.model`: the result types.
 
 Coordinates: points, origin at the page's top-left corner, y downwards; ``Run.y`` is the
-baseline. See :mod:`gongwen.layout.model`.
+baseline. ``layout_document(doc, fontset) -> Layout``; ``Layout.pages[i].lines`` describes
+each typeset line for tests and checks, ``Layout.warnings`` lists fallback characters.
 """
 
 from .model import Image, Layout, LayoutWarning, Line, Page, Rule, Run
