@@ -447,3 +447,26 @@ def test_docx_zero_padded_print_date(outputs, tmp_path):
         _edit_docx(outputs["document"]["docx"], tmp_path / "p.docx", edit), fontset=FONTSET
     )
     _caught(report, "print-date-format", "7.4 版记")
+
+
+@pytest.mark.parametrize(
+    ("name", "role"),
+    [
+        ("ABCDEF+FangSong_GB2312", spec.FontRole.FANGSONG),
+        (str("仿宋_GB2312".encode("gbk")), spec.FontRole.FANGSONG),  # pdfminer's repr of bytes
+        ("仿宋_GB2312".encode("gbk").decode("latin-1"), spec.FontRole.FANGSONG),
+        ("FZXBSJW--GB1-0", spec.FontRole.XIAOBIAOSONG),
+        ("方正小标宋简体", spec.FontRole.XIAOBIAOSONG),
+        ("FandolSong-Bold", spec.FontRole.XIAOBIAOSONG),
+        ("FandolSong-Regular", spec.FontRole.SONGTI),
+        ("SimSun", spec.FontRole.SONGTI),
+        ("SimHei", spec.FontRole.HEITI),
+        ("KaiTi_GB2312", spec.FontRole.KAITI),
+        ("Calibri", None),
+        ("ＭＳ 明朝", None),
+    ],
+)
+def test_font_name_roles(name, role):
+    from gongwen.check.fontnames import font_role
+
+    assert font_role(name, FONTSET) is role

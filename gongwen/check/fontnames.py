@@ -78,7 +78,22 @@ WESTERN_HINTS = (
 
 
 def decode_pdf_name(name: str) -> str:
-    """A PDF font name as text: GBK-encoded names (``#B7#C2#CB#CE_GB2312``) decoded."""
+    """A PDF font name as text: GBK-encoded names (``#B7#C2#CB#CE_GB2312``) decoded, whether
+    pdfminer passes them on as Latin-1 text or as the repr of their bytes."""
+    if len(name) > 3 and name[:2] in ("b'", 'b"') and name[-1] == name[1]:
+        import ast
+
+        try:
+            raw = ast.literal_eval(name)
+        except (ValueError, SyntaxError):
+            raw = None
+        if isinstance(raw, bytes):
+            for enc in ("gbk", "utf-8"):
+                try:
+                    return raw.decode(enc)
+                except UnicodeDecodeError:
+                    continue
+            return raw.decode("latin-1")
     if any(0x80 <= ord(c) <= 0xFF for c in name):
         raw = name.encode("latin-1", "replace")
         for enc in ("gbk", "utf-8"):
