@@ -146,6 +146,7 @@ def make_pdf(
     path: Path,
     *,
     left: float = spec.MARGIN_LEFT,
+    top: float = spec.MARGIN_TOP,
     pitch: float = spec.LINE_PITCH,
     lines: int = spec.LINES_PER_PAGE,
     size: float = spec.BODY_SIZE,
@@ -166,7 +167,7 @@ def make_pdf(
     text = iter(TEXT[i : i + per_line] for i in range(0, len(TEXT), per_line))
 
     def draw(x: float, slot: int, s: str, fnt: str = font, sz: float = size) -> None:
-        y = spec.MARGIN_TOP + slot * pitch + (pitch - sz) / 2 + 0.88 * sz
+        y = top + slot * pitch + (pitch - sz) / 2 + 0.88 * sz
         t = c.beginText()
         t.setFont(fnt, sz)
         t.setCharSpace(char_pitch - sz)
@@ -220,6 +221,7 @@ def _caught(report, rule: str, clause: str) -> None:
     ("case", "kwargs", "rule", "clause"),
     [
         ("margins", {"left": spec.mm(20)}, "margin-left", "5.2.1 版心"),
+        ("top-margin", {"top": spec.mm(25.4)}, "margin-top", "5.2.1 版心"),
         (
             "30-lines",
             {"pitch": spec.TYPE_AREA_HEIGHT / 30, "lines": 30},
