@@ -472,3 +472,20 @@ def test_font_name_roles(name, role):
     from gongwen.check.fontnames import font_role
 
     assert font_role(name, FONTSET) is role
+
+
+def test_docx_character_grid(outputs, tmp_path):
+    """Word's usual 28-character grid (15.8 pt cells for 3号) counts 28 characters a line,
+    with a warning that LibreOffice gives each 16 pt glyph two cells (decision 1)."""
+    from docx.oxml.ns import qn
+
+    def edit(d):
+        grid = d.sections[0]._sectPr.find(qn("w:docGrid"))
+        grid.set(qn("w:type"), "linesAndChars")
+        grid.set(qn("w:charSpace"), str(round((spec.CHAR_PITCH - spec.BODY_SIZE) * 4096)))
+
+    report = check_docx(
+        _edit_docx(outputs["reference"]["docx"], tmp_path / "g.docx", edit), fontset=FONTSET
+    )
+    assert report.measurements["docx"]["chars_per_line"] == spec.CHARS_PER_LINE
+    assert report.rules() == {"char-grid-libreoffice"}

@@ -808,8 +808,12 @@ def _check_chars_per_line(ctx: _Ctx) -> None:
     gtype, _, char_space = _grid(ctx)
     advance = size + spacing
     if gtype in ("linesAndChars", "snapToChars"):
+        # Word's character grid: the Normal style's size plus charSpace/4096 pt per cell; a
+        # glyph takes the cells nearest its width (Word sets 3号 on a 15.8 pt grid one per cell)
         base = RunProps()
         base.merge(ctx.styles.doc_rpr)
+        for st in ctx.styles.chain(ctx.styles.default_para):
+            base.merge(st.find(_w("rPr")))
         grid_pitch = (base.size or 10.5) + (char_space or 0) / 4096
         if grid_pitch < size:
             ctx.add(
@@ -820,7 +824,8 @@ def _check_chars_per_line(ctx: _Ctx) -> None:
                 measured=f"{grid_pitch:.2f} pt",
                 expected=f"≥ {size:g} pt，或只用行网格",
             )
-        advance = max(advance, grid_pitch)
+        if grid_pitch > 0:
+            advance = max(1, round(advance / grid_pitch)) * grid_pitch
     width = _text_width_twips(ctx) / 20
     per_line = int(width / advance + 1e-6) if advance > 0 else 0
     ctx.report.measurements.setdefault("docx", {}).update(
