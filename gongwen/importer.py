@@ -136,7 +136,7 @@ _CATEGORY = re.compile(
     rf"{_SP}(?:类别|类型|分类)){_SP}[:：]?{_SP})?(?P<c>[A-DＡ-Ｄ]){_SP}(?P<lei>类?){_SP}"
     rf"(?P<close>[）)】\]］]?)$"
 )
-_PUBLICITY_VALUES = "主动公开|依申请公开|不予公开|同意公开|不公开|部分公开|不同意公开"
+_PUBLICITY_VALUES = "主动公开|依申请公开|不予公开|同意公开|不公开|部分公开|不同意公开|公开发布"
 _PUBLICITY = re.compile(
     rf"^[（(]?{_SP}(?:(?:公开属性|公开方式|公开类型|信息公开属性|信息公开方式|公开选项|是否公开)"
     rf"{_SP}[:：]{_SP}|此件{_SP})?(?:{_PUBLICITY_VALUES})(?:发布)?{_SP}[）)]?$"
@@ -562,6 +562,15 @@ def _run_in_split(rest: str) -> int | None:
     return None
 
 
+def _is_header_part(text: str) -> bool:
+    t = text.strip()
+    doc = parse_doc_number(t)
+    return bool(
+        _COPY_NUMBER.match(t) or _SECRECY.match(t) or _URGENCY.match(t) or _SIGNER.match(t)
+        or (doc and not doc[2]) or parse_category(t)
+    )
+
+
 def _is_publicity(text: str) -> bool:
     return bool(_PUBLICITY.match(text.strip()))
 
@@ -584,6 +593,7 @@ class _Parser:
         self.notes: list[str] = []
         self.note_guesses: list[str] = []
         self.unwrapped = 0  # line breaks of a hard-wrapped copy removed
+        self.early_record: list[SourceLine] = []  # 抄送 written before attachment pages
 
     def guess(self, path: Path_, message: str) -> None:
         self.guesses.append(Guess(path, message))
@@ -715,7 +725,7 @@ class _Parser:
         if why:
             self.guess(("signature", "date"), why)
         attachments = self.attachments(attach_note, lines[att_i:rec_start])
-        record = self.record(lines[rec_start:])
+        record = self.record([*self.early_record, *lines[rec_start:]])
 
         # assemble in the order of the letter files
         head = self.header_data
@@ -766,6 +776,8 @@ class _Parser:
         out["signature"] = signature
         if self.notes:
             out["note"] = "；".join(self.notes)
+            if len(self.notes) > 1:
+                self.note_guesses.append(f"原文有 {len(self.notes)} 处附注，合为一行，以“；”分隔")
             for message in self.note_guesses:
                 self.guess(("note",), message)
         if record:
@@ -776,7 +788,7 @@ class _Parser:
         if line.role is not None:
             return line.role in (Role.NOTE, Role.CONTACT)
         t = line.text
-        if self.is_contact(line) or _is_publicity(t):
+        if self.is_contact(line) or _is_publicity(t) or self.is_record(line):
             return True
         m = _NOTE_PARENS.match(t)
         return bool(m) and len(t) <= 120
@@ -862,9 +874,22 @@ class _Parser:
             h["title"] = "\n".join(title)
 
     def header_item(self, line: SourceLine) -> str | None:
-        """Record a 版头 element (or 公开属性) in ``header_data``; its kind, or None."""
+        """Record a 版头 element (or 公开属性) in ``header_data``; its kind, or None.
+
+        A line may hold several elements set apart by wide spaces ("A类    X函〔2022〕1号").
+        """
+        kind = self.header_part(line, line.text.strip())
+        if kind is not None or line.role is not None:
+            return kind
+        parts = _split_organs(line.text)
+        if len(parts) < 2 or not all(_is_header_part(p) for p in parts):
+            return None
+        kinds = [self.header_part(line, p) for p in parts]
+        return next((k for k in kinds if k in ("doc", "signer", "copy", "secrecy", "urgency")),
+                    kinds[-1])
+
+    def header_part(self, line: SourceLine, t: str) -> str | None:
         h = self.header_data
-        t = line.text.strip()
         role = line.role
         if role in (None, Role.COPY_NUMBER) and _COPY_NUMBER.match(t):
             h["copy_number"] = t
@@ -909,7 +934,16 @@ class _Parser:
         m = _SIGNER.match(text.strip())
         assert m
         names_text = m.group("names").strip()
-        names = [p for p in re.split(r"[\s、，,]+", names_text) if p]
+        names = []
+        for part in (p for p in re.split(r"[\s、，,]+", names_text) if p):
+            parsed = parse_doc_number(part)
+            if parsed and not parsed[2]:
+                self.header_data["doc_number"] = parsed[0]
+                if parsed[1]:
+                    self.guess(("header", "doc_number"), parsed[1])
+                names_text = names_text.replace(part, "").strip()
+            else:
+                names.append(part)
         self.header_data["signers"] = names
         if re.search(r"[、，,]", names_text):
             self.guess(("header", "signers"), f"签发人原文“{names_text}”，姓名间印作全角空格")
@@ -1040,6 +1074,8 @@ class _Parser:
             if self.is_attach_note(line) or (notes and _ATTACH_ITEM.match(line.text)):
                 notes.append(line.text)
                 continue
+            if notes and not contacts:
+                self.guess(("contacts",), "原文联系人在附件说明之后；按答复函顺序排在其前")
             self.add_contacts(line, contacts, "before_signature")
         return contacts, notes
 
@@ -1063,7 +1099,9 @@ class _Parser:
         for line in lines:
             t = line.text.strip()
             m = _NOTE_PARENS.match(t)
-            if m and parse_contacts(m.group("inner").strip()) is not None and not contacts:
+            if line.role is None and self.is_record(line):
+                self.early_record.append(line)
+            elif m and parse_contacts(m.group("inner").strip()) is not None and not contacts:
                 self.add_contacts(line, contacts, "note", m.group("inner").strip())
                 placement = "note"
             elif self.is_contact(line) and line.role is not Role.NOTE:

@@ -556,3 +556,32 @@ def test_summary_lists_what_was_recognised():
     out = console.file.getvalue()
     for word in ("答复类别", "示环函〔2024〕8号", "附件", "抄送", "推测或改写", "保留为普通段落"):
         assert word in out
+
+
+def test_header_elements_sharing_lines():
+    result = import_text(
+        "000123    秘密★1年\n示例市商务局\nB类    示商函[2023]4号\n签发人：孙某    \n"
+        "关于第5号提案的答复\n李某委员：\n您的提案收悉。现答复如下。\n示例市商务局\n2023年3月1日\n")
+    h = result.letter.header
+    assert (h.copy_number, h.secrecy, h.secrecy_period) == ("000123", "秘密", "1年")
+    assert h.organs == ["示例市商务局"]
+    assert (h.reply_category, h.doc_number, h.signers) == ("B", "示商函〔2023〕4号", ["孙某"])
+    result = import_text(
+        "示例市商务局\n签发人：孙某　　示商函〔2023〕4号\n关于第5号提案的答复\n李某委员：\n"
+        "您的提案收悉。现答复如下。\n示例市商务局\n2023年3月1日\n")
+    assert result.letter.header.signers == ["孙某"]
+    assert result.letter.header.doc_number == "示商函〔2023〕4号"
+
+
+def test_notes_cc_before_attachment_pages_and_contacts_after_attachment_note():
+    result = import_text(
+        "李某委员：\n您的提案收悉。现答复如下。\n附件：情况表\n联系人：王某\n示例市商务局\n"
+        "2023年3月1日\n（此件主动公开）\n此件公开发布\n抄送：市政府办公室。\n附件\n情况表\n"
+        "全市共有商贸企业120家。\n")
+    letter = result.letter
+    assert letter.note == "此件主动公开；此件公开发布"
+    assert letter.record.cc == ["市政府办公室"]
+    assert letter.attachments[0].body == ["全市共有商贸企业120家。"]
+    assert letter.contacts[0].value == "王某"
+    paths = {".".join(map(str, g.path)) for g in result.guesses}
+    assert {"note", "contacts"} <= paths
