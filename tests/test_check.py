@@ -159,6 +159,7 @@ def make_pdf(
     first_right: str | None = None,
     swap_sides: bool = False,
     last_page_lines: int | None = None,
+    render_mode: int = 0,
 ) -> Path:
     """A 2-page plain letter on the GB/T 9704 grid, with one figure changed by the caller."""
     c = Canvas(str(path), pagesize=(spec.PAGE_WIDTH, spec.PAGE_HEIGHT), invariant=1)
@@ -171,6 +172,7 @@ def make_pdf(
         t = c.beginText()
         t.setFont(fnt, sz)
         t.setCharSpace(char_pitch - sz)
+        t.setTextRenderMode(render_mode)
         t.setTextOrigin(x, spec.PAGE_HEIGHT - y)
         t.textOut(s)
         c.drawText(t)
@@ -252,6 +254,8 @@ def _caught(report, rule: str, clause: str) -> None:
         ("page-number-low", {"number_below_mm": 12.0}, "page-number-position", "7.5 页码"),
         ("zero-padded-date", {"date": "2022年09月29日"}, "date-format", "7.3.5 署名和成文日期"),
         ("chinese-date", {"date": "二〇二二年九月二十九日"}, "date-format", "7.3.5 署名和成文日期"),
+        ("signature-alone", {"last_page_lines": 0}, "signature-alone", "7.3.5 署名和成文日期"),
+        ("faux-bold", {"render_mode": 2}, "faux-bold", "5.2.2 字体和字号"),
         (
             "square-brackets",
             {"first_right": "株发改函[2022]12号"},
@@ -489,3 +493,15 @@ def test_docx_character_grid(outputs, tmp_path):
     )
     assert report.measurements["docx"]["chars_per_line"] == spec.CHARS_PER_LINE
     assert report.rules() == {"char-grid-libreoffice"}
+
+
+def test_docx_bold_cjk(outputs, tmp_path):
+    def edit(d):
+        for p in d.paragraphs[:3]:
+            for r in p.runs:
+                r.bold = True
+
+    report = check_docx(
+        _edit_docx(outputs["reference"]["docx"], tmp_path / "b.docx", edit), fontset=FONTSET
+    )
+    _caught(report, "faux-bold", "5.2.2 字体和字号")

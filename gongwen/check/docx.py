@@ -679,6 +679,8 @@ def _check_paragraphs(ctx: _Ctx) -> None:
             ):
                 allowed.add(FontRole.FANGSONG)
             ea_name, ea_theme = ctx.font_name(run.props.fonts.get("eastAsia"))
+            if cjk and run.props.bold:
+                note("faux-bold", p, "w:b 加粗", "不加粗", "中文加粗（无粗体字形时为伪粗体）")
             if cjk:
                 if ea_theme:
                     note(
@@ -765,7 +767,8 @@ def _check_paragraphs(ctx: _Ctx) -> None:
                 clause = Clause.FONTS
         sev = (
             Severity.WARNING
-            if rule in ("latin-font", "first-line-indent", "text-colour", "kinsoku-off")
+            if rule
+            in ("latin-font", "first-line-indent", "text-colour", "kinsoku-off", "faux-bold")
             else Severity.ERROR
         )
         count = len({id(i[0]) for i in items})

@@ -29,6 +29,8 @@ from .fontnames import base_name, font_role
 BASELINE_TOLERANCE = 1.0  # pt: glyphs within this of a line's baseline belong to it
 SEGMENT_GAP_EM = 1.5
 SPACE_GAP_EM = 0.3
+OVERDRAW_EM = 0.2  # the same glyph drawn again this close: bold faked by overprinting
+STROKE_MODES = (1, 2, 5, 6)  # PDF text render modes that stroke the outline
 
 
 class MeasureError(Exception):
@@ -92,6 +94,7 @@ class Glyph:
     size: float
     font: str  # PDF base font name without the subset prefix
     color: tuple[float, float, float] | None
+    stroked: bool = False  # drawn with a stroke (render mode 1, 2, 5, 6) or twice: faux bold
 
     @property
     def wide(self) -> bool:
@@ -255,6 +258,14 @@ def _group_lines(page_no: int, glyphs: list[Glyph]) -> list[TextLine]:
     lines = []
     for i, row in enumerate(rows, start=1):
         row.sort(key=lambda g: g.x0)
+        kept: list[Glyph] = []
+        for g in row:
+            prev = kept[-1] if kept else None
+            if prev is not None and prev.text == g.text and g.x0 - prev.x0 < OVERDRAW_EM * g.size:
+                prev.stroked = True
+                continue
+            kept.append(g)
+        row[:] = kept
         segments: list[list[Glyph]] = [[row[0]]]
         for a, b in itertools.pairwise(row):
             if b.x0 - a.x1 > SEGMENT_GAP_EM * max(a.size, b.size):
@@ -316,13 +327,16 @@ def _strokes(page: Any, page_no: int) -> list[Stroke]:
 # Glyph codes: glyph 0 and embedding
 
 
-def _interpret(page: Any) -> list[tuple[Any, int, float, float, Any]]:
+def _interpret(
+    page: Any,
+) -> tuple[list[tuple[Any, int, float, float, Any]], set[tuple[float, float]]]:
     """Lay out ``page`` for pdfplumber with PDF's character spacing, and record glyph codes.
 
     pdfminer adds ``Tc`` only between the glyphs of one string, not after its last glyph as
     the PDF specification says; a text split over several strings (font subsets, kerning)
     then drifts by ``Tc`` at each split. This device applies ``Tc`` after every glyph, sets
-    ``page._layout`` (pdfplumber's cache) and returns (font, code, x, y, font spec) per glyph.
+    ``page._layout`` (pdfplumber's cache) and returns (font, code, x, y, font spec) per glyph
+    and the origins of glyphs drawn in a stroking text render mode.
     """
     from pdfminer import utils
     from pdfminer.pdfinterp import PDFPageInterpreter
@@ -331,8 +345,14 @@ def _interpret(page: Any) -> list[tuple[Any, int, float, float, Any]]:
 
     records: list[tuple[Any, int, float, float, Any]] = []
     specs: dict[int, Any] = {}
+    stroked: set[tuple[float, float]] = set()
+    state = {"mode": 0}
 
     class Device(PDFPageAggregatorWithMarkedContent):
+        def render_string(self, textstate, seq, ncs, graphicstate):
+            state["mode"] = getattr(textstate, "render", 0) or 0
+            return super().render_string(textstate, seq, ncs, graphicstate)
+
         def render_string_horizontal(
             self,
             seq,
@@ -371,6 +391,8 @@ def _interpret(page: Any) -> list[tuple[Any, int, float, float, Any]]:
 
         def render_char(self, matrix, font, fontsize, scaling, rise, cid, ncs, graphicstate):
             records.append((font, cid, matrix[4], matrix[5], specs.get(id(font))))
+            if state["mode"] in STROKE_MODES:
+                stroked.add((round(matrix[4], 2), round(matrix[5], 2)))
             return super().render_char(
                 matrix, font, fontsize, scaling, rise, cid, ncs, graphicstate
             )
@@ -388,7 +410,7 @@ def _interpret(page: Any) -> list[tuple[Any, int, float, float, Any]]:
     device = Device(pdf.rsrcmgr, pageno=page.page_number, laparams=pdf.laparams)
     Interpreter(pdf.rsrcmgr, device).process_page(page.page_obj)
     page._layout = device.get_result()
-    return records
+    return records, stroked
 
 
 @dataclass(slots=True)
@@ -542,7 +564,7 @@ def measure_pdf(source: str | Path | bytes) -> PdfMeasure:
             programs: dict[int, _FontProgram] = {}
             for page in pdf.pages:
                 n = page.page_number
-                records = _interpret(page)
+                records, stroked = _interpret(page)
                 _check_codes(n, float(page.height), records, programs, fonts, missing)
                 glyphs = []
                 for c in page.chars:
@@ -563,6 +585,7 @@ def measure_pdf(source: str | Path | bytes) -> PdfMeasure:
                             size,
                             base_name(c.get("fontname", "")),
                             to_rgb(c.get("non_stroking_color")),
+                            (round(float(m[4]), 2), round(float(m[5]), 2)) in stroked,
                         )
                     )
                 pages.append(

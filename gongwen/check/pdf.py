@@ -187,6 +187,7 @@ def check_measure(
     _page_numbers(ctx)
     _kinsoku(ctx)
     _colour(ctx)
+    _faux_bold(ctx)
     key = "rendered_pdf" if origin == "render" else "pdf"
     report.measurements[key] = {
         "pages": len(m.pages),
@@ -1505,3 +1506,23 @@ def _colour(ctx: _Ctx) -> None:
                     expected="黑色",
                 )
                 return
+
+
+# --- decision 2: no faux bold ----------------------------------------------------------------
+
+
+def _faux_bold(ctx: _Ctx) -> None:
+    lines = [
+        ln for p in ctx.m.pages for ln in p.lines if any(g.stroked and g.wide for g in ln.glyphs)
+    ]
+    if lines:
+        ln = lines[0]
+        ctx.add(
+            Severity.WARNING,
+            Clause.FONTS,
+            "faux-bold",
+            f"伪粗体：字形被描边或重复叠印（{len(lines)} 行，首见{ln.where()}）",
+            line=ln,
+            measured="描边/叠印",
+            expected="不加粗，字体本身的字重（如小标宋）",
+        )
