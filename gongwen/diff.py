@@ -67,6 +67,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
+from pathlib import Path
 from typing import Any
 
 from .read import Paragraph, Reading
@@ -666,5 +667,15 @@ def render_html(result: DiffResult) -> str:
     out.append("</tbody></table>")
     if result.layout is not None:
         out.append(result.layout.render_html())
+    if result.visual:
+        items = "".join(
+            f'<li><a href="{_esc(Path(v["path"]).resolve().as_uri())}">{_esc(v["path"])}</a>'
+            f"：{int(v['changed_pixels'])} 个像素不同</li>"
+            for v in result.visual
+        )
+        out.append(f'<section id="visual"><h2>叠图</h2><ul>{items}</ul></section>')
+    dropped = [*result.a.dropped, *result.b.dropped]
+    if dropped:
+        out.append(f'<p class="meta">略去的网页栏目：{_esc("；".join(dropped))}</p>')
     out.append("</body></html>\n")
     return "\n".join(out)
