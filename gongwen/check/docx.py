@@ -515,6 +515,16 @@ def _sections(ctx: _Ctx) -> list[Any]:
 
 
 def _check_sections(ctx: _Ctx) -> None:
+    if not _sections(ctx):
+        ctx.add(
+            Severity.ERROR,
+            Clause.PAPER,
+            "paper-size",
+            "文档没有页面设置（w:sectPr），Word 按默认纸张和页边距排版",
+            measured="无 w:sectPr",
+            expected=f"A4，页边距 {spec.MARGIN_TOP_MM:g}/{spec.MARGIN_BOTTOM_MM:g}/"
+            f"{spec.MARGIN_LEFT_MM:g}/{spec.MARGIN_RIGHT_MM:g} mm",
+        )
     for n, sect in enumerate(_sections(ctx), start=1):
         where = f"第{n}节"
         pg = sect.find(_w("pgSz"))
@@ -830,6 +840,8 @@ def _check_chars_per_line(ctx: _Ctx) -> None:
         if grid_pitch > 0:
             advance = max(1, round(advance / grid_pitch)) * grid_pitch
     width = _text_width_twips(ctx) / 20
+    if width <= 0:
+        return
     per_line = int(width / advance + 1e-6) if advance > 0 else 0
     ctx.report.measurements.setdefault("docx", {}).update(
         {"body_size_pt": size, "char_advance_pt": round(advance, 3), "chars_per_line": per_line}
@@ -989,6 +1001,14 @@ def _field_text(root: Any) -> tuple[str, bool]:
 def _check_footers(ctx: _Ctx) -> None:
     secs = _sections(ctx)
     if not secs:
+        ctx.add(
+            Severity.ERROR,
+            Clause.PAGE_NUMBER,
+            "page-number-missing",
+            "没有页脚，也就没有页码",
+            where="页脚",
+            expected=spec.page_number_text(1).replace("1", "{PAGE}"),
+        )
         return
     sect = secs[-1]
     refs = {
