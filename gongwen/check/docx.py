@@ -716,7 +716,7 @@ def _check_paragraphs(ctx: _Ctx) -> None:
                     continue
                 western = is_western(name) and "times" not in name.lower()
                 latin_text = any(not spec.is_wide(ch) and not ch.isspace() for ch in run.text)
-                if (theme or (western and latin_text)) and True:
+                if theme or (western and latin_text):
                     note(
                         "latin-font",
                         p,
