@@ -922,6 +922,22 @@ def _letter_rules(ctx: _Ctx, p1: PageMeasure, red: list[Stroke]) -> None:
                 measured=_fmt_mm(gap),
                 expected=f"{spec.LETTER_RULE_BELOW_MARK_MM:g} mm",
             )
+    # 份号/密级/紧急程度 and the 发文字号: 7/8 of a 3号 character (14 pt) below the lines
+    thin_bottom = b.y + b.width / 2
+    rows = [ln for ln in p1.lines if thin_bottom < ln.top < thin_bottom + 3 * ctx.pitch]
+    titles = {id(t) for t in ctx.title_lines}
+    if rows and id(rows[0]) in ctx.header_lines and id(rows[0]) not in titles:
+        gap = rows[0].top - thin_bottom
+        if abs(gap - spec.LETTER_HEADER_ROW_BELOW_RULE) > POSITION_TOL:
+            ctx.add(
+                Severity.WARNING,
+                Clause.LETTER,
+                "letter-header-row",
+                "双线下的份号、发文字号等应距双线 3 号字高的 7/8",
+                line=rows[0],
+                measured=_fmt_mm(gap),
+                expected=f"{pt_to_mm(spec.LETTER_HEADER_ROW_BELOW_RULE):.1f} mm",
+            )
 
 
 def _document_rule(ctx: _Ctx, p1: PageMeasure, red: list[Stroke]) -> None:
