@@ -1279,6 +1279,16 @@ def _records(ctx: _Ctx) -> None:
                 expected="不空行",
             )
         return
+    if last.number % 2:
+        ctx.add(
+            Severity.INFO,
+            Clause.RECORD,
+            "record-odd-page",
+            "版记在奇数页（双面印刷时通常置于偶数页，末页为偶数页）",
+            page=last.number,
+            measured=f"第 {last.number} 页",
+            expected="偶数页",
+        )
     if not rules:
         ctx.add(
             Severity.ERROR,
