@@ -224,6 +224,15 @@ def test_yaml_str_round_trips(value):
     assert loaded == {"k": value}
 
 
+@settings(max_examples=100, deadline=None)
+@given(st.text(alphabet=st.characters(blacklist_categories=("Cc", "Cs", "Cn")), min_size=1))
+def test_any_printable_value_comes_through_the_template(value):
+    vars_ = {**KIND_VARS["proposal"], **COMMON, "title": value, "note": value}
+    _, letter = tpl.render_template("proposal", vars_)
+    assert letter.title == value.strip()
+    assert letter.note == (value.strip() or None) or letter.note == value.strip()
+
+
 def test_letter_text_with_braces_prints_literally_without_opting_in():
     text = tpl.render_template("proposal", {**KIND_VARS["proposal"], **COMMON})[0]
     text = text.replace("经认真研究", "经{{ organ_short }}研究{% if x %}同意{% endif %}")
