@@ -559,3 +559,24 @@ def test_signature_block_moves_as_one(example_bytes: bytes) -> None:
     assert all(p.paragraph_format.keep_together for p in group)
     assert all(p.paragraph_format.keep_with_next for p in group[:-1])
     assert not group[-1].paragraph_format.keep_with_next
+
+
+def test_record_rules_fall_between_elements_when_cc_wraps(example_doc: Document, fontset
+                                                          ) -> None:
+    """A 抄送 list over two lines: the thin rule sits between 抄送 and 印发, not after line 1."""
+    cc = Block(Role.RECORD_CC, (Span("抄送："), Span("，".join(
+        ["市人民政府办公室", "市政协提案委员会", "市人大代表工作委员会", "市财政局", "市审计局"]
+    ) + "。")))
+    blocks = [b for b in example_doc.blocks if b.role is not Role.RECORD_CC]
+    doc = dataclasses.replace(example_doc, fmt=LetterFormat.DOCUMENT, blocks=(
+        *blocks, cc,
+        Block(Role.RECORD_PRINT, (Span("示例市发展和改革委员会办公室"),), tail="2024年6月18日印发"),
+    ))
+    body = parts(render_docx(doc, fontset))["word/document.xml"].find(q("w:body"))
+    found = anchors(body.findall(q("w:p"))[-1])
+    rules = sorted(offset(a, "V")[1] + int(a.find(q("wp:extent")).get("cy")) / ox.EMU_PER_PT / 2
+                   for a in found if a.find(f".//{q('wps:txbx')}") is None)
+    assert len(rules) == 3
+    pitch = spec.LINE_PITCH
+    assert rules[2] - rules[1] == pytest.approx(pitch, abs=0.05)  # 印发: one line
+    assert rules[1] - rules[0] == pytest.approx(2 * pitch, abs=0.05)  # 抄送: two lines

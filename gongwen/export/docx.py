@@ -563,7 +563,7 @@ class _Builder:
         anchored in a minimal paragraph after the text so it lands on the last page."""
         pitch = spec.LINE_PITCH
         paragraphs = []
-        k = 0
+        counts: list[int] = []  # lines each block takes
         for block in records:
             kwargs: dict[str, object] = {"keep_next": False, "snap_to_grid": False}
             if block.tail:
@@ -573,7 +573,8 @@ class _Builder:
                 line = HEADER_LINE_FACTOR * block.style.size
                 kwargs.update(line=line, before=(pitch - line) / 2, after=(pitch - line) / 2)
             paragraphs.append(self.paragraph(block, **kwargs))
-            k += lines
+            counts.append(lines)
+        k = sum(counts)
         top = spec.TYPE_AREA_HEIGHT - k * pitch
         runs = [ox.textbox_run(self.next_id(), "版记", 0.0, top, spec.TYPE_AREA_WIDTH,
                                k * pitch, paragraphs, relative="margin", wrap="topAndBottom")]
@@ -581,8 +582,11 @@ class _Builder:
             outer = spec.mm(spec.RECORD_RULE_OUTER_MM)
             inner = spec.mm(spec.RECORD_RULE_INNER_MM)
             ys = [(top, outer)]
-            ys += [(top + n * pitch, inner) for n in range(1, k)
-                   if records[n].role is not records[n - 1].role]
+            offset = 0
+            for prev, block, lines in zip(records, records[1:], counts, strict=False):
+                offset += lines  # a thin rule between elements, at the line boundary
+                if block.role is not prev.role:
+                    ys.append((top + offset * pitch, inner))
             ys.append((spec.TYPE_AREA_HEIGHT, outer))
             for n, (y, thick) in enumerate(ys, 1):
                 runs.append(ox.rule_run(self.next_id(), f"版记线{n}", 0.0, y - thick / 2,
