@@ -473,7 +473,7 @@ def _join_lines(lines: Sequence[PdfLine]) -> tuple[list[Paragraph], list[tuple[P
     def align(ln: PdfLine) -> str:
         if ln.x0 <= left + 0.5 * em and ln.x1 >= right - 0.75 * em:
             return "justify"
-        if abs((ln.x0 + ln.x1) / 2 - mid) < 0.75 * em and ln.x0 > left + em:
+        if abs((ln.x0 + ln.x1) / 2 - mid) < 0.75 * em and ln.x0 > left + 0.25 * em:
             return "center"
         if ln.x0 > mid and ln.x1 >= right - 5 * em:
             return "right"
@@ -487,16 +487,21 @@ def _join_lines(lines: Sequence[PdfLine]) -> tuple[list[Paragraph], list[tuple[P
             gap_ok = not same_page or ln.baseline - prev.baseline <= 1.6 * max(
                 ln.size, prev.size, em * 1.8)
             similar = abs(ln.size - prev.size) < 0.5
-            runs_on = (
-                prev.x1 >= right - 0.75 * em
-                and ln.x0 <= left + 0.5 * em
-                and prev.x0 < mid
+            full = prev.x1 >= right - 0.75 * em and prev.x0 < mid
+            runs_on = full and ln.x0 <= left + 0.5 * em
+            # a hanging indent (附件说明, 抄送): the wrapped line starts right of the margin,
+            # but not at the usual two-character paragraph indent, and is no new list item
+            hanging = (
+                full and left + 0.5 * em < ln.x0 < mid
+                and abs(ln.x0 - left - 2 * ln.size) > 0.3 * ln.size
+                and ln.x0 >= paras[-1][0].x0 - 0.3 * ln.size
+                and not _LIST_ITEM.match(normalise(ln.text))
             )
             title_like = (
-                align(prev) == "center" and align(ln) == "center"
+                align(prev) in ("center", "justify") and align(ln) == "center"
                 and prev.size >= 1.2 * em and same_page
             )
-            if gap_ok and similar and (runs_on or title_like):
+            if gap_ok and similar and (runs_on or hanging or title_like):
                 paras[-1].append(ln)
                 continue
         paras.append([ln])
@@ -517,6 +522,12 @@ def _join_lines(lines: Sequence[PdfLine]) -> tuple[list[Paragraph], list[tuple[P
         )
         assigned.extend((ln, i) for ln in group)
     return out, assigned
+
+
+_LIST_ITEM = re.compile(
+    r"^(?:[一二三四五六七八九十]{1,3}、|\([一二三四五六七八九十]{1,3}\)|\d{1,2}\.(?!\d)|\(\d{1,2}\)"
+    r"|附件)"
+)
 
 
 def _line_no(lines: Sequence[PdfLine], line: PdfLine) -> int:

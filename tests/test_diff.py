@@ -112,6 +112,29 @@ def test_letter_format_example_against_its_exports(rendered, fmt):
     assert data["b"]["paragraphs"] == data["a"]["paragraphs"] == 33
 
 
+def test_hanging_indents_and_wrapped_titles(tmp_path):
+    """附件说明 items and 抄送 wrap onto hanging-indented lines, an attachment title onto two
+    centred lines: the PDF reader joins them back into one paragraph each."""
+    from gongwen.loader import load_letter
+    from gongwen.pipeline import render_letter
+
+    text = EXAMPLE_LETTER.read_text(encoding="utf-8")
+    text = text.replace(
+        "  - title: 示例新区产业园区重点项目清单",
+        "  - title: 示例新区产业园区重点项目清单及其年度投资计划、开工时间和责任单位一览表（第一批）\n"
+        "  - title: 示例新区产业园区第二批重点项目清单及其年度投资计划、开工时间和责任单位一览表",
+    ).replace("    - 市政协提案委员会", "    - 市政协提案委员会\n    - 市工业和信息化局\n"
+              "    - 市自然资源和规划局\n    - 市财政局\n    - 市住房和城乡建设局")
+    letter = tmp_path / "long.yaml"
+    letter.write_text(text, encoding="utf-8")
+    pdf = tmp_path / "long.pdf"
+    pdf.write_bytes(render_letter(load_letter(letter), ("pdf",), fonts="open").outputs["pdf"])
+    code, data = run_json(letter, pdf)
+    assert code == 0, edits(data)
+    roles = [p.role for p in read_any(pdf).paragraphs]
+    assert roles.count(Role.ATTACHMENT_NOTE) == 2 and roles[-1] is Role.RECORD_CC
+
+
 def test_roles_read_from_each_source(rendered):
     yaml_roles = [p.role for p in read_any(REFERENCE_YAML).paragraphs]
     for src in (REFERENCE_TEXT, rendered["ref.pdf"], rendered["ref.docx"]):
