@@ -585,3 +585,33 @@ def test_notes_cc_before_attachment_pages_and_contacts_after_attachment_note():
     assert letter.contacts[0].value == "王某"
     paths = {".".join(map(str, g.path)) for g in result.guesses}
     assert {"note", "contacts"} <= paths
+
+
+FRAGMENTS = [
+    "示例市水务局", "2022年5月16日", "二〇一九年七月八日", "2020年06月08日", "张某委员：", "尊敬的李某代表、",
+    "一、办理情况", "（一）规划。我们已完成。", "1.措施", "（1）", "1.", "一、", "附件", "附件：1.情况表",
+    "2.明细表", "附件2", "抄送：市政府办公室。", "示例市政府办公室 2022年5月20日印发", "联系人：王某",
+    "联系电话：", "（联系人：王某；联系电话：123）", "（此件主动公开）", "公开属性：主动公开", "A类",
+    "类别：", "签发人：", "签发人：赵某", "示函〔2022〕0号", "示函[2022]3号", "示函〔22〕3号", "000001",
+    "秘密★", "特急", "【打印本页】", "首页 > 政务", "感谢您的支持。", "此复。", "我们已经完成。", "：",
+    "（", "）", "（）", "。", "关于第1号提案的答复", "答   复", "示例市人民政府办公室文件", "  ", "\t",
+]
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.one_of(st.sampled_from(FRAGMENTS), st.text(max_size=12)), max_size=14))
+def test_any_text_imports_or_fails_cleanly(lines: list[str]):
+    """Whatever the text, the import returns a valid letter or raises GongwenError."""
+    try:
+        result = import_text("\n".join(lines))
+    except GongwenError:
+        return
+    assert isinstance(result.letter, Letter)
+    to_yaml(result)
+
+
+def test_cli_unwritable_output_exits_2(tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    proc = _gongwen("import", str(PUBLISHED), "-o", str(blocker / "sub" / "out.yaml"))
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr

@@ -28,7 +28,10 @@ def run_import(source: Path, output: Path | None = None, *, quiet: bool = False)
     if output is not None:
         if output.exists() and output.is_dir():
             raise GongwenError(f"{output}: 是目录；-o 需要一个 .yaml 文件名")
-        write_atomic(output, text.encode("utf-8"))
+        try:
+            write_atomic(output, text.encode("utf-8"))
+        except OSError as exc:
+            raise GongwenError(f"{output}: 无法写入（{exc.strerror}）") from None
     if not quiet:
         print_summary(result, Console(stderr=True, highlight=False))
         if output is not None:
