@@ -246,6 +246,123 @@ def _style_id(p: object) -> str:
     return node.get(f"{_W}val", "") if node is not None else ""
 
 
+def _roman(n: int) -> str:
+    out = ""
+    for value, letters in ((1000, "m"), (900, "cm"), (500, "d"), (400, "cd"), (100, "c"),
+                           (90, "xc"), (50, "l"), (40, "xl"), (10, "x"), (9, "ix"), (5, "v"),
+                           (4, "iv"), (1, "i")):
+        while n >= value:
+            out, n = out + letters, n - value
+    return out
+
+
+def _letters(n: int) -> str:
+    return chr(ord("a") + (n - 1) % 26) * ((n - 1) // 26 + 1)
+
+
+def format_number(n: int, fmt: str) -> str:
+    """A list counter in one of Word's number formats (``w:numFmt``)."""
+    from .compose import chinese_number
+
+    if fmt in ("chineseCounting", "chineseCountingThousand", "chineseLegalSimplified",
+               "ideographTraditional", "japaneseCounting", "taiwaneseCounting") and 1 <= n <= 99:
+        return chinese_number(n)
+    if fmt in ("ideographDigital", "taiwaneseDigital", "japaneseDigitalTenThousand"):
+        return "".join("〇一二三四五六七八九"[int(d)] for d in str(n))
+    if fmt in ("decimalFullWidth", "decimalFullWidth2"):
+        return "".join(chr(0xFF10 + int(d)) for d in str(n))
+    if fmt == "decimalEnclosedCircle" and 1 <= n <= 20:
+        return chr(0x2460 + n - 1)
+    if fmt == "lowerLetter":
+        return _letters(n)
+    if fmt == "upperLetter":
+        return _letters(n).upper()
+    if fmt == "lowerRoman":
+        return _roman(n)
+    if fmt == "upperRoman":
+        return _roman(n).upper()
+    if fmt in ("bullet", "none"):
+        return ""
+    return str(n)
+
+
+class _Numbering:
+    """Word's automatic list numbers (``w:numPr``), rendered as text the way Word shows them:
+    the level's ``lvlText`` with each ``%k`` replaced by level k's counter."""
+
+    def __init__(self, document: object, styles_el: object | None):
+        self.levels: dict[str, dict[int, tuple[int, str, str]]] = {}
+        self.nums: dict[str, tuple[str, dict[int, int]]] = {}
+        self.counters: dict[str, dict[int, int]] = {}
+        self.style_num: dict[str, tuple[str, int]] = {}
+        try:
+            root = document.part.numbering_part.element  # type: ignore[attr-defined]
+        except (KeyError, NotImplementedError, AttributeError):
+            root = None
+        if root is not None:
+            for absn in root.iterchildren(f"{_W}abstractNum"):
+                lv = {}
+                for lvl in absn.iterchildren(f"{_W}lvl"):
+                    ilvl = int(lvl.get(f"{_W}ilvl", "0"))
+                    start = lvl.find(f"{_W}start")
+                    fmt = lvl.find(f"{_W}numFmt")
+                    text = lvl.find(f"{_W}lvlText")
+                    lv[ilvl] = (
+                        int(start.get(f"{_W}val", "1")) if start is not None else 1,
+                        fmt.get(f"{_W}val", "decimal") if fmt is not None else "decimal",
+                        text.get(f"{_W}val", "") if text is not None else "",
+                    )
+                self.levels[absn.get(f"{_W}abstractNumId", "")] = lv
+            for num in root.iterchildren(f"{_W}num"):
+                aid = num.find(f"{_W}abstractNumId")
+                overrides = {}
+                for ov in num.iterchildren(f"{_W}lvlOverride"):
+                    so = ov.find(f"{_W}startOverride")
+                    if so is not None:
+                        overrides[int(ov.get(f"{_W}ilvl", "0"))] = int(so.get(f"{_W}val", "1"))
+                if aid is not None:
+                    self.nums[num.get(f"{_W}numId", "")] = (aid.get(f"{_W}val", ""), overrides)
+        if styles_el is not None:
+            for st in styles_el.iterchildren(f"{_W}style"):
+                np_ = st.find(f"{_W}pPr/{_W}numPr")
+                if np_ is not None:
+                    nid = np_.find(f"{_W}numId")
+                    il = np_.find(f"{_W}ilvl")
+                    if nid is not None:
+                        self.style_num[st.get(f"{_W}styleId", "")] = (
+                            nid.get(f"{_W}val", "0"),
+                            int(il.get(f"{_W}val", "0")) if il is not None else 0,
+                        )
+
+    def label(self, p: object, style_id: str) -> str:
+        np_ = p.find(f"{_W}pPr/{_W}numPr")  # type: ignore[attr-defined]
+        num_id, ilvl = self.style_num.get(style_id, ("0", 0))
+        if np_ is not None:
+            nid = np_.find(f"{_W}numId")
+            il = np_.find(f"{_W}ilvl")
+            if nid is not None:
+                num_id = nid.get(f"{_W}val", "0")
+            if il is not None:
+                ilvl = int(il.get(f"{_W}val", "0"))
+        if num_id in ("", "0") or num_id not in self.nums:
+            return ""
+        aid, overrides = self.nums[num_id]
+        levels = self.levels.get(aid, {})
+        if ilvl not in levels:
+            return ""
+        count = self.counters.setdefault(num_id, {})
+        for deeper in [k for k in count if k > ilvl]:
+            del count[deeper]
+        start = overrides.get(ilvl, levels[ilvl][0])
+        count[ilvl] = count.get(ilvl, start - 1) + 1
+        text = levels[ilvl][2]
+        for k in range(ilvl + 1):
+            if k in levels:
+                value = count.get(k, overrides.get(k, levels[k][0]))
+                text = text.replace(f"%{k + 1}", format_number(value, levels[k][1]))
+        return "" if levels[ilvl][1] in ("bullet", "none") else text
+
+
 def read_docx_bytes(data: bytes, name: str = "<docx>") -> Reading:
     """A DOCX: roles from gongwen's styles, else from heading styles and the text."""
     import docx
@@ -275,10 +392,14 @@ def read_docx_bytes(data: bytes, name: str = "<docx>") -> Reading:
             for p in child.iter(f"{_W}p"):
                 add_paragraph(p)
 
+    numbering = _Numbering(document, document.styles.element)
     paras: list[Paragraph] = []
     for p in elements:
         sid = _style_id(p)
         raw = _run_text(p)
+        label = numbering.label(p, sid)  # counted even on an empty paragraph, as Word does
+        if raw.strip():
+            raw = label + raw
         role: Role | None = None
         if is_gongwen:
             role = ours.get(sid)

@@ -314,6 +314,38 @@ def test_other_docx_by_heading_patterns(tmp_path):
     assert run(REFERENCE_YAML, path)[0] == 0
 
 
+def test_docx_with_automatic_numbering(tmp_path):
+    """Headings numbered by Word (w:numPr, 一、 and （一） as chineseCounting list levels) read
+    with their numbers, as Word shows them."""
+    import docx
+    from docx.oxml import parse_xml
+
+    w = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+    d = docx.Document()
+    numbering = d.part.numbering_part.element
+    numbering.insert(0, parse_xml(
+        f'<w:abstractNum {w} w:abstractNumId="90">'
+        '<w:lvl w:ilvl="0"><w:start w:val="1"/><w:numFmt w:val="chineseCounting"/>'
+        '<w:lvlText w:val="%1、"/></w:lvl>'
+        '<w:lvl w:ilvl="1"><w:start w:val="1"/><w:numFmt w:val="chineseCounting"/>'
+        '<w:lvlText w:val="（%2）"/></w:lvl></w:abstractNum>'))
+    numbering.append(parse_xml(f'<w:num {w} w:numId="90"><w:abstractNumId w:val="90"/></w:num>'))
+    for ln in LINES:
+        level = 0 if ln[:2] in ("一、", "二、") else 1 if ln.startswith("(") else None
+        text = ln[2:] if level == 0 else ln[3:] if level == 1 else ln
+        para = d.add_paragraph(text)
+        if level is not None:
+            para._p.get_or_add_pPr().append(parse_xml(
+                f'<w:numPr {w}><w:ilvl w:val="{level}"/><w:numId w:val="90"/></w:numPr>'))
+    path = tmp_path / "numbered.docx"
+    d.save(path)
+    texts = read_any(path).texts
+    assert texts[2] == "一、前期工作开展情况" and texts[7] == "二、下一步工作打算"
+    assert texts[9].startswith("（一）以“聚焦”锻长板。") and texts[13].startswith("（五）")
+    code, data = run_json(REFERENCE_YAML, path)
+    assert code == 0, edits(data)
+
+
 def test_other_pdf_with_running_header(tmp_path):
     """A PDF drawn by another program (reportlab, character by character on a 28-character
     grid): lines are joined by indent and line end, the running header and the "- N -" page
