@@ -430,6 +430,24 @@ def test_bad_input_is_a_clear_error(tmp_path, name, content, message):
     assert "Traceback" not in err + out
 
 
+def test_directory_and_visual_on_a_file_are_errors(tmp_path):
+    code, _, err = run(tmp_path, REFERENCE_TEXT)
+    assert code == 2 and "是目录" in err
+    target = tmp_path / "taken"
+    target.write_text("x")
+    code, _, err = run(REFERENCE_YAML, REFERENCE_YAML, "--visual", target)
+    assert code == 2 and "Traceback" not in err
+
+
+def test_reports_written_to_files(tmp_path):
+    for fmt, needle in (("json", '"identical": true'), ("html", 'class="summary same"'),
+                        ("terminal", "相同（相似度 100.0%）")):
+        out = tmp_path / f"report.{fmt}"
+        code, stdout, _ = run(REFERENCE_YAML, REFERENCE_TEXT, "--format", fmt, "-o", out)
+        assert code == 0 and stdout == ""
+        assert needle in out.read_text(encoding="utf-8")
+
+
 def test_scanned_pdf_without_text_layer(tmp_path):
     from reportlab.pdfgen.canvas import Canvas
 
