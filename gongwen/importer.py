@@ -588,6 +588,12 @@ class _Parser:
         for line in lines:
             if line.role is None and is_chrome(line.text):
                 self.dropped.append(line.text)
+                continue
+            parts = _split_organs(line.text) if line.role is None else []
+            if (len(parts) >= 2 and parse_date(parts[-1]) is not None
+                    and all(_organ_like(p) for p in parts[:-1])):
+                # 署名 and 成文日期 on one line, set apart by wide spaces
+                self.lines.extend(SourceLine(p, line.number) for p in parts)
             else:
                 self.lines.append(line)
         self.notes: list[str] = []

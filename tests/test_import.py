@@ -615,3 +615,10 @@ def test_cli_unwritable_output_exits_2(tmp_path):
     blocker.write_text("x")
     proc = _gongwen("import", str(PUBLISHED), "-o", str(blocker / "sub" / "out.yaml"))
     assert proc.returncode == 2 and "Traceback" not in proc.stderr
+
+
+def test_signature_and_date_on_one_line():
+    letter = import_text("李某委员：\n您的提案收悉。现答复如下。\n"
+                         "示例市商务局　　示例市财政局　　2023年3月1日\n").letter
+    assert letter.signature.organs == ["示例市商务局", "示例市财政局"]
+    assert letter.signature.date == dt.date(2023, 3, 1)
