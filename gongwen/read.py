@@ -451,6 +451,15 @@ def _is_red(color: object) -> bool:
     return False
 
 
+def _dedupe(page: object) -> object:
+    """Characters drawn twice at (almost) the same place — the "fake bold" some tools use —
+    count once."""
+    try:
+        return page.dedupe_chars(tolerance=1)  # type: ignore[attr-defined]
+    except Exception:  # older pdfplumber, or a page it cannot dedupe: keep the page
+        return page
+
+
 def _page_lines(page: object, number: int) -> list[PdfLine]:
     """Characters grouped by baseline, each group sorted left to right."""
     height = float(page.height)  # type: ignore[attr-defined]
@@ -529,7 +538,7 @@ def read_pdf_bytes(data: bytes, name: str = "<pdf>") -> Reading:
     try:
         with pdfplumber.open(io.BytesIO(data)) as pdf:
             raw_pages = [
-                (i + 1, float(p.width), float(p.height), _page_lines(p, i + 1))
+                (i + 1, float(p.width), float(p.height), _page_lines(_dedupe(p), i + 1))
                 for i, p in enumerate(pdf.pages)
             ]
     except Exception as exc:  # any parser failure is the file's fault
