@@ -597,7 +597,7 @@ tr.same td{color:#666}tr.change td{background:#fffbe6}
 tr.deleted td.a,tr.moved td.a{background:#ffecec}tr.inserted td.b,tr.moved td.b{background:#eaffea}
 del{background:#ffc8c8;color:#8b0000;text-decoration:line-through}
 ins{background:#b9f2c3;color:#064d16;text-decoration:none;border-bottom:2px solid #1a7f37}
-.role{color:#7a3e9d;font-size:.8em;display:block}
+.role{color:#7a3e9d;font-size:.8em;display:block}.note{color:#6b4e00;font-size:.85em}
 .layout li{margin:.2em 0}
 """
 
@@ -656,6 +656,10 @@ def render_html(result: DiffResult) -> str:
         label = KIND_LABELS.get(kind, "") if ch else ""
         if ch and kind == "moved":
             label += "（移出）" if row.a else "（移入）"
+            if row.a:
+                b_html = f'<span class="note">→ 移至 B {_esc("、".join(ch.b_where))}</span>'
+            else:
+                a_html = f'<span class="note">移自 A {_esc("、".join(ch.a_where))} →</span>'
         na = ",".join(str(i + 1) for i in row.a)
         nb = ",".join(str(j + 1) for j in row.b)
         cls = "same" if ch is None else f"change {kind}"
