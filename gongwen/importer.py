@@ -180,10 +180,6 @@ _CONTACT_START = re.compile(rf"^(?P<label>{_LABEL_RE}){_SP}[:：]{_SP}")
 _CONTACT_NEXT = re.compile(
     rf"(?P<sep>[ \t\u3000\xa0]+|{_SP}[；;，,]{_SP})(?P<label>{_LABEL_RE}){_SP}[:：]")
 
-_ORGAN_END = re.compile(
-    r"(?:委员会|人民政府|政府|办公室|办公厅|局|厅|委|部|院|署|中心|公司|集团|协会|联合会|会|所|站|"
-    r"处|科|队|社|行|馆|校|大学|学院|医院|分局|支队|大队|总队|法院|检察院|文件)$"
-)
 _FINAL = ("。", "！", "？", "!", "?", "；", ";", "：", ":", "”", "」")
 _SENTENCE_PUNCT = set("。，,；;：:！!？?“”\"《》")
 
@@ -608,13 +604,6 @@ class _Parser:
         return GongwenError(f"{self.source}: {message}")
 
     # roles: a hint from styles wins; otherwise the text decides
-    def has(self, line: SourceLine, *roles: Role) -> bool:
-        return line.role in roles
-
-    def plain_line(self, line: SourceLine) -> bool:
-        """Not told otherwise by a style (gongwen's BodyText counts as told)."""
-        return line.role is None
-
     def is_date(self, line: SourceLine) -> bool:
         if line.role is not None:
             return line.role is Role.DATE
@@ -643,12 +632,6 @@ class _Parser:
         if line.role is not None:
             return line.role is Role.CONTACT and parse_contacts(line.text) is not None
         return parse_contacts(line.text) is not None
-
-    def is_note_line(self, line: SourceLine) -> bool:
-        if line.role is not None:
-            return line.role is Role.NOTE
-        t = line.text
-        return bool(_NOTE_PARENS.match(t)) or _is_publicity(t)
 
     def is_attach_note(self, line: SourceLine) -> bool:
         if line.role is not None:
@@ -713,12 +696,10 @@ class _Parser:
             break
 
         head_end, addressees = self.head(lines[:pre_i])
-        data: dict[str, Any] = {}
         body_lines = lines[head_end:pre_i]
         if not body_lines:
             raise self.fail("找不到正文")
-        self.data = data
-        data["body"] = self.body(body_lines, ("body",), top=True)
+        body = self.body(body_lines, ("body",), top=True)
         contacts_before, attach_note = self.pre_signature(lines[pre_i:sig_i])
         contacts_after, placement_after = self.after_date(lines[date_i + 1: att_i])
         organs = []
@@ -764,7 +745,7 @@ class _Parser:
             out["title"] = head["title"]
         if addressees:
             out["addressees"] = addressees
-        out["body"] = data["body"]
+        out["body"] = body
         placement = None
         contacts: list[dict[str, str]] = []
         if contacts_before:
