@@ -859,6 +859,8 @@ class _Parser:
                 break
         if title:
             h["title"] = "\n".join(title)
+            if len(title) > 3:
+                self.guess(("title",), f"{len(title)} 行都当作标题，请核对是否混入了其他文字")
 
     def header_item(self, line: SourceLine) -> str | None:
         """Record a 版头 element (or 公开属性) in ``header_data``; its kind, or None.

@@ -481,8 +481,7 @@ def reply_letters(draw) -> Letter:
         if draw(st.booleans()):
             data["attachments"][-1]["body"] = draw(_blocks())
     if draw(st.booleans()):
-        # one line of 抄送: render_docx fails on a 版记 that wraps (IndexError, reported)
-        data["record"] = {"cc": draw(st.lists(_name_strategy(), min_size=1, max_size=2))}
+        data["record"] = {"cc": draw(st.lists(_name_strategy(), min_size=1, max_size=3))}
     return Letter.model_validate(data)
 
 
@@ -642,3 +641,9 @@ def test_corpus_letters_survive_gongwen_docx(source: Path, imported):
     if a["title"] and b["title"]:
         a["title"], b["title"] = a["title"].replace("\n", ""), b["title"].replace("\n", "")
     assert _normalised(a) == _normalised(b)
+
+
+def test_a_long_head_is_flagged():
+    result = import_text("甲\n乙\n丙\n丁\n李某委员：\n您的提案收悉。现答复如下。\n示例市商务局\n2023年3月1日\n")
+    assert result.letter.title == "甲\n乙\n丙\n丁"
+    assert [g.path for g in result.guesses] == [("title",)]
