@@ -585,6 +585,12 @@ class _Parser:
             if line.role is None and is_chrome(line.text):
                 self.dropped.append(line.text)
                 continue
+            if (line.role is None and self.lines and self.lines[-1].role is None
+                    and _organ_like(self.lines[-1].text) and line.text.endswith("印发")
+                    and parse_date(line.text[:-2]) is not None):
+                # 印发机关 and 印发日期 in two cells of a 版记 table
+                prev = self.lines.pop()
+                line = SourceLine(f"{prev.text} {line.text}", prev.number)
             parts = _split_organs(line.text) if line.role is None else []
             if (len(parts) >= 2 and parse_date(parts[-1]) is not None
                     and all(_organ_like(p) for p in parts[:-1])):

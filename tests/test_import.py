@@ -647,3 +647,23 @@ def test_a_long_head_is_flagged():
     result = import_text("甲\n乙\n丙\n丁\n李某委员：\n您的提案收悉。现答复如下。\n示例市商务局\n2023年3月1日\n")
     assert result.letter.title == "甲\n乙\n丙\n丁"
     assert [g.path for g in result.guesses] == [("title",)]
+
+
+def test_word_record_table_with_printer_and_date_in_two_cells(tmp_path):
+    import docx
+
+    d = docx.Document()
+    for text in ("示例市人民政府办公室文件", "示政办函〔2022〕3号", "关于第9号提案的答复", "市政协提案委员会：",
+                 "贵委的提案收悉。现答复如下。", "示例市人民政府办公室", "2022年5月18日"):
+        d.add_paragraph(text)
+    table = d.add_table(rows=2, cols=2)
+    table.cell(0, 0).merge(table.cell(0, 1)).text = "抄送：市政府督查室。"
+    table.cell(1, 0).text = "示例市人民政府办公室"
+    table.cell(1, 1).text = "2022年5月20日印发"
+    path = tmp_path / "record.docx"
+    d.save(path)
+    letter = import_file(path).letter
+    assert letter.format.value == "document"
+    assert letter.record.cc == ["市政府督查室"]
+    assert (letter.record.printer, letter.record.print_date) == (
+        "示例市人民政府办公室", dt.date(2022, 5, 20))
