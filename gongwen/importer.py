@@ -219,7 +219,12 @@ def _decode(data: bytes, name: str) -> str:
     return text
 
 
-_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
+_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad\ufffe\uffff"), None)
+# C0/C1 control characters (a letter file may not hold them); a vertical tab or form feed
+# (Word's line and page breaks in a copy) becomes a space
+_INVISIBLE.update(dict.fromkeys([*range(0x00, 0x09), *range(0x0E, 0x20), *range(0x7F, 0xA0)],
+                                 None))
+_INVISIBLE.update({0x0B: " ", 0x0C: " "})
 
 
 def _clean(text: str) -> str:

@@ -606,7 +606,12 @@ def test_any_text_imports_or_fails_cleanly(lines: list[str]):
     except GongwenError:
         return
     assert isinstance(result.letter, Letter)
-    to_yaml(result)
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp) / "letter.yaml"
+        out.write_text(to_yaml(result), encoding="utf-8")
+        assert load_letter(out) == result.letter
 
 
 def test_cli_unwritable_output_exits_2(tmp_path):
@@ -667,3 +672,12 @@ def test_word_record_table_with_printer_and_date_in_two_cells(tmp_path):
     assert letter.record.cc == ["市政府督查室"]
     assert (letter.record.printer, letter.record.print_date) == (
         "示例市人民政府办公室", dt.date(2022, 5, 20))
+
+
+def test_control_characters_are_removed(tmp_path):
+    result = import_text("李某委员：\x1b\n您的提案\x85收悉。\x0b现答复如下。\n示例市\x07商务局\n2023年3月1日\n")
+    assert result.letter.body == ["您的提案收悉。 现答复如下。"]
+    assert result.letter.signature.organs == ["示例市商务局"]
+    out = tmp_path / "x.yaml"
+    out.write_text(to_yaml(result), encoding="utf-8")
+    assert load_letter(out) == result.letter
