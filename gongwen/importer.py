@@ -181,6 +181,10 @@ _CONTACT_NEXT = re.compile(
     rf"(?P<sep>[ \t\u3000\xa0]+|{_SP}[；;，,]{_SP})(?P<label>{_LABEL_RE}){_SP}[:：]")
 
 _FINAL = ("。", "！", "？", "!", "?", "；", ";", "：", ":", "”", "」")
+_RUN_ON_ADDRESSEE = re.compile(
+    r"^(?P<names>(?:尊敬的)?[^，,。：:；;“”《》]{2,40}?(?:委员|代表|同志|先生|女士|委员会|党派|"
+    r"民革|民盟|民建|民进|农工党|致公党|九三学社|台盟|工商联)(?:们)?)[:：](?P<rest>\S.*)$"
+)
 _SENTENCE_PUNCT = set("。，,；;：:！!？?“”\"《》")
 
 
@@ -710,6 +714,11 @@ class _Parser:
         body_lines = lines[head_end:pre_i]
         if not body_lines:
             raise self.fail("找不到正文")
+        run_on = _RUN_ON_ADDRESSEE.match(body_lines[0].text)
+        if not addressees and body_lines[0].role is None and run_on:
+            addressees = [p.strip() for p in run_on.group("names").split("、") if p.strip()]
+            body_lines[0] = SourceLine(run_on.group("rest").strip(), body_lines[0].number)
+            self.guess(("addressees",), "原文主送与正文第一段在同一行，已分开")
         body = self.body(body_lines, ("body",), top=True)
         contacts_before, attach_note = self.pre_signature(lines[pre_i:sig_i])
         contacts_after, placement_after = self.after_date(lines[date_i + 1: att_i])

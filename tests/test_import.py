@@ -681,3 +681,13 @@ def test_control_characters_are_removed(tmp_path):
     out = tmp_path / "x.yaml"
     out.write_text(to_yaml(result), encoding="utf-8")
     assert load_letter(out) == result.letter
+
+
+def test_addressee_run_on_with_the_first_paragraph():
+    result = import_text("关于第5号提案的答复\n李某委员、王某委员：您的提案收悉。现答复如下。\n"
+                         "一、情况\n我局已办理。\n示例市商务局\n2023年3月1日\n")
+    assert result.letter.addressees == ["李某委员", "王某委员"]
+    assert result.letter.body[0] == "您的提案收悉。现答复如下。"
+    assert [g.path for g in result.guesses] == [("addressees",)]
+    assert normalise(compose(result.letter).reading_text()) == normalise(
+        "关于第5号提案的答复李某委员、王某委员：您的提案收悉。现答复如下。一、情况我局已办理。示例市商务局2023年3月1日")
