@@ -1,9 +1,9 @@
 """Convert DOCX to PDF with headless LibreOffice, seeing only the fonts we give it.
 
-Each call uses a throw-away LibreOffice profile (``-env:UserInstallation``) and a generated
-fontconfig file (``FONTCONFIG_FILE``, for the soffice subprocess only) that adds a folder of
-fonts — by default the bundled Fandol faces — so LibreOffice lays the DOCX out with the same
-fonts as gongwen's PDF. Several files go through one soffice start.
+A thin test-side shell over :mod:`gongwen.check.render`, which owns the soffice lookup, the
+throw-away profile and the generated fontconfig file (the bundled Fandol faces by default,
+so LibreOffice lays the DOCX out with the same fonts as gongwen's PDF). Several files go
+through one soffice start.
 
 Tests FAIL when soffice is missing (CI installs it); set ``GONGWEN_SKIP_LIBREOFFICE=1`` to
 skip them instead.
@@ -12,29 +12,21 @@ skip them instead.
 from __future__ import annotations
 
 import os
-import shutil
-import subprocess
-import tempfile
 from collections.abc import Sequence
 from pathlib import Path
+
+from gongwen.check.render import RenderError, fontconfig_file, render_docx_files, soffice_path
 
 ROOT = Path(__file__).resolve().parent.parent
 BUNDLED_FONTS = ROOT / "fonts"
 SKIP_ENV = "GONGWEN_SKIP_LIBREOFFICE"
-FONT_SUFFIXES = (".ttf", ".otf", ".ttc")
+
+__all__ = ["BUNDLED_FONTS", "SKIP_ENV", "LibreOfficeError", "convert_to_pdf", "fontconfig_file",
+           "require_soffice", "soffice_path"]
 
 
 class LibreOfficeError(RuntimeError):
     pass
-
-
-def soffice_path() -> str | None:
-    """The soffice executable, or None."""
-    for name in ("soffice", "libreoffice"):
-        found = shutil.which(name)
-        if found:
-            return found
-    return None
 
 
 def require_soffice() -> str:
@@ -49,25 +41,6 @@ def require_soffice() -> str:
     return path
 
 
-def fontconfig_file(work: Path, font_dirs: Sequence[Path]) -> Path:
-    """A fonts.conf that includes the system configuration plus ``font_dirs`` (fonts are
-    symlinked into one folder under ``work``), with its cache under ``work``."""
-    folder = work / "fonts"
-    folder.mkdir(parents=True, exist_ok=True)
-    for d in font_dirs:
-        for f in sorted(Path(d).iterdir()):
-            if f.suffix.lower() in FONT_SUFFIXES and not (folder / f.name).exists():
-                (folder / f.name).symlink_to(f.resolve())
-    conf = work / "fonts.conf"
-    conf.write_text(
-        '<?xml version="1.0"?>\n<!DOCTYPE fontconfig SYSTEM "fonts.dtd">\n<fontconfig>\n'
-        '  <include ignore_missing="yes">/etc/fonts/fonts.conf</include>\n'
-        f"  <dir>{folder}</dir>\n  <cachedir>{work / 'fccache'}</cachedir>\n</fontconfig>\n",
-        encoding="utf-8",
-    )
-    return conf
-
-
 def convert_to_pdf(
     docx_files: Sequence[Path],
     out_dir: Path,
@@ -76,30 +49,7 @@ def convert_to_pdf(
     timeout: float = 180.0,
 ) -> list[Path]:
     """Convert DOCX files to PDFs in ``out_dir`` with one soffice run; returns the PDFs."""
-    soffice = soffice_path()
-    if soffice is None:
-        raise LibreOfficeError("soffice not found")
-    out_dir.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(prefix="gongwen-lo-") as tmp:
-        work = Path(tmp)
-        env = dict(os.environ)
-        env["FONTCONFIG_FILE"] = str(fontconfig_file(work, font_dirs))
-        env["HOME"] = str(work)  # nothing of the user's LibreOffice leaks in
-        cmd = [
-            soffice,
-            f"-env:UserInstallation=file://{work / 'profile'}",
-            "--headless", "--norestore", "--nologo", "--nodefault", "--nolockcheck",
-            "--convert-to", "pdf", "--outdir", str(out_dir),
-            *(str(p) for p in docx_files),
-        ]
-        try:
-            proc = subprocess.run(cmd, env=env, capture_output=True, text=True,
-                                  timeout=timeout, check=False)
-        except subprocess.TimeoutExpired as e:
-            raise LibreOfficeError(f"soffice timed out after {timeout:.0f} s") from e
-    pdfs = [out_dir / (Path(p).stem + ".pdf") for p in docx_files]
-    missing = [p for p in pdfs if not p.exists()]
-    if proc.returncode != 0 or missing:
-        raise LibreOfficeError(
-            f"soffice exit {proc.returncode}, missing {missing}\n{proc.stdout}\n{proc.stderr}")
-    return pdfs
+    try:
+        return render_docx_files(docx_files, out_dir, font_dirs=font_dirs, timeout=timeout)
+    except RenderError as e:
+        raise LibreOfficeError(f"{e}\n{e.output}".rstrip()) from e

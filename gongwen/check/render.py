@@ -16,16 +16,22 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from ..errors import GongwenError
+from ..fonts import FONT_SUFFIXES, bundled_dir
 
-FONT_SUFFIXES = (".ttf", ".otf", ".ttc", ".otc")
 TIMEOUT = 180.0
 
 
 class RenderError(GongwenError):
-    """LibreOffice is missing or could not convert the file."""
+    """LibreOffice is missing or could not convert the file; ``output`` holds what soffice
+    printed (stdout then stderr), when it ran."""
+
+    def __init__(self, message: str, output: str = "") -> None:
+        super().__init__(message)
+        self.output = output
 
 
 def soffice_path() -> str | None:
+    """The soffice executable, or None."""
     for name in ("soffice", "libreoffice"):
         found = shutil.which(name)
         if found:
@@ -33,7 +39,10 @@ def soffice_path() -> str | None:
     return None
 
 
-def _fontconfig(work: Path, font_dirs: Sequence[Path]) -> Path:
+def fontconfig_file(work: Path, font_dirs: Sequence[Path]) -> Path:
+    """A fonts.conf that includes the system configuration plus ``font_dirs`` (fonts are
+    symlinked into one folder under ``work``; missing folders are passed over), with its
+    cache under ``work``."""
     folder = work / "fonts"
     folder.mkdir(parents=True, exist_ok=True)
     for d in font_dirs:
@@ -59,9 +68,8 @@ def render_docx_files(
     font_dirs: Sequence[Path] | None = None,
     timeout: float = TIMEOUT,
 ) -> list[Path]:
-    """Convert DOCX files to PDFs in ``out_dir`` with one soffice run; returns the PDF paths."""
-    from ..fonts import bundled_dir
-
+    """Convert DOCX files to PDFs in ``out_dir`` with one soffice run; returns the PDF paths.
+    ``font_dirs`` defaults to the bundled fonts."""
     soffice = soffice_path()
     if soffice is None:
         raise RenderError("--render 需要 LibreOffice（soffice），但没有找到；请安装 LibreOffice")
@@ -71,7 +79,7 @@ def render_docx_files(
     with tempfile.TemporaryDirectory(prefix="gongwen-check-lo-") as tmp:
         work = Path(tmp)
         env = dict(os.environ)
-        env["FONTCONFIG_FILE"] = str(_fontconfig(work, dirs))
+        env["FONTCONFIG_FILE"] = str(fontconfig_file(work, dirs))
         env["HOME"] = str(work)
         cmd = [
             soffice,
@@ -101,7 +109,8 @@ def render_docx_files(
         detail = (proc.stderr or proc.stdout or "").strip().splitlines()[-1:] or [""]
         raise RenderError(
             f"LibreOffice 未能转换 {', '.join(str(m.name) for m in missing)}"
-            f"（退出码 {proc.returncode}）{detail[0]}"
+            f"（退出码 {proc.returncode}）{detail[0]}",
+            output=f"{proc.stdout}\n{proc.stderr}",
         )
     return pdfs
 
