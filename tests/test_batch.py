@@ -400,6 +400,20 @@ def test_kill_9_leaves_only_complete_files(many_letters: Path, tmp_path: Path) -
     assert data["counts"]["rendered"] + data["counts"]["unchanged"] == 30
 
 
+def _group_members(pgid: int) -> list[int]:
+    """Live processes of a process group (from /proc; zombies do not count)."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            text = stat.read_text()
+        except OSError:
+            continue
+        fields = text[text.rindex(")") + 2:].split()  # after "pid (comm) "
+        if fields[0] != "Z" and int(fields[2]) == pgid:
+            found.append(int(stat.parent.name))
+    return found
+
+
 def test_sigterm_stops_workers_and_prints_summary(many_letters: Path, tmp_path: Path) -> None:
     out = tmp_path / "out"
     report = tmp_path / "r.json"
@@ -431,8 +445,7 @@ def test_sigterm_stops_workers_and_prints_summary(many_letters: Path, tmp_path: 
     assert data["interrupted"] is True and data["counts"]["cancelled"] > 0
     rendered = [x for x in data["letters"] if x["status"] == "rendered"]
     assert rendered and all((out / o).is_file() for x in rendered for o in x["outputs"])
-    leftover = subprocess.run(["pgrep", "-g", str(proc.pid)], capture_output=True, text=True)
-    assert leftover.stdout.strip() == "", "workers still running"
+    assert _group_members(proc.pid) == [], "workers still running"
 
 
 def test_collision_and_escape_refused_by_cli(tmp_path: Path) -> None:
