@@ -459,6 +459,19 @@ class _Stop(BaseException):
 
 _WORKER: dict[str, Any] = {"busy": False, "render": None}
 
+# A small letter using every font role, rendered once per worker before the real letters.
+_WARM_UP: dict[str, Any] = {
+    "format": "letter",
+    "header": {"organs": ["示例市发展和改革委员会"], "doc_number": "示发改函〔2024〕1号"},
+    "title": "关于示例事项的答复",
+    "addressees": ["张示例委员"],
+    "body": [
+        "您提出的建议收悉，现答复如下：",
+        {"heading": "工作情况", "body": [{"heading": "完善规划。", "text": "已纳入计划。"}]},
+    ],
+    "signature": {"organs": ["示例市发展和改革委员会"], "date": "2024-06-18"},
+}
+
 
 def _on_sigterm(signum: int, frame: Any) -> None:
     if _WORKER["busy"]:
@@ -471,13 +484,18 @@ def _init_worker(fonts: str, strict: bool, render: RenderFn | None) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, _on_sigterm)
     _WORKER["render"] = render
+    for module in ("gongwen.pipeline", "gongwen.export.pdf", "gongwen.export.docx"):
+        with contextlib.suppress(Exception):
+            __import__(module)
     with contextlib.suppress(Exception):  # errors surface per letter instead
         from .fonts import load_fontset
 
         load_fontset(fonts, strict=strict)  # type: ignore[arg-type]
-    for module in ("gongwen.pipeline", "gongwen.export.pdf", "gongwen.export.docx"):
+    if render is None:  # the real pipeline: warm it (fonts parsed, caches filled) once
         with contextlib.suppress(Exception):
-            __import__(module)
+            from .pipeline import render_letter
+
+            render_letter(Letter.model_validate(_WARM_UP), fonts=fonts, strict_fonts=strict)
 
 
 def _work(task: _Task) -> LetterResult:
