@@ -495,7 +495,18 @@ class _Ctx:
     paras: list[_Para]
     letter: bool
 
-    def add(self, severity: Severity, clause: str, rule: str, message: str, **kw: Any) -> None:
+    def add(
+        self,
+        severity: Severity,
+        clause: str,
+        rule: str,
+        message: str,
+        para: _Para | None = None,
+        **kw: Any,
+    ) -> None:
+        if para is not None:
+            kw.setdefault("where", para.where())
+            kw.setdefault("paragraph", para.index)
         self.report.add(severity, clause, rule, message, source="docx", **kw)
 
     def font_name(self, slot_value: tuple[str, str] | None) -> tuple[str, bool]:
@@ -787,8 +798,7 @@ def _check_paragraphs(ctx: _Ctx) -> None:
             clause,
             rule.replace("_", "-"),
             f"{msg}（{count} 段，首见{p.where()}）",
-            where=p.where(),
-            paragraph=p.index,
+            para=p,
             measured=measured,
             expected=expected,
         )
@@ -867,8 +877,7 @@ def _check_signature(ctx: _Ctx) -> None:
                 Clause.SIGNATURE,
                 "date-format",
                 "成文日期格式不对：" + "；".join(problems),
-                where=p.where(),
-                paragraph=p.index,
+                para=p,
                 measured=p.text.strip(),
                 expected="如 2022年9月29日",
             )
@@ -882,8 +891,7 @@ def _check_signature(ctx: _Ctx) -> None:
                     Clause.RECORD,
                     "print-date-format",
                     "印发日期格式不对：" + "；".join(problems),
-                    where=p.where(),
-                    paragraph=p.index,
+                    para=p,
                     measured=p.text.strip(),
                 )
         if p.role is Role.DOC_NUMBER:
@@ -902,8 +910,7 @@ def _check_signature(ctx: _Ctx) -> None:
                     Clause.DOC_NUMBER,
                     "doc-number-format",
                     "发文字号格式不对",
-                    where=p.where(),
-                    paragraph=p.index,
+                    para=p,
                     measured=text,
                     expected=f"{mt['org']}〔{mt['year']}〕{int(mt['serial'])}号",
                 )
@@ -950,8 +957,7 @@ def _check_signature(ctx: _Ctx) -> None:
             Clause.SIGNATURE,
             "signature-placement",
             "署名和成文日期的位置不对",
-            where=date.where(),
-            paragraph=date.index,
+            para=date,
             measured=f"署名右空 {sig_right:.1f} 字，日期首字在署名首字右 {offset:.1f} 字",
             expected="不加盖印章：署名右空二字，日期首字比署名首字右移二字；"
             "加盖印章：日期右空四字，署名居中于日期之上",

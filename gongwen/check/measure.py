@@ -277,20 +277,20 @@ def _group_lines(page_no: int, glyphs: list[Glyph]) -> list[TextLine]:
     return lines
 
 
+def _stroke(page_no: int, obj: Any, width: float, colour: Any) -> Stroke:
+    """A horizontal stroke from a pdfplumber line, rect or curve, at its vertical middle."""
+    return Stroke(
+        page_no, obj["x0"], obj["x1"], (obj["top"] + obj["bottom"]) / 2, width, to_rgb(colour)
+    )
+
+
 def _strokes(page: Any, page_no: int) -> list[Stroke]:
     out: list[Stroke] = []
     for ln in page.lines:
         if abs(ln["top"] - ln["bottom"]) > 1.0:
             continue  # not horizontal
         out.append(
-            Stroke(
-                page_no,
-                ln["x0"],
-                ln["x1"],
-                (ln["top"] + ln["bottom"]) / 2,
-                float(ln.get("linewidth") or 0.0),
-                to_rgb(ln.get("stroking_color")),
-            )
+            _stroke(page_no, ln, float(ln.get("linewidth") or 0.0), ln.get("stroking_color"))
         )
     for obj in [*page.rects, *page.curves]:
         h = obj["bottom"] - obj["top"]
@@ -298,26 +298,10 @@ def _strokes(page: Any, page_no: int) -> list[Stroke]:
         if w < 20:
             continue
         if obj.get("fill") and h <= 4.0:
-            out.append(
-                Stroke(
-                    page_no,
-                    obj["x0"],
-                    obj["x1"],
-                    (obj["top"] + obj["bottom"]) / 2,
-                    h,
-                    to_rgb(obj.get("non_stroking_color")),
-                )
-            )
+            out.append(_stroke(page_no, obj, h, obj.get("non_stroking_color")))
         elif obj.get("stroke") and h <= 1.0:
             out.append(
-                Stroke(
-                    page_no,
-                    obj["x0"],
-                    obj["x1"],
-                    (obj["top"] + obj["bottom"]) / 2,
-                    float(obj.get("linewidth") or 0.0),
-                    to_rgb(obj.get("stroking_color")),
-                )
+                _stroke(page_no, obj, float(obj.get("linewidth") or 0.0), obj.get("stroking_color"))
             )
     out.sort(key=lambda s: (s.y, s.x0))
     return out
