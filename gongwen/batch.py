@@ -17,7 +17,8 @@ bytes) over a process pool and writes each letter's outputs with
   (``FILE:LINE:COL: field: message``) and the rest go on; a worker process that dies takes
   only its own letter with it (the letters it was holding are retried one by one).
 * **--changed**: ``OUT/.gongwen-batch.json`` keeps, per letter, a key hashing the YAML bytes
-  (or the merged letter), the gongwen version, the font files' identity (path, size, mtime)
+  (or the merged letter), the gongwen version and source digest, the font files' identity
+  (path, size, mtime)
   and the options, plus the files the letter used (seal image) with their hashes; a letter
   whose key, files and outputs are unchanged is not rendered again.
 * **Atomicity**: outputs appear whole or not at all. ``kill -9`` can leave hidden temporary
@@ -328,6 +329,18 @@ def gongwen_version() -> str:
         return "0+unknown"
 
 
+def code_digest() -> str:
+    """SHA-256 of gongwen's own source files: a development checkout changes its code
+    without changing its version number, and outputs of older code are stale too."""
+    root = Path(__file__).resolve().parent
+    h = hashlib.sha256()
+    for file in sorted(root.rglob("*.py")):
+        h.update(file.relative_to(root).as_posix().encode() + b"\0")
+        with contextlib.suppress(OSError):
+            h.update(file.read_bytes())
+    return h.hexdigest()
+
+
 def fonts_identity(fonts: str, strict: bool) -> list[list[Any]]:
     """Path, face index, size and mtime of every font file the font set uses."""
     from .fonts import FontError, load_fontset
@@ -625,6 +638,7 @@ def render_many(
     env = json.dumps(
         {
             "gongwen": gongwen_version(),
+            "code": code_digest(),
             "fonts": fonts_identity(fonts, strict_fonts),
             "options": {"formats": sorted(fmts), "fonts": fonts, "strict": strict_fonts},
         },
