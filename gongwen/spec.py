@@ -49,6 +49,12 @@ MARGIN_RIGHT = mm(MARGIN_RIGHT_MM)
 MARGIN_BOTTOM = mm(MARGIN_BOTTOM_MM)
 TYPE_AREA_WIDTH = mm(TYPE_AREA_WIDTH_MM)
 TYPE_AREA_HEIGHT = mm(TYPE_AREA_HEIGHT_MM)
+# the type area's edges and centre line, pt from the page's top-left corner
+TYPE_LEFT = MARGIN_LEFT
+TYPE_RIGHT = MARGIN_LEFT + TYPE_AREA_WIDTH
+TYPE_TOP = MARGIN_TOP
+TYPE_BOTTOM = MARGIN_TOP + TYPE_AREA_HEIGHT
+TYPE_CENTRE = TYPE_LEFT + TYPE_AREA_WIDTH / 2
 
 # --- Grid (decision 1) ---------------------------------------------------------------------
 LINES_PER_PAGE = 22

@@ -21,12 +21,15 @@ from ..spec import (
     CHARS_PER_LINE,
     LINE_PITCH,
     LINES_PER_PAGE,
-    MARGIN_LEFT,
-    MARGIN_TOP,
     PAGE_HEIGHT,
     PAGE_WIDTH,
     TYPE_AREA_HEIGHT,
     TYPE_AREA_WIDTH,
+    TYPE_BOTTOM,
+    TYPE_CENTRE,
+    TYPE_LEFT,
+    TYPE_RIGHT,
+    TYPE_TOP,
     FontRole,
     mm,
     pt_to_mm,
@@ -35,12 +38,6 @@ from .fontnames import font_role, role_name
 from .measure import Glyph, PageMeasure, PdfMeasure, Stroke, TextLine, is_black, is_red, median
 from .measure import measure_pdf as _measure
 from .report import Clause, Report, Severity
-
-TYPE_LEFT = MARGIN_LEFT
-TYPE_RIGHT = MARGIN_LEFT + TYPE_AREA_WIDTH
-TYPE_TOP = MARGIN_TOP
-TYPE_BOTTOM = MARGIN_TOP + TYPE_AREA_HEIGHT
-TYPE_CENTRE = TYPE_LEFT + TYPE_AREA_WIDTH / 2
 
 # Tolerances of the measurement (not GB/T 9704 figures): the standard's own ±1 mm for the
 # margins, and what rounding in Word/LibreOffice/reportlab output stays within.

@@ -17,12 +17,13 @@ from ..spec import (
     CHAR_PITCH,
     LINE_PITCH,
     LINES_PER_PAGE,
-    MARGIN_LEFT,
-    MARGIN_TOP,
     PAGE_HEIGHT,
     PAGE_WIDTH,
-    TYPE_AREA_HEIGHT,
     TYPE_AREA_WIDTH,
+    TYPE_BOTTOM,
+    TYPE_LEFT,
+    TYPE_RIGHT,
+    TYPE_TOP,
     FontRole,
     Role,
     mm,
@@ -32,10 +33,6 @@ from .text import Glyph, SetLine, balance_title, cell, clusters_of, set_line, ty
 
 EM_ASCENT = 0.88  # ideographic em box top above the baseline, in em (CJK font convention)
 EM_DESCENT = 1.0 - EM_ASCENT
-TYPE_LEFT = MARGIN_LEFT
-TYPE_RIGHT = MARGIN_LEFT + TYPE_AREA_WIDTH
-TYPE_TOP = MARGIN_TOP
-TYPE_BOTTOM = MARGIN_TOP + TYPE_AREA_HEIGHT
 FIT_TOLERANCE = 1.0  # pt a line cell may overhang the type-area bottom (22 × 28.95 < 225 mm)
 
 
