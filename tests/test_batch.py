@@ -497,6 +497,6 @@ def test_python_api_round_trip(tmp_path: Path) -> None:
     """render_many with the real pipeline, in-process API (used by docs/batch.md)."""
     src = _letters(tmp_path / "in", {"x.yaml": small()})
     res = render_many([src], ["pdf"], 1, tmp_path / "out")
-    assert res.exit_code == 0
+    assert res.exit_code == 0, res.results
     (only,) = res.results
     assert only.outputs == ["x.pdf"] and only.pages == _check_complete(tmp_path / "out" / "x.pdf")
