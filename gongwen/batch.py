@@ -434,7 +434,8 @@ def render_item(task: _Task, render: RenderFn | None = None) -> LetterResult:
         )
         for fmt in task.formats:
             rel = f"{item.name}.{fmt}"
-            write_atomic(task.out_dir / rel, rendered.outputs[fmt])
+            with _deferred(signal.SIGTERM):  # a stop waits for the rename, never a half file
+                write_atomic(task.out_dir / rel, rendered.outputs[fmt])
             result.outputs.append(rel)
         if "pdf" in rendered.outputs:
             result.pages = count_pdf_pages(rendered.outputs["pdf"])
@@ -464,6 +465,19 @@ def render_item(task: _Task, render: RenderFn | None = None) -> LetterResult:
         ]
     result.time = time.perf_counter() - started
     return result
+
+
+@contextlib.contextmanager
+def _deferred(*signals: signal.Signals):
+    """Hold ``signals`` until the block is done (POSIX, main thread); they arrive after it."""
+    if not hasattr(signal, "pthread_sigmask") or not _main():
+        yield
+        return
+    old = signal.pthread_sigmask(signal.SIG_BLOCK, signals)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, old)
 
 
 class _Stop(BaseException):
@@ -571,7 +585,8 @@ def _load_manifest(out_dir: Path) -> dict[str, dict[str, Any]]:
 def _save_manifest(out_dir: Path, letters: dict[str, dict[str, Any]]) -> None:
     doc = {"version": MANIFEST_VERSION, "letters": dict(sorted(letters.items()))}
     text = json.dumps(doc, ensure_ascii=False, indent=1) + "\n"
-    write_atomic(out_dir / MANIFEST_NAME, text.encode("utf-8"))
+    with _deferred(signal.SIGINT, signal.SIGTERM):
+        write_atomic(out_dir / MANIFEST_NAME, text.encode("utf-8"))
 
 
 def _unchanged(entry: dict[str, Any] | None, key: str, outputs: list[str], out_dir: Path) -> bool:
@@ -699,7 +714,8 @@ def render_many(
     )
     if report is not None:
         text = json.dumps(batch.report(), ensure_ascii=False, indent=2) + "\n"
-        write_atomic(Path(report), text.encode("utf-8"))
+        with _deferred(signal.SIGINT, signal.SIGTERM):
+            write_atomic(Path(report), text.encode("utf-8"))
     return batch
 
 

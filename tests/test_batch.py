@@ -414,7 +414,10 @@ def _group_members(pgid: int) -> list[int]:
     return found
 
 
-def test_sigterm_stops_workers_and_prints_summary(many_letters: Path, tmp_path: Path) -> None:
+@pytest.mark.parametrize("how", ["SIGTERM to the batch", "Ctrl-C to the process group"])
+def test_interrupt_stops_workers_and_prints_summary(
+    how: str, many_letters: Path, tmp_path: Path
+) -> None:
     out = tmp_path / "out"
     report = tmp_path / "r.json"
     proc = subprocess.Popen(
@@ -432,7 +435,10 @@ def test_sigterm_stops_workers_and_prints_summary(many_letters: Path, tmp_path: 
             break
     else:
         pytest.fail(f"batch ended before it was interrupted: {seen}")
-    proc.send_signal(signal.SIGTERM)
+    if how.startswith("SIGTERM"):
+        proc.send_signal(signal.SIGTERM)
+    else:  # a terminal's Ctrl-C reaches every process of the foreground group
+        os.killpg(proc.pid, signal.SIGINT)
     stdout, stderr = proc.communicate(timeout=30)
     assert proc.returncode == 130, stderr
     assert "gongwen batch" in stdout and "已中断" in stdout
