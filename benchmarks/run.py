@@ -188,10 +188,11 @@ def typst_source(doc: Any, fontset: Any) -> str:
         above = (pitch - size) + st.space_before_lines * pitch
         below = st.space_after_lines * pitch
         first = (st.first_line_chars + block.extra_indent_chars) * size
+        sticky = st.keep_with_next and not block.run_in  # run-in headings are not kept
         out.append(
             f"#block(width: 100%, above: {above:.2f}pt, below: {below:.2f}pt, "
             f"inset: (left: {st.left_chars * size:.2f}pt, right: {st.right_chars * size:.2f}pt), "
-            f"sticky: {'true' if st.keep_with_next else 'false'})["
+            f"sticky: {'true' if sticky else 'false'})["
             f'#set text(size: {size}pt, fill: rgb("#{st.color}"))\n'
             f"#set par(first-line-indent: (amount: {first:.2f}pt, all: true), "
             f"hanging-indent: {st.hanging_chars * size:.2f}pt, leading: {pitch - size:.2f}pt, "
