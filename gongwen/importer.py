@@ -33,6 +33,7 @@ from pydantic import ValidationError
 from .compose import heading_number
 from .errors import GongwenError
 from .model import MAX_HEADING_LEVEL, Letter
+from .read import MC, DocxStyles, W, docx_paragraphs, paragraph_style_id
 from .spec import HEADING_ROLES, Role
 from .textnorm import normalise
 
@@ -245,13 +246,9 @@ def read_text_lines(text: str) -> list[SourceLine]:
     return out
 
 
-W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
-MC = "http://schemas.openxmlformats.org/markup-compatibility/2006"
 _W = f"{{{W}}}"
 _SKIP = {f"{_W}txbxContent", f"{{{MC}}}Fallback", f"{_W}del", f"{_W}instrText",
          f"{_W}pPr", f"{_W}rPr", f"{_W}delText", f"{_W}footnoteReference"}
-_STYLE_ROLES_BY_NAME = {"title": Role.TITLE, "标题": Role.TITLE}
-_HEADING_STYLE = re.compile(r"^(?:heading|标题)\s*([1-4])$", re.IGNORECASE)
 
 
 def _run_props(run: Any) -> tuple[str, bool]:
@@ -298,20 +295,6 @@ def _paragraph_runs(p: Any) -> list[tuple[str, tuple[str, bool]]]:
     return runs
 
 
-def _textbox_paragraphs(p: Any) -> list[Any]:
-    out = []
-    for box in p.iter(f"{_W}txbxContent"):
-        anc, fallback = box.getparent(), False
-        while anc is not None and anc is not p:
-            if anc.tag == f"{{{MC}}}Fallback":
-                fallback = True
-                break
-            anc = anc.getparent()
-        if not fallback:
-            out.extend(box.iter(f"{_W}p"))
-    return out
-
-
 def read_docx_lines(data: bytes, name: str = "<docx>") -> tuple[list[SourceLine], bool]:
     """Paragraphs of any DOCX in reading order: body, tables and text boxes (the 版头 gongwen
     anchors to the page); headers and footers are left out. Paragraph styles give roles:
@@ -322,39 +305,12 @@ def read_docx_lines(data: bytes, name: str = "<docx>") -> tuple[list[SourceLine]
         document = docx.Document(io.BytesIO(data))
     except Exception as exc:  # python-docx raises many kinds on a bad file
         raise GongwenError(f"{name}: 不是可读的 DOCX 文件（{type(exc).__name__}）") from None
-    from .export.docx import STYLE_NAMES
-
-    ours = {style_id: role for role, (style_id, _n) in STYLE_NAMES.items()}
-    names = {s.style_id: (s.name or "") for s in document.styles}
-    styled = any(sid.startswith("Gw") and sid in ours for sid in names)
-
-    elements: list[Any] = []
-
-    def add(p: Any) -> None:
-        elements.extend(_textbox_paragraphs(p))
-        elements.append(p)
-
-    for child in document.element.body.iterchildren():
-        if child.tag == f"{_W}p":
-            add(child)
-        elif child.tag in (f"{_W}tbl", f"{_W}sdt"):
-            for p in child.iter(f"{_W}p"):
-                if not any(a.tag == f"{_W}txbxContent" for a in p.iterancestors()):
-                    add(p)
+    styles = DocxStyles.of(document)
     lines: list[SourceLine] = []
-    for p in elements:
-        node = p.find(f"{_W}pPr/{_W}pStyle")
-        sid = node.get(f"{_W}val", "") if node is not None else ""
+    for p in docx_paragraphs(document):
         runs = _paragraph_runs(p)
         raw = "".join(t for t, _ in runs)
-        role: Role | None
-        if styled:
-            role = ours.get(sid)
-        else:
-            sname = names.get(sid, sid).strip()
-            m = _HEADING_STYLE.match(sname)
-            role = HEADING_ROLES[int(m.group(1)) - 1] if m else _STYLE_ROLES_BY_NAME.get(
-                sname.lower())
+        role = styles.role(paragraph_style_id(p))
         if role is Role.RECORD_PRINT:
             raw = raw.replace("\t", " ")
         lead = len(raw) - len(raw.lstrip(" \t\r\n\u3000\xa0"))
@@ -375,7 +331,7 @@ def read_docx_lines(data: bytes, name: str = "<docx>") -> tuple[list[SourceLine]
             split = max(0, groups[1][1] - lead)
         lines.append(SourceLine(text, len(lines) + 1, role, split,
                                 parts if len(parts) > 1 else ()))
-    return lines, styled
+    return lines, styles.gongwen
 
 
 # --- website chrome ---------------------------------------------------------------------------

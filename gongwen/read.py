@@ -188,13 +188,42 @@ MC = "http://schemas.openxmlformats.org/markup-compatibility/2006"
 _W = f"{{{W}}}"
 
 
-def _gongwen_styles() -> dict[str, Role]:
-    from .export.docx import STYLE_NAMES
-
-    return {style_id: role for role, (style_id, _name) in STYLE_NAMES.items()}
-
-
 _HEADING_STYLE = re.compile(r"^(?:heading|标题)\s*([1-4])$", re.IGNORECASE)
+
+
+def word_style_role(style_name: str) -> Role | None:
+    """The role of one of Word's paragraph styles: Heading 1–4 (标题 1–4), Title (标题)."""
+    name = style_name.strip()
+    m = _HEADING_STYLE.match(name)
+    if m:
+        return spec.HEADING_ROLES[int(m.group(1)) - 1]
+    if name.lower() in ("title", "标题"):
+        return Role.TITLE
+    return None
+
+
+@dataclass(frozen=True, slots=True)
+class DocxStyles:
+    """A DOCX's paragraph styles: names by style id and, when the file was written with
+    gongwen's styles (``export.docx.STYLE_NAMES``), their roles."""
+
+    names: dict[str, str]
+    ours: dict[str, Role]
+    gongwen: bool
+
+    @classmethod
+    def of(cls, document: object) -> DocxStyles:
+        from .export.docx import STYLE_NAMES
+
+        ours = {style_id: role for role, (style_id, _name) in STYLE_NAMES.items()}
+        names = {s.style_id: (s.name or "") for s in document.styles}  # type: ignore[attr-defined]
+        return cls(names, ours, any(sid.startswith("Gw") and sid in ours for sid in names))
+
+    def role(self, style_id: str) -> Role | None:
+        """gongwen's role for the style in a gongwen file, else Word's heading/title role."""
+        if self.gongwen:
+            return self.ours.get(style_id)
+        return word_style_role(self.names.get(style_id, style_id))
 
 
 def _run_text(p: object) -> str:
@@ -226,7 +255,8 @@ def _run_text(p: object) -> str:
 
 
 def _txbx_paragraphs(p: object) -> list[object]:
-    """w:p elements inside the text boxes anchored in ``p`` (not in mc:Fallback copies)."""
+    """w:p elements inside the text boxes anchored in ``p`` (not in mc:Fallback copies),
+    table cells in a text box included."""
     out = []
     for box in p.iter(f"{_W}txbxContent"):  # type: ignore[attr-defined]
         anc = box.getparent()
@@ -237,11 +267,34 @@ def _txbx_paragraphs(p: object) -> list[object]:
                 break
             anc = anc.getparent()
         if not fallback:
-            out.extend(box.iterchildren(f"{_W}p"))
+            out.extend(box.iter(f"{_W}p"))
     return out
 
 
-def _style_id(p: object) -> str:
+def docx_paragraphs(document: object) -> list[object]:
+    """A python-docx Document's body paragraphs (w:p elements) in reading order: each
+    paragraph preceded by the text boxes anchored in it (the 版头 gongwen anchors to the
+    page), then table cells and content controls; headers and footers left out."""
+    out: list[object] = []
+    for child in document.element.body.iterchildren():  # type: ignore[attr-defined]
+        if child.tag == f"{_W}p":
+            paragraphs = [child]
+        elif child.tag in (f"{_W}tbl", f"{_W}sdt"):
+            paragraphs = [
+                p
+                for p in child.iter(f"{_W}p")
+                if not any(a.tag == f"{_W}txbxContent" for a in p.iterancestors())
+            ]
+        else:
+            continue
+        for p in paragraphs:
+            out.extend(_txbx_paragraphs(p))
+            out.append(p)
+    return out
+
+
+def paragraph_style_id(p: object) -> str:
+    """The paragraph style id of a w:p ("" when it has none)."""
     node = p.find(f"{_W}pPr/{_W}pStyle")  # type: ignore[attr-defined]
     return node.get(f"{_W}val", "") if node is not None else ""
 
@@ -371,47 +424,19 @@ def read_docx_bytes(data: bytes, name: str = "<docx>") -> Reading:
         document = docx.Document(io.BytesIO(data))
     except Exception as exc:  # python-docx raises many kinds on a bad file
         raise GongwenError(f"{name}: 不是可读的 DOCX 文件（{type(exc).__name__}）") from exc
-    styles = {s.style_id: (s.name or "") for s in document.styles}
-    ours = _gongwen_styles()
-    is_gongwen = any(sid.startswith("Gw") and sid in ours for sid in styles)
-
-    elements: list[object] = []
-
-    def add_paragraph(p: object) -> None:
-        elements.extend(_txbx_paragraphs(p))
-        elements.append(p)
-
-    for child in document.element.body.iterchildren():
-        if child.tag == f"{_W}p":
-            add_paragraph(child)
-        elif child.tag == f"{_W}tbl":
-            for p in child.iter(f"{_W}p"):
-                if not any(a.tag == f"{_W}txbxContent" for a in p.iterancestors()):
-                    add_paragraph(p)
-        elif child.tag == f"{_W}sdt":
-            for p in child.iter(f"{_W}p"):
-                add_paragraph(p)
-
+    styles = DocxStyles.of(document)
+    is_gongwen = styles.gongwen
     numbering = _Numbering(document, document.styles.element)
     paras: list[Paragraph] = []
-    for p in elements:
-        sid = _style_id(p)
+    for p in docx_paragraphs(document):
+        sid = paragraph_style_id(p)
         raw = _run_text(p)
         label = numbering.label(p, sid)  # counted even on an empty paragraph, as Word does
         if raw.strip():
             raw = label + raw
-        role: Role | None = None
-        if is_gongwen:
-            role = ours.get(sid)
-            if role is Role.RECORD_PRINT:
-                raw = raw.replace("\t", "")
-        else:
-            sname = styles.get(sid, sid)
-            m = _HEADING_STYLE.match(sname.strip())
-            if m:
-                role = spec.HEADING_ROLES[int(m.group(1)) - 1]
-            elif sname.strip().lower() in ("title", "标题"):
-                role = Role.TITLE
+        role = styles.role(sid)
+        if role is Role.RECORD_PRINT:  # only gongwen's styles give this role
+            raw = raw.replace("\t", "")
         text = _clean(raw)
         if text:
             paras.append(Paragraph(text, role, f"第 {len(paras) + 1} 段"))
