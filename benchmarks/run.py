@@ -147,6 +147,7 @@ def typst_source(doc: Any, fontset: Any) -> str:
     """An equivalent Typst document: the same blocks, fonts, sizes, indents and page."""
     from gongwen import spec
     from gongwen.document import LetterFormat
+    from gongwen.spec import Role
 
     def font(role: Any) -> str:
         family, weight = _TYPST_FAMILY.get(fontset.face(role).path.stem, ("FandolFang R", ""))
@@ -164,19 +165,17 @@ def typst_source(doc: Any, fontset: Any) -> str:
         "  top-edge: 0.8em, bottom-edge: -0.2em)",
         f"#set par(justify: true, leading: {pitch - 16:.2f}pt, spacing: {pitch - 16:.2f}pt)",
     ]
-    header_done = False
+    # the red rule: under the 发文机关标志 (信函格式) or under the 发文字号 (文件格式)
+    under = Role.DOC_NUMBER if doc.fmt is LetterFormat.DOCUMENT else Role.ORGAN_MARK
+    marks = [i for i, b in enumerate(doc.blocks) if b.role in (under, Role.ORGAN_MARK)]
+    rule_after = marks[-1] if marks and doc.fmt is not LetterFormat.PLAIN else -1
     record_started = False
-    for block in doc.blocks:
+    for index, block in enumerate(doc.blocks):
         st = block.style
         size = st.size
         if block.role in spec.RECORD_ROLES and not record_started:
             record_started = True
             out.append("#v(1fr)#line(length: 100%, stroke: 0.35mm)")
-        if (not header_done and doc.fmt is not LetterFormat.PLAIN
-                and block.role not in spec.HEADER_ROLES):
-            header_done = True
-            width = "170mm" if doc.fmt is LetterFormat.LETTER else "100%"
-            out.append(f'#align(center, line(length: {width}, stroke: 1.5pt + rgb("#FF0000")))')
         if block.page_break_before:
             out.append("#pagebreak(weak: true)")
         spans = "".join(
@@ -197,8 +196,11 @@ def typst_source(doc: Any, fontset: Any) -> str:
             f"#set par(first-line-indent: (amount: {first:.2f}pt, all: true), "
             f"hanging-indent: {st.hanging_chars * size:.2f}pt, leading: {pitch - size:.2f}pt, "
             f"justify: {'true' if st.align == 'justify' else 'false'})\n"
-            f"#set align({align})\n{spans}]"
+            f"#set align({align})\n#par[{spans}]]"
         )
+        if index == rule_after:
+            width = "170mm" if doc.fmt is LetterFormat.LETTER else "100%"
+            out.append(f'#align(center, line(length: {width}, stroke: 1.5pt + rgb("#FF0000")))')
     if record_started:
         out.append("#line(length: 100%, stroke: 0.35mm)")
     return "\n".join(out) + "\n"
