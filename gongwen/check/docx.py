@@ -31,7 +31,7 @@ from .pdf import (
     HEADING_PATTERNS,
     RECORD_PRINT,
     RECORD_START,
-    _date_problems,
+    _check_date,
 )
 from .report import Clause, Report, Severity
 
@@ -870,30 +870,12 @@ def _check_chars_per_line(ctx: _Ctx) -> None:
 def _check_signature(ctx: _Ctx) -> None:
     dates = [p for p in ctx.paras if p.role is Role.DATE]
     for p in dates:
-        problems = _date_problems(re.sub(r"\s+", "", p.text))
-        if problems:
-            ctx.add(
-                Severity.ERROR,
-                Clause.SIGNATURE,
-                "date-format",
-                "成文日期格式不对：" + "；".join(problems),
-                para=p,
-                measured=p.text.strip(),
-                expected="如 2022年9月29日",
-            )
+        _check_date(ctx, "date-format", re.sub(r"\s+", "", p.text), p.text.strip(), para=p)
     for p in ctx.paras:
         if p.role is Role.RECORD_PRINT:
             m = RECORD_PRINT.search(re.sub(r"\s+", "", p.text))
-            problems = _date_problems(m["date"]) if m else []
-            if problems:
-                ctx.add(
-                    Severity.ERROR,
-                    Clause.RECORD,
-                    "print-date-format",
-                    "印发日期格式不对：" + "；".join(problems),
-                    para=p,
-                    measured=p.text.strip(),
-                )
+            if m:
+                _check_date(ctx, "print-date-format", m["date"], p.text.strip(), para=p)
         if p.role is Role.DOC_NUMBER:
             text = re.sub(r"\s+", "", p.text)
             mt = DOC_NUMBER.match(text)

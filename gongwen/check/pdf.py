@@ -1038,6 +1038,31 @@ def _date_problems(text: str) -> list[str]:
     return out
 
 
+# the two date rules the PDF and DOCX checkers share: rule → (clause, what, expected)
+_DATE_RULES = {
+    "date-format": (Clause.SIGNATURE, "成文日期", "如 2022年9月29日"),
+    "print-date-format": (Clause.RECORD, "印发日期", None),
+}
+
+
+def _check_date(ctx: Any, rule: str, date: str, measured: str, **where: Any) -> None:
+    """An error finding ``rule`` (see ``_DATE_RULES``) when ``date`` is not written as GB/T
+    9704 wants; ``where`` locates it for ``ctx.add`` (``line=`` or ``para=``)."""
+    problems = _date_problems(date)
+    if problems:
+        clause, what, expected = _DATE_RULES[rule]
+        if expected is not None:
+            where["expected"] = expected
+        ctx.add(
+            Severity.ERROR,
+            clause,
+            rule,
+            f"{what}格式不对：" + "；".join(problems),
+            measured=measured,
+            **where,
+        )
+
+
 def _signature(ctx: _Ctx) -> None:
     u = BODY_SIZE
     dates: list[TextLine] = []
@@ -1049,17 +1074,7 @@ def _signature(ctx: _Ctx) -> None:
             if DATE_ANY.match(text) and not text.endswith("印发"):
                 dates.append(ln)
     for ln in dates:
-        problems = _date_problems(ln.compact)
-        if problems:
-            ctx.add(
-                Severity.ERROR,
-                Clause.SIGNATURE,
-                "date-format",
-                "成文日期格式不对：" + "；".join(problems),
-                line=ln,
-                measured=ln.compact,
-                expected="如 2022年9月29日",
-            )
+        _check_date(ctx, "date-format", ln.compact, ln.compact, line=ln)
     if not dates:
         ctx.add(Severity.INFO, Clause.SIGNATURE, "no-date", "没有找到单独成行的成文日期")
         return
@@ -1231,16 +1246,7 @@ def _records(ctx: _Ctx) -> None:
             )
         mt = RECORD_PRINT.search(ln.compact)
         if mt:
-            problems = _date_problems(mt["date"])
-            if problems:
-                ctx.add(
-                    Severity.ERROR,
-                    Clause.RECORD,
-                    "print-date-format",
-                    "印发日期格式不对：" + "；".join(problems),
-                    line=ln,
-                    measured=ln.compact,
-                )
+            _check_date(ctx, "print-date-format", mt["date"], ln.compact, line=ln)
     cc = [ln for ln in lines if not ln.compact.endswith("印发")]
     if cc and not cc[-1].compact.endswith("。"):
         ctx.add(
