@@ -33,7 +33,15 @@ from pydantic import ValidationError
 from .compose import heading_number
 from .errors import GongwenError
 from .model import MAX_HEADING_LEVEL, Letter
-from .read import MC, DocxStyles, W, docx_paragraphs, paragraph_style_id
+from .read import (
+    MC,
+    DocxStyles,
+    W,
+    decode_text,
+    docx_paragraphs,
+    paragraph_style_id,
+    read_input,
+)
 from .spec import HEADING_ROLES, Role
 from .textnorm import normalise
 
@@ -192,14 +200,7 @@ _SENTENCE_PUNCT = set("。，,；;：:！!？?“”\"《》")
 # --- reading the source -----------------------------------------------------------------------
 def read_source(path: Path) -> tuple[list[SourceLine], bool]:
     """The paragraphs of a text or DOCX file, and whether gongwen's styles gave roles."""
-    if not path.exists():
-        raise GongwenError(f"{path}: 文件不存在")
-    if path.is_dir():
-        raise GongwenError(f"{path}: 是目录，不是文件")
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise GongwenError(f"{path}: 无法读取（{exc.strerror}）") from None
+    data = read_input(path)
     suffix = path.suffix.lower()
     if data.startswith(b"PK\x03\x04") or suffix == ".docx":
         return read_docx_lines(data, str(path))
@@ -207,21 +208,7 @@ def read_source(path: Path) -> tuple[list[SourceLine], bool]:
         raise GongwenError(f"{path}: 不支持旧版 Word .doc 文件；请在 Word 中另存为 .docx")
     if data.startswith(b"%PDF-"):
         raise GongwenError(f"{path}: 不支持从 PDF 导入；请导入网页文字（.txt）或 DOCX")
-    return read_text_lines(_decode(data, str(path))), False
-
-
-def _decode(data: bytes, name: str) -> str:
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            text = data.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:  # pragma: no cover - gb18030 decodes almost anything
-        raise GongwenError(f"{name}: 不是 UTF-8 或 GB18030 编码的文本文件")
-    if "\x00" in text:
-        raise GongwenError(f"{name}: 看起来是二进制文件，不是文本或 DOCX")
-    return text
+    return read_text_lines(decode_text(data, str(path), "文本或 DOCX")), False
 
 
 _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad\ufffe\uffff"), None)

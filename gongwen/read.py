@@ -135,14 +135,7 @@ def detect_kind(path: Path, head: bytes) -> SourceKind:
 def read_any(path: Path | str, *, kind: SourceKind | None = None) -> Reading:
     """Read ``path`` (YAML, DOCX, PDF or text, detected unless ``kind`` is given)."""
     path = Path(path)
-    if not path.exists():
-        raise GongwenError(f"{path}: 文件不存在")
-    if path.is_dir():
-        raise GongwenError(f"{path}: 是目录，不是文件")
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise GongwenError(f"{path}: 无法读取（{exc.strerror}）") from exc
+    data = read_input(path)
     kind = kind or detect_kind(path, data[:8])
     if kind is SourceKind.YAML:
         return read_yaml(path)
@@ -151,6 +144,35 @@ def read_any(path: Path | str, *, kind: SourceKind | None = None) -> Reading:
     if kind is SourceKind.PDF:
         return read_pdf_bytes(data, str(path))
     return read_text_bytes(data, str(path))
+
+
+def read_input(path: Path) -> bytes:
+    """The bytes of an input file, with a plain message when it is missing, a folder or
+    unreadable."""
+    if not path.exists():
+        raise GongwenError(f"{path}: 文件不存在")
+    if path.is_dir():
+        raise GongwenError(f"{path}: 是目录，不是文件")
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise GongwenError(f"{path}: 无法读取（{exc.strerror}）") from exc
+
+
+def decode_text(data: bytes, name: str, expected: str) -> str:
+    """A text file's bytes as UTF-8 (BOM or not) or GB18030; a file holding NUL bytes is
+    refused as binary (``expected`` names the kinds of file the caller reads)."""
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            text = data.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:  # pragma: no cover - gb18030 decodes almost anything
+        raise GongwenError(f"{name}: 不是 UTF-8 或 GB18030 编码的文本文件")
+    if "\x00" in text:
+        raise GongwenError(f"{name}: 看起来是二进制文件，不是{expected}")
+    return text
 
 
 def _clean(text: str) -> str:
@@ -706,17 +728,7 @@ def is_chrome(line: str) -> bool:
 
 
 def read_text_bytes(data: bytes, name: str = "<text>") -> Reading:
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            text = data.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:  # pragma: no cover - gb18030 decodes almost anything
-        raise GongwenError(f"{name}: 不是 UTF-8 或 GB18030 编码的文本文件")
-    if "\x00" in text:
-        raise GongwenError(f"{name}: 看起来是二进制文件，不是文本、YAML、DOCX 或 PDF")
-    return read_text(text, name)
+    return read_text(decode_text(data, name, "文本、YAML、DOCX 或 PDF"), name)
 
 
 def read_text(text: str, name: str = "<text>") -> Reading:
