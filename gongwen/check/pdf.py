@@ -119,6 +119,15 @@ class _Ctx:
     def role(self, g: Glyph) -> FontRole | None:
         return font_role(g.font, self.fontset)
 
+    def wrong_font(self, ln: TextLine, want: FontRole) -> str | None:
+        """The name of the font role most of ``ln``'s CJK glyphs are set in when that is not
+        ``want``; None when it is, or when the line has no CJK glyph."""
+        roles = Counter(self.role(g) for g in ln.glyphs if g.wide)
+        if not roles:
+            return None
+        main = roles.most_common(1)[0][0]
+        return None if main is want else role_name(main)
+
     def in_type_area(self, ln: TextLine) -> bool:
         """A line of the text block: not a page number, not the 信函格式 标志 above the type
         area. Lines a wrong margin pushes outside the type area still count (and are
@@ -738,15 +747,15 @@ def _title(ctx: _Ctx) -> None:
                 measured=f"{ln.size:g} pt",
                 expected=f"{spec.SIZE_2HAO:g} pt（2 号）",
             )
-        roles = Counter(ctx.role(g) for g in ln.glyphs if g.wide)
-        if roles and roles.most_common(1)[0][0] is not FontRole.XIAOBIAOSONG:
+        wrong = ctx.wrong_font(ln, FontRole.XIAOBIAOSONG)
+        if wrong is not None:
             ctx.add(
                 Severity.ERROR,
                 Clause.TITLE,
                 "title-font",
                 "标题不是小标宋",
                 line=ln,
-                measured=role_name(roles.most_common(1)[0][0]),
+                measured=wrong,
                 expected="小标宋",
             )
     if not ctx.title_lines:
@@ -783,15 +792,15 @@ def _organ_mark(ctx: _Ctx) -> None:
         )
         return
     first = marks[0]
-    roles = Counter(ctx.role(g) for g in first.glyphs if g.wide)
-    if roles and roles.most_common(1)[0][0] is not FontRole.XIAOBIAOSONG:
+    wrong = ctx.wrong_font(first, FontRole.XIAOBIAOSONG)
+    if wrong is not None:
         ctx.add(
             Severity.WARNING,
             Clause.ORGAN_MARK,
             "organ-mark-font",
             "发文机关标志不是小标宋",
             line=first,
-            measured=role_name(roles.most_common(1)[0][0]),
+            measured=wrong,
             expected="小标宋",
         )
     centre = (first.x0 + first.x1) / 2
@@ -1208,15 +1217,15 @@ def _records(ctx: _Ctx) -> None:
             )
             break
     for ln in lines:
-        roles = Counter(ctx.role(g) for g in ln.glyphs if g.wide)
-        if roles and roles.most_common(1)[0][0] is not FontRole.FANGSONG:
+        wrong = ctx.wrong_font(ln, FontRole.FANGSONG)
+        if wrong is not None:
             ctx.add(
                 Severity.ERROR,
                 Clause.RECORD,
                 "record-font",
                 "版记不是仿宋",
                 line=ln,
-                measured=role_name(roles.most_common(1)[0][0]),
+                measured=wrong,
                 expected="仿宋",
             )
             break
