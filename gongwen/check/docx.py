@@ -32,6 +32,7 @@ from .pdf import (
     RECORD_PRINT,
     RECORD_START,
     _check_date,
+    _signature_placed,
 )
 from .report import Clause, Report, Severity
 
@@ -927,13 +928,8 @@ def _check_signature(ctx: _Ctx) -> None:
     sig_right = s - spec.text_width_chars(sig.text.strip())
     date_right = d - spec.text_width_chars(date.text.strip())
     offset = s - d
-    ok_plain = abs(offset - spec.DATE_OFFSET_CHARS) <= 0.5 and (
-        abs(sig_right - spec.SIGNATURE_RIGHT_CHARS) <= 0.5
-        or abs(date_right - spec.SIGNATURE_RIGHT_CHARS) <= 0.5
-    )
     centre = (s + sig_right) / 2 - (d + date_right) / 2
-    ok_seal = abs(date_right - spec.SEAL_DATE_RIGHT_CHARS) <= 0.5 and abs(centre) <= 0.5
-    if not (ok_plain or ok_seal):
+    if not _signature_placed(sig_right, date_right, offset, centre):
         ctx.add(
             Severity.ERROR,
             Clause.SIGNATURE,

@@ -1072,6 +1072,19 @@ def _check_date(ctx: Any, rule: str, date: str, measured: str, **where: Any) -> 
         )
 
 
+def _signature_placed(sig_right: float, date_right: float, offset: float, centre: float) -> bool:
+    """Whether 署名 and 成文日期 stand where GB/T 9704 puts them, all in characters: without
+    a seal, 署名 (or the date) 右空二字 and the date's first character 二字 right of the
+    署名's; with a seal, the date 右空四字 and the 署名 centred on it (``centre``: the
+    distance between the two centres)."""
+    plain = abs(offset - spec.DATE_OFFSET_CHARS) <= HALF_CHAR and (
+        abs(sig_right - spec.SIGNATURE_RIGHT_CHARS) <= HALF_CHAR
+        or abs(date_right - spec.SIGNATURE_RIGHT_CHARS) <= HALF_CHAR
+    )
+    seal = abs(date_right - spec.SEAL_DATE_RIGHT_CHARS) <= HALF_CHAR and abs(centre) <= HALF_CHAR
+    return plain or seal
+
+
 def _signature(ctx: _Ctx) -> None:
     u = BODY_SIZE
     dates: list[TextLine] = []
@@ -1128,20 +1141,13 @@ def _signature(ctx: _Ctx) -> None:
     date_right = (TYPE_RIGHT - date.x1) / u
     offset = (date.x0 - sig.x0) / u
     centre_diff = ((sig.x0 + sig.x1) - (date.x0 + date.x1)) / 2 / u
-    ok_plain = abs(offset - spec.DATE_OFFSET_CHARS) <= HALF_CHAR and (
-        abs(sig_right - spec.SIGNATURE_RIGHT_CHARS) <= HALF_CHAR
-        or abs(date_right - spec.SIGNATURE_RIGHT_CHARS) <= HALF_CHAR
-    )
-    ok_seal = (
-        abs(date_right - spec.SEAL_DATE_RIGHT_CHARS) <= HALF_CHAR and abs(centre_diff) <= HALF_CHAR
-    )
     _meas(
         ctx,
         signature_right_chars=round(sig_right, 2),
         date_offset_chars=round(offset, 2),
         date_right_chars=round(date_right, 2),
     )
-    if not (ok_plain or ok_seal):
+    if not _signature_placed(sig_right, date_right, offset, centre_diff):
         ctx.add(
             Severity.ERROR,
             Clause.SIGNATURE,
