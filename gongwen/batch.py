@@ -404,9 +404,19 @@ RenderFn = Callable[..., Any]
 _PAGE_RE = re.compile(rb"/Type\s*/Page(?![A-Za-z])")
 
 
-def count_pdf_pages(data: bytes) -> int:
-    """Pages of a PDF written without object streams (as reportlab writes them)."""
-    return len(_PAGE_RE.findall(data))
+_COUNT_RE = re.compile(
+    rb"/Type\s*/Pages\b[^>]*?/Count\s+(\d+)|/Count\s+(\d+)[^>]*?/Type\s*/Pages\b"
+)
+
+
+def count_pdf_pages(data: bytes) -> int | None:
+    """Pages of a PDF from its bytes: page objects, or else the largest page-tree /Count
+    (page objects hidden in object streams); None if neither is readable."""
+    pages = len(_PAGE_RE.findall(data))
+    if pages:
+        return pages
+    counts = [int(a or b) for a, b in _COUNT_RE.findall(data)]
+    return max(counts) if counts else None
 
 
 def render_item(task: _Task, render: RenderFn | None = None) -> LetterResult:

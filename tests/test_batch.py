@@ -288,6 +288,8 @@ def test_usage_errors_exit_2(tmp_path: Path) -> None:
 
 def test_count_pdf_pages() -> None:
     assert count_pdf_pages(b"<< /Type /Pages /Count 2 >> << /Type /Page >> <</Type/Page>>") == 2
+    assert count_pdf_pages(b"<< /Count 7 /Kids [] /Type /Pages >> (compressed)") == 7
+    assert count_pdf_pages(b"%PDF-1.7 nothing readable") is None
 
 
 # --------------------------------------------------------------------------------------------
