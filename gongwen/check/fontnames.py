@@ -77,6 +77,15 @@ WESTERN_HINTS = (
 )
 
 
+def _gbk_or_utf8(raw: bytes) -> str | None:
+    for enc in ("gbk", "utf-8"):
+        try:
+            return raw.decode(enc)
+        except UnicodeDecodeError:
+            continue
+    return None
+
+
 def decode_pdf_name(name: str) -> str:
     """A PDF font name as text: GBK-encoded names (``#B7#C2#CB#CE_GB2312``) decoded, whether
     pdfminer passes them on as Latin-1 text or as the repr of their bytes."""
@@ -88,19 +97,12 @@ def decode_pdf_name(name: str) -> str:
         except (ValueError, SyntaxError):
             raw = None
         if isinstance(raw, bytes):
-            for enc in ("gbk", "utf-8"):
-                try:
-                    return raw.decode(enc)
-                except UnicodeDecodeError:
-                    continue
-            return raw.decode("latin-1")
+            text = _gbk_or_utf8(raw)
+            return text if text is not None else raw.decode("latin-1")
     if any(0x80 <= ord(c) <= 0xFF for c in name):
-        raw = name.encode("latin-1", "replace")
-        for enc in ("gbk", "utf-8"):
-            try:
-                return raw.decode(enc)
-            except UnicodeDecodeError:
-                continue
+        text = _gbk_or_utf8(name.encode("latin-1", "replace"))
+        if text is not None:
+            return text
     return name
 
 
