@@ -33,17 +33,12 @@ import pdfplumber
 from gongwen.spec import (
     CHAR_PITCH,
     LINE_PITCH,
-    MARGIN_LEFT,
-    MARGIN_TOP,
-    TYPE_AREA_HEIGHT,
-    TYPE_AREA_WIDTH,
+    TYPE_BOTTOM,
+    TYPE_LEFT,
+    TYPE_RIGHT,
+    TYPE_TOP,
     pt_to_mm,
 )
-
-TYPE_LEFT = MARGIN_LEFT
-TYPE_RIGHT = MARGIN_LEFT + TYPE_AREA_WIDTH
-TYPE_TOP = MARGIN_TOP
-TYPE_BOTTOM = MARGIN_TOP + TYPE_AREA_HEIGHT
 
 # GB/T 15834 §5.1, written out independently of the engine's tables
 NO_LINE_START = frozenset("，。、；：？！）》”’〕】")
