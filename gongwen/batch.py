@@ -516,10 +516,29 @@ def _on_sigterm(signum: int, frame: Any) -> None:
     os._exit(128 + signum)
 
 
+def _stop_with_parent() -> None:
+    """Linux: SIGTERM this worker when the batch process dies (even by ``kill -9``), so no
+    orphan waits forever for letters that will not come."""
+    if not sys.platform.startswith("linux"):
+        return
+    with contextlib.suppress(Exception):
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, int(signal.SIGTERM))  # PR_SET_PDEATHSIG
+        if os.getppid() == 1:  # the parent died before prctl took effect
+            os._exit(0)
+
+
 def _init_worker(fonts: str, strict: bool, render: RenderFn | None) -> None:
     """Pool initializer: signals, and the font set and exporters loaded once per worker."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, _on_sigterm)
+    _stop_with_parent()
+    for fd in list(_LOCK_FDS):
+        with contextlib.suppress(OSError):
+            os.close(fd)
+    _LOCK_FDS.clear()
     _WORKER["render"] = render
     for module in ("gongwen.pipeline", "gongwen.export.pdf", "gongwen.export.docx"):
         with contextlib.suppress(Exception):
@@ -563,9 +582,14 @@ def _locked(out_dir: Path):
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             raise BatchError(f"{out_dir}: 另一个 gongwen batch 正在写入这个目录") from None
+        _LOCK_FDS.add(fd)
         yield
     finally:
+        _LOCK_FDS.discard(fd)
         os.close(fd)
+
+
+_LOCK_FDS: set[int] = set()  # closed in forked workers: only the parent holds the lock
 
 
 def clean_temp_files(out_dir: Path) -> list[Path]:

@@ -402,6 +402,29 @@ def test_kill_9_leaves_only_complete_files(many_letters: Path, tmp_path: Path) -
     assert data["counts"]["rendered"] + data["counts"]["unchanged"] == 30
 
 
+def test_workers_stop_when_the_batch_is_killed(many_letters: Path, tmp_path: Path) -> None:
+    """kill -9 of the batch process alone: its workers exit too, and the next batch into
+    the same folder is not refused as busy."""
+    out = tmp_path / "out"
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "gongwen.cli", "batch", str(many_letters), "-o", str(out),
+         "-j", "2", "--no-progress"],
+        cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    _wait_for_output(out, proc)
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait(timeout=10)
+    deadline = time.monotonic() + 15
+    while _group_members(proc.pid) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert _group_members(proc.pid) == [], "orphaned workers still running"
+    _assert_only_complete(out)
+    again = _run_cli(str(many_letters), "-o", str(out), "-j", "2", "--changed", cwd=tmp_path)
+    assert again.returncode == 0, again.stderr
+    assert len(_outputs(out)) == 60
+
+
 def _group_members(pgid: int) -> list[int]:
     """Live processes of a process group (from /proc; zombies do not count)."""
     found = []
