@@ -80,6 +80,24 @@ def _fmt_mm(pt: float) -> str:
     return f"{pt_to_mm(pt):.1f} mm"
 
 
+def _check_gap_above(
+    ctx: _Ctx, rule: Stroke, text: TextLine, want_mm: float, clause: str, rule_id: str, message: str
+) -> None:
+    """A page-1 warning when the space from ``text``'s bottom down to the top edge of the
+    header ``rule`` is not ``want_mm`` (± the position tolerance)."""
+    gap = (rule.y - rule.width / 2) - text.bottom
+    if abs(gap - mm(want_mm)) > POSITION_TOL:
+        ctx.add(
+            Severity.WARNING,
+            clause,
+            rule_id,
+            message,
+            page=1,
+            measured=_fmt_mm(gap),
+            expected=f"{want_mm:g} mm",
+        )
+
+
 @dataclass
 class _Ctx:
     m: PdfMeasure
@@ -917,17 +935,15 @@ def _letter_rules(ctx: _Ctx, p1: PageMeasure, red: list[Stroke]) -> None:
         )
     marks = _mark_lines(ctx)
     if marks:
-        gap = (a.y - a.width / 2) - marks[-1].bottom
-        if abs(gap - mm(spec.LETTER_RULE_BELOW_MARK_MM)) > POSITION_TOL:
-            ctx.add(
-                Severity.WARNING,
-                Clause.LETTER,
-                "letter-rule-gap",
-                "上方双线与发文机关标志的距离不对",
-                page=1,
-                measured=_fmt_mm(gap),
-                expected=f"{spec.LETTER_RULE_BELOW_MARK_MM:g} mm",
-            )
+        _check_gap_above(
+            ctx,
+            a,
+            marks[-1],
+            spec.LETTER_RULE_BELOW_MARK_MM,
+            Clause.LETTER,
+            "letter-rule-gap",
+            "上方双线与发文机关标志的距离不对",
+        )
     # 份号/密级/紧急程度 and the 发文字号: 7/8 of a 3号 character (14 pt) below the lines
     thin_bottom = b.y + b.width / 2
     rows = [ln for ln in p1.lines if thin_bottom < ln.top < thin_bottom + 3 * ctx.pitch]
@@ -964,17 +980,15 @@ def _document_rule(ctx: _Ctx, p1: PageMeasure, red: list[Stroke]) -> None:
         )
     above = [ln for ln in p1.lines if ln.baseline < r.y and DOC_NUMBER.match(ln.compact)]
     if above:
-        gap = (r.y - r.width / 2) - above[-1].bottom
-        if abs(gap - mm(spec.DOCUMENT_RULE_BELOW_NUMBER_MM)) > POSITION_TOL:
-            ctx.add(
-                Severity.WARNING,
-                Clause.HEADER_RULE,
-                "header-rule-gap",
-                "版头分隔线应在发文字号下 4 mm",
-                page=1,
-                measured=_fmt_mm(gap),
-                expected=f"{spec.DOCUMENT_RULE_BELOW_NUMBER_MM:g} mm",
-            )
+        _check_gap_above(
+            ctx,
+            r,
+            above[-1],
+            spec.DOCUMENT_RULE_BELOW_NUMBER_MM,
+            Clause.HEADER_RULE,
+            "header-rule-gap",
+            "版头分隔线应在发文字号下 4 mm",
+        )
 
 
 # --- 7.2.5 发文字号 ----------------------------------------------------------------------------
