@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import io
 import random
 import re
 import sys
@@ -195,21 +194,10 @@ class Generator:
         return data
 
 
-def dump_yaml(data: dict[str, Any]) -> str:
-    from ruamel.yaml import YAML
-
-    yaml = YAML(typ="rt", pure=True)
-    yaml.allow_unicode = True
-    yaml.width = 4096
-    buf = io.StringIO()
-    yaml.dump(data, buf)
-    return buf.getvalue()
-
-
 def generate(out: Path, count: int, seed: int = 2022) -> list[Path]:
     """Write ``count`` letters to ``out``; returns their paths."""
     sys.path.insert(0, str(ROOT))
-    from gongwen.loader import load_letter
+    from gongwen.loader import dump_data, load_letter
 
     source = Source(REFERENCE_TEXT.read_text(encoding="utf-8"))
     out.mkdir(parents=True, exist_ok=True)
@@ -218,7 +206,7 @@ def generate(out: Path, count: int, seed: int = 2022) -> list[Path]:
         rng = random.Random(f"{seed}:{i}")
         data = Generator(source, rng).letter(i, 1 + i % 8)
         path = out / f"letter-{i:03d}.yaml"
-        path.write_text(dump_yaml(data), encoding="utf-8")
+        path.write_text(dump_data(data), encoding="utf-8")
         load_letter(path)  # the generator only writes valid letters
         paths.append(path)
     return paths

@@ -359,9 +359,13 @@ def _message(err: dict[str, Any]) -> str:
 
 def dump_letter(letter: Letter) -> str:
     """A letter as YAML text that :func:`load_letter` reads back to an equal letter."""
+    return dump_data(letter.model_dump(mode="json", exclude_defaults=True))
+
+
+def dump_data(data: dict[str, Any]) -> str:
+    """Plain letter data as YAML text: block style, Chinese unescaped, lines unwrapped."""
     import io
 
-    data = letter.model_dump(mode="json", exclude_defaults=True)
     yaml = YAML(typ="rt", pure=True)
     yaml.allow_unicode = True
     yaml.width = 4096
