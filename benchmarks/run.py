@@ -639,25 +639,18 @@ def main(argv: list[str] | None = None) -> None:
 
     load_before = wait_idle(args.wait_idle) if args.wait_idle else os.getloadavg()
     results: dict[str, Any] = {"gongwen": {}, "typst": {}, "libreoffice": {}}
-    g = results["gongwen"]
-    g["warm"] = run_phase(args, "gongwen-warm")
-    g["cold"] = run_phase(args, "gongwen-cold")
-    g["batch1"] = run_phase(args, "gongwen-batch", 1)
-    g["batchN"] = run_phase(args, "gongwen-batch", cores)
-    g["rss_mb"] = max((v or {}).get("rss_mb", 0) for v in g.values())
-    if typst_ok:
-        t = results["typst"]
-        t["warm"] = run_phase(args, "typst-warm")
-        t["cold"] = run_phase(args, "typst-cold")
-        t["batch1"] = run_phase(args, "typst-batch", 1)
-        t["batchN"] = run_phase(args, "typst-batch", cores)
-        t["rss_mb"] = max((v or {}).get("rss_mb", 0) for v in t.values())
-    if lo_ok:
-        lo = results["libreoffice"]
-        lo["cold"] = run_phase(args, "lo-cold")
-        lo["batch1"] = run_phase(args, "lo-batch", 1)
-        lo["batchN"] = run_phase(args, "lo-batch", cores)
-        lo["rss_mb"] = max((v or {}).get("rss_mb", 0) for v in lo.values())
+    peers = [("gongwen", "gongwen", True, True), ("typst", "typst", typst_ok, True),
+             ("libreoffice", "lo", lo_ok, False)]  # name, phase prefix, present, has warm
+    for name, prefix, present, has_warm in peers:
+        if not present:
+            continue
+        r = results[name]
+        if has_warm:
+            r["warm"] = run_phase(args, f"{prefix}-warm")
+        r["cold"] = run_phase(args, f"{prefix}-cold")
+        r["batch1"] = run_phase(args, f"{prefix}-batch", 1)
+        r["batchN"] = run_phase(args, f"{prefix}-batch", cores)
+        r["rss_mb"] = max((v or {}).get("rss_mb", 0) for v in r.values())
     load_after = [round(x, 2) for x in os.getloadavg()]
     results["machine"] = {"cores": cores, "python": sys.version.split()[0],
                           "letters": args.letters, "sample": args.sample,

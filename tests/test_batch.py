@@ -375,14 +375,19 @@ def _assert_only_complete(out: Path) -> None:
             assert p.name.startswith("."), p  # temp files, manifest and lock are hidden
 
 
-def test_kill_9_leaves_only_complete_files(many_letters: Path, tmp_path: Path) -> None:
-    out = tmp_path / "out"
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "gongwen.cli", "batch", str(many_letters), "-o", str(out),
+def _start_batch(letters: Path, out: Path, cwd: Path) -> subprocess.Popen[bytes]:
+    """A batch of ``letters`` into ``out`` in its own process group, output discarded."""
+    return subprocess.Popen(
+        [sys.executable, "-m", "gongwen.cli", "batch", str(letters), "-o", str(out),
          "-j", "2", "--no-progress"],
-        cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
         start_new_session=True,
     )
+
+
+def test_kill_9_leaves_only_complete_files(many_letters: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    proc = _start_batch(many_letters, out, tmp_path)
     _wait_for_output(out, proc)
     os.killpg(proc.pid, signal.SIGKILL)
     proc.wait(timeout=10)
@@ -406,12 +411,7 @@ def test_workers_stop_when_the_batch_is_killed(many_letters: Path, tmp_path: Pat
     """kill -9 of the batch process alone: its workers exit too, and the next batch into
     the same folder is not refused as busy."""
     out = tmp_path / "out"
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "gongwen.cli", "batch", str(many_letters), "-o", str(out),
-         "-j", "2", "--no-progress"],
-        cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-        start_new_session=True,
-    )
+    proc = _start_batch(many_letters, out, tmp_path)
     _wait_for_output(out, proc)
     os.kill(proc.pid, signal.SIGKILL)
     proc.wait(timeout=10)
