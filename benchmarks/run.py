@@ -52,7 +52,6 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
 REFERENCE = ROOT / "letters" / "zhuzhou-fgw-2022-reply.yaml"
-FONTS = ROOT / "fonts"
 FONT_MODE = "open"
 
 TARGETS = {
@@ -327,10 +326,17 @@ def phase_gongwen_batch(work: Path, jobs: int) -> dict[str, Any]:
             "failures": [r.problems[0] for r in res.failed][:5]}
 
 
+def _peer_fonts() -> str:
+    """The folder of gongwen's bundled fonts: the peer sets the letter in the same fonts."""
+    from gongwen.fonts import bundled_dir
+
+    return str(bundled_dir())
+
+
 def _typst_compiler():
     import typst
 
-    return typst.Compiler(font_paths=[str(FONTS)], ignore_system_fonts=True,
+    return typst.Compiler(font_paths=[_peer_fonts()], ignore_system_fonts=True,
                           root=str(ROOT.anchor))
 
 
@@ -365,7 +371,7 @@ def phase_typst_warm(work: Path, sample: int) -> dict[str, Any]:
 def phase_typst_cold(work: Path, runs: int = 5) -> dict[str, Any]:
     code = (
         "import sys, typst; typst.compile(sys.argv[1], output=sys.argv[2], "
-        f"font_paths=[{str(FONTS)!r}], ignore_system_fonts=True, root='/')"
+        f"font_paths=[{_peer_fonts()!r}], ignore_system_fonts=True, root='/')"
     )
     times = []
     cpu0 = children_cpu()

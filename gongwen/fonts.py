@@ -40,6 +40,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
+from gongwen import bundled
 from gongwen.spec import FontRole
 
 __all__ = [
@@ -83,11 +84,12 @@ class ResolvedFont:
 
 
 def bundled_dir() -> Path:
-    """The folder of bundled fonts: ``$GONGWEN_BUNDLED_FONTS`` or ``fonts/`` next to the package."""
+    """The folder of bundled fonts: ``$GONGWEN_BUNDLED_FONTS`` or the fonts shipped with gongwen
+    (``fonts/`` of the repository, ``gongwen/_fonts`` of an installed wheel)."""
     env = os.environ.get(ENV_BUNDLED)
     if env:
         return Path(env).expanduser().resolve()
-    return Path(__file__).resolve().parent.parent / "fonts"
+    return bundled.folder("fonts")
 
 
 def _env_font_dirs() -> list[Path]:

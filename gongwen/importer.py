@@ -30,6 +30,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from . import bundled
 from .compose import heading_number
 from .errors import GongwenError
 from .model import MAX_HEADING_LEVEL, Letter
@@ -1155,8 +1156,8 @@ def import_file(path: str | Path) -> Imported:
 
 
 # --- YAML with comments -----------------------------------------------------------------------
-REPO_ROOT = Path(__file__).resolve().parent.parent
-SCHEMA = REPO_ROOT / "schema" / "letter.schema.json"
+SCHEMA = bundled.schema_file()
+REPO_ROOT = SCHEMA.parent.parent  # the repository in a checkout; the package when installed
 _MAP_INDENT, _SEQ_INDENT, _SEQ_OFFSET = 2, 4, 2
 
 

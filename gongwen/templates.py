@@ -52,6 +52,7 @@ from jinja2.exceptions import SecurityError
 from jinja2.runtime import Undefined
 from jinja2.sandbox import SandboxedEnvironment
 
+from . import bundled
 from .errors import GongwenError, LetterError, Problem
 from .loader import MAX_FILE_BYTES, load_letter_text
 from .model import Letter
@@ -74,10 +75,10 @@ __all__ = [
     "yaml_str",
 ]
 
-BUILTIN_DIR = Path(__file__).resolve().parent.parent / "templates"
+BUILTIN_DIR = bundled.folder("templates")
 ENV_VAR = "GONGWEN_TEMPLATES"
 SUFFIX = ".yaml.j2"
-SCHEMA_FILE = Path(__file__).resolve().parent.parent / "schema" / "letter.schema.json"
+SCHEMA_FILE = bundled.schema_file()
 DEFAULT_SCHEMA = "../schema/letter.schema.json"
 
 MAX_RANGE = 10_000
@@ -335,11 +336,12 @@ _NO_ATTR_RE = re.compile(r"has no attribute '([^']+)'$")
 
 
 def _display(filename: str) -> str:
-    path = Path(filename)
+    """A template's name in messages: ``templates/…`` for a built-in one, else as given."""
     try:
-        return str(path.resolve().relative_to(BUILTIN_DIR.parent))
+        inside = Path(filename).resolve().relative_to(BUILTIN_DIR)
     except (ValueError, OSError):
         return filename
+    return (Path("templates") / inside).as_posix()
 
 
 def _failure(exc: BaseException) -> _Failure:
