@@ -100,9 +100,13 @@ def _provenance(python: Path, cwd: Path) -> dict:
     return json.loads(_run([python, "-c", PROVENANCE], cwd).stdout)
 
 
+# imports every module of the package, then says where it and its shipped folders came from
 PROVENANCE = """
-import json, sys
-import gongwen.cli, gongwen.pipeline, gongwen.templates, gongwen.importer, gongwen.check
+import importlib, json, pkgutil, sys
+import gongwen
+for module in pkgutil.walk_packages(gongwen.__path__, "gongwen."):
+    if not module.name.startswith("gongwen._"):
+        importlib.import_module(module.name)
 from gongwen import bundled, fonts, templates
 fontset = fonts.load_fontset("open")
 print(json.dumps({
