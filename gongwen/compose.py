@@ -6,44 +6,15 @@ here, once; layout and the exporters only place and draw what this returns.
 
 from __future__ import annotations
 
-import datetime as dt
 import unicodedata
 from pathlib import Path
 
+from . import grammar
 from .document import Block, Document, LetterFormat, PunctuationChange, Seal, SealMode, Span
 from .model import Block as ModelBlock
 from .model import ContactPlacement, Letter, Paragraph, Section
 from .punctuation import full_width
 from .spec import DOCUMENT_MARK_SUFFIX, HEADING_ROLES, PARAGRAPH_INDENT_CHARS, FontRole, Role
-
-_DIGITS = "零一二三四五六七八九"
-
-
-def chinese_number(n: int) -> str:
-    """1 → 一, 10 → 十, 12 → 十二, 21 → 二十一 (1–99)."""
-    if not 1 <= n <= 99:
-        raise ValueError(f"cannot number item {n} in Chinese numerals")
-    tens, ones = divmod(n, 10)
-    head = "" if tens == 0 else ("十" if tens == 1 else _DIGITS[tens] + "十")
-    return head + (_DIGITS[ones] if ones else "")
-
-
-def heading_number(level: int, n: int) -> str:
-    """The GB/T 9704 number of the n-th heading at a level: 一、 （一） 1. （1）."""
-    if level == 1:
-        return f"{chinese_number(n)}、"
-    if level == 2:
-        return f"（{chinese_number(n)}）"
-    if level == 3:
-        return f"{n}."
-    if level == 4:
-        return f"（{n}）"
-    raise ValueError(f"heading level {level} is beyond the four GB/T 9704 levels")
-
-
-def format_date(date: dt.date) -> str:
-    """2022-09-29 → 2022年9月29日 (Arabic numerals, no zero padding)."""
-    return f"{date.year}年{date.month}月{date.day}日"
 
 
 class _Composer:
@@ -81,12 +52,14 @@ class _Composer:
         if letter.format is LetterFormat.PLAIN:
             return
         if h.copy_number:
-            self.add(Role.COPY_NUMBER, h.copy_number, source="header.copy_number")
+            copy_number = grammar.format_copy_number(h.copy_number)
+            self.add(Role.COPY_NUMBER, copy_number, source="header.copy_number")
         if h.secrecy:
-            period = f"★{h.secrecy_period}" if h.secrecy_period else ""
-            self.add(Role.SECRECY, f"{h.secrecy.value}{period}", source="header.secrecy")
+            secrecy = grammar.format_secrecy(h.secrecy.value, h.secrecy_period)
+            self.add(Role.SECRECY, secrecy, source="header.secrecy")
         if h.urgency:
-            self.add(Role.URGENCY, h.urgency.value, source="header.urgency")
+            self.add(Role.URGENCY, grammar.format_urgency(h.urgency.value),
+                     source="header.urgency")
         suffix = h.mark_suffix
         if suffix is None:
             suffix = DOCUMENT_MARK_SUFFIX if letter.format is LetterFormat.DOCUMENT else ""
@@ -96,14 +69,12 @@ class _Composer:
         if h.doc_number:
             self.add(Role.DOC_NUMBER, h.doc_number, source="header.doc_number")
         if h.signers:
-            self.add(
-                Role.SIGNER,
-                Span("签发人："),
-                Span("　".join(h.signers), FontRole.KAITI),
-                source="header.signers",
-            )
+            label, names = grammar.format_signers(h.signers)
+            self.add(Role.SIGNER, Span(label), Span(names, FontRole.KAITI),
+                     source="header.signers")
         if h.reply_category:
-            self.add(Role.REPLY_CATEGORY, h.reply_category.value, source="header.reply_category")
+            category = grammar.format_reply_category(h.reply_category.value)
+            self.add(Role.REPLY_CATEGORY, category, source="header.reply_category")
 
     def title(self) -> None:
         if self.letter.title:
@@ -134,7 +105,7 @@ class _Composer:
 
     def section(self, section: Section, where: str, level: int, n: int) -> None:
         role = HEADING_ROLES[level - 1]
-        number = section.number or heading_number(level, n)
+        number = section.number or grammar.format_heading_number(level, n)
         heading = Span(number + self.text(section.heading, f"{where}.heading"))
         if section.text:
             text = Span(self.text(section.text, f"{where}.text"), FontRole.FANGSONG)
@@ -147,31 +118,26 @@ class _Composer:
         lines = []
         for i, c in enumerate(self.letter.contacts):
             label = self.text(c.label, f"contacts[{i}].label")
-            lines.append(f"{label}：{self.text(c.value, f'contacts[{i}].value')}")
+            value = self.text(c.value, f"contacts[{i}].value")
+            lines.append(grammar.format_contact(label, value))
         return lines
 
     def attachment_note(self) -> None:
         atts = self.letter.attachments
-        for i, att in enumerate(atts):
+        names = [self.text(att.title, f"attachments[{i}].title") for i, att in enumerate(atts)]
+        for i, (label, item) in enumerate(grammar.format_attachment_note(names)):
             where = f"attachments[{i}].title"
-            name = self.text(att.title, where)
-            if len(atts) == 1:
-                self.add(Role.ATTACHMENT_NOTE, Span("附件："), Span(name), source=where)
-            elif i == 0:
-                first = Span(f"{i + 1}. {name}")
-                self.add(Role.ATTACHMENT_NOTE, Span("附件："), first, source=where)
+            if label:
+                self.add(Role.ATTACHMENT_NOTE, Span(label), Span(item), source=where)
             else:
-                self.add(
-                    Role.ATTACHMENT_NOTE, Span(f"{i + 1}. {name}"), extra_indent_chars=3.0,
-                    source=where,
-                )
+                self.add(Role.ATTACHMENT_NOTE, Span(item), extra_indent_chars=3.0, source=where)
 
     def signature(self) -> None:
         sig = self.letter.signature
         for i, organ in enumerate(sig.organs):
             where = f"signature.organs[{i}]"
             self.add(Role.SIGNATURE, self.text(organ, where), source=where)
-        self.add(Role.DATE, format_date(sig.date), source="signature.date")
+        self.add(Role.DATE, grammar.format_date(sig.date), source="signature.date")
 
     def note_and_contacts_after(self) -> None:
         lines = self.contacts()
@@ -180,17 +146,17 @@ class _Composer:
             for i, line in enumerate(lines):
                 self.add(Role.CONTACT, line, source=f"contacts[{i}]")
         if self.letter.note:
-            note = self.text(self.letter.note, "note").strip("()（）")
-            self.add(Role.NOTE, f"（{note}）", source="note")
+            note = grammar.format_note(self.text(self.letter.note, "note"))
+            self.add(Role.NOTE, note, source="note")
         if lines and placement is ContactPlacement.NOTE:
-            self.add(Role.NOTE, "（" + "；".join(lines) + "）", source="contacts")
+            self.add(Role.NOTE, grammar.format_contacts_note(lines), source="contacts")
 
     def attachment_pages(self) -> None:
         atts = self.letter.attachments
         for i, att in enumerate(atts):
             if not att.body:
                 continue
-            label = "附件" if len(atts) == 1 else f"附件{i + 1}"
+            label = grammar.format_attachment_label(i + 1, len(atts))
             where = f"attachments[{i}]"
             self.add(Role.ATTACHMENT_LABEL, label, page_break_before=True, source=where)
             where = f"attachments[{i}].title"
@@ -202,12 +168,12 @@ class _Composer:
         if rec is None:
             return
         if rec.cc:
-            names = "，".join(self.text(c, f"record.cc[{i}]") for i, c in enumerate(rec.cc))
-            names = names.rstrip("。") + "。"
-            self.add(Role.RECORD_CC, Span("抄送："), Span(names), source="record.cc")
+            label, names = grammar.format_cc(
+                [self.text(c, f"record.cc[{i}]") for i, c in enumerate(rec.cc)])
+            self.add(Role.RECORD_CC, Span(label), Span(names), source="record.cc")
         if rec.printer and rec.print_date:
-            printer = self.text(rec.printer, "record.printer")
-            tail = f"{format_date(rec.print_date)}印发"
+            printer, tail = grammar.format_print_line(
+                self.text(rec.printer, "record.printer"), rec.print_date)
             self.add(Role.RECORD_PRINT, printer, tail=tail, source="record.printer")
 
     def seal(self) -> Seal:

@@ -8,7 +8,6 @@ Chinese description, so the JSON Schema (``gongwen schema``) reads well in an ed
 from __future__ import annotations
 
 import datetime as dt
-import re
 from enum import StrEnum
 from typing import Annotated, Union
 
@@ -25,13 +24,9 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from .document import LetterFormat, SealMode
+from .grammar import format_doc_number, parse_copy_number, parse_doc_number
 
 MAX_HEADING_LEVEL = 4
-
-DOC_NUMBER_RE = re.compile(
-    r"^(?P<code>[^〔〕\[\]【】()（）\s]+)〔(?P<year>\d+)〕(?P<serial>\d+)号$"
-)
-
 
 class Strict(BaseModel):
     """Base: unknown fields are errors, strings are stripped of surrounding blanks."""
@@ -92,7 +87,7 @@ class Header(Strict):
     @field_validator("copy_number")
     @classmethod
     def _copy_number(cls, v: str | None) -> str | None:
-        if v is not None and not re.fullmatch(r"\d{6}", v):
+        if v is not None and parse_copy_number(v) != v:
             raise ValueError("份号应为6位阿拉伯数字，如 000001 (copy number must be 6 digits)")
         return v
 
@@ -101,13 +96,13 @@ class Header(Strict):
     def _doc_number(cls, v: str | None) -> str | None:
         if v is None:
             return v
-        m = DOC_NUMBER_RE.match(v)
-        if not m:
+        m = parse_doc_number(v)
+        if m is None or v != format_doc_number(m.code, m.year, m.serial):
             raise ValueError(
                 "发文字号格式应为“机关代字〔年份〕序号号”，年份用六角括号〔〕，"
                 f"如 株发改函〔2022〕12号；收到 {v!r}"
             )
-        year, serial = m.group("year"), m.group("serial")
+        year, serial = m.year, m.serial
         if len(year) != 4:
             raise ValueError(f"发文字号的年份应写全四位，如〔2022〕；收到〔{year}〕")
         if serial.startswith("0"):

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 import pytest
 
-from gongwen.compose import chinese_number, compose, format_date, heading_number
+from gongwen.compose import compose
 from gongwen.document import LetterFormat
 from gongwen.loader import load_letter
 from gongwen.model import Letter
@@ -81,22 +79,6 @@ def test_option_keeps_text_untouched():
     doc = compose(raw)
     assert not doc.changes
     assert "经委办公会研究同意,现答复如下:" in doc.reading_text()
-
-
-@pytest.mark.parametrize(("n", "text"), [(1, "一"), (10, "十"), (11, "十一"), (20, "二十"),
-                                         (29, "二十九"), (99, "九十九")])
-def test_chinese_numbers(n, text):
-    assert chinese_number(n) == text
-
-
-def test_heading_numbers():
-    assert [heading_number(level, 3) for level in (1, 2, 3, 4)] == ["三、", "（三）", "3.", "（3）"]
-    with pytest.raises(ValueError):
-        heading_number(5, 1)
-
-
-def test_dates_are_not_zero_padded():
-    assert format_date(dt.date(2024, 3, 5)) == "2024年3月5日"
 
 
 def test_example_letter_has_every_element():
