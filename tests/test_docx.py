@@ -21,7 +21,6 @@ from lxml import etree
 from gongwen import spec
 from gongwen.compose import compose
 from gongwen.document import Block, Document, LetterFormat, Seal, SealMode, Span
-from gongwen.export import ooxml as ox
 from gongwen.export.docx import (
     FIXED_DATE,
     FONT_STYLE_NAMES,
@@ -32,6 +31,7 @@ from gongwen.export.docx import (
 )
 from gongwen.fonts import load_fontset
 from gongwen.loader import load_letter
+from gongwen.ooxml import writer as ox
 from gongwen.spec import FontRole, Role
 
 W = ox.NSMAP["w"]

@@ -5,7 +5,7 @@ GB/T 9704 margins and a 28.95 pt line grid, one named paragraph style per role (
 Word's built-in "Heading 1–4" with outline levels), -0.25 pt tracking on 3号 text so 28
 characters fill a line (decision 1), PAGE fields in odd and even footers, and the 版头, red
 lines, 版记 and seal as objects anchored to the page rather than paragraphs that move.
-Raw XML lives in :mod:`gongwen.export.ooxml`. Output is byte-for-byte deterministic.
+Raw XML lives in :mod:`gongwen.ooxml.writer`. Output is byte-for-byte deterministic.
 
 Word and LibreOffice differ here (LibreOffice 7.4 measured, Word not at hand):
 
@@ -37,9 +37,9 @@ from lxml import etree
 
 from .. import spec
 from ..document import Block, Document, LetterFormat, SealMode, Span
+from ..ooxml import writer as ox
+from ..ooxml.writer import Indent
 from ..spec import FontRole, Role
-from . import ooxml as ox
-from .ooxml import Indent, el
 
 __all__ = ["STYLE_NAMES", "render_docx", "write_docx"]
 
@@ -119,8 +119,7 @@ def _styles(fonts: FontNames) -> list[etree._Element]:
         r_pr=ox.rpr(family=body_font, size=spec.BODY_SIZE,
                     spacing=spec.DOCX_BODY_CHAR_SPACING, color=spec.BLACK)))
     out.append(ox.style("character", "DefaultParagraphFont", "Default Paragraph Font",
-                        default=True, ui_priority=1, quick=False,
-                        extra=[el("w:semiHidden"), el("w:unhideWhenUsed")]))
+                        default=True, ui_priority=1, quick=False, hidden=True))
     out.append(ox.table_normal_style())
     for role, (style_id, name) in STYLE_NAMES.items():
         out.append(_role_style(role, style_id, name, fonts))
@@ -351,7 +350,7 @@ class _Builder:
         self.fonts = fonts
         self.d = d
         self.body = d.element.body
-        self.sect_pr = self.body.find(ox.qn("w:sectPr"))
+        self.sect_pr = ox.body_section(self.body)
         self.shape_id = 0
         self.signature = signature_layout(doc, fonts)
 
@@ -426,7 +425,7 @@ class _Builder:
                                    first_line=max(first, 0) * c, hanging=max(-first, 0) * c,
                                    char=c)
         props = ox.ppr(style=style_id, page_break_before=block.page_break_before, **ppr)
-        return el("w:p", None, props, *self.runs(block))
+        return ox.paragraph(props, *self.runs(block))
 
     def build(self) -> None:
         geometry = header_geometry(self.doc)
@@ -501,9 +500,8 @@ class _Builder:
 
     # 版头
     def _place_header(self, geo: HeaderGeometry, first: etree._Element) -> None:
-        ppr = first.find(ox.qn("w:pPr"))
-        before = max(0.0, geo.origin - spec.MARGIN_TOP)
-        ox.put(ppr, el("w:spacing", {"w:before": ox.tw(before), "w:beforeAutospacing": 0}))
+        ppr = ox.paragraph_properties(first)
+        ox.space_before(ppr, max(0.0, geo.origin - spec.MARGIN_TOP))
         anchors = [self._header_box(item) for item in geo.placed]
         for n, rule in enumerate(geo.rules, 1):
             anchors.append(ox.rule_run(self.next_id(), f"版头线{n}", rule.x,
@@ -521,7 +519,7 @@ class _Builder:
                        snap_to_grid=False, align=item.align, keep_next=False,
                        indent=Indent(left=item.left, right=item.right, char=st.size))
         size = item.size if item.size != st.size else None
-        para = el("w:p", None, props, *self.runs(item.block, size))
+        para = ox.paragraph(props, *self.runs(item.block, size))
         return ox.textbox_run(self.next_id(), STYLE_NAMES[item.block.role][1],
                               spec.MARGIN_LEFT, top, spec.TYPE_AREA_WIDTH, line, [para])
 
@@ -541,7 +539,7 @@ class _Builder:
         top = -(1 + sig.blank_lines) * spec.LINE_PITCH
         anchor = ox.inline_to_anchor(inline, self.next_id(), "印章", centre - diameter / 2,
                                      top, h_from="margin", v_from="paragraph")
-        date_p.find(ox.qn("w:pPr")).addnext(el("w:r", None, el("w:drawing", None, anchor)))
+        ox.paragraph_properties(date_p).addnext(ox.anchor_run(anchor))
 
     def _line_count(self, block: Block) -> int:
         """Lines a (4号, unjustified-enough) block takes: a width estimate, as for the 版记."""
@@ -592,9 +590,9 @@ class _Builder:
                 runs.append(ox.rule_run(self.next_id(), f"版记线{n}", 0.0, y - thick / 2,
                                         spec.TYPE_AREA_WIDTH, thick, spec.BLACK,
                                         relative="margin"))
-        self.add(el("w:p", None,
-                    ox.ppr(line=1, before=0, after=0, snap_to_grid=False, keep_next=False),
-                    *runs, ox.text_run("", ox.rpr(size=1))))
+        self.add(ox.paragraph(
+            ox.ppr(line=1, before=0, after=0, snap_to_grid=False, keep_next=False),
+            *runs, ox.text_run("", ox.rpr(size=1))))
 
 
 # --- Footers ---------------------------------------------------------------------------------
@@ -624,7 +622,7 @@ def _fill_footer(footer: docx.section._Footer, content: list[etree._Element]) ->
     root = footer._element
     for child in list(root):
         root.remove(child)
-    root.append(el("w:p", None, *content))
+    root.append(ox.paragraph(*content))
 
 
 # --- Entry points ---------------------------------------------------------------------------
@@ -639,14 +637,11 @@ def render_docx(doc: Document, fontset: FontNames) -> bytes:
         styles.append(node)
     _settings(d)
 
-    body = d.element.body
-    for child in list(body):
-        if child.tag != ox.qn("w:sectPr"):
-            body.remove(child)
+    sect_pr = ox.clear_body(d.element.body)
     letter = doc.fmt is LetterFormat.LETTER
     section = d.sections[0]
     ox.page_setup(
-        body.find(ox.qn("w:sectPr")), width=spec.PAGE_WIDTH, height=spec.PAGE_HEIGHT,
+        sect_pr, width=spec.PAGE_WIDTH, height=spec.PAGE_HEIGHT,
         top=spec.MARGIN_TOP, bottom=spec.MARGIN_BOTTOM, left=spec.MARGIN_LEFT,
         right=spec.MARGIN_RIGHT, header=spec.mm(15), footer=footer_distance(),
         grid_type=spec.DOCX_GRID_TYPE, line_pitch=spec.LINE_PITCH, title_page=False)
@@ -693,18 +688,7 @@ def _prune_template(d: docx.document.Document) -> None:
 
 def _settings(d: docx.document.Document) -> None:
     d.settings.odd_and_even_pages_header_footer = True
-    root = d.settings.element
-    lang = root.find(ox.qn("w:themeFontLang"))
-    if lang is not None:
-        lang.set(ox.qn("w:eastAsia"), "zh-CN")
-    for node in root.iter(ox.qn("w:compatSetting")):
-        if node.get(ox.qn("w:name")) == "compatibilityMode":
-            node.set(ox.qn("w:val"), "15")  # Word 2013+ layout, no "compatibility mode"
-    for tag in ("w:proofState", "w:attachedTemplate"):
-        found = root.find(ox.qn(tag))
-        if found is not None:
-            root.remove(found)
-    ox.strip_theme_fonts(root)
+    ox.settings_for_word(d.settings.element)
 
 
 def _core_properties(d: docx.document.Document, doc: Document) -> None:

@@ -1,8 +1,8 @@
-"""Raw WordprocessingML for the DOCX exporter: every tag, attribute and schema order lives here.
+"""WordprocessingML the DOCX exporter writes: every tag, attribute and schema order.
 
-``docx.py`` decides *what* goes into the document; this module knows *how* OOXML spells it
-(as python-docx's ``oxml`` layer does). Units: twips (1/20 pt), half-points, eighths of a
-point for borders, EMU (12 700 per pt) for DrawingML.
+:mod:`gongwen.export.docx` decides *what* goes into the document; this module knows *how*
+OOXML spells it (as python-docx's ``oxml`` layer does). Units: twips (1/20 pt), half-points,
+eighths of a point for borders, EMU (12 700 per pt) for DrawingML.
 """
 
 from __future__ import annotations
@@ -14,24 +14,9 @@ from dataclasses import dataclass
 
 from lxml import etree
 
-NSMAP = {
-    "w": "http://schemas.openxmlformats.org/wordprocessingml/2006/main",
-    "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
-    "wp": "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing",
-    "a": "http://schemas.openxmlformats.org/drawingml/2006/main",
-    "pic": "http://schemas.openxmlformats.org/drawingml/2006/picture",
-    "wps": "http://schemas.microsoft.com/office/word/2010/wordprocessingShape",
-    "mc": "http://schemas.openxmlformats.org/markup-compatibility/2006",
-    "w14": "http://schemas.microsoft.com/office/word/2010/wordml",
-}
-W = NSMAP["w"]
+from . import NSMAP, W, qn  # noqa: F401 - the exporter and its tests use them from here
+
 EMU_PER_PT = 12700
-
-
-def qn(tag: str) -> str:
-    """'w:rFonts' → Clark notation."""
-    prefix, local = tag.split(":")
-    return f"{{{NSMAP[prefix]}}}{local}"
 
 
 def el(tag: str, attrs: dict[str, object] | None = None, *children: etree._Element | None
@@ -246,6 +231,21 @@ def ppr(*, style: str | None = None, keep_next: bool | None = None,
     return node
 
 
+def paragraph(props: etree._Element | None, *runs: etree._Element) -> etree._Element:
+    """A w:p with its properties (or none) and runs."""
+    return el("w:p", None, props, *runs)
+
+
+def paragraph_properties(p: etree._Element) -> etree._Element | None:
+    """The w:pPr of a paragraph written by :func:`paragraph`."""
+    return p.find(qn("w:pPr"))
+
+
+def space_before(p_pr: etree._Element, points: float) -> None:
+    """Set the space before a paragraph (w:spacing/@w:before), replacing any spacing."""
+    put(p_pr, el("w:spacing", {"w:before": tw(points), "w:beforeAutospacing": 0}))
+
+
 def text_run(text: str, props: etree._Element | None = None) -> etree._Element:
     """A run of text; '\\n' becomes a line break, '\\t' a tab."""
     run = el("w:r", None, props)
@@ -296,7 +296,7 @@ def field_runs(instruction: str, placeholder: str, props: etree._Element | None
 # --- Styles ---------------------------------------------------------------------------------
 def style(kind: str, style_id: str, name: str, *, based_on: str | None = None,
           next_style: str | None = None, default: bool = False, ui_priority: int | None = None,
-          quick: bool = True, p_pr: etree._Element | None = None,
+          quick: bool = True, hidden: bool = False, p_pr: etree._Element | None = None,
           r_pr: etree._Element | None = None, extra: Iterable[etree._Element] = ()
           ) -> etree._Element:
     """A w:style element with its children in schema order."""
@@ -309,6 +309,9 @@ def style(kind: str, style_id: str, name: str, *, based_on: str | None = None,
         put(node, el("w:next", {"w:val": next_style}))
     if ui_priority is not None:
         put(node, el("w:uiPriority", {"w:val": ui_priority}))
+    if hidden:  # not shown in Word's style gallery until used
+        put(node, el("w:semiHidden"))
+        put(node, el("w:unhideWhenUsed"))
     if quick:
         put(node, el("w:qFormat"))
     if p_pr is not None:
@@ -335,7 +338,7 @@ def table_normal_style() -> etree._Element:
                    el("w:bottom", {"w:w": 0, "w:type": "dxa"}),
                    el("w:right", {"w:w": 0, "w:type": "dxa"})))
     return style("table", "TableNormal", "Normal Table", default=True, ui_priority=99,
-                 quick=False, extra=[el("w:semiHidden"), el("w:unhideWhenUsed"), tbl_pr])
+                 quick=False, hidden=True, extra=[tbl_pr])
 
 
 def strip_theme_fonts(root: etree._Element) -> int:
@@ -348,6 +351,36 @@ def strip_theme_fonts(root: etree._Element) -> int:
                 del node.attrib[key]
                 removed += 1
     return removed
+
+
+# --- Body and section --------------------------------------------------------------------------
+def clear_body(body: etree._Element) -> etree._Element:
+    """Remove every block of a w:body but its final w:sectPr, which is returned."""
+    for child in list(body):
+        if child.tag != qn("w:sectPr"):
+            body.remove(child)
+    return body.find(qn("w:sectPr"))
+
+
+def body_section(body: etree._Element) -> etree._Element:
+    """The final w:sectPr of a w:body."""
+    return body.find(qn("w:sectPr"))
+
+
+def settings_for_word(root: etree._Element) -> None:
+    """Tidy a template's w:settings: East Asian theme language zh-CN, Word 2013+ layout (no
+    compatibility mode), no proofing state or attached template, no theme fonts."""
+    lang = root.find(qn("w:themeFontLang"))
+    if lang is not None:
+        lang.set(qn("w:eastAsia"), "zh-CN")
+    for node in root.iter(qn("w:compatSetting")):
+        if node.get(qn("w:name")) == "compatibilityMode":
+            node.set(qn("w:val"), "15")
+    for tag in ("w:proofState", "w:attachedTemplate"):
+        found = root.find(qn(tag))
+        if found is not None:
+            root.remove(found)
+    strip_theme_fonts(root)
 
 
 # --- Section --------------------------------------------------------------------------------
@@ -446,6 +479,11 @@ def textbox_run(shape_id: int, name: str, x: float, y: float, cx: float, cy: flo
     graphic = _wps_graphic(_sp_pr(cx, cy, None), txbx, body_pr, text_box=True)
     return _drawing_run(_anchor(shape_id, name, x, y, cx, cy, graphic, h_from=relative,
                                 v_from=relative, wrap=wrap))
+
+
+def anchor_run(anchor: etree._Element) -> etree._Element:
+    """A run holding a floating picture (a wp:anchor from :func:`inline_to_anchor`)."""
+    return el("w:r", None, el("w:drawing", None, anchor))
 
 
 def inline_to_anchor(inline: etree._Element, shape_id: int, name: str, x: float, y: float,
