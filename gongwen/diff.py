@@ -63,13 +63,13 @@ from __future__ import annotations
 import html
 import json
 import math
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 from pathlib import Path
 from typing import Any
 
+from .grammar import parse_heading_number
 from .read import Paragraph, Reading
 from .spec import Role
 from .textnorm import DEFAULT, STRICT, Normalisation
@@ -234,16 +234,11 @@ def _may_pair(ga: frozenset[str], gb: frozenset[str]) -> bool:
     return 2 * len(ga & gb) >= BIGRAM_MIN * (len(ga) + len(gb))
 
 
-_HEADING_NUMBER = re.compile(
-    r"^([一二三四五六七八九十]{1,3}、|\([一二三四五六七八九十]{1,3}\)|\d{1,2}\.(?!\d)|\(\d{1,2}\))"
-)
-
-
 def _renumbered(na: str, nb: str) -> bool:
     """Texts that differ only in their heading number (compared after the default folds)."""
     fa, fb = DEFAULT.apply(na), DEFAULT.apply(nb)
-    ma, mb = _HEADING_NUMBER.match(fa), _HEADING_NUMBER.match(fb)
-    return bool(ma and mb and ma.group(1) != mb.group(1) and fa[ma.end():] == fb[mb.end():])
+    ma, mb = parse_heading_number(fa), parse_heading_number(fb)
+    return bool(ma and mb and ma.written != mb.written and fa[ma.end:] == fb[mb.end:])
 
 
 # --- alignment -----------------------------------------------------------------------------

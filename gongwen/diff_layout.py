@@ -32,7 +32,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import GongwenError
-from .read import PdfLine, Reading, SourceKind, read_pdf_bytes
+from .read import Reading, SourceKind, TextLine, read_pdf_bytes
 from .spec import Role, pt_to_mm
 from .textnorm import normalise
 
@@ -134,12 +134,12 @@ class LayoutDiff:
         )
 
 
-def _pos(line: PdfLine) -> dict[str, Any]:
+def _pos(line: TextLine) -> dict[str, Any]:
     return {"page": line.page, "x_mm": round(pt_to_mm(line.x0), 2),
-            "y_mm": round(pt_to_mm(line.baseline), 2), "text": line.text}
+            "y_mm": round(pt_to_mm(line.baseline), 2), "text": line.drawn}
 
 
-def _element_lines(reading: Reading) -> dict[str, PdfLine]:
+def _element_lines(reading: Reading) -> dict[str, TextLine]:
     """The first line of the first paragraph with each compared role."""
     wanted = {}
     for i, p in enumerate(reading.paragraphs):
@@ -147,12 +147,12 @@ def _element_lines(reading: Reading) -> dict[str, PdfLine]:
         if name and name not in wanted:
             wanted[name] = i
     # paragraphs may be re-ordered by role guessing; find lines by paragraph text
-    out: dict[str, PdfLine] = {}
-    lines = [ln for pg in reading.pages for ln in pg.lines]
+    out: dict[str, TextLine] = {}
+    lines = [ln for pg in reading.pages for ln in pg.content]
     for name, i in wanted.items():
         target = normalise(reading.paragraphs[i].text)
         for ln in lines:
-            t = normalise(ln.text)
+            t = normalise(ln.drawn)
             if t and target.startswith(t):
                 out[name] = ln
                 break
@@ -163,22 +163,22 @@ def compare_layout(a: Reading, b: Reading, *, tolerance_mm: float = 1.0) -> Layo
     """Compare the layout facts of two PDF readings."""
     tol = tolerance_mm
     pa, pb = a.pages, b.pages
-    result = LayoutDiff(tol, [len(p.lines) for p in pa], [len(p.lines) for p in pb])
+    result = LayoutDiff(tol, [len(p.content) for p in pa], [len(p.content) for p in pb])
     diffs = result.differences
     if len(pa) != len(pb):
         diffs.append(LayoutDifference(
             "page_count", f"页数不同：A {len(pa)} 页，B {len(pb)} 页", a=len(pa), b=len(pb)))
 
     for n in range(1, min(len(pa), len(pb)) + 1):
-        la = [normalise(ln.text) for ln in pa[n - 1].lines]
-        lb = [normalise(ln.text) for ln in pb[n - 1].lines]
+        la = [normalise(ln.drawn) for ln in pa[n - 1].content]
+        lb = [normalise(ln.drawn) for ln in pb[n - 1].content]
         if la != lb:
             shown = 0
             for k in range(max(len(la), len(lb))):
                 if (la[k] if k < len(la) else None) == (lb[k] if k < len(lb) else None):
                     continue
-                ta = pa[n - 1].lines[k].text if k < len(la) else None
-                tb = pb[n - 1].lines[k].text if k < len(lb) else None
+                ta = pa[n - 1].content[k].drawn if k < len(la) else None
+                tb = pb[n - 1].content[k].drawn if k < len(lb) else None
                 if shown == MAX_LINE_REPORTS:
                     break
                 shown += 1
@@ -230,11 +230,11 @@ def compare_layout(a: Reading, b: Reading, *, tolerance_mm: float = 1.0) -> Layo
             continue
         dx = pt_to_mm(nb.x0 - na.x0)
         dy = pt_to_mm(nb.baseline - na.baseline)
-        if normalise(na.text) != normalise(nb.text) or abs(dx) > tol or abs(dy) > tol:
+        if normalise(na.drawn) != normalise(nb.drawn) or abs(dx) > tol or abs(dy) > tol:
             diffs.append(LayoutDifference(
                 "page_number",
-                f"第 {n} 页页码不同：A「{na.text}」({pt_to_mm(na.x0):.1f}, "
-                f"{pt_to_mm(na.baseline):.1f}) mm，B「{nb.text}」({pt_to_mm(nb.x0):.1f}, "
+                f"第 {n} 页页码不同：A「{na.drawn}」({pt_to_mm(na.x0):.1f}, "
+                f"{pt_to_mm(na.baseline):.1f}) mm，B「{nb.drawn}」({pt_to_mm(nb.x0):.1f}, "
                 f"{pt_to_mm(nb.baseline):.1f}) mm",
                 page=n, element="page_number", a=_pos(na), b=_pos(nb),
                 delta_mm=(round(dx, 2), round(dy, 2)),

@@ -499,6 +499,7 @@ class AttachmentNoteLine:
     number: int | None  # the item's number, None when it has none
     separator: str  # after the number as written (“.”, “．”, “、”), "" without a number
     title: str  # the attachment's name (for a labelled line without a number: all after “：”)
+    item: str  # the line after “附件：” (the whole line without the label)
 
 
 def parse_attachment_note(text: str) -> AttachmentNoteLine | None:
@@ -509,9 +510,9 @@ def parse_attachment_note(text: str) -> AttachmentNoteLine | None:
     item = _ATTACH_ITEM.match(rest)
     if item:
         return AttachmentNoteLine(labelled, int(item.group("n")), item.group("sep"),
-                                  item.group("title").strip())
+                                  item.group("title").strip(), rest.strip())
     if labelled:
-        return AttachmentNoteLine(True, None, "", rest.strip())
+        return AttachmentNoteLine(True, None, "", rest.strip(), rest.strip())
     return None
 
 
@@ -544,7 +545,9 @@ CONTACT_LABELS = (
     "办公电话", "电话", "手机", "联系方式", "承办单位", "承办处室", "协办单位", "传真",
     "电子邮箱", "邮箱", "通讯地址", "地址", "邮编", "联系单位", "联系部门",
 )
-_LABEL = rf"{_words(*CONTACT_LABELS)}(?:{SP}(?:及|和|与|、|/|及其){SP}{_words(*CONTACT_LABELS)})*"
+# a label names a way to reach someone, perhaps after a few characters (办公室电话, 单位地址)
+_ONE_LABEL = rf"[\u4e00-\u9fff]{{0,4}}?{_words(*CONTACT_LABELS)}"
+_LABEL = rf"{_ONE_LABEL}(?:{SP}(?:及|和|与|、|/|及其){SP}{_ONE_LABEL})*"
 _CONTACT_START = re.compile(rf"^{SP}(?P<label>{_LABEL}){SP}[:：]{SP}")
 _CONTACT_NEXT = re.compile(
     rf"(?P<sep>[ \t\u3000\xa0]+|{SP}[；;，,]{SP})(?P<label>{_LABEL}){SP}[:：]")

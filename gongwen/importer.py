@@ -20,7 +20,6 @@ import datetime as dt
 import io
 import os
 import re
-import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -30,19 +29,13 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from . import bundled
-from .compose import heading_number
+from . import bundled, grammar
 from .errors import GongwenError
 from .model import MAX_HEADING_LEVEL, Letter
-from .read import (
-    MC,
-    DocxStyles,
-    W,
-    decode_text,
-    docx_paragraphs,
-    paragraph_style_id,
-    read_input,
-)
+from .read.docx import DocxDocument
+from .read.model import clean_line
+from .read.source import decode_text, read_input
+from .read.text import is_chrome, text_lines
 from .spec import HEADING_ROLES, Role
 from .textnorm import normalise
 
@@ -53,7 +46,6 @@ __all__ = [
     "import_file",
     "import_lines",
     "import_text",
-    "is_chrome",
     "read_docx_lines",
     "read_source",
     "read_text_lines",
@@ -115,81 +107,13 @@ class Imported:
         return {level: counts[level] for level in range(1, MAX_HEADING_LEVEL + 1)}
 
 
-# --- patterns ---------------------------------------------------------------------------------
-CN_DIGITS = {"〇": 0, "○": 0, "零": 0, "Ｏ": 0, "О": 0, "O": 0, "0": 0,
-             "一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
-_CN = "一二三四五六七八九十"
-_CN_YEAR = "〇○零ＯОO一二三四五六七八九"
-
-_SP = r"[ \t\u3000\xa0]*"
-_ARABIC_DATE = re.compile(
-    rf"^(?P<y>\d{{4}}){_SP}(?:年{_SP}(?P<m>\d{{1,2}}){_SP}月{_SP}(?P<d>\d{{1,2}}){_SP}日"
-    rf"|(?P<sep>[-./]){_SP}(?P<m2>\d{{1,2}}){_SP}(?P=sep){_SP}(?P<d2>\d{{1,2}}))$"
-)
-_CHINESE_DATE = re.compile(
-    rf"^(?P<y>[{_CN_YEAR}]{{4}}){_SP}年{_SP}(?P<m>[{_CN}]{{1,2}}){_SP}月{_SP}"
-    rf"(?P<d>[{_CN}]{{1,3}}){_SP}日$"
-)
-_BRACKETS = {"〔": "〕", "[": "]", "【": "】", "［": "］", "﹝": "﹞", "(": ")", "（": "）",
-             "〖": "〗"}
-_DOC_NUMBER = re.compile(
-    rf"^(?P<code>[^\s〔〕\[\]【】［］﹝﹞()（）〖〗:：]+?){_SP}(?P<open>[〔\[【［﹝(（〖]){_SP}"
-    rf"(?P<year>\d{{4}}){_SP}(?P<close>[〕\]】］﹞)）〗]){_SP}(?P<di>第?){_SP}(?P<serial>\d+)"
-    rf"{_SP}号"
-)
-_COPY_NUMBER = re.compile(r"^\d{6}$")
-_SECRECY = re.compile(rf"^(?P<s>绝密|机密|秘密)(?:{_SP}★{_SP}(?P<p>\S.*))?$")
-_URGENCY = re.compile(r"^(?P<u>特急|加急)$")
-_SIGNER = re.compile(rf"^签{_SP}发{_SP}人{_SP}[:：]{_SP}(?P<names>\S.*)$")
-_CATEGORY = re.compile(
-    rf"^(?P<open>[（(【\[［]?){_SP}(?:(?P<label>(?:答复|办理结果|办理|提案|建议|答复件)?"
-    rf"{_SP}(?:类别|类型|分类)){_SP}[:：]?{_SP})?(?P<c>[A-DＡ-Ｄ]){_SP}(?P<lei>类?){_SP}"
-    rf"(?P<close>[）)】\]］]?)$"
-)
-_PUBLICITY_VALUES = "主动公开|依申请公开|不予公开|同意公开|不公开|部分公开|不同意公开|公开发布"
-_PUBLICITY = re.compile(
-    rf"^[（(]?{_SP}(?:(?:公开属性|公开方式|公开类型|信息公开属性|信息公开方式|公开选项|是否公开)"
-    rf"{_SP}[:：]{_SP}|此件{_SP})?(?:{_PUBLICITY_VALUES})(?:发布)?{_SP}[）)]?$"
-)
-_NOTE_PARENS = re.compile(r"^[（(](?P<inner>.+)[）)]$")
-_ATTACH_NOTE = re.compile(rf"^附{_SP}件{_SP}[:：]{_SP}(?P<rest>.*)$")
-_ATTACH_ITEM = re.compile(rf"^(?P<n>\d{{1,2}}){_SP}(?P<sep>[.．、]){_SP}(?P<title>\S.*)$")
-_ATTACH_LABEL = re.compile(rf"^附{_SP}件{_SP}(?P<n>\d{{0,2}})$")
-_CC = re.compile(rf"^抄{_SP}送{_SP}[:：]{_SP}(?P<names>.*)$")
-_PRINT = re.compile(rf"^(?P<printer>\S.*?)[ \t\u3000\xa0]+(?P<date>\S.*?){_SP}印发$")
+# --- the import's own cues (the letter's elements are parsed by gongwen.grammar) ---------------
 _CLOSING = re.compile(
     r"感谢|谢谢|特此函复|特此答复|专此答复|专此函复|特此复函|此复|请予谅解|敬请谅解"
     r"|欢迎.{0,20}(?:意见|建议|监督)|^最后[,，]"
 )
-
-# heading markers; rank 1–4 is the GB/T 9704 level the marker style belongs to
-_HEADING_MARKERS: tuple[tuple[int, re.Pattern[str]], ...] = (
-    (1, re.compile(rf"^(?P<num>[{_CN}]{{1,3}}{_SP}[、.．])")),
-    (2, re.compile(rf"^(?P<num>[（(]{_SP}[{_CN}]{{1,3}}{_SP}[）)])")),
-    (3, re.compile(rf"^(?P<num>\d{{1,2}}{_SP}[.．、])(?![\d.．])")),
-    (4, re.compile(rf"^(?P<num>[（(]{_SP}\d{{1,2}}{_SP}[）)])")),
-)
 _RUN_IN_END = "。！？：!?:."
 _OPENERS, _CLOSERS = "《“‘（(〔【「『", "》”’）)〕】」』"
-
-_CONTACT_TOKENS = (
-    "承办负责人", "承办人", "经办人", "主管领导", "分管领导", "负责人", "联系人", "联系电话",
-    "办公电话", "电话", "手机", "联系方式", "承办单位", "承办处室", "协办单位", "传真",
-    "电子邮箱", "邮箱", "通讯地址", "地址", "邮编",
-)
-
-
-def _spaced(word: str) -> str:
-    return _SP.join(re.escape(ch) for ch in word)
-
-
-_TOKEN_RE = "(?:" + "|".join(
-    _spaced(t) for t in sorted(_CONTACT_TOKENS, key=len, reverse=True)) + ")"
-_LABEL_RE = rf"{_TOKEN_RE}(?:{_SP}(?:及|和|与|、|/|及其){_SP}{_TOKEN_RE})*"
-_CONTACT_START = re.compile(rf"^(?P<label>{_LABEL_RE}){_SP}[:：]{_SP}")
-_CONTACT_NEXT = re.compile(
-    rf"(?P<sep>[ \t\u3000\xa0]+|{_SP}[；;，,]{_SP})(?P<label>{_LABEL_RE}){_SP}[:：]")
-
 _FINAL = ("。", "！", "？", "!", "?", "；", ";", "：", ":", "”", "」")
 _RUN_ON_ADDRESSEE = re.compile(
     r"^(?P<names>(?:尊敬的)?[^，,。：:；;“”《》]{2,40}?(?:委员|代表|同志|先生|女士|委员会|党派|"
@@ -212,97 +136,24 @@ def read_source(path: Path) -> tuple[list[SourceLine], bool]:
     return read_text_lines(decode_text(data, str(path), "文本或 DOCX")), False
 
 
-_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad\ufffe\uffff"), None)
-# C0/C1 control characters (a letter file may not hold them); a vertical tab or form feed
-# (Word's line and page breaks in a copy) becomes a space
-_INVISIBLE.update(dict.fromkeys([*range(0x00, 0x09), *range(0x0E, 0x20), *range(0x7F, 0xA0)],
-                                 None))
-_INVISIBLE.update({0x0B: " ", 0x0C: " "})
-
-
-def _clean(text: str) -> str:
-    return text.translate(_INVISIBLE).strip(" \t\r\n\u3000\xa0\u2028\u2029")
-
-
 def read_text_lines(text: str) -> list[SourceLine]:
     """One paragraph per non-empty line, surrounding blanks (the 　　 indent) removed."""
-    out = []
-    for i, line in enumerate(re.split(r"\r\n|\r|\n|\u2028|\u2029", text), 1):
-        line = _clean(line)
-        if line:
-            out.append(SourceLine(line, i))
-    return out
-
-
-_W = f"{{{W}}}"
-_SKIP = {f"{_W}txbxContent", f"{{{MC}}}Fallback", f"{_W}del", f"{_W}instrText",
-         f"{_W}pPr", f"{_W}rPr", f"{_W}delText", f"{_W}footnoteReference"}
-
-
-def _run_props(run: Any) -> tuple[str, bool]:
-    rpr = run.find(f"{_W}rPr")
-    if rpr is None:
-        return "", False
-    style = rpr.find(f"{_W}rStyle")
-    bold = rpr.find(f"{_W}b")
-    is_bold = bold is not None and bold.get(f"{_W}val", "true") not in ("0", "false", "off")
-    return (style.get(f"{_W}val", "") if style is not None else ""), is_bold
-
-
-def _paragraph_runs(p: Any) -> list[tuple[str, tuple[str, bool]]]:
-    """(text, (character style, bold)) of each run of a w:p, text boxes and deletions left out."""
-    runs: list[tuple[str, tuple[str, bool]]] = []
-
-    def walk(node: Any) -> None:
-        for child in node:
-            tag = child.tag
-            if not isinstance(tag, str) or tag in _SKIP:
-                continue
-            if tag == f"{_W}r":
-                rpr = child.find(f"{_W}rPr")
-                if rpr is not None and rpr.find(f"{_W}vanish") is not None:
-                    continue
-                parts = []
-                for c in child:
-                    if c.tag == f"{_W}t":
-                        parts.append(c.text or "")
-                    elif c.tag == f"{_W}tab":
-                        parts.append("\t")
-                    elif c.tag == f"{_W}cr" or (
-                        c.tag == f"{_W}br" and c.get(f"{_W}type") not in ("page", "column")
-                    ):
-                        parts.append("\n")
-                    elif c.tag == f"{_W}noBreakHyphen":
-                        parts.append("-")
-                if parts:
-                    runs.append(("".join(parts), _run_props(child)))
-            else:
-                walk(child)
-
-    walk(p)
-    return runs
+    return [SourceLine(line, number) for number, line in text_lines(text)]
 
 
 def read_docx_lines(data: bytes, name: str = "<docx>") -> tuple[list[SourceLine], bool]:
-    """Paragraphs of any DOCX in reading order: body, tables and text boxes (the 版头 gongwen
-    anchors to the page); headers and footers are left out. Paragraph styles give roles:
-    gongwen's own styles when the file has them, Word's Title and Heading 1–4 otherwise."""
-    import docx
-
-    try:
-        document = docx.Document(io.BytesIO(data))
-    except Exception as exc:  # python-docx raises many kinds on a bad file
-        raise GongwenError(f"{name}: 不是可读的 DOCX 文件（{type(exc).__name__}）") from None
-    styles = DocxStyles.of(document)
+    """Paragraphs of any DOCX in reading order (:mod:`gongwen.read.docx`), with the roles
+    their styles give and where a run-in heading's formatting changes."""
+    doc = DocxDocument.open(data, name)
     lines: list[SourceLine] = []
-    for p in docx_paragraphs(document):
-        runs = _paragraph_runs(p)
-        raw = "".join(t for t, _ in runs)
-        role = styles.role(paragraph_style_id(p))
+    for p in doc.reading_order():
+        role = doc.role(p)
+        raw = p.text
+        label = len(raw) - sum(len(r.text) for r in p.runs)  # Word's automatic number
         if role is Role.RECORD_PRINT:
             raw = raw.replace("\t", " ")
         lead = len(raw) - len(raw.lstrip(" \t\r\n\u3000\xa0"))
-        text = _clean(raw).replace("\t", " ")
+        text = clean_line(raw).replace("\t", " ")
         parts = tuple(ln.strip() for ln in text.split("\n") if ln.strip())
         text = "\n".join(parts) if role is Role.TITLE else "".join(parts)
         if not text:
@@ -310,156 +161,84 @@ def read_docx_lines(data: bytes, name: str = "<docx>") -> tuple[list[SourceLine]
         # where the formatting changes (run-in heading → body text)
         split: int | None = None
         groups: list[tuple[tuple[str, bool], int]] = []
-        pos = 0
-        for t, props in runs:
-            if t.strip() and (not groups or groups[-1][0] != props):
+        pos = label
+        for r in p.runs:
+            props = (r.props.style, r.props.bold)
+            if r.text.strip() and (not groups or groups[-1][0] != props):
                 groups.append((props, pos))
-            pos += len(t)
+            pos += len(r.text)
         if len(groups) >= 2:
             split = max(0, groups[1][1] - lead)
         lines.append(SourceLine(text, len(lines) + 1, role, split,
                                 parts if len(parts) > 1 else ()))
-    return lines, styles.gongwen
+    return lines, doc.gongwen
 
 
-# --- website chrome ---------------------------------------------------------------------------
-_CHROME_WORDS = {
-    "纠错", "我要纠错", "加入收藏", "收藏", "收藏本页", "打印本页", "打印", "打印此页",
-    "关闭窗口", "关闭", "关闭本页", "返回顶部", "返回", "分享", "分享到", "保存", "保存本页",
-    "大", "中", "小", "默认", "字体", "字号", "top", "返回首页", "打印正文",
-}
-_META = re.compile(
-    r"^(?:来源|信息来源|文章来源|稿件来源|发布时间|发布日期|更新时间|更新日期|浏览次数|浏览量|"
-    r"点击数|点击次数|点击量|阅读次数|阅读数|阅读量|访问次数|访问量|作者|责任编辑|编辑|审核|"
-    r"字号|字体|索引号|发布机构|发文机关|文号|生成日期|主题分类|分享到|扫一扫|上一篇|下一篇|"
-    r"相关链接|相关阅读|相关文件|附件下载|相关附件|下载附件|名称|所属机构|公开时限)[:：]"
-)
-_BREADCRUMB_START = re.compile(
-    r"^(?:首页|网站首页|当前位置|您的位置|您当前的位置|您现在的位置|位置)")
-_BREADCRUMB_SEP = re.compile(r"\s*(?:>|＞|»|›|→|>>)\s*")
-
-
-def is_chrome(line: str) -> bool:
-    """Website furniture around a published reply, not part of the letter."""
-    compact = re.sub(r"\s+", "", line)
-    if not compact or len(compact) > 120:
-        return False
-    bracketed = re.findall(r"[【\[［](.*?)[】\]］]", compact)
-    rest = re.sub(r"[【\[［].*?[】\]］]", "", compact).strip("|｜/·")
-    if bracketed and not rest and all(
-        tok.strip(":：").lower() in _CHROME_WORDS or tok.startswith(("字体", "字号"))
-        for tok in bracketed
-    ):
-        return True
-    tokens = [t for t in re.split(r"[\s|｜/·]+", line.strip()) if t]
-    if tokens and all(t.lower() in _CHROME_WORDS for t in tokens) and len(tokens) >= 1 and any(
-        len(t) > 1 for t in tokens
-    ):
-        return True
-    if _META.match(compact) and not _PUBLICITY.match(line.strip()):
-        return True
-    if any(w in compact for w in ("浏览次数", "点击数：", "阅读次数", "访问量")):
-        return True
-    return bool(_BREADCRUMB_SEP.search(line)) and (
-        bool(_BREADCRUMB_START.match(compact))
-        or all(0 < len(seg) <= 12 and "。" not in seg for seg in _BREADCRUMB_SEP.split(compact))
-    )
-
-
-# --- small recognisers ------------------------------------------------------------------------
-def _cn_number(s: str) -> int:
-    """一 → 1, 十 → 10, 十二 → 12, 二十 → 20, 三十一 → 31."""
-    if "十" not in s:
-        return CN_DIGITS[s] if len(s) == 1 else int("".join(str(CN_DIGITS[c]) for c in s))
-    tens, _, ones = s.partition("十")
-    return (CN_DIGITS[tens] if tens else 1) * 10 + (CN_DIGITS[ones] if ones else 0)
-
-
+# --- the letter's elements as the import takes them ---------------------------------------------
 def parse_date(text: str) -> tuple[dt.date, str | None] | None:
     """A whole-line date → (date, why it was converted or None when written canonically)."""
-    t = text.strip()
-    m = _ARABIC_DATE.match(t)
-    if m:
-        y = int(m.group("y"))
-        mo, d = (m.group("m"), m.group("d")) if m.group("m") else (m.group("m2"), m.group("d2"))
-        try:
-            date = dt.date(y, int(mo), int(d))
-        except ValueError:
-            return None
-        canonical = f"{date.year}年{date.month}月{date.day}日"
-        if normalise(t) == canonical:
-            return date, None
-        return date, f"日期原文“{t}”，已写作 {date.isoformat()}（印作 {canonical}）"
-    m = _CHINESE_DATE.match(t)
-    if m:
-        try:
-            y = int("".join(str(CN_DIGITS[c]) for c in m.group("y")))
-            date = dt.date(y, _cn_number(m.group("m")), _cn_number(m.group("d")))
-        except (KeyError, ValueError):
-            return None
-        canonical = f"{date.year}年{date.month}月{date.day}日"
+    written = grammar.parse_date(text)
+    if written is None or written.date is None:
+        return None
+    date, t = written.date, written.written
+    canonical = grammar.format_date(date)
+    if written.chinese:
         return date, f"日期原文为汉字数字“{t}”，已换算为 {date.isoformat()}（印作 {canonical}）"
-    return None
+    if written.canonical:
+        return date, None
+    return date, f"日期原文“{t}”，已写作 {date.isoformat()}（印作 {canonical}）"
 
 
 def parse_doc_number(text: str) -> tuple[str, str | None, str] | None:
     """A 发文字号 at the start of ``text`` → (canonical number, why changed, rest of line)."""
-    m = _DOC_NUMBER.match(text.strip())
-    if not m:
+    d = grammar.parse_doc_number(text)
+    if d is None or not d.hao or len(d.year) != 4:
         return None
-    serial = m.group("serial")
-    number = f"{m.group('code')}〔{m.group('year')}〕{int(serial)}号"
-    written = text.strip()[: m.end()]
-    rest = text.strip()[m.end():].strip()
-    if normalise(written) == normalise(number) and _BRACKETS.get(m.group("open")) == "〕":
-        return number, None, rest
+    number = d.canonical
+    if grammar.folded(d.written) == number and d.open == "〔":
+        return number, None, d.rest
     changes = []
-    if m.group("open") != "〔" or m.group("close") != "〕":
-        changes.append(f"年份括号 {m.group('open')}{m.group('close')} 改为六角括号〔〕")
-    if m.group("di"):
+    if d.open != "〔" or d.close != "〕":
+        changes.append(f"年份括号 {d.open}{d.close} 改为六角括号〔〕")
+    if d.di:
         changes.append("去掉序号前的“第”")
-    if serial != str(int(serial)):
+    if d.serial != str(int(d.serial)):
         changes.append("去掉序号的前导0")
-    why = f"发文字号原文“{written}”，" + "，".join(changes or ["已规范"]) + "（GB/T 9704 7.2.5）"
-    return number, why, rest
+    why = f"发文字号原文“{d.written}”，" + "，".join(changes or ["已规范"]) + "（GB/T 9704 7.2.5）"
+    return number, why, d.rest
 
 
 def parse_category(text: str) -> tuple[str, str | None] | None:
-    m = _CATEGORY.match(text.strip())
-    if not m:
+    """答复类别 → (letter, why it was rewritten or None)."""
+    c = grammar.parse_reply_category(text)
+    if c is None:
         return None
-    if bool(m.group("open")) != bool(m.group("close")):
-        return None
-    if not (m.group("label") or m.group("lei") or m.group("open")) and len(text.strip()) != 1:
-        return None
-    letter = unicodedata.normalize("NFKC", m.group("c")).upper()
-    why = None if text.strip() == letter else f"答复类别原文“{text.strip()}”，印作“{letter}”"
-    return letter, why
+    why = None if c.written == c.letter else f"答复类别原文“{c.written}”，印作“{c.letter}”"
+    return c.letter, why
 
 
 def parse_contacts(text: str) -> tuple[list[dict[str, str]], list[str]] | None:
     """'承 办 人:杨 洋  联系电话:123' → contacts and the separators that were dropped."""
-    m = _CONTACT_START.match(text)
-    if not m:
+    line = grammar.parse_contacts(text)
+    if line is None:
         return None
-    items: list[dict[str, str]] = []
-    dropped: list[str] = []
-    label, pos = m.group("label").strip(), m.end()
-    while True:
-        nxt = _CONTACT_NEXT.search(text, pos)
-        value = text[pos: nxt.start() if nxt else len(text)].strip()
-        if not value:
-            return None
-        items.append({"label": label, "value": value})
-        if not nxt:
-            break
-        sep = nxt.group("sep").strip()
-        if sep:
-            dropped.append(sep)
-        label = nxt.group("label").strip()
-        pos = nxt.end()
-        pos += len(text[pos:]) - len(text[pos:].lstrip(" \t\u3000\xa0"))
-    return items, dropped
+    return [{"label": label, "value": value} for label, value in line.items], list(line.separators)
+
+
+def _signers(text: str) -> grammar.Signers | None:
+    signers = grammar.parse_signers(text)
+    return signers if signers is not None and signers.names else None
+
+
+def _cc(text: str) -> grammar.CarbonCopy | None:
+    cc = grammar.parse_cc(text)
+    return cc if cc is not None and cc.label == "抄送" else None
+
+
+def _attach_item(text: str) -> grammar.AttachmentNoteLine | None:
+    """A numbered 附件说明 item without the label (“2. 名称”)."""
+    line = grammar.parse_attachment_note(text)
+    return line if line is not None and not line.labelled else None
 
 
 def _organ_like(text: str) -> bool:
@@ -479,12 +258,11 @@ def _split_organs(text: str) -> list[str]:
 
 def _heading(text: str) -> tuple[int, str, str] | None:
     """(marker rank, number as written, the rest) when ``text`` starts with a heading number."""
-    for rank, pattern in _HEADING_MARKERS:
-        m = pattern.match(text)
-        if m:
-            rest = text[m.end():].strip()
-            if rest:
-                return rank, m.group("num").strip(), rest
+    number = grammar.parse_heading_number(text, loose=True)
+    if number is not None:
+        rest = text[number.end:].strip()
+        if rest:
+            return number.level, number.written.strip(), rest
     return None
 
 
@@ -515,13 +293,14 @@ def _is_header_part(text: str) -> bool:
     t = text.strip()
     doc = parse_doc_number(t)
     return bool(
-        _COPY_NUMBER.match(t) or _SECRECY.match(t) or _URGENCY.match(t) or _SIGNER.match(t)
+        grammar.parse_copy_number(t) or grammar.parse_secrecy(t)
+        or grammar.parse_urgency(t) in grammar.URGENCY_LEVELS or _signers(t)
         or (doc and not doc[2]) or parse_category(t)
     )
 
 
 def _is_publicity(text: str) -> bool:
-    return bool(_PUBLICITY.match(text.strip()))
+    return grammar.parse_publicity(text) is not None
 
 
 # --- the parser -------------------------------------------------------------------------------
@@ -571,21 +350,21 @@ class _Parser:
     def is_attach_label(self, line: SourceLine) -> bool:
         if line.role is not None:
             return line.role is Role.ATTACHMENT_LABEL
-        return bool(_ATTACH_LABEL.match(line.text))
+        return grammar.parse_attachment_label(line.text) is not None
 
     def is_record(self, line: SourceLine) -> bool:
         if line.role is not None:
             return line.role in (Role.RECORD_CC, Role.RECORD_PRINT)
-        return bool(_CC.match(line.text)) or self.print_line(line.text) is not None
+        return _cc(line.text) is not None or self.print_line(line.text) is not None
 
     def print_line(self, text: str) -> tuple[str, dt.date, str | None] | None:
-        m = _PRINT.match(text.strip())
-        if not m:
+        line = grammar.parse_print_line(text)
+        if line is None or not line.printer:
             return None
-        parsed = parse_date(m.group("date"))
+        parsed = parse_date(line.date.written)
         if parsed is None:
             return None
-        return m.group("printer").strip(), parsed[0], parsed[1]
+        return line.printer, parsed[0], parsed[1]
 
     def is_contact(self, line: SourceLine) -> bool:
         if line.role is not None:
@@ -595,7 +374,8 @@ class _Parser:
     def is_attach_note(self, line: SourceLine) -> bool:
         if line.role is not None:
             return line.role is Role.ATTACHMENT_NOTE
-        return bool(_ATTACH_NOTE.match(line.text))
+        note = grammar.parse_attachment_note(line.text)
+        return note is not None and note.labelled
 
     # -- the whole letter ---------------------------------------------------------------------
     def parse(self) -> dict[str, Any]:
@@ -627,7 +407,7 @@ class _Parser:
             prev = lines[sig_i - 1]
             if prev.role is Role.SIGNATURE or (
                 prev.role is None and _organ_like(prev.text) and not self.is_contact(prev)
-                and not self.is_attach_note(prev) and not _ATTACH_ITEM.match(prev.text)
+                and not self.is_attach_note(prev) and not _attach_item(prev.text)
             ):
                 sig_i -= 1
                 if date_i - sig_i >= 6:
@@ -645,9 +425,9 @@ class _Parser:
             if self.is_contact(prev) or self.is_attach_note(prev):
                 pre_i -= 1
                 continue
-            if prev.role is None and _ATTACH_ITEM.match(prev.text):
+            if prev.role is None and _attach_item(prev.text):
                 k = pre_i - 1
-                while k > 0 and lines[k - 1].role is None and _ATTACH_ITEM.match(lines[k - 1].text):
+                while k > 0 and lines[k - 1].role is None and _attach_item(lines[k - 1].text):
                     k -= 1
                 if k > 0 and self.is_attach_note(lines[k - 1]):
                     pre_i = k - 1
@@ -741,8 +521,7 @@ class _Parser:
         t = line.text
         if self.is_contact(line) or _is_publicity(t) or self.is_record(line):
             return True
-        m = _NOTE_PARENS.match(t)
-        return bool(m) and len(t) <= 120
+        return grammar.parse_note(t) is not None and len(t) <= 120
 
     # -- 版头, title and 主送 ---------------------------------------------------------------
     def head(self, lines: list[SourceLine]) -> tuple[int, list[str]]:
@@ -760,7 +539,7 @@ class _Parser:
             t = line.text
             if (t.rstrip().endswith((":", "：")) and len(t) <= 80 and "。" not in t
                     and _heading(t) is None and parse_contacts(t) is None
-                    and not _SIGNER.match(t) and not _CC.match(t)):
+                    and grammar.parse_signers(t) is None and grammar.parse_cc(t) is None):
                 addressee_i = i
                 break
             if t.startswith("尊敬的") and len(t) <= 80 and "。" not in t:
@@ -844,20 +623,20 @@ class _Parser:
     def header_part(self, line: SourceLine, t: str) -> str | None:
         h = self.header_data
         role = line.role
-        if role in (None, Role.COPY_NUMBER) and _COPY_NUMBER.match(t):
+        if role in (None, Role.COPY_NUMBER) and grammar.parse_copy_number(t):
             h["copy_number"] = t
             return "copy"
-        m = _SECRECY.match(t)
-        if role in (None, Role.SECRECY) and m:
-            h["secrecy"] = m.group("s")
-            if m.group("p"):
-                h["secrecy_period"] = m.group("p").strip()
+        secrecy = grammar.parse_secrecy(t)
+        if role in (None, Role.SECRECY) and secrecy:
+            h["secrecy"] = secrecy.level
+            if secrecy.period:
+                h["secrecy_period"] = secrecy.period.strip()
             return "secrecy"
-        m = _URGENCY.match(t)
-        if role in (None, Role.URGENCY) and m:
-            h["urgency"] = m.group("u")
+        urgency = grammar.parse_urgency(t)
+        if role in (None, Role.URGENCY) and urgency in grammar.URGENCY_LEVELS:
+            h["urgency"] = urgency
             return "urgency"
-        if role in (None, Role.SIGNER) and _SIGNER.match(t):
+        if role in (None, Role.SIGNER) and _signers(t):
             self.signers(t)
             return "signer"
         if role in (None, Role.DOC_NUMBER):
@@ -868,7 +647,7 @@ class _Parser:
                 if why:
                     self.guess(("header", "doc_number"), why)
                 if rest:
-                    if _SIGNER.match(rest):
+                    if _signers(rest):
                         self.signers(rest)
                     elif parse_category(rest):
                         self.category(rest)
@@ -884,11 +663,11 @@ class _Parser:
         return None
 
     def signers(self, text: str) -> None:
-        m = _SIGNER.match(text.strip())
-        assert m
-        names_text = m.group("names").strip()
+        signers = _signers(text)
+        assert signers is not None
+        names_text = signers.written.strip()
         names = []
-        for part in (p for p in re.split(r"[\s、，,]+", names_text) if p):
+        for part in signers.names:
             parsed = parse_doc_number(part)
             if parsed and not parsed[2]:
                 self.header_data["doc_number"] = parsed[0]
@@ -909,12 +688,11 @@ class _Parser:
 
     def add_note(self, text: str, *, moved: bool) -> None:
         t = text.strip()
-        m = _NOTE_PARENS.match(t)
-        inner = m.group("inner").strip() if m else t
-        self.notes.append(inner)
+        inner = grammar.parse_note(t)
+        self.notes.append(inner if inner is not None else t)
         if moved:
             self.note_guesses.append(f"原文“{t}”在标题之前，作为附注排在成文日期之下")
-        elif not m:
+        elif inner is None:
             self.note_guesses.append(f"原文“{t}”没有括号，附注印作“（{inner}）”")
 
     # -- body ---------------------------------------------------------------------------------
@@ -986,7 +764,8 @@ class _Parser:
             parent_path = (*stack[-1][2], "body") if stack else where
             count = sum(1 for b in parent if isinstance(b, dict)) + 1
             section: dict[str, Any] = {"heading": heading}
-            if number is not None and normalise(number) != normalise(heading_number(depth, count)):
+            if number is not None and normalise(number) != normalise(
+                    grammar.format_heading_number(depth, count)):
                 section["number"] = number
             if text:
                 section["text"] = text
@@ -1024,7 +803,7 @@ class _Parser:
         contacts: list[dict[str, str]] = []
         notes: list[str] = []
         for line in lines:
-            if self.is_attach_note(line) or (notes and _ATTACH_ITEM.match(line.text)):
+            if self.is_attach_note(line) or (notes and _attach_item(line.text)):
                 notes.append(line.text)
                 continue
             if notes and not contacts:
@@ -1051,11 +830,11 @@ class _Parser:
         placement = "after_date"
         for line in lines:
             t = line.text.strip()
-            m = _NOTE_PARENS.match(t)
+            inner = grammar.parse_note(t)
             if line.role is None and self.is_record(line):
                 self.early_record.append(line)
-            elif m and parse_contacts(m.group("inner").strip()) is not None and not contacts:
-                self.add_contacts(line, contacts, "note", m.group("inner").strip())
+            elif inner is not None and parse_contacts(inner) is not None and not contacts:
+                self.add_contacts(line, contacts, "note", inner)
                 placement = "note"
             elif self.is_contact(line) and line.role is not Role.NOTE:
                 self.add_contacts(line, contacts, "after_date")
@@ -1066,18 +845,18 @@ class _Parser:
     def attachments(self, note_lines: list[str], pages: list[SourceLine]) -> list[dict[str, Any]]:
         titles: list[str] = []
         for i, text in enumerate(note_lines):
-            if i == 0:
-                m = _ATTACH_NOTE.match(text)
-                text = m.group("rest") if m else text
-            item = _ATTACH_ITEM.match(text)
-            if item and (len(note_lines) > 1 or item.group("n") == "1"):
-                if item.group("sep") not in ".．":
+            line = grammar.parse_attachment_note(text)
+            if line is not None and line.labelled and i > 0:
+                line = None  # only the first line carries the label
+            if line is not None and line.number is not None and (
+                    len(note_lines) > 1 or line.number == 1):
+                if line.separator not in ".．":
                     self.guess(("attachments", len(titles), "title"),
-                               f"附件序号原文“{item.group('n')}{item.group('sep')}”，"
-                               f"印作“{item.group('n')}.”")
-                titles.append(item.group("title").strip())
-            elif text.strip():
-                titles.append(text.strip())
+                               f"附件序号原文“{line.number}{line.separator}”，"
+                               f"印作“{line.number}.”")
+                titles.append(line.title)
+            elif (line.item if line is not None else text.strip()):
+                titles.append(line.item if line is not None else text.strip())
         atts: list[dict[str, Any]] = [{"title": t} for t in titles]
         # attachment pages: 附件N, its title, its body
         groups: list[list[SourceLine]] = []
@@ -1087,8 +866,8 @@ class _Parser:
             elif groups:
                 groups[-1].append(line)
         for g in groups:
-            m = _ATTACH_LABEL.match(g[0].text)
-            index = int(m.group("n")) - 1 if m and m.group("n") else 0
+            number = grammar.parse_attachment_label(g[0].text)
+            index = number - 1 if number else 0
             if len(g) < 2:
                 raise self.fail(f"第 {g[0].number} 行的附件页没有标题")
             title, body = g[1].text, g[2:]
@@ -1107,14 +886,11 @@ class _Parser:
         rec: dict[str, Any] = {}
         for line in lines:
             t = line.text.strip()
-            m = _CC.match(t)
-            if m and (line.role in (None, Role.RECORD_CC)):
-                names_text = m.group("names").strip()
-                body = names_text.rstrip("。.")
-                names = [p.strip() for p in re.split(r"[，,、；;]", body) if p.strip()]
-                rec.setdefault("cc", []).extend(names)
-                seps = set(re.findall(r"[，,、；;]", body)) - {"，", ","}
-                if seps or not names_text.endswith(("。", ".")):
+            cc = _cc(t)
+            if cc and (line.role in (None, Role.RECORD_CC)):
+                names_text = cc.written
+                rec.setdefault("cc", []).extend(cc.names)
+                if cc.separators - {"，", ","} or not cc.stop:
                     self.guess(("record", "cc"),
                                f"抄送原文“{names_text}”，印作以“，”分隔、以“。”结尾")
                 continue

@@ -54,6 +54,7 @@ from jinja2.sandbox import SandboxedEnvironment
 
 from . import bundled
 from .errors import GongwenError, LetterError, Problem
+from .grammar import parse_date
 from .loader import MAX_FILE_BYTES, load_letter_text
 from .model import Letter
 
@@ -199,19 +200,17 @@ def sections(value: Any) -> list[dict[str, str | None]]:
     return out
 
 
-_CN_DATE = re.compile(r"^\s*(\d{4})\s*[年/.\-]\s*(\d{1,2})\s*[月/.\-]\s*(\d{1,2})\s*日?\s*$")
-
-
 def iso_date(value: Any) -> str:
-    """2022年9月29日, 2022/9/29, 2022.9.29 or a spreadsheet date → 2022-09-29.
+    """2022年9月29日, 2022/9/29, 2022.9.29, 二〇二二年九月二十九日 or a spreadsheet date →
+    2022-09-29 (dates as :func:`gongwen.grammar.parse_date` reads them).
 
-    Anything else is returned unchanged, for the letter model to report.
+    Anything else (also a day the calendar lacks) is returned unchanged, for the letter
+    model to report.
     """
     text = _plain(value)
-    m = _CN_DATE.match(text)
-    if m:
-        y, mo, d = (int(g) for g in m.groups())
-        return f"{y:04d}-{mo:02d}-{d:02d}"
+    written = parse_date(text)
+    if written is not None and written.date is not None:
+        return written.date.isoformat()
     return text
 
 

@@ -45,8 +45,9 @@ def check_file(
     fontset: Any = None,
 ) -> Report:
     """Check one PDF or DOCX; raises :class:`CheckError` if it cannot be read."""
-    from .docx import DocxError, check_docx
-    from .measure import MeasureError
+    from ..read.docx import DocxError
+    from ..read.pdf import PdfReadError
+    from .docx import check_docx
     from .pdf import check_pdf
 
     path = Path(path)
@@ -57,8 +58,8 @@ def check_file(
         if kind == "pdf":
             return check_pdf(path, letter_format=letter_format, fontset=fontset)
         return check_docx(path, letter_format=letter_format, render=render, fontset=fontset)
-    except (MeasureError, DocxError) as e:
-        raise CheckError(f"{path}: {e}") from e
+    except (PdfReadError, DocxError) as e:
+        raise CheckError(str(e)) from e
 
 
 def _default_fontset() -> Any:

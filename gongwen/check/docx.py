@@ -1,12 +1,11 @@
 """GB/T 9704 rules on a DOCX's settings: sections, styles, direct formatting, footers.
 
-Word decides the layout of a DOCX, so these rules read what Word will apply: each run's
-effective properties (document defaults → paragraph style chain → character style chain →
-direct formatting), the font of every ``w:rFonts`` slot with theme fonts resolved (a
-``w:eastAsiaTheme`` attribute wins over ``w:eastAsia``; an empty theme East Asian font falls
-to the script font of ``w:themeFontLang``, e.g. ＭＳ 明朝 for ja-JP), effective line spacing
-against the document grid, and the PAGE fields of the footers. ``render=True`` also converts
-the file with LibreOffice (``render.py``) and runs the PDF rules on the result.
+Word decides the layout of a DOCX, so these rules read what Word will apply — the DOCX as
+read by :mod:`gongwen.read.docx` on :mod:`gongwen.ooxml.reader`: each run's effective
+properties (document defaults → paragraph style chain → character style chain → direct
+formatting), the font of every ``w:rFonts`` slot with theme fonts resolved, effective line
+spacing against the document grid, and the PAGE fields of the footers. ``render=True`` also
+converts the file with LibreOffice (``render.py``) and runs the PDF rules on the result.
 
 Paragraph indices in findings count every ``w:p`` of the main document in order (tables
 and text boxes included, 1-based).
@@ -15,327 +14,22 @@ and text boxes included, 1-based).
 from __future__ import annotations
 
 import re
-import zipfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from lxml import etree
-
-from .. import spec
+from .. import grammar, spec
+from ..ooxml.reader import Footer, Package, ParaProps, Run, Section, Styles, Theme
+from ..read.docx import DocxDocument
+from ..read.source import read_input
 from ..spec import BODY_SIZE, CHARS_PER_LINE, LINE_PITCH, STYLES, FontRole, Role, twips
 from .fontnames import font_role, is_western, role_name
-from .pdf import (
-    DATE_ANY,
-    DOC_NUMBER,
-    HEADING_PATTERNS,
-    RECORD_PRINT,
-    RECORD_START,
-    _check_date,
-    _signature_placed,
-)
+from .pdf import _check_date, _signature_placed
 from .report import Clause, Report, Severity
-
-W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
-A = "http://schemas.openxmlformats.org/drawingml/2006/main"
-R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
-MC = "http://schemas.openxmlformats.org/markup-compatibility/2006"
-NS = {"w": W, "a": A}
-SLOTS = ("ascii", "hAnsi", "eastAsia", "cs")
-THEME_ATTR = {
-    "ascii": "asciiTheme",
-    "hAnsi": "hAnsiTheme",
-    "eastAsia": "eastAsiaTheme",
-    "cs": "cstheme",
-}
-SCRIPT_OF_LANG = {
-    "ja": "Jpan",
-    "zh-cn": "Hans",
-    "zh-sg": "Hans",
-    "zh-tw": "Hant",
-    "zh-hk": "Hant",
-    "zh-mo": "Hant",
-    "ko": "Hang",
-}
 
 TWIPS_TOL = twips(spec.mm(spec.MARGIN_TOLERANCE_MM))  # 1 mm in twips
 LINE_TWIPS = twips(LINE_PITCH)  # 579
 LINE_TWIPS_TOL = 5
-
-
-class DocxError(Exception):
-    """The file is not a DOCX this checker can read."""
-
-
-def _w(tag: str) -> str:
-    return f"{{{W}}}{tag}"
-
-
-def _attr(el: Any, name: str) -> str | None:
-    if el is None:
-        return None
-    return el.get(_w(name))
-
-
-def _int(value: str | None, default: int | None = None) -> int | None:
-    if value is None:
-        return default
-    try:
-        return int(float(value))
-    except ValueError:
-        return default
-
-
-def _on(el: Any) -> bool:
-    """A toggle property element: present and not val=0/false/off."""
-    if el is None:
-        return False
-    return (_attr(el, "val") or "true").lower() not in ("0", "false", "off")
-
-
-# --------------------------------------------------------------------------------------------
-# Package
-
-
-@dataclass
-class _Package:
-    document: Any
-    styles: Any | None
-    settings: Any | None
-    theme: Any | None
-    footers: dict[str, Any]  # relationship id → w:ftr root
-    font_table: Any | None
-
-
-def _load(path: Path) -> _Package:
-    try:
-        z = zipfile.ZipFile(path)
-    except (zipfile.BadZipFile, OSError) as e:
-        raise DocxError(f"不是 DOCX 文件（无法作为 zip 打开）：{e}") from e
-    with z:
-        names = set(z.namelist())
-
-        def xml(name: str) -> Any | None:
-            if name not in names:
-                return None
-            try:
-                return etree.fromstring(z.read(name))
-            except etree.XMLSyntaxError as e:
-                raise DocxError(f"{name} 不是有效的 XML：{e}") from e
-
-        doc = xml("word/document.xml")
-        if doc is None:
-            raise DocxError("缺少 word/document.xml，不是 Word 文档")
-        rels: dict[str, str] = {}
-        rel_root = xml("word/_rels/document.xml.rels")
-        if rel_root is not None:
-            for rel in rel_root:
-                rels[rel.get("Id", "")] = rel.get("Target", "")
-        footers = {}
-        for rid, target in rels.items():
-            if "footer" in target:
-                part = target.lstrip("/")
-                part = part if part.startswith("word/") else f"word/{part}"
-                root = xml(part)
-                if root is not None:
-                    footers[rid] = root
-        theme = None
-        for target in rels.values():
-            if "theme" in target:
-                part = target.lstrip("/")
-                theme = xml(part if part.startswith("word/") else f"word/{part}")
-        return _Package(
-            doc,
-            xml("word/styles.xml"),
-            xml("word/settings.xml"),
-            theme,
-            footers,
-            xml("word/fontTable.xml"),
-        )
-
-
-# --------------------------------------------------------------------------------------------
-# Styles and effective properties
-
-
-@dataclass
-class RunProps:
-    size: float | None = None  # pt
-    fonts: dict[str, tuple[str, str]] = field(default_factory=dict)  # slot → (kind, value)
-    color: str | None = None
-    bold: bool = False
-    spacing: float = 0.0  # pt, w:spacing (character spacing)
-
-    def merge(self, rpr: Any) -> None:
-        if rpr is None:
-            return
-        sz = rpr.find(_w("sz"))
-        if sz is not None and _int(_attr(sz, "val")) is not None:
-            self.size = _int(_attr(sz, "val")) / 2  # type: ignore[operator]
-        rf = rpr.find(_w("rFonts"))
-        if rf is not None:
-            for slot in SLOTS:
-                theme = _attr(rf, THEME_ATTR[slot])
-                plain = _attr(rf, slot)
-                if theme:
-                    self.fonts[slot] = ("theme", theme)
-                elif plain:
-                    self.fonts[slot] = ("font", plain)
-        c = rpr.find(_w("color"))
-        if c is not None and _attr(c, "val"):
-            self.color = _attr(c, "val")
-        b = rpr.find(_w("b"))
-        if b is not None:
-            self.bold = _on(b)
-        sp = rpr.find(_w("spacing"))
-        if sp is not None and _int(_attr(sp, "val")) is not None:
-            self.spacing = _int(_attr(sp, "val")) / 20  # type: ignore[operator]
-
-    def copy(self) -> RunProps:
-        return RunProps(self.size, dict(self.fonts), self.color, self.bold, self.spacing)
-
-
-@dataclass
-class ParaProps:
-    jc: str | None = None
-    line: int | None = None
-    line_rule: str | None = None
-    snap: bool = True
-    ind: dict[str, int] = field(default_factory=dict)  # left/right/firstLine/hanging (+Chars)
-    kinsoku: bool = True
-
-    def merge(self, ppr: Any) -> None:
-        if ppr is None:
-            return
-        jc = ppr.find(_w("jc"))
-        if jc is not None:
-            self.jc = _attr(jc, "val")
-        sp = ppr.find(_w("spacing"))
-        if sp is not None and _attr(sp, "line") is not None:
-            self.line = _int(_attr(sp, "line"))
-            self.line_rule = _attr(sp, "lineRule") or "auto"
-        sn = ppr.find(_w("snapToGrid"))
-        if sn is not None:
-            self.snap = _on(sn)
-        ks = ppr.find(_w("kinsoku"))
-        if ks is not None:
-            self.kinsoku = _on(ks)
-        ind = ppr.find(_w("ind"))
-        if ind is not None:
-            for key in (
-                "left",
-                "start",
-                "right",
-                "end",
-                "firstLine",
-                "hanging",
-                "leftChars",
-                "startChars",
-                "rightChars",
-                "endChars",
-                "firstLineChars",
-                "hangingChars",
-            ):
-                v = _int(_attr(ind, key))
-                if v is not None:
-                    key = {
-                        "start": "left",
-                        "end": "right",
-                        "startChars": "leftChars",
-                        "endChars": "rightChars",
-                    }.get(key, key)
-                    self.ind[key] = v
-                    if key == "firstLine":
-                        self.ind.pop("hanging", None)
-                        self.ind.pop("hangingChars", None)
-                    elif key == "hanging":
-                        self.ind.pop("firstLine", None)
-                        self.ind.pop("firstLineChars", None)
-
-    def copy(self) -> ParaProps:
-        return ParaProps(
-            self.jc, self.line, self.line_rule, self.snap, dict(self.ind), self.kinsoku
-        )
-
-    def chars(self, key: str, size: float) -> float:
-        """An indent in characters (``…Chars`` wins, as in Word)."""
-        if f"{key}Chars" in self.ind:
-            return self.ind[f"{key}Chars"] / 100
-        return self.ind.get(key, 0) / 20 / size
-
-
-class _Styles:
-    def __init__(self, root: Any | None):
-        self.by_id: dict[str, Any] = {}
-        self.default_para: str | None = None
-        self.default_char: str | None = None
-        self.doc_rpr = None
-        self.doc_ppr = None
-        if root is None:
-            return
-        for st in root.findall(_w("style")):
-            sid = _attr(st, "styleId") or ""
-            self.by_id[sid] = st
-            if _attr(st, "default") in ("1", "true"):
-                if _attr(st, "type") == "paragraph":
-                    self.default_para = sid
-                elif _attr(st, "type") == "character":
-                    self.default_char = sid
-        dd = root.find(_w("docDefaults"))
-        if dd is not None:
-            self.doc_rpr = dd.find(f"{_w('rPrDefault')}/{_w('rPr')}")
-            self.doc_ppr = dd.find(f"{_w('pPrDefault')}/{_w('pPr')}")
-
-    def chain(self, sid: str | None) -> list[Any]:
-        out: list[Any] = []
-        seen: set[str] = set()
-        while sid and sid in self.by_id and sid not in seen:
-            seen.add(sid)
-            st = self.by_id[sid]
-            out.append(st)
-            based = st.find(_w("basedOn"))
-            sid = _attr(based, "val") if based is not None else None
-        return list(reversed(out))
-
-    def name(self, sid: str | None) -> str:
-        st = self.by_id.get(sid or "")
-        n = st.find(_w("name")) if st is not None else None
-        return _attr(n, "val") or (sid or "")
-
-
-class _Theme:
-    def __init__(self, root: Any | None, settings: Any | None):
-        self.fonts: dict[str, str] = {}
-        lang = None
-        if settings is not None:
-            tfl = settings.find(_w("themeFontLang"))
-            if tfl is not None:
-                lang = (_attr(tfl, "eastAsia") or "").lower()
-        script = None
-        if lang:
-            script = SCRIPT_OF_LANG.get(lang) or SCRIPT_OF_LANG.get(lang.split("-")[0])
-        if root is None:
-            return
-        for which in ("major", "minor"):
-            fs = root.find(f".//a:{which}Font", NS)
-            if fs is None:
-                continue
-            latin = fs.find("a:latin", NS)
-            ea = fs.find("a:ea", NS)
-            cs = fs.find("a:cs", NS)
-            ea_face = ea.get("typeface") if ea is not None else ""
-            if not ea_face and script:
-                for f in fs.findall("a:font", NS):
-                    if f.get("script") == script:
-                        ea_face = f.get("typeface", "")
-            lat = latin.get("typeface", "") if latin is not None else ""
-            self.fonts[f"{which}HAnsi"] = lat
-            self.fonts[f"{which}Ascii"] = lat
-            self.fonts[f"{which}EastAsia"] = ea_face
-            self.fonts[f"{which}Bidi"] = cs.get("typeface", "") if cs is not None else ""
-
-    def resolve(self, value: str) -> str:
-        return self.fonts.get(value, "")
 
 
 # --------------------------------------------------------------------------------------------
@@ -343,16 +37,10 @@ class _Theme:
 
 
 @dataclass
-class _Run:
-    text: str
-    props: RunProps
-
-
-@dataclass
 class _Para:
     index: int
     text: str
-    runs: list[_Run]
+    runs: list[Run]
     props: ParaProps
     style: str
     in_table: bool
@@ -362,57 +50,14 @@ class _Para:
         return f"第{self.index}段"
 
 
-def _in_fallback(p: Any) -> bool:
-    parent = p.getparent()
-    while parent is not None:
-        if parent.tag == f"{{{MC}}}Fallback":
-            return True
-        parent = parent.getparent()
-    return False
-
-
-def _paragraphs(pkg: _Package, styles: _Styles) -> list[_Para]:
-    body = pkg.document.find(_w("body"))
-    if body is None:
-        return []
-    base_r = RunProps()
-    base_r.merge(styles.doc_rpr)
-    base_p = ParaProps()
-    base_p.merge(styles.doc_ppr)
-    out: list[_Para] = []
-    index = 0
-    for p in body.iter(_w("p")):
-        if _in_fallback(p):
-            continue
-        index += 1
-        ppr = p.find(_w("pPr"))
-        ps = ppr.find(_w("pStyle")) if ppr is not None else None
-        sid = _attr(ps, "val") if ps is not None else styles.default_para
-        pp = base_p.copy()
-        pr = base_r.copy()
-        for st in styles.chain(sid):
-            pp.merge(st.find(_w("pPr")))
-            pr.merge(st.find(_w("rPr")))
-        pp.merge(ppr)
-        runs = []
-        for r in p.iter(_w("r")):
-            if next(r.iterancestors(_w("p")), None) is not p:
-                continue  # a run of a text box anchored in this paragraph
-            text = "".join(t.text or "" for t in r.findall(_w("t")))
-            text += "\t" * len(r.findall(_w("tab")))
-            if not text:
-                continue
-            rp = pr.copy()
-            rpr = r.find(_w("rPr"))
-            rs = rpr.find(_w("rStyle")) if rpr is not None else None
-            for st in styles.chain(_attr(rs, "val") if rs is not None else None):
-                rp.merge(st.find(_w("rPr")))
-            rp.merge(rpr)
-            runs.append(_Run(text, rp))
-        text = "".join(r.text for r in runs)
-        in_table = any(a.tag == _w("tc") for a in p.iterancestors())
-        out.append(_Para(index, text, runs, pp, styles.name(sid), in_table))
-    return out
+def _paragraphs(pkg: Package) -> list[_Para]:
+    """Every paragraph in document order, with the text of its runs (automatic numbers left
+    out: the rules judge what the runs hold)."""
+    return [
+        _Para(p.index, "".join(r.text for r in p.runs), p.runs, p.props,
+              pkg.styles.name(p.style or pkg.styles.default_para), p.in_table)
+        for p in pkg.paragraphs
+    ]
 
 
 def _classify(paras: list[_Para]) -> None:
@@ -425,28 +70,25 @@ def _classify(paras: list[_Para]) -> None:
         size = max((r.props.size or 0) for r in p.runs)
         if red and not seen_title:
             p.role = Role.ORGAN_MARK
-        elif RECORD_START.match(compact) or RECORD_PRINT.search(compact):
+        elif grammar.parse_cc(compact) or grammar.parse_print_line(compact):
             p.role = Role.RECORD_CC if not compact.endswith("印发") else Role.RECORD_PRINT
-        elif DATE_ANY.match(compact):
+        elif grammar.parse_date(compact):
             p.role = Role.DATE
             prev = next((q for q in reversed(paras[:i]) if q.text.strip()), None)
             if prev is not None and prev.role in (Role.BODY, None, Role.CONTACT):
                 prev.role = Role.SIGNATURE
-        elif not seen_title and DOC_NUMBER.match(compact):
+        elif not seen_title and _doc_number(compact):
             p.role = Role.DOC_NUMBER
-        elif re.fullmatch(r"附件\d*", compact):
+        elif grammar.parse_attachment_label(compact) is not None:
             p.role = Role.ATTACHMENT_LABEL
-        elif re.fullmatch(r"[A-D]类?", compact):
+        elif grammar.parse_reply_category(compact):
             p.role = Role.REPLY_CATEGORY
         elif p.props.jc == "center" and not p.in_table and (not seen_title or size > BODY_SIZE + 2):
             p.role = Role.ATTACHMENT_TITLE if seen_title else Role.TITLE
             seen_title = True
         else:
-            p.role = Role.BODY
-            for level, pat, _ in HEADING_PATTERNS:
-                if pat.match(compact):
-                    p.role = spec.HEADING_ROLES[level - 1]
-                    break
+            number = grammar.parse_heading_number(compact)
+            p.role = spec.HEADING_ROLES[number.level - 1] if number else Role.BODY
     # 版头: with an organ mark or 发文字号, the paragraphs up to the last header element
     # (标志, 发文字号, 签发人, 答复类别) before the title are header rows (份号, 密级, 紧急程度)
     # placed by the header's own rules, not body text
@@ -457,7 +99,7 @@ def _classify(paras: list[_Para]) -> None:
         if (first_title is None or p.index < first_title)
         and (
             p.role in (Role.ORGAN_MARK, Role.DOC_NUMBER, Role.REPLY_CATEGORY)
-            or re.sub(r"\s+", "", p.text).startswith("签发人")
+            or grammar.parse_signers(p.text) is not None
         )
     ]
     if header and any(
@@ -482,17 +124,23 @@ def _classify(paras: list[_Para]) -> None:
 RED_VALUES = ("FF0000", "C00000", "E60012", "E00000", "EE0000", "CC0000", "D00000")
 
 
+def _doc_number(text: str) -> grammar.DocNumber | None:
+    """A paragraph that is a 发文字号 and nothing else."""
+    number = grammar.parse_doc_number(text)
+    return number if number is not None and not number.rest else None
+
+
 # --------------------------------------------------------------------------------------------
 # Rules
 
 
 @dataclass
 class _Ctx:
-    pkg: _Package
+    pkg: Package
     report: Report
     fontset: Any
-    styles: _Styles
-    theme: _Theme
+    styles: Styles
+    theme: Theme
     paras: list[_Para]
     letter: bool
 
@@ -512,18 +160,11 @@ class _Ctx:
 
     def font_name(self, slot_value: tuple[str, str] | None) -> tuple[str, bool]:
         """(font name, from a theme) for an rFonts slot value."""
-        if slot_value is None:
-            return ("", False)
-        kind, value = slot_value
-        if kind == "theme":
-            return (self.theme.resolve(value) or f"主题字体 {value}", True)
-        return (value, False)
+        return self.theme.font_name(slot_value)
 
 
-def _sections(ctx: _Ctx) -> list[Any]:
-    body = ctx.pkg.document.find(_w("body"))
-    out = [s for s in body.iter(_w("sectPr")) if not _in_fallback(s)] if body is not None else []
-    return out
+def _sections(ctx: _Ctx) -> list[Section]:
+    return ctx.pkg.sections()
 
 
 def _check_sections(ctx: _Ctx) -> None:
@@ -533,14 +174,13 @@ def _check_sections(ctx: _Ctx) -> None:
             Clause.PAPER,
             "paper-size",
             "文档没有页面设置（w:sectPr），Word 按默认纸张和页边距排版",
-            measured="无 w:sectPr",
+            measured="无页面设置（w:sectPr）",
             expected=f"A4，页边距 {spec.MARGIN_TOP_MM:g}/{spec.MARGIN_BOTTOM_MM:g}/"
             f"{spec.MARGIN_LEFT_MM:g}/{spec.MARGIN_RIGHT_MM:g} mm",
         )
     for n, sect in enumerate(_sections(ctx), start=1):
         where = f"第{n}节"
-        pg = sect.find(_w("pgSz"))
-        w, h = _int(_attr(pg, "w"), 0), _int(_attr(pg, "h"), 0)
+        w, h = sect.page_width or 0, sect.page_height or 0
         want_w, want_h = twips(spec.PAGE_WIDTH), twips(spec.PAGE_HEIGHT)
         if abs(w - want_w) > TWIPS_TOL or abs(h - want_h) > TWIPS_TOL:
             ctx.add(
@@ -553,16 +193,16 @@ def _check_sections(ctx: _Ctx) -> None:
                 expected=f"{spec.PAGE_WIDTH_MM:g} × {spec.PAGE_HEIGHT_MM:g} mm"
                 f"（{want_w} × {want_h}）",
             )
-        mar = sect.find(_w("pgMar"))
+        mar = sect.margins
         for key, want, label in (
             ("top", spec.MARGIN_TOP, "天头（上白边）"),
             ("bottom", spec.MARGIN_BOTTOM, "下白边"),
             ("left", spec.MARGIN_LEFT, "订口（左白边）"),
             ("right", spec.MARGIN_RIGHT, "右白边"),
         ):
-            got = _int(_attr(mar, key), 0) or 0
+            got = mar[key] or 0
             if key == "left":
-                got += _int(_attr(mar, "gutter"), 0) or 0
+                got += mar["gutter"] or 0
             if abs(abs(got) - twips(want)) > TWIPS_TOL:
                 ctx.add(
                     Severity.ERROR,
@@ -573,9 +213,7 @@ def _check_sections(ctx: _Ctx) -> None:
                     measured=f"{abs(got) / 20 * spec.MM_PER_PT:.1f} mm（{got}）",
                     expected=f"{spec.pt_to_mm(want):.0f} mm（{twips(want)}）",
                 )
-        grid = sect.find(_w("docGrid"))
-        gtype = _attr(grid, "type") or "default"
-        pitch = _int(_attr(grid, "linePitch"))
+        gtype, pitch = sect.grid_type, sect.line_pitch
         if gtype in ("lines", "linesAndChars", "snapToChars"):
             if pitch is None or abs(pitch - LINE_TWIPS) > LINE_TWIPS_TOL:
                 ctx.add(
@@ -600,9 +238,7 @@ def _check_sections(ctx: _Ctx) -> None:
         ctx.report.measurements.setdefault("docx", {}).setdefault("sections", []).append(
             {
                 "page_twips": [w, h],
-                "margins_twips": {
-                    k: _int(_attr(mar, k)) for k in ("top", "bottom", "left", "right")
-                },
+                "margins_twips": {k: mar[k] for k in ("top", "bottom", "left", "right")},
                 "grid": {"type": gtype, "linePitch": pitch},
             }
         )
@@ -610,25 +246,18 @@ def _check_sections(ctx: _Ctx) -> None:
 
 def _grid(ctx: _Ctx) -> tuple[str, int | None, int | None]:
     secs = _sections(ctx)
-    grid = secs[-1].find(_w("docGrid")) if secs else None
-    return (
-        _attr(grid, "type") or "default",
-        _int(_attr(grid, "linePitch")),
-        _int(_attr(grid, "charSpace")),
-    )
+    if not secs:
+        return "default", None, None
+    return secs[-1].grid_type, secs[-1].line_pitch, secs[-1].char_space
 
 
 def _text_width_twips(ctx: _Ctx) -> int:
     secs = _sections(ctx)
     if not secs:
         return 0
-    pg, mar = secs[-1].find(_w("pgSz")), secs[-1].find(_w("pgMar"))
-    return (
-        (_int(_attr(pg, "w"), 0) or 0)
-        - (_int(_attr(mar, "left"), 0) or 0)
-        - (_int(_attr(mar, "right"), 0) or 0)
-        - (_int(_attr(mar, "gutter"), 0) or 0)
-    )
+    sect = secs[-1]
+    mar = sect.margins
+    return (sect.page_width or 0) - (mar["left"] or 0) - (mar["right"] or 0) - (mar["gutter"] or 0)
 
 
 def _pitch_of(ctx: _Ctx, p: _Para, size: float) -> float | None:
@@ -672,8 +301,8 @@ def _check_paragraphs(ctx: _Ctx) -> None:
         heading_token = 0
         if p.role in spec.HEADING_ROLES:
             level = int(p.role.value[-1])
-            mt = HEADING_PATTERNS[level - 1][1].match(re.sub(r"\s+", "", p.text))
-            heading_token = len(mt.group(0)) if mt else 0
+            mt = grammar.parse_heading_number(re.sub(r"\s+", "", p.text))
+            heading_token = mt.end if mt is not None and mt.level == level else 0
         pos = 0
         for run in p.runs:
             start = pos
@@ -702,7 +331,7 @@ def _check_paragraphs(ctx: _Ctx) -> None:
                 allowed.add(FontRole.FANGSONG)
             ea_name, ea_theme = ctx.font_name(run.props.fonts.get("eastAsia"))
             if cjk and run.props.bold:
-                note("faux-bold", p, "w:b 加粗", "不加粗", "中文加粗（无粗体字形时为伪粗体）")
+                note("faux-bold", p, "加粗（w:b）", "不加粗", "中文加粗（无粗体字形时为伪粗体）")
             if cjk:
                 if ea_theme:
                     note(
@@ -756,8 +385,8 @@ def _check_paragraphs(ctx: _Ctx) -> None:
             note(
                 "kinsoku-off",
                 p,
-                "w:kinsoku 关闭",
-                "w:kinsoku 开启",
+                "避头尾关闭（w:kinsoku）",
+                "避头尾开启（w:kinsoku）",
                 "未启用中文避头尾，标点可能出现在行首",
             )
         if p.role is Role.BODY and p.props.jc not in ("center", "right", "end"):
@@ -834,10 +463,7 @@ def _check_chars_per_line(ctx: _Ctx) -> None:
     if gtype in ("linesAndChars", "snapToChars"):
         # Word's character grid: the Normal style's size plus charSpace/4096 pt per cell; a
         # glyph takes the cells nearest its width (Word sets 3号 on a 15.8 pt grid one per cell)
-        base = RunProps()
-        base.merge(ctx.styles.doc_rpr)
-        for st in ctx.styles.chain(ctx.styles.default_para):
-            base.merge(st.find(_w("rPr")))
+        base = ctx.styles.paragraph_props(None)[1]
         grid_pitch = (base.size or 10.5) + (char_space or 0) / 4096
         if grid_pitch < size:
             ctx.add(
@@ -874,20 +500,13 @@ def _check_signature(ctx: _Ctx) -> None:
         _check_date(ctx, "date-format", re.sub(r"\s+", "", p.text), p.text.strip(), para=p)
     for p in ctx.paras:
         if p.role is Role.RECORD_PRINT:
-            m = RECORD_PRINT.search(re.sub(r"\s+", "", p.text))
+            m = grammar.parse_print_line(re.sub(r"\s+", "", p.text))
             if m:
-                _check_date(ctx, "print-date-format", m["date"], p.text.strip(), para=p)
+                _check_date(ctx, "print-date-format", m.date.written, p.text.strip(), para=p)
         if p.role is Role.DOC_NUMBER:
             text = re.sub(r"\s+", "", p.text)
-            mt = DOC_NUMBER.match(text)
-            if mt and (
-                mt["open"] != "〔"
-                or mt["close"] != "〕"
-                or len(mt["year"]) != 4
-                or mt["di"]
-                or mt["serial"].startswith("0")
-                or not mt["hao"]
-            ):
+            mt = _doc_number(text)
+            if mt and mt.problems():
                 ctx.add(
                     Severity.ERROR,
                     Clause.DOC_NUMBER,
@@ -895,7 +514,7 @@ def _check_signature(ctx: _Ctx) -> None:
                     "发文字号格式不对",
                     para=p,
                     measured=text,
-                    expected=f"{mt['org']}〔{mt['year']}〕{int(mt['serial'])}号",
+                    expected=mt.canonical,
                 )
     if not dates:
         return
@@ -942,46 +561,6 @@ def _check_signature(ctx: _Ctx) -> None:
         )
 
 
-def _field_text(root: Any) -> tuple[str, bool]:
-    """A footer's text with PAGE fields as ``{PAGE}``, and whether one was found."""
-    out: list[str] = []
-    found = False
-    for p in root.iter(_w("p")):
-        if _in_fallback(p):
-            continue
-        in_field = False
-        instr = ""
-        for el in p.iter(_w("r"), _w("fldSimple")):
-            if el.tag == _w("fldSimple"):
-                if "PAGE" in (_attr(el, "instr") or "").upper().split():
-                    out.append("{PAGE}")
-                    found = True
-                continue
-            if el.getparent().tag == _w("fldSimple"):
-                continue
-            fc = el.find(_w("fldChar"))
-            if fc is not None:
-                kind = _attr(fc, "fldCharType")
-                if kind == "begin":
-                    in_field, instr = True, ""
-                elif kind == "separate":
-                    if "PAGE" in instr.upper().split():
-                        out.append("{PAGE}")
-                        found = True
-                elif kind == "end":
-                    in_field = False
-                continue
-            it = el.find(_w("instrText"))
-            if it is not None:
-                instr += it.text or ""
-                continue
-            if in_field:
-                continue
-            out.append("".join(t.text or "" for t in el.findall(_w("t"))))
-        out.append("\n")
-    return "".join(out).strip(), found
-
-
 def _check_footers(ctx: _Ctx) -> None:
     secs = _sections(ctx)
     if not secs:
@@ -995,22 +574,16 @@ def _check_footers(ctx: _Ctx) -> None:
         )
         return
     sect = secs[-1]
-    refs = {
-        (_attr(r, "type") or "default"): r.get(f"{{{R}}}id")
-        for r in sect.findall(_w("footerReference"))
-    }
-    title_pg = _on(sect.find(_w("titlePg")))
-    even_odd = ctx.pkg.settings is not None and _on(ctx.pkg.settings.find(_w("evenAndOddHeaders")))
-    styles = ctx.styles
-    mar = sect.find(_w("pgMar"))
-    footer_dist = (_int(_attr(mar, "footer"), 0) or 0) / 20
+    title_pg = sect.title_page
+    even_odd = ctx.pkg.even_and_odd_headers
+    footer_dist = (sect.margins["footer"] or 0) / 20
 
-    def footer(kind: str) -> Any | None:
-        rid = refs.get(kind)
-        return ctx.pkg.footers.get(rid) if rid else None
+    def footer(kind: str) -> Footer | None:
+        rid = sect.footers.get(kind)
+        return ctx.pkg.footer(rid) if rid else None
 
     default = footer("default")
-    if default is None or not _field_text(default)[1]:
+    if default is None or not default.has_page:
         ctx.add(
             Severity.ERROR,
             Clause.PAGE_NUMBER,
@@ -1028,11 +601,11 @@ def _check_footers(ctx: _Ctx) -> None:
             "信函格式首页不标页码：应设“首页不同”且首页页脚无页码",
             where="页脚",
             measured="未设 titlePg",
-            expected="w:titlePg",
+            expected="首页不同（w:titlePg）",
         )
     if title_pg:
         first = footer("first")
-        if first is not None and _field_text(first)[1] and ctx.letter:
+        if first is not None and first.has_page and ctx.letter:
             ctx.add(
                 Severity.ERROR,
                 Clause.PAGE_NUMBER,
@@ -1040,7 +613,8 @@ def _check_footers(ctx: _Ctx) -> None:
                 "信函格式首页页脚不应有页码",
                 where="首页页脚",
             )
-    if not even_odd or footer("even") is None or not _field_text(footer("even"))[1]:
+    even = footer("even")
+    if not even_odd or even is None or not even.has_page:
         ctx.add(
             Severity.ERROR,
             Clause.PAGE_NUMBER,
@@ -1048,17 +622,15 @@ def _check_footers(ctx: _Ctx) -> None:
             "单页码居右、双页码居左需要奇偶页不同的页脚",
             where="页脚",
             measured="未设奇偶页不同" if not even_odd else "偶数页页脚无页码",
-            expected="w:evenAndOddHeaders，奇数页页脚居右空一字，偶数页页脚居左空一字",
+            expected="奇偶页不同（w:evenAndOddHeaders），奇数页页脚居右空一字，偶数页页脚居左空一字",
         )
     dash = spec.PAGE_NUMBER_DASH
     indents = (twips(spec.PAGE_NUMBER_INDENT), twips(BODY_SIZE))
     for kind, side in (("default", "right"), ("even", "left")):
-        root = footer(kind)
-        if root is None:
+        foot = footer(kind)
+        if foot is None or not foot.has_page:
             continue
-        text, found = _field_text(root)
-        if not found:
-            continue
+        text = foot.text
         line = next((ln for ln in text.splitlines() if "{PAGE}" in ln), text)
         label = "奇数页页脚" if kind == "default" else "偶数页页脚"
         if not re.fullmatch(rf"\s*{dash}\s?\{{PAGE\}}\s?{dash}\s*", line):
@@ -1071,7 +643,7 @@ def _check_footers(ctx: _Ctx) -> None:
                 measured=line,
                 expected=f"{dash} {{PAGE}} {dash}",
             )
-        p = _footer_para(root, styles, "{PAGE}")
+        p = _footer_para(foot)
         if p is None:
             continue
         props, sizes, fonts = p
@@ -1136,59 +708,25 @@ def _check_footers(ctx: _Ctx) -> None:
                 )
 
 
-def _footer_para(
-    root: Any, styles: _Styles, marker: str
-) -> tuple[ParaProps, list[float], list[str]] | None:
-    base_r = RunProps()
-    base_r.merge(styles.doc_rpr)
-    base_p = ParaProps()
-    base_p.merge(styles.doc_ppr)
-    for p in root.iter(_w("p")):
-        if _in_fallback(p):
+def _footer_para(foot: Footer) -> tuple[ParaProps, list[float], list[str]] | None:
+    """The properties, run sizes and font names of the footer's paragraph with the field."""
+    p = foot.field_paragraph
+    if p is None:
+        return None
+    sizes, fonts = [], []
+    for r in p.runs:
+        if not r.text.strip():
             continue
-        if marker == "{PAGE}" and not (
-            p.findall(f".//{_w('instrText')}") or p.findall(f".//{_w('fldSimple')}")
-        ):
-            continue
-        ppr = p.find(_w("pPr"))
-        ps = ppr.find(_w("pStyle")) if ppr is not None else None
-        sid = _attr(ps, "val") if ps is not None else styles.default_para
-        pp, pr = base_p.copy(), base_r.copy()
-        for st in styles.chain(sid):
-            pp.merge(st.find(_w("pPr")))
-            pr.merge(st.find(_w("rPr")))
-        pp.merge(ppr)
-        sizes, fonts = [], []
-        for r in p.iter(_w("r")):
-            text = "".join(t.text or "" for t in r.findall(_w("t")))
-            if not text.strip():
-                continue
-            rp = pr.copy()
-            rp.merge(r.find(_w("rPr")))
-            sizes.append(rp.size or 10.0)
-            slot = "eastAsia" if any(spec.is_wide(c) for c in text) else "ascii"
-            kind_value = rp.fonts.get(slot)
-            if kind_value:
-                fonts.append(kind_value[1])
-        return pp, sizes, list(dict.fromkeys(fonts))
-    return None
+        sizes.append(r.props.size or 10.0)
+        slot = "eastAsia" if any(spec.is_wide(c) for c in r.text) else "ascii"
+        kind_value = r.props.fonts.get(slot)
+        if kind_value:
+            fonts.append(kind_value[1])
+    return p.props, sizes, list(dict.fromkeys(fonts))
 
 
 def _fonts_named(ctx: _Ctx) -> None:
-    names: set[str] = set()
-    roots = [ctx.pkg.document, ctx.pkg.styles, *ctx.pkg.footers.values()]
-    for root in roots:
-        if root is None:
-            continue
-        for rf in root.iter(_w("rFonts")):
-            for slot in SLOTS:
-                v = _attr(rf, slot)
-                if v:
-                    names.add(v)
-                t = _attr(rf, THEME_ATTR[slot])
-                if t:
-                    names.add(ctx.theme.resolve(t) or t)
-    names.discard("")
+    names = ctx.pkg.font_names()
     if names:
         listed = "、".join(f"{n}（{role_name(font_role(n, ctx.fontset))}）" for n in sorted(names))
         ctx.add(Severity.INFO, Clause.FONTS, "fonts-named", "文档用到的字体", measured=listed)
@@ -1216,10 +754,9 @@ def check_docx(
     PDF rules on LibreOffice's rendering of it."""
     path = Path(path)
     report = report or Report(str(path), "docx", letter_format=letter_format)
-    pkg = _load(path)
-    styles = _Styles(pkg.styles)
-    theme = _Theme(pkg.theme, pkg.settings)
-    paras = _paragraphs(pkg, styles)
+    pkg = DocxDocument.open(read_input(path), str(path)).package
+    styles, theme = pkg.styles, pkg.theme
+    paras = _paragraphs(pkg)
     _classify(paras)
     if not any(p.text.strip() for p in paras):
         report.add(Severity.ERROR, Clause.BODY, "no-text", "文档没有文字", source="docx")
@@ -1232,7 +769,7 @@ def check_docx(
     _check_footers(ctx)
     _fonts_named(ctx)
     if render or rendered_pdf is not None:
-        from .measure import measure_pdf
+        from ..read.pdf import read_pdf_geometry
         from .pdf import check_measure
 
         if rendered_pdf is None:
@@ -1240,6 +777,6 @@ def check_docx(
 
             rendered_pdf = render_docx_to_pdf(path)
         report.rendered = True
-        m = measure_pdf(rendered_pdf)
+        m = read_pdf_geometry(rendered_pdf)
         check_measure(m, report, letter_format=letter_format, fontset=fontset, origin="render")
     return report

@@ -13,9 +13,8 @@ import re
 from functools import lru_cache
 from typing import Any
 
+from ..read.pdf import base_name
 from ..spec import FontRole
-
-_SUBSET = re.compile(r"^[A-Z]{6}\+")
 
 # Normalised substrings, most specific first: 小标宋 before 宋体, bold Fandol Song before regular.
 _KEYWORDS: tuple[tuple[str, FontRole], ...] = (
@@ -77,44 +76,9 @@ WESTERN_HINTS = (
 )
 
 
-def _gbk_or_utf8(raw: bytes) -> str | None:
-    for enc in ("gbk", "utf-8"):
-        try:
-            return raw.decode(enc)
-        except UnicodeDecodeError:
-            continue
-    return None
-
-
-def decode_pdf_name(name: str) -> str:
-    """A PDF font name as text: GBK-encoded names (``#B7#C2#CB#CE_GB2312``) decoded, whether
-    pdfminer passes them on as Latin-1 text or as the repr of their bytes."""
-    if len(name) > 3 and name[:2] in ("b'", 'b"') and name[-1] == name[1]:
-        import ast
-
-        try:
-            raw = ast.literal_eval(name)
-        except (ValueError, SyntaxError):
-            raw = None
-        if isinstance(raw, bytes):
-            text = _gbk_or_utf8(raw)
-            return text if text is not None else raw.decode("latin-1")
-    if any(0x80 <= ord(c) <= 0xFF for c in name):
-        text = _gbk_or_utf8(name.encode("latin-1", "replace"))
-        if text is not None:
-            return text
-    return name
-
-
 def normalise(name: str) -> str:
     """Lower-case, no subset prefix, no spaces, hyphens, underscores or commas."""
-    name = _SUBSET.sub("", decode_pdf_name(name).strip())
-    return re.sub(r"[\s\-_,]+", "", name).casefold()
-
-
-def base_name(name: str) -> str:
-    """The font name without its subset prefix, decoded."""
-    return _SUBSET.sub("", decode_pdf_name(name).strip())
+    return re.sub(r"[\s\-_,]+", "", base_name(name)).casefold()
 
 
 @lru_cache(maxsize=8)

@@ -14,7 +14,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .. import spec
+from .. import grammar, spec
+from ..read.geometry import (
+    Glyph,
+    PdfGeometry,
+    PdfPage,
+    Stroke,
+    TextLine,
+    is_black,
+    is_red,
+    median,
+)
+from ..read.pdf import read_pdf_geometry
 from ..spec import (
     BODY_SIZE,
     CHAR_PITCH,
@@ -35,8 +46,6 @@ from ..spec import (
     pt_to_mm,
 )
 from .fontnames import font_role, role_name
-from .measure import Glyph, PageMeasure, PdfMeasure, Stroke, TextLine, is_black, is_red, median
-from .measure import measure_pdf as _measure
 from .report import Clause, Report, Severity
 
 # Tolerances of the measurement (not GB/T 9704 figures): the standard's own ±1 mm for the
@@ -50,27 +59,17 @@ MIN_FULL_LINES = 20  # the 28-character share is judged on at least this many fu
 
 CLOSING = set("，。、；：？！）》」』】〕〉”’．：；！？｝］")
 OPENING = set("（《「『【〔〈“‘｛［")
-CN_NUM = "一二三四五六七八九十百〇零"
-HEADING_PATTERNS = (
-    (1, re.compile(rf"^[{CN_NUM}]+、"), FontRole.HEITI),
-    (2, re.compile(rf"^（[{CN_NUM}]+）"), FontRole.KAITI),
-    (3, re.compile(r"^\d+[.．]"), FontRole.FANGSONG),
-    (4, re.compile(r"^（\d+）"), FontRole.FANGSONG),
-)
-DATE_ANY = re.compile(
-    rf"^(?P<y>\d{{2,4}}|[{CN_NUM}○]{{2,4}})\s*年\s*(?P<m>\d{{1,2}}|[{CN_NUM}]{{1,3}})\s*月"
-    rf"\s*(?P<d>\d{{1,2}}|[{CN_NUM}]{{1,3}})\s*日(?P<tail>印发)?$"
-)
-DATE_OK = re.compile(r"^[1-9]\d{3}年([1-9]|1[0-2])月([1-9]|[12]\d|3[01])日(印发)?$")
-DOC_NUMBER = re.compile(
-    r"^(?P<org>[\u4e00-\u9fffA-Za-z]{1,20}?)(?P<open>[〔\[【(（［{〈《<])\s*(?P<year>\d{2,4})\s*"
-    r"(?P<close>[〕\]】)）］}〉》>])(?P<di>第?)(?P<serial>\d+)(?P<hao>号?)$"
-)
-PAGE_NUMBER = re.compile(r"^[^\d\u3400-\u9fff]{0,4}\d{1,4}[^\d\u3400-\u9fff]{0,4}$")
-RECORD_START = re.compile(r"^(抄送|主送)\s*[：:]")
-RECORD_PRINT = re.compile(
-    rf"(?P<date>(?:\d{{2,4}}|[{CN_NUM}○]{{2,4}})年[^年月]{{1,3}}月[^月日]{{1,4}}日)印发$"
-)
+
+
+def heading_font(level: int) -> FontRole:
+    """The font a level's heading number is set in (黑体, 楷体, 仿宋, 仿宋)."""
+    return spec.STYLES[spec.HEADING_ROLES[level - 1]].font
+
+
+def _doc_number_of(text: str) -> grammar.DocNumber | None:
+    """A 发文字号 standing alone in ``text``."""
+    number = grammar.parse_doc_number(text)
+    return number if number is not None and not number.rest else None
 
 
 TYPE_SPAN = f"{spec.MARGIN_LEFT_MM:g} – {spec.MARGIN_LEFT_MM + spec.TYPE_AREA_WIDTH_MM:g} mm"
@@ -100,7 +99,7 @@ def _check_gap_above(
 
 @dataclass
 class _Ctx:
-    m: PdfMeasure
+    m: PdfGeometry
     report: Report
     fontset: Any
     source: str
@@ -152,7 +151,7 @@ class _Ctx:
         reported by the margin rules)."""
         return id(ln) not in self.furniture
 
-    def body_lines(self, page: PageMeasure) -> list[TextLine]:
+    def body_lines(self, page: PdfPage) -> list[TextLine]:
         """Lines of body size inside the type area."""
         return [
             ln for ln in page.lines if self.in_type_area(ln) and abs(ln.size - self.body_size) < 1.0
@@ -174,13 +173,13 @@ def check_pdf(
     """Check a PDF file (path or bytes) against GB/T 9704; returns the findings."""
     name = label or (str(source) if not isinstance(source, bytes) else "<pdf>")
     report = report or Report(name, "pdf", letter_format=letter_format)
-    m = _measure(source)
+    m = read_pdf_geometry(source, name)
     check_measure(m, report, letter_format=letter_format, fontset=fontset, origin=origin)
     return report
 
 
 def check_measure(
-    m: PdfMeasure,
+    m: PdfGeometry,
     report: Report,
     *,
     letter_format: bool = False,
@@ -294,7 +293,7 @@ def _fonts_embedded(ctx: _Ctx) -> None:
 # --- format detection -----------------------------------------------------------------------
 
 
-def _red_strokes(page: PageMeasure) -> list[Stroke]:
+def _red_strokes(page: PdfPage) -> list[Stroke]:
     return [s for s in page.strokes if is_red(s.color) and s.length > mm(100)]
 
 
@@ -326,9 +325,10 @@ def _find_page_numbers(ctx: _Ctx) -> None:
         last, first = p.lines[-1], p.lines[0]
         gap = last.baseline - p.lines[-2].baseline if len(p.lines) > 1 else LINE_PITCH * 2
         foot = last.baseline > TYPE_BOTTOM + 2 or gap > 1.5 * LINE_PITCH
-        if foot and PAGE_NUMBER.match(last.compact):
+        if foot and grammar.parse_page_number(last.compact) is not None:
             ctx.number_lines[p.number] = last
-        elif p.number > 1 and first.bottom < TYPE_TOP + 2 and PAGE_NUMBER.match(first.compact):
+        elif (p.number > 1 and first.bottom < TYPE_TOP + 2
+              and grammar.parse_page_number(first.compact) is not None):
             ctx.number_lines[p.number] = first
         if p.number in ctx.number_lines and len(p.lines) > 1:
             ctx.furniture.add(id(ctx.number_lines[p.number]))
@@ -343,7 +343,7 @@ def _find_records(ctx: _Ctx) -> None:
     out = []
     for ln in lines:
         text = ln.compact
-        if RECORD_START.match(text) or RECORD_PRINT.search(text):
+        if grammar.parse_cc(text) or grammar.parse_print_line(text):
             out.append(ln)
         elif out and ln.size == out[-1].size and ln.x0 > TYPE_LEFT + 1:
             out.append(ln)  # a wrapped 抄送 line
@@ -608,12 +608,13 @@ def _line_kind(ctx: _Ctx, ln: TextLine) -> str:
     text = ln.compact
     indented = abs(ln.x0 - (TYPE_LEFT + 2 * ctx.char_pitch)) < ctx.char_pitch / 2
     if indented:
-        for level, pat, _ in HEADING_PATTERNS:
-            if pat.match(text):
-                return f"h{level}"
-    if re.fullmatch(r"附件\d*", text) and abs(ln.x0 - TYPE_LEFT) < ctx.char_pitch / 2:
+        number = grammar.parse_heading_number(text)
+        if number is not None:
+            return f"h{number.level}"
+    if (grammar.parse_attachment_label(text) is not None
+            and abs(ln.x0 - TYPE_LEFT) < ctx.char_pitch / 2):
         return "label"
-    if ctx.fmt != "plain" and ln.page == 1 and re.fullmatch(r"[A-D]类?", text):
+    if ctx.fmt != "plain" and ln.page == 1 and grammar.parse_reply_category(text):
         return "label"
     return "body"
 
@@ -633,7 +634,7 @@ def _header_zone(ctx: _Ctx) -> None:
         text = ln.compact
         flush_left = abs(ln.x0 - TYPE_LEFT) < ctx.char_pitch / 2
         if len(ln.segments) == 1 and (
-            (flush_left and text.endswith(("：", ":")) and not text.startswith("签发人"))
+            (flush_left and text.endswith(("：", ":")) and grammar.parse_signers(text) is None)
             or abs(ln.x0 - indent) < ctx.char_pitch / 2
         ):
             break
@@ -693,10 +694,10 @@ def _headings(ctx: _Ctx) -> None:
             if not kind.startswith("h"):
                 continue
             level = int(kind[1])
-            _, pat, want = HEADING_PATTERNS[level - 1]
-            mt = pat.match(ln.compact)
+            want = heading_font(level)
+            mt = grammar.parse_heading_number(ln.compact)
             assert mt is not None
-            n = len(mt.group(0))
+            n = mt.end
             span = ln.glyphs[: n + (2 if level <= 2 else 1)]
             roles = [ctx.role(g) for g in span if g.wide]
             if roles and any(r is not want for r in roles):
@@ -705,7 +706,7 @@ def _headings(ctx: _Ctx) -> None:
                     Severity.ERROR,
                     Clause.BODY,
                     f"heading{level}-font",
-                    f"{level} 级标题“{mt.group(0)}”的字体不对",
+                    f"{level} 级标题“{mt.written}”的字体不对",
                     line=ln,
                     measured=role_name(got),
                     expected=role_name(want),
@@ -724,7 +725,8 @@ def _headings(ctx: _Ctx) -> None:
         for ln in ctx.body_lines(p):
             if _line_kind(ctx, ln) == "label":
                 roles = {ctx.role(g) for g in ln.glyphs if g.wide}
-                if ln.compact.startswith("附件") and roles != {FontRole.HEITI}:
+                label = grammar.parse_attachment_label(ln.compact) is not None
+                if label and roles != {FontRole.HEITI}:
                     ctx.add(
                         Severity.ERROR,
                         Clause.BODY,
@@ -859,7 +861,7 @@ def _red_rules(ctx: _Ctx) -> None:
         _document_rule(ctx, p1, red)
 
 
-def _letter_rules(ctx: _Ctx, p1: PageMeasure, red: list[Stroke]) -> None:
+def _letter_rules(ctx: _Ctx, p1: PdfPage, red: list[Stroke]) -> None:
     length = mm(spec.LETTER_RULE_LENGTH_MM)
     upper = [s for s in red if s.y < PAGE_HEIGHT / 2]
     lower = [s for s in red if s.y >= PAGE_HEIGHT / 2]
@@ -962,7 +964,7 @@ def _letter_rules(ctx: _Ctx, p1: PageMeasure, red: list[Stroke]) -> None:
             )
 
 
-def _document_rule(ctx: _Ctx, p1: PageMeasure, red: list[Stroke]) -> None:
+def _document_rule(ctx: _Ctx, p1: PdfPage, red: list[Stroke]) -> None:
     length = mm(spec.DOCUMENT_RULE_LENGTH_MM)
     rules = [s for s in red if abs(s.length - length) < mm(8)]
     if not rules:
@@ -978,7 +980,7 @@ def _document_rule(ctx: _Ctx, p1: PageMeasure, red: list[Stroke]) -> None:
             measured=f"{_fmt_mm(r.x0)} – {_fmt_mm(r.x1)}",
             expected=TYPE_SPAN,
         )
-    above = [ln for ln in p1.lines if ln.baseline < r.y and DOC_NUMBER.match(ln.compact)]
+    above = [ln for ln in p1.lines if ln.baseline < r.y and _doc_number_of(ln.compact)]
     if above:
         _check_gap_above(
             ctx,
@@ -1004,20 +1006,10 @@ def _doc_number(ctx: _Ctx) -> None:
             break
         for seg in ln.segments:
             text = "".join(g.text for g in seg)
-            mt = DOC_NUMBER.match(text)
+            mt = _doc_number_of(text)
             if not mt:
                 continue
-            problems = []
-            if mt["open"] != "〔" or mt["close"] != "〕":
-                problems.append(f"年份用 {mt['open']}{mt['close']}，应为六角括号〔〕")
-            if len(mt["year"]) != 4:
-                problems.append("年份应写全 4 位")
-            if mt["di"]:
-                problems.append("序号前不加“第”")
-            if mt["serial"].startswith("0"):
-                problems.append("序号不编虚位（不加前导 0）")
-            if not mt["hao"]:
-                problems.append("序号后应有“号”")
+            problems = mt.problems()
             if problems:
                 ctx.add(
                     Severity.ERROR,
@@ -1026,7 +1018,7 @@ def _doc_number(ctx: _Ctx) -> None:
                     "发文字号格式不对：" + "；".join(problems),
                     line=ln,
                     measured=text,
-                    expected=f"{mt['org']}〔{mt['year']}〕{int(mt['serial'])}号",
+                    expected=mt.canonical,
                 )
             if ctx.fmt == "letter" and abs(seg[-1].x1 - TYPE_RIGHT) > ctx.char_pitch:
                 ctx.add(
@@ -1044,23 +1036,6 @@ def _doc_number(ctx: _Ctx) -> None:
 # --- 7.3.5 署名和成文日期 ------------------------------------------------------------------------
 
 
-def _date_problems(text: str) -> list[str]:
-    mt = DATE_ANY.match(text)
-    if not mt or DATE_OK.match(text):
-        return []
-    out = []
-    if not mt["y"].isdigit() or not mt["m"].isdigit() or not mt["d"].isdigit():
-        out.append("应使用阿拉伯数字")
-    else:
-        if len(mt["y"]) != 4:
-            out.append("年份应写全 4 位")
-        if mt["m"].startswith("0") or mt["d"].startswith("0"):
-            out.append("月、日不编虚位（不加前导 0）")
-        if not out:
-            out.append("月或日超出范围")
-    return out
-
-
 # the two date rules the PDF and DOCX checkers share: rule → (clause, what, expected)
 _DATE_RULES = {
     "date-format": (Clause.SIGNATURE, "成文日期", "如 2022年9月29日"),
@@ -1071,7 +1046,8 @@ _DATE_RULES = {
 def _check_date(ctx: Any, rule: str, date: str, measured: str, **where: Any) -> None:
     """An error finding ``rule`` (see ``_DATE_RULES``) when ``date`` is not written as GB/T
     9704 wants; ``where`` locates it for ``ctx.add`` (``line=`` or ``para=``)."""
-    problems = _date_problems(date)
+    written = grammar.parse_date(date)
+    problems = written.problems() if written is not None else []
     if problems:
         clause, what, expected = _DATE_RULES[rule]
         if expected is not None:
@@ -1107,7 +1083,7 @@ def _signature(ctx: _Ctx) -> None:
             if ln in ctx.record_lines:
                 continue
             text = ln.compact
-            if DATE_ANY.match(text) and not text.endswith("印发"):
+            if grammar.parse_date(text) is not None:
                 dates.append(ln)
     for ln in dates:
         _check_date(ctx, "date-format", ln.compact, ln.compact, line=ln)
@@ -1251,7 +1227,8 @@ def _records(ctx: _Ctx) -> None:
             break
     indents = (spec.RECORD_LABEL_INDENT, BODY_SIZE)  # 一字: 4号 (project) or 3号 character
     for ln in lines:
-        if RECORD_START.match(ln.compact):
+        recipients = grammar.parse_cc(ln.compact)
+        if recipients is not None:
             got = ln.x0 - TYPE_LEFT
             if min(abs(got - i) for i in indents) > POSITION_TOL:
                 ctx.add(
@@ -1263,7 +1240,7 @@ def _records(ctx: _Ctx) -> None:
                     measured=_fmt_mm(got),
                     expected=f"{pt_to_mm(spec.RECORD_LABEL_INDENT):.1f} mm",
                 )
-        if ln.compact.startswith(("抄送:", "主送:")):
+        if recipients is not None and recipients.colon == ":":
             ctx.add(
                 Severity.WARNING,
                 Clause.RECORD,
@@ -1273,9 +1250,9 @@ def _records(ctx: _Ctx) -> None:
                 measured=ln.compact[:3],
                 expected="抄送：",
             )
-        mt = RECORD_PRINT.search(ln.compact)
-        if mt:
-            _check_date(ctx, "print-date-format", mt["date"], ln.compact, line=ln)
+        printed = grammar.parse_print_line(ln.compact)
+        if printed:
+            _check_date(ctx, "print-date-format", printed.date.written, ln.compact, line=ln)
     cc = [ln for ln in lines if not ln.compact.endswith("印发")]
     if cc and not cc[-1].compact.endswith("。"):
         ctx.add(

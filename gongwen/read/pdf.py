@@ -1,253 +1,103 @@
-"""Measure a PDF where the glyphs actually are: lines, pitches, fonts, rules, colours.
+"""A PDF read once: where every glyph and rule is, and the letter's paragraphs.
 
-Built on pdfplumber (pdfminer). Coordinates are points, origin at the page's TOP-left
-corner, y downwards (as in ``spec`` and ``layout``). A :class:`TextLine` groups the upright
-glyphs sharing a baseline; its ``segments`` split it where the gap exceeds one and a half
-em (the 份号 and the 发文字号 share a baseline but are separate items). Spaces are not kept
-as glyphs; ``text`` re-inserts one where the gap between two glyphs is wider than a third
-of an em.
+:func:`read_pdf_geometry` is the one reading of a PDF (pdfplumber, i.e. pdfminer): glyphs
+grouped into lines by baseline, horizontal rules, the fonts used and whether they are
+embedded, and the glyphs a font cannot show. A second, light pass over the content streams
+records the character code of every glyph drawn, to tell which glyphs are glyph 0 (.notdef)
+of their embedded font, and which fonts are used but not embedded.
 
-A second, light pass over the content streams records the character code of every glyph
-drawn, to tell which glyphs are glyph 0 (.notdef) of their embedded font, and which fonts
-are used but not embedded.
+:func:`read_pdf_bytes` adds the letter's text: each page's lines split where items stand far
+apart (份号 flush left, 发文字号 flush right), the printed page number ("— N —", "-N-",
+"第N页") and running headers or footers (text outside the type area repeated on several
+pages) set aside, and the lines joined back into paragraphs — a line continues the paragraph
+above when that line ran to the right edge of the text and this one starts flush left
+without a blank line between; a centred line of title size continues a centred line above
+it; a hanging indent (附件说明, 抄送) continues its item.
 """
 
 from __future__ import annotations
 
 import io
 import itertools
+import re
 import statistics
-from collections.abc import Iterable
-from dataclasses import dataclass, field
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from .. import spec
+from ..errors import GongwenError
+from ..grammar import parse_heading_number, parse_page_number
 from ..layout.pages import EM_ASCENT  # the ideographic em box the layout centres glyphs by
-from ..spec import is_wide
-from .fontnames import base_name, font_role
+from ..textnorm import normalise
+from .geometry import (
+    FontUse,
+    Glyph,
+    MissingGlyph,
+    PdfGeometry,
+    PdfPage,
+    Stroke,
+    TextLine,
+    to_rgb,
+)
+from .model import Paragraph, Reading, RoleSource, Run, SourceKind, clean_paragraph
 
 BASELINE_TOLERANCE = 1.0  # pt: glyphs within this of a line's baseline belong to it
 SEGMENT_GAP_EM = 1.5
-SPACE_GAP_EM = 0.3
+ITEM_GAP_EM = 3.0  # a gap this wide on one baseline sets two items of the letter apart
 OVERDRAW_EM = 0.2  # the same glyph drawn again this close: bold faked by overprinting
 STROKE_MODES = (1, 2, 5, 6)  # PDF text render modes that stroke the outline
 
 
-class MeasureError(Exception):
+class PdfReadError(GongwenError):
     """The file is not a PDF pdfplumber can read."""
 
 
-# --------------------------------------------------------------------------------------------
-# Colours
+# --- font names ----------------------------------------------------------------------------------
+_SUBSET = re.compile(r"^[A-Z]{6}\+")
 
 
-def to_rgb(color: Any) -> tuple[float, float, float] | None:
-    """A pdfplumber colour (gray, RGB or CMYK tuple, or a number) as RGB in 0–1, or None."""
-    if color is None:
-        return None
-    if isinstance(color, (int, float)):
-        v = float(color)
-        return (v, v, v)
-    try:
-        vals = [float(v) for v in color]
-    except (TypeError, ValueError):
-        return None
-    if len(vals) == 1:
-        return (vals[0],) * 3  # type: ignore[return-value]
-    if len(vals) == 3:
-        return (vals[0], vals[1], vals[2])
-    if len(vals) == 4:
-        c, m, y, k = vals
-        return ((1 - c) * (1 - k), (1 - m) * (1 - k), (1 - y) * (1 - k))
+def _gbk_or_utf8(raw: bytes) -> str | None:
+    for enc in ("gbk", "utf-8"):
+        try:
+            return raw.decode(enc)
+        except UnicodeDecodeError:
+            continue
     return None
 
 
-def is_red(rgb: tuple[float, float, float] | None) -> bool:
-    if rgb is None:
-        return False
-    r, g, b = rgb
-    return r >= 0.6 and g <= 0.4 and b <= 0.4 and r - max(g, b) >= 0.4
+def decode_pdf_name(name: str) -> str:
+    """A PDF font name as text: GBK-encoded names (``#B7#C2#CB#CE_GB2312``) decoded, whether
+    pdfminer passes them on as Latin-1 text or as the repr of their bytes."""
+    if len(name) > 3 and name[:2] in ("b'", 'b"') and name[-1] == name[1]:
+        import ast
+
+        try:
+            raw = ast.literal_eval(name)
+        except (ValueError, SyntaxError):
+            raw = None
+        if isinstance(raw, bytes):
+            text = _gbk_or_utf8(raw)
+            return text if text is not None else raw.decode("latin-1")
+    if any(0x80 <= ord(c) <= 0xFF for c in name):
+        text = _gbk_or_utf8(name.encode("latin-1", "replace"))
+        if text is not None:
+            return text
+    return name
 
 
-def is_black(rgb: tuple[float, float, float] | None) -> bool:
-    return rgb is None or max(rgb) <= 0.25
+def base_name(name: str) -> str:
+    """The font name without its subset prefix, decoded."""
+    return _SUBSET.sub("", decode_pdf_name(name).strip())
 
 
-def hex_color(rgb: tuple[float, float, float] | None) -> str:
-    if rgb is None:
-        return "000000"
-    return "".join(f"{round(max(0.0, min(1.0, v)) * 255):02X}" for v in rgb)
-
-
-# --------------------------------------------------------------------------------------------
-# Data
-
-
-@dataclass(slots=True)
-class Glyph:
-    text: str
-    x0: float
-    x1: float
-    top: float  # ideographic em box top (EM_ASCENT × size above the baseline), from page top
-    bottom: float
-    baseline: float
-    size: float
-    font: str  # PDF base font name without the subset prefix
-    color: tuple[float, float, float] | None
-    stroked: bool = False  # drawn with a stroke (render mode 1, 2, 5, 6) or twice: faux bold
-
-    @property
-    def wide(self) -> bool:
-        return is_wide(self.text)
-
-    @property
-    def middle(self) -> float:
-        return (self.top + self.bottom) / 2
-
-
-@dataclass(slots=True)
-class TextLine:
-    page: int
-    index: int  # 1-based, top to bottom, on its page
-    baseline: float
-    glyphs: list[Glyph]
-    segments: list[list[Glyph]] = field(default_factory=list)
-
-    @property
-    def x0(self) -> float:
-        return self.glyphs[0].x0
-
-    @property
-    def x1(self) -> float:
-        return self.glyphs[-1].x1
-
-    @property
-    def top(self) -> float:
-        return min(g.top for g in self.glyphs)
-
-    @property
-    def bottom(self) -> float:
-        return max(g.bottom for g in self.glyphs)
-
-    @property
-    def size(self) -> float:
-        """The size most glyphs have (by count)."""
-        return _mode([round(g.size, 2) for g in self.glyphs])
-
-    @property
-    def text(self) -> str:
-        return joined(self.glyphs)
-
-    @property
-    def compact(self) -> str:
-        """The glyphs without any inferred space."""
-        return "".join(g.text for g in self.glyphs)
-
-    def steps(self) -> list[float]:
-        """x-steps between consecutive wide glyphs of the line's size."""
-        out = []
-        for a, b in zip(self.glyphs, self.glyphs[1:], strict=False):
-            if a.wide and b.wide and abs(a.size - b.size) < 0.1:
-                out.append(b.x0 - a.x0)
-        return out
-
-    def width_chars(self) -> float:
-        """Characters on the line: wide glyphs 1, others ½."""
-        return sum(1.0 if g.wide else 0.5 for g in self.glyphs)
-
-    def fonts(self) -> list[str]:
-        return list(dict.fromkeys(g.font for g in self.glyphs))
-
-    def where(self) -> str:
-        return f"第{self.page}页第{self.index}行"
-
-
-@dataclass(slots=True)
-class Stroke:
-    """A horizontal rule: a stroked line or a thin filled rectangle."""
-
-    page: int
-    x0: float
-    x1: float
-    y: float  # centre line
-    width: float  # thickness
-    color: tuple[float, float, float] | None
-
-    @property
-    def length(self) -> float:
-        return self.x1 - self.x0
-
-
-@dataclass(slots=True)
-class PageMeasure:
-    number: int
-    width: float
-    height: float
-    lines: list[TextLine]
-    strokes: list[Stroke]
-
-
-@dataclass(slots=True)
-class FontUse:
-    name: str  # base name, no subset prefix
-    subtype: str
-    embedded: bool
-    pages: set[int] = field(default_factory=set)
-
-
-@dataclass(slots=True)
-class MissingGlyph:
-    page: int
-    char: str
-    font: str
-    reason: str  # "glyph 0" | "control" | "U+FFFD" | "no Unicode"
-    x: float = 0.0
-    y: float = 0.0
-
-
-@dataclass(slots=True)
-class PdfMeasure:
-    pages: list[PageMeasure]
-    fonts: dict[str, FontUse]
-    missing: list[MissingGlyph]
-
-    def lines(self) -> Iterable[TextLine]:
-        for p in self.pages:
-            yield from p.lines
-
-    def role_of(self, glyph: Glyph, fontset: Any = None):
-        return font_role(glyph.font, fontset)
-
-
-# --------------------------------------------------------------------------------------------
-# Helpers
-
-
-def _mode(values: list[float]) -> float:
-    if not values:
-        return 0.0
-    counts: dict[float, int] = {}
-    for v in values:
-        counts[v] = counts.get(v, 0) + 1
-    return max(counts.items(), key=lambda kv: (kv[1], kv[0]))[0]
-
-
-def joined(glyphs: list[Glyph]) -> str:
-    out = []
-    prev: Glyph | None = None
-    for g in glyphs:
-        if prev is not None and g.x0 - prev.x1 > SPACE_GAP_EM * max(g.size, prev.size):
-            out.append(" ")
-        out.append(g.text)
-        prev = g
-    return "".join(out)
-
-
-def median(values: list[float]) -> float:
-    return statistics.median(values) if values else 0.0
-
-
-def _group_lines(page_no: int, glyphs: list[Glyph]) -> list[TextLine]:
+# --- glyphs → lines, rules ---------------------------------------------------------------------
+def _group_lines(page_no: int, glyphs: list[Glyph], spaces: list[Glyph]) -> list[TextLine]:
+    """Glyphs sharing a baseline as lines, top to bottom; a glyph drawn again on itself (bold
+    faked by overprinting) counts once and is marked ``stroked``; each whitespace character
+    drawn goes to the line whose baseline it shares."""
     glyphs.sort(key=lambda g: (g.baseline, g.x0))
     rows: list[list[Glyph]] = []
     for g in glyphs:
@@ -274,6 +124,13 @@ def _group_lines(page_no: int, glyphs: list[Glyph]) -> list[TextLine]:
                 segments[-1].append(b)
         base = statistics.median(g.baseline for g in row)
         lines.append(TextLine(page_no, i, base, row, segments))
+    spaces.sort(key=lambda g: (g.baseline, g.x0))
+    for sp in spaces:
+        line = next((ln for ln in lines if abs(ln.baseline - sp.baseline) <= BASELINE_TOLERANCE),
+                    None)
+        if line is not None and not any(abs(sp.x0 - o.x0) < OVERDRAW_EM * sp.size
+                                        for o in line.spaces[-1:]):
+            line.spaces.append(sp)
     return lines
 
 
@@ -405,17 +262,17 @@ class _FontProgram:
     gid_of: Any  # callable code -> gid | None (None: unknown)
 
 
-def _font_program(spec: Any) -> _FontProgram:
+def _font_program(font_spec: Any) -> _FontProgram:
     from pdfminer.pdftypes import resolve1
 
-    spec = resolve1(spec) or {}
-    subtype = _lit(spec.get("Subtype"))
-    name = base_name(_lit(spec.get("BaseFont")) or "")
+    font_spec = resolve1(font_spec) or {}
+    subtype = _lit(font_spec.get("Subtype"))
+    name = base_name(_lit(font_spec.get("BaseFont")) or "")
     if subtype == "Type3":
         return _FontProgram(True, subtype, name or "Type3", lambda code: None)
-    desc_spec = spec
+    desc_spec = font_spec
     if subtype == "Type0":
-        kids = resolve1(spec.get("DescendantFonts")) or []
+        kids = resolve1(font_spec.get("DescendantFonts")) or []
         desc_spec = resolve1(kids[0]) if kids else {}
     fd = resolve1(desc_spec.get("FontDescriptor")) or {}
     stream = None
@@ -492,12 +349,13 @@ def _check_codes(
     fonts: dict[str, FontUse],
     missing: list[MissingGlyph],
 ) -> None:
-    for font, cid, x, y, spec in records:
-        key = getattr(spec, "objid", None) or (id(spec) if spec is not None else id(font))
+    for font, cid, x, y, font_spec in records:
+        key = getattr(font_spec, "objid", None) or (
+            id(font_spec) if font_spec is not None else id(font))
         prog = programs.get(key)
         if prog is None:
-            if spec is not None:
-                prog = _font_program(spec)
+            if font_spec is not None:
+                prog = _font_program(font_spec)
             else:
                 prog = _FontProgram(
                     True, "", base_name(getattr(font, "fontname", "")), lambda code: None
@@ -528,18 +386,16 @@ def _check_codes(
             continue
 
 
-# --------------------------------------------------------------------------------------------
-# Entry point
-
-
-def measure_pdf(source: str | Path | bytes) -> PdfMeasure:
-    """Measure every page of a PDF (a path or its bytes)."""
+# --- the one reading of a PDF ------------------------------------------------------------------
+def read_pdf_geometry(source: str | Path | bytes, name: str | None = None) -> PdfGeometry:
+    """Every page of a PDF (a path or its bytes): lines, rules, fonts, missing glyphs."""
     import pdfplumber
 
+    label = name or (str(source) if not isinstance(source, bytes) else "<pdf>")
     try:
         pdf = pdfplumber.open(io.BytesIO(source) if isinstance(source, bytes) else str(source))
     except Exception as e:  # pdfminer raises many kinds on a broken file
-        raise MeasureError(f"无法读取 PDF：{e}") from e
+        raise PdfReadError(f"{label}: 不是可读的 PDF 文件（{type(e).__name__}: {e}）") from e
     with pdf:
         try:
             pages = []
@@ -550,15 +406,16 @@ def measure_pdf(source: str | Path | bytes) -> PdfMeasure:
                 n = page.page_number
                 records, stroked = _interpret(page)
                 _check_codes(n, float(page.height), records, programs, fonts, missing)
-                glyphs = []
+                glyphs: list[Glyph] = []
+                spaces: list[Glyph] = []
                 for c in page.chars:
                     t = c.get("text", "")
-                    if not t or t.isspace() or not c.get("upright", True):
+                    if not t or not c.get("upright", True):
                         continue
                     m = c["matrix"]
                     base = float(page.height) - float(m[5])
                     size = float(c["size"])
-                    glyphs.append(
+                    (spaces if t.isspace() else glyphs).append(
                         Glyph(
                             t,
                             float(c["x0"]),
@@ -573,18 +430,18 @@ def measure_pdf(source: str | Path | bytes) -> PdfMeasure:
                         )
                     )
                 pages.append(
-                    PageMeasure(
+                    PdfPage(
                         n,
                         float(page.width),
                         float(page.height),
-                        _group_lines(n, glyphs),
+                        _group_lines(n, glyphs, spaces),
                         _strokes(page, n),
                     )
                 )
-        except MeasureError:
+        except PdfReadError:
             raise
         except Exception as e:
-            raise MeasureError(f"无法读取 PDF：{e}") from e
+            raise PdfReadError(f"{label}: 不是可读的 PDF 文件（{type(e).__name__}: {e}）") from e
     # text pdfminer could not map to Unicode comes out as "(cid:N)"
     for p in pages:
         for ln in p.lines:
@@ -594,4 +451,170 @@ def measure_pdf(source: str | Path | bytes) -> PdfMeasure:
                         p.number, "(cid)", ln.glyphs[0].font, "no Unicode", ln.x0, ln.baseline
                     )
                 )
-    return PdfMeasure(pages, fonts, missing)
+    return PdfGeometry(pages, fonts, missing)
+
+
+# --- the letter's text: items, page furniture, paragraphs -----------------------------------------
+def _items(line: TextLine) -> list[TextLine]:
+    """A baseline may hold several items (份号 flush left, 发文字号 flush right): the line
+    split where the gap between two glyphs is wider than three of them. A right-hand part
+    ending in 印发 (the 版记's date) stays with its line."""
+    parts: list[list[Glyph]] = [[line.glyphs[0]]]
+    for a, b in itertools.pairwise(line.glyphs):
+        if b.x0 - a.x1 > ITEM_GAP_EM * b.size:
+            parts.append([])
+        parts[-1].append(b)
+    out: list[list[Glyph]] = []
+    for part in parts:
+        if out and "".join(g.text for g in part).endswith("印发"):
+            out[-1].extend(part)
+        else:
+            out.append(part)
+    if len(out) == 1:
+        return [line]
+    items = [TextLine(line.page, line.index, line.baseline, part, [part]) for part in out]
+    for sp in line.spaces:
+        owner = next((it for it in reversed(items) if it.glyphs[0].x0 <= sp.x0), items[0])
+        owner.spaces.append(sp)
+    return items
+
+
+def _mask_digits(text: str) -> str:
+    return re.sub(r"\d+", "#", normalise(text))
+
+
+def _furniture(pages: list[PdfPage]) -> None:
+    """Each page's ``content``, ``page_number`` and ``furniture`` from its lines."""
+    items = {p.number: [it for ln in p.lines for it in _items(ln)] for p in pages}
+
+    def area(p: PdfPage) -> tuple[float, float]:
+        scale = p.height / spec.PAGE_HEIGHT
+        return spec.MARGIN_TOP * scale, (spec.PAGE_HEIGHT - spec.MARGIN_BOTTOM) * scale
+
+    # running headers/footers: outside the type area and repeated on two or more pages
+    outside: Counter[str] = Counter()
+    for p in pages:
+        top, bottom = area(p)
+        for key in {_mask_digits(it.drawn) for it in items[p.number]
+                    if it.baseline < top - 4 or it.top > bottom + 4}:
+            outside[key] += 1
+    for p in pages:
+        top, bottom = area(p)
+        for it in items[p.number]:
+            out_of_area = it.baseline < top - 4 or it.top > bottom + 4
+            number = parse_page_number(it.drawn) is not None
+            if out_of_area and number and p.page_number is None:
+                p.page_number = it
+            elif out_of_area and len(pages) > 1 and outside[_mask_digits(it.drawn)] >= 2:
+                p.furniture.append(it)
+            elif number and it.top > bottom + 4:
+                p.page_number = p.page_number or it
+            else:
+                p.content.append(it)
+
+
+def read_pdf_bytes(data: bytes, name: str = "<pdf>") -> Reading:
+    """A PDF with a text layer: its geometry, and lines joined into paragraphs with roles
+    guessed from their text and place."""
+    from .roles import guess_roles
+
+    geometry = read_pdf_geometry(data, name)
+    if not any(p.lines for p in geometry.pages):
+        raise PdfReadError(f"{name}: PDF 中没有文字层（可能是扫描件），无法比较文字")
+    _furniture(geometry.pages)
+    paras = _join_lines([ln for p in geometry.pages for ln in p.content])
+    return Reading(name, SourceKind.PDF, tuple(guess_roles(paras)), RoleSource.GUESSED,
+                   geometry=geometry, pdf=data)
+
+
+def _join_lines(lines: Sequence[TextLine]) -> list[Paragraph]:
+    """Lines → paragraphs by first-line indent and line-end position."""
+    if not lines:
+        return []
+    body = [ln for ln in lines if len(ln.drawn) >= 6] or list(lines)
+    em = statistics.median(ln.max_size for ln in body)
+    starts = Counter(round(ln.x0) for ln in body)
+    common = [x for x, k in starts.items() if k >= max(2, 0.1 * len(body))]
+    left = min(common) if common else min(starts)
+    ends = sorted(ln.x1 for ln in body if abs(ln.x0 - left) <= 0.5 * em) or sorted(
+        ln.x1 for ln in body)
+    right = ends[int(0.95 * (len(ends) - 1))]
+    mid = (left + right) / 2
+
+    def align(ln: TextLine) -> str:
+        if ln.x0 <= left + 0.5 * em and ln.x1 >= right - 0.75 * em:
+            return "justify"
+        if abs((ln.x0 + ln.x1) / 2 - mid) < 0.75 * em and ln.x0 > left + 0.25 * em:
+            return "center"
+        if ln.x0 > mid and ln.x1 >= right - 5 * em:
+            return "right"
+        return "left"
+
+    paras: list[list[TextLine]] = []
+    for ln in lines:
+        if paras:
+            prev = paras[-1][-1]
+            size, prev_size = ln.max_size, prev.max_size
+            same_page = prev.page == ln.page
+            gap_ok = not same_page or ln.baseline - prev.baseline <= 1.6 * max(
+                size, prev_size, em * 1.8)
+            similar = abs(size - prev_size) < 0.5
+            full = prev.x1 >= right - 0.75 * em and prev.x0 < mid
+            runs_on = full and ln.x0 <= left + 0.5 * em
+            # a hanging indent (附件说明, 抄送): the wrapped line starts right of the margin,
+            # but not at the usual two-character paragraph indent, and is no new list item
+            hanging = (
+                full and left + 0.5 * em < ln.x0 < mid
+                and abs(ln.x0 - left - 2 * size) > 0.3 * size
+                and ln.x0 >= paras[-1][0].x0 - 0.3 * size
+                and not _list_item(ln.drawn)
+            )
+            title_like = (
+                align(prev) in ("center", "justify") and align(ln) == "center"
+                and prev_size >= 1.2 * em and same_page
+            )
+            if gap_ok and similar and (runs_on or hanging or title_like):
+                paras[-1].append(ln)
+                continue
+        paras.append([ln])
+
+    out: list[Paragraph] = []
+    for group in paras:
+        first = group[0]
+        line_no = 1 + sum(1 for ln in lines if ln.page == first.page
+                          and ln.baseline < first.baseline)
+        out.append(
+            Paragraph(
+                clean_paragraph("".join(ln.drawn for ln in group)), None,
+                f"第 {first.page} 页第 {line_no} 行", first.page,
+                align=align(first) if len(group) == 1 else
+                ("center" if align(first) == "center" else "justify"),
+                size=max(ln.max_size for ln in group),
+                red=all(ln.red for ln in group),
+                runs=_runs(g for ln in group for g in ln.glyphs),
+            )
+        )
+    return out
+
+
+def _list_item(text: str) -> bool:
+    """A line starting a new item: a heading number or 附件."""
+    t = normalise(text)
+    return parse_heading_number(t) is not None or t.startswith("附件")
+
+
+def _runs(glyphs: Any) -> tuple[Run, ...]:
+    """Glyphs as runs of one font and size."""
+    out: list[Run] = []
+    text: list[str] = []
+    key: tuple[str, float] | None = None
+    for g in glyphs:
+        k = (g.font, round(g.size, 2))
+        if key is not None and k != key:
+            out.append(Run("".join(text), key[0], key[1]))
+            text = []
+        key = k
+        text.append(g.text)
+    if key is not None:
+        out.append(Run("".join(text), key[0], key[1]))
+    return tuple(out)

@@ -1,0 +1,56 @@
+"""Opening an input: its bytes, its kind, and a text file's encoding."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..errors import GongwenError
+from .model import SourceKind
+
+YAML_SUFFIXES = (".yaml", ".yml")
+TEXT_SUFFIXES = (".txt", ".text", ".md")
+
+
+def detect_kind(path: Path, head: bytes) -> SourceKind:
+    """Kind by content first (PDF and DOCX magic), then by suffix; anything else is text."""
+    suffix = path.suffix.lower()
+    if head.startswith(b"%PDF-"):
+        return SourceKind.PDF
+    if head.startswith(b"PK\x03\x04") and suffix not in YAML_SUFFIXES:
+        return SourceKind.DOCX
+    if suffix in YAML_SUFFIXES:
+        return SourceKind.YAML
+    if suffix == ".pdf":
+        return SourceKind.PDF
+    if suffix == ".docx":
+        return SourceKind.DOCX
+    return SourceKind.TEXT
+
+
+def read_input(path: Path) -> bytes:
+    """The bytes of an input file, with a plain message when it is missing, a folder or
+    unreadable."""
+    if not path.exists():
+        raise GongwenError(f"{path}: 文件不存在")
+    if path.is_dir():
+        raise GongwenError(f"{path}: 是目录，不是文件")
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise GongwenError(f"{path}: 无法读取（{exc.strerror}）") from exc
+
+
+def decode_text(data: bytes, name: str, expected: str) -> str:
+    """A text file's bytes as UTF-8 (BOM or not) or GB18030; a file holding NUL bytes is
+    refused as binary (``expected`` names the kinds of file the caller reads)."""
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            text = data.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:  # pragma: no cover - gb18030 decodes almost anything
+        raise GongwenError(f"{name}: 不是 UTF-8 或 GB18030 编码的文本文件")
+    if "\x00" in text:
+        raise GongwenError(f"{name}: 看起来是二进制文件，不是{expected}")
+    return text
