@@ -32,7 +32,6 @@ from gongwen.importer import (
     import_file,
     import_lines,
     import_text,
-    is_chrome,
     parse_contacts,
     parse_date,
     parse_doc_number,
@@ -42,6 +41,7 @@ from gongwen.importer import (
 )
 from gongwen.loader import load_letter
 from gongwen.model import Letter
+from gongwen.read import is_chrome
 from gongwen.textnorm import normalise
 
 from .conftest import EXAMPLE_LETTER, REFERENCE_YAML, ROOT

@@ -107,7 +107,7 @@ def read_docx_bytes(data: bytes, name: str = "<docx>") -> Reading:
         rest = [p for p in paras if p.role not in HEADER_ROLES]
         head.sort(key=lambda p: HEADER_ROLES.index(p.role))  # type: ignore[arg-type]
         paras = [
-            replace(p, role=p.role or Role.BODY, where=f"第 {i + 1} 段")
+            replace(p, role=p.role or Role.BODY, where=f"第 {i + 1} 段", number=i + 1)
             for i, p in enumerate([*head, *rest])
         ]
         return Reading(name, SourceKind.DOCX, tuple(paras), RoleSource.STYLES, docx=doc)
