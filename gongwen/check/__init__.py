@@ -1,9 +1,10 @@
 """``gongwen check``: a GB/T 9704-2012 conformance report for any PDF or DOCX.
 
-:func:`check_file` picks the rules by the file's content: ``pdf.py`` measures where glyphs
-and rules actually are on the page (``measure.py``); ``docx.py`` reads a DOCX's effective
-settings and, with ``render=True``, also checks LibreOffice's rendering of it
-(``render.py``). Findings and output: ``report.py`` (JSON format in ``docs/check.md``).
+:func:`check_file` picks the rules by the file's content: ``pdf.py`` judges where glyphs
+and rules actually are on the page (read by :mod:`gongwen.read.pdf`); ``docx.py`` judges a
+DOCX's effective settings (read by :mod:`gongwen.read.docx`) and, with ``render=True``, also
+LibreOffice's rendering of it (``render.py``). Findings and output: ``report.py`` (JSON
+format in ``docs/check.md``).
 """
 
 from __future__ import annotations

@@ -1,8 +1,9 @@
 """GB/T 9704 rules measured on a PDF page: where the glyphs and rules actually are.
 
-:func:`check_pdf` measures the file (``measure.py``) and runs every rule below. The rules
-know the 信函格式 (red double lines on page 1), the 文件格式 (one red rule under the
-发文字号) and the plain format, detected from the page or forced with ``letter_format``.
+:func:`check_pdf` reads the file's geometry (:mod:`gongwen.read.pdf`) and runs every rule
+below. The rules know the 信函格式 (red double lines on page 1), the 文件格式 (one red rule
+under the 发文字号) and the plain format, detected from the page or forced with
+``letter_format``.
 """
 
 from __future__ import annotations
