@@ -64,6 +64,12 @@ def _on(el: Any) -> bool:
     return (_attr(el, "val") or "true").lower() not in ("0", "false", "off")
 
 
+def _toggle(parent: Any, tag: str, current: bool) -> bool:
+    """A toggle property's value: ``parent``'s child ``tag`` when written, else ``current``."""
+    el = parent.find(_w(tag))
+    return current if el is None else _on(el)
+
+
 def _in_fallback(node: Any, stop: Any = None) -> bool:
     """Whether ``node`` lies in an ``mc:Fallback`` (below ``stop``, if given)."""
     parent = node.getparent()
@@ -105,12 +111,8 @@ class RunProps:
         c = rpr.find(_w("color"))
         if c is not None and _attr(c, "val"):
             self.color = _attr(c, "val")
-        b = rpr.find(_w("b"))
-        if b is not None:
-            self.bold = _on(b)
-        v = rpr.find(_w("vanish"))
-        if v is not None:
-            self.hidden = _on(v)
+        self.bold = _toggle(rpr, "b", self.bold)
+        self.hidden = _toggle(rpr, "vanish", self.hidden)
         sp = _int(_attr(rpr.find(_w("spacing")), "val"))
         if sp is not None:
             self.spacing = sp / 20
@@ -148,12 +150,8 @@ class ParaProps:
         if sp is not None and _attr(sp, "line") is not None:
             self.line = _int(_attr(sp, "line"))
             self.line_rule = _attr(sp, "lineRule") or "auto"
-        sn = ppr.find(_w("snapToGrid"))
-        if sn is not None:
-            self.snap = _on(sn)
-        ks = ppr.find(_w("kinsoku"))
-        if ks is not None:
-            self.kinsoku = _on(ks)
+        self.snap = _toggle(ppr, "snapToGrid", self.snap)
+        self.kinsoku = _toggle(ppr, "kinsoku", self.kinsoku)
         ind = ppr.find(_w("ind"))
         if ind is not None:
             for attr, key in _IND_KEYS.items():
