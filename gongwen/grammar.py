@@ -24,16 +24,16 @@ from dataclasses import dataclass
 
 from .spec import page_number_text
 
-SP = r"[ \t\u3000\xa0]*"  # blanks a published element may hold between its characters
+_SP = r"[ \t\u3000\xa0]*"  # blanks a published element may hold between its characters
 
 
-def spaced(word: str) -> str:
+def _spaced(word: str) -> str:
     """A regular expression for ``word`` with blanks allowed between its characters."""
-    return SP.join(re.escape(ch) for ch in word)
+    return _SP.join(re.escape(ch) for ch in word)
 
 
 def _words(*words: str) -> str:
-    return "(?:" + "|".join(spaced(w) for w in sorted(words, key=len, reverse=True)) + ")"
+    return "(?:" + "|".join(_spaced(w) for w in sorted(words, key=len, reverse=True)) + ")"
 
 
 def folded(text: str) -> str:
@@ -100,14 +100,16 @@ class HeadingNumber:
         return self.written == format_heading_number(self.level, self.value)
 
 
+_CN_N = rf"(?P<n>[{_CN_NUMBER}]{{1,3}})"
+_AR_N = r"(?P<n>\d{1,2})"
+# level, the GB/T 9704 form (either width), and the forms people also type for it
 _HEADING_FORMS: tuple[tuple[int, re.Pattern[str], re.Pattern[str]], ...] = tuple(
-    (level, re.compile(strict), re.compile(loose))
+    (level, re.compile(strict), re.compile(loose or strict))
     for level, strict, loose in (
-        (1, rf"^(?P<n>[{_CN_NUMBER}]{{1,3}}){SP}、", rf"^(?P<n>[{_CN_NUMBER}]{{1,3}}){SP}[、.．]"),
-        (2, rf"^[（(]{SP}(?P<n>[{_CN_NUMBER}]{{1,3}}){SP}[）)]",
-         rf"^[（(]{SP}(?P<n>[{_CN_NUMBER}]{{1,3}}){SP}[）)]"),
-        (3, rf"^(?P<n>\d{{1,2}}){SP}[.．](?![\d.．])", rf"^(?P<n>\d{{1,2}}){SP}[.．、](?![\d.．])"),
-        (4, rf"^[（(]{SP}(?P<n>\d{{1,2}}){SP}[）)]", rf"^[（(]{SP}(?P<n>\d{{1,2}}){SP}[）)]"),
+        (1, rf"^{_CN_N}{_SP}、", rf"^{_CN_N}{_SP}[、.．]"),
+        (2, rf"^[（(]{_SP}{_CN_N}{_SP}[）)]", None),
+        (3, rf"^{_AR_N}{_SP}[.．](?![\d.．])", rf"^{_AR_N}{_SP}[.．、](?![\d.．])"),
+        (4, rf"^[（(]{_SP}{_AR_N}{_SP}[）)]", None),
     )
 )
 
@@ -142,10 +144,10 @@ def format_heading_number(level: int, n: int) -> str:
 _YEAR = rf"\d{{2,4}}|[{_CN_YEAR}]{{2,4}}"
 _MONTH_DAY = rf"\d{{1,2}}|[{_CN_NUMBER}]{{1,3}}"
 _DATE = (
-    rf"(?:(?P<y>{_YEAR}){SP}年{SP}(?P<m>{_MONTH_DAY}){SP}月{SP}(?P<d>{_MONTH_DAY}){SP}日"
-    rf"|(?P<y2>\d{{4}}){SP}(?P<sep>[-./]){SP}(?P<m2>\d{{1,2}}){SP}(?P=sep){SP}(?P<d2>\d{{1,2}}))"
+    rf"(?:(?P<y>{_YEAR}){_SP}年{_SP}(?P<m>{_MONTH_DAY}){_SP}月{_SP}(?P<d>{_MONTH_DAY}){_SP}日"
+    rf"|(?P<y2>\d{{4}}){_SP}(?P<sep>[-./]){_SP}(?P<m2>\d{{1,2}}){_SP}(?P=sep){_SP}(?P<d2>\d{{1,2}}))"
 )
-_DATE_LINE = re.compile(rf"^{SP}{_DATE}{SP}$")
+_DATE_LINE = re.compile(rf"^{_SP}{_DATE}{_SP}$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -221,7 +223,7 @@ def format_date(date: dt.date, *, chinese: bool = False) -> str:
 
 
 # --- 印发机关和印发日期 (版记) -------------------------------------------------------------------
-_PRINT_LINE = re.compile(rf"^{SP}(?P<printer>.*?){SP}(?P<date>{_DATE}){SP}印{SP}发{SP}$")
+_PRINT_LINE = re.compile(rf"^{_SP}(?P<printer>.*?){_SP}(?P<date>{_DATE}){_SP}印{_SP}发{_SP}$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -250,9 +252,9 @@ def format_print_line(printer: str, date: dt.date) -> tuple[str, str]:
 _OPEN = "〔[【［﹝(（〖{〈《<"
 _CLOSE = "〕]】］﹞)）〗}〉》>"
 _DOC_NUMBER = re.compile(
-    rf"^{SP}(?P<code>[^\s{re.escape(_OPEN + _CLOSE)}:：，,。；;、]{{1,30}}?){SP}"
-    rf"(?P<open>[{re.escape(_OPEN)}]){SP}(?P<year>\d+){SP}(?P<close>[{re.escape(_CLOSE)}]){SP}"
-    rf"(?P<di>第?){SP}(?P<serial>\d+){SP}(?P<hao>号?)"
+    rf"^{_SP}(?P<code>[^\s{re.escape(_OPEN + _CLOSE)}:：，,。；;、]{{1,30}}?){_SP}"
+    rf"(?P<open>[{re.escape(_OPEN)}]){_SP}(?P<year>\d+){_SP}(?P<close>[{re.escape(_CLOSE)}]){_SP}"
+    rf"(?P<di>第?){_SP}(?P<serial>\d+){_SP}(?P<hao>号?)"
 )
 
 
@@ -328,7 +330,7 @@ def format_copy_number(number: int | str) -> str:
 # --- 密级和保密期限 ------------------------------------------------------------------------------
 SECRECY_LEVELS = ("绝密", "机密", "秘密")
 _SECRECY = re.compile(
-    rf"^{SP}(?P<level>{_words(*SECRECY_LEVELS)})(?:{SP}★{SP}(?P<period>\S.*?))?{SP}$")
+    rf"^{_SP}(?P<level>{_words(*SECRECY_LEVELS)})(?:{_SP}★{_SP}(?P<period>\S.*?))?{_SP}$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -354,7 +356,7 @@ def format_secrecy(level: str, period: str | None = None) -> str:
 # A letter is 特急 or 加急 (GB/T 9704 7.2.3); 特提 and 平急 are for telegrams.
 URGENCY_LEVELS = ("特急", "加急")
 TELEGRAM_URGENCY_LEVELS = ("特提", "特急", "加急", "平急")
-_URGENCY = re.compile(rf"^{SP}(?P<u>{_words(*TELEGRAM_URGENCY_LEVELS)}){SP}$")
+_URGENCY = re.compile(rf"^{_SP}(?P<u>{_words(*TELEGRAM_URGENCY_LEVELS)}){_SP}$")
 
 
 def parse_urgency(text: str) -> str | None:
@@ -370,7 +372,7 @@ def format_urgency(level: str) -> str:
 # --- 签发人 --------------------------------------------------------------------------------------
 SIGNER_LABEL = "签发人："
 SIGNER_SEPARATOR = "\u3000"
-_SIGNER = re.compile(rf"^{SP}{spaced('签发人')}{SP}[:：]{SP}(?P<names>.*?){SP}$")
+_SIGNER = re.compile(rf"^{_SP}{_spaced('签发人')}{_SP}[:：]{_SP}(?P<names>.*?){_SP}$")
 _NAME_SEPARATORS = re.compile(r"[\s、，,]+")
 
 
@@ -397,11 +399,11 @@ def format_signers(names: Sequence[str]) -> tuple[str, str]:
 
 # --- 答复类别 ------------------------------------------------------------------------------------
 REPLY_CATEGORIES = ("A", "B", "C", "D")
-_CATEGORY_LABEL = (rf"(?:{_words('答复', '办理结果', '办理', '提案', '建议', '答复件')}{SP})?"
+_CATEGORY_LABEL = (rf"(?:{_words('答复', '办理结果', '办理', '提案', '建议', '答复件')}{_SP})?"
                    rf"{_words('类别', '类型', '分类')}")
 _CATEGORY = re.compile(
-    rf"^{SP}(?P<open>[（(【\[［]?){SP}(?:(?P<label>{_CATEGORY_LABEL}){SP}(?P<colon>[:：]?){SP})?"
-    rf"(?P<c>[A-DＡ-Ｄ]){SP}(?P<lei>类?){SP}(?P<close>[）)】\]］]?){SP}$"
+    rf"^{_SP}(?P<open>[（(【\[［]?){_SP}(?:(?P<label>{_CATEGORY_LABEL}){_SP}(?P<colon>[:：]?){_SP})?"
+    rf"(?P<c>[A-DＡ-Ｄ]){_SP}(?P<lei>类?){_SP}(?P<close>[）)】\]］]?){_SP}$"
 )
 _PAIRS = {"（": "）", "(": ")", "【": "】", "[": "]", "［": "］"}
 
@@ -449,7 +451,8 @@ def format_reply_category(letter: str, *, label: str | None = None, colon: str =
 
 # --- 抄送 (版记) ---------------------------------------------------------------------------------
 CC_LABEL = "抄送："
-_CC = re.compile(rf"^{SP}(?P<label>{_words('抄送', '主送')}){SP}(?P<colon>[:：]){SP}(?P<names>.*)$")
+_CC = re.compile(
+    rf"^{_SP}(?P<label>{_words('抄送', '主送')}){_SP}(?P<colon>[:：]){_SP}(?P<names>.*)$")
 _CC_SEPARATORS = re.compile(r"[，,、；;]")
 
 
@@ -485,9 +488,9 @@ def format_cc(names: Sequence[str]) -> tuple[str, str]:
 
 # --- 附件说明 and attachment labels --------------------------------------------------------------
 ATTACHMENT_LABEL = "附件"
-_ATTACH_NOTE = re.compile(rf"^{SP}{spaced('附件')}{SP}[:：]{SP}(?P<rest>.*)$")
-_ATTACH_ITEM = re.compile(rf"^{SP}(?P<n>\d{{1,2}}){SP}(?P<sep>[.．、]){SP}(?P<title>\S.*)$")
-_ATTACH_LABEL = re.compile(rf"^{SP}{spaced('附件')}{SP}(?P<n>\d{{0,2}}){SP}$")
+_ATTACH_NOTE = re.compile(rf"^{_SP}{_spaced('附件')}{_SP}[:：]{_SP}(?P<rest>.*)$")
+_ATTACH_ITEM = re.compile(rf"^{_SP}(?P<n>\d{{1,2}}){_SP}(?P<sep>[.．、]){_SP}(?P<title>\S.*)$")
+_ATTACH_LABEL = re.compile(rf"^{_SP}{_spaced('附件')}{_SP}(?P<n>\d{{0,2}}){_SP}$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -547,10 +550,10 @@ CONTACT_LABELS = (
 )
 # a label names a way to reach someone, perhaps after a few characters (办公室电话, 单位地址)
 _ONE_LABEL = rf"[\u4e00-\u9fff]{{0,4}}?{_words(*CONTACT_LABELS)}"
-_LABEL = rf"{_ONE_LABEL}(?:{SP}(?:及|和|与|、|/|及其){SP}{_ONE_LABEL})*"
-_CONTACT_START = re.compile(rf"^{SP}(?P<label>{_LABEL}){SP}[:：]{SP}")
+_LABEL = rf"{_ONE_LABEL}(?:{_SP}(?:及|和|与|、|/|及其){_SP}{_ONE_LABEL})*"
+_CONTACT_START = re.compile(rf"^{_SP}(?P<label>{_LABEL}){_SP}[:：]{_SP}")
 _CONTACT_NEXT = re.compile(
-    rf"(?P<sep>[ \t\u3000\xa0]+|{SP}[；;，,]{SP})(?P<label>{_LABEL}){SP}[:：]")
+    rf"(?P<sep>[ \t\u3000\xa0]+|{_SP}[；;，,]{_SP})(?P<label>{_LABEL}){_SP}[:：]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -600,8 +603,8 @@ PUBLICITY_VALUES = ("主动公开", "依申请公开", "不予公开", "同意�
 _PUBLICITY_LABELS = ("公开属性", "公开方式", "公开类型", "信息公开属性", "信息公开方式",
                      "公开选项", "是否公开")
 _PUBLICITY = re.compile(
-    rf"^{SP}[（(]?{SP}(?:(?P<label>{_words(*_PUBLICITY_LABELS)}){SP}[:：]{SP}|此件{SP})?"
-    rf"(?P<value>{'|'.join(PUBLICITY_VALUES)})(?:发布)?{SP}[）)]?{SP}$"
+    rf"^{_SP}[（(]?{_SP}(?:(?P<label>{_words(*_PUBLICITY_LABELS)}){_SP}[:：]{_SP}|此件{_SP})?"
+    rf"(?P<value>{'|'.join(PUBLICITY_VALUES)})(?:发布)?{_SP}[）)]?{_SP}$"
 )
 
 

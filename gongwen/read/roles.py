@@ -32,8 +32,7 @@ def header_role(text: str) -> Role | None:
     number = grammar.parse_doc_number(t)
     if number is not None and not number.rest:
         return Role.DOC_NUMBER
-    signers = grammar.parse_signers(t)
-    if signers is not None and signers.names:
+    if grammar.parse_signers(t) is not None:
         return Role.SIGNER
     if grammar.parse_reply_category(t):
         return Role.REPLY_CATEGORY
