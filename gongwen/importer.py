@@ -241,6 +241,12 @@ def _attach_item(text: str) -> grammar.AttachmentNoteLine | None:
     return line if line is not None and not line.labelled else None
 
 
+def _print_date_only(text: str) -> bool:
+    """A 版记 cell holding only the 印发日期 (“2022年9月29日印发”)."""
+    line = grammar.parse_print_line(text)
+    return line is not None and not line.printer and parse_date(line.date.written) is not None
+
+
 def _organ_like(text: str) -> bool:
     t = text.strip()
     return (
@@ -318,8 +324,7 @@ class _Parser:
                 self.dropped.append(line.text)
                 continue
             if (line.role is None and self.lines and self.lines[-1].role is None
-                    and _organ_like(self.lines[-1].text) and line.text.endswith("印发")
-                    and parse_date(line.text[:-2]) is not None):
+                    and _organ_like(self.lines[-1].text) and _print_date_only(line.text)):
                 # 印发机关 and 印发日期 in two cells of a 版记 table
                 prev = self.lines.pop()
                 line = SourceLine(f"{prev.text} {line.text}", prev.number)

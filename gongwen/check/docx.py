@@ -71,7 +71,7 @@ def _classify(paras: list[_Para]) -> None:
         if red and not seen_title:
             p.role = Role.ORGAN_MARK
         elif grammar.parse_cc(compact) or grammar.parse_print_line(compact):
-            p.role = Role.RECORD_CC if not compact.endswith("印发") else Role.RECORD_PRINT
+            p.role = Role.RECORD_PRINT if grammar.parse_print_line(compact) else Role.RECORD_CC
         elif grammar.parse_date(compact):
             p.role = Role.DATE
             prev = next((q for q in reversed(paras[:i]) if q.text.strip()), None)

@@ -1254,7 +1254,7 @@ def _records(ctx: _Ctx) -> None:
         printed = grammar.parse_print_line(ln.compact)
         if printed:
             _check_date(ctx, "print-date-format", printed.date.written, ln.compact, line=ln)
-    cc = [ln for ln in lines if not ln.compact.endswith("印发")]
+    cc = [ln for ln in lines if grammar.parse_print_line(ln.compact) is None]
     if cc and not cc[-1].compact.endswith("。"):
         ctx.add(
             Severity.WARNING,

@@ -29,7 +29,7 @@ from typing import Any
 
 from .. import spec
 from ..errors import GongwenError
-from ..grammar import parse_heading_number, parse_page_number
+from ..grammar import ATTACHMENT_LABEL, parse_heading_number, parse_page_number, parse_print_line
 from ..layout.pages import EM_ASCENT  # the ideographic em box the layout centres glyphs by
 from ..textnorm import normalise
 from .geometry import (
@@ -466,7 +466,7 @@ def _items(line: TextLine) -> list[TextLine]:
         parts[-1].append(b)
     out: list[list[Glyph]] = []
     for part in parts:
-        if out and "".join(g.text for g in part).endswith("印发"):
+        if out and parse_print_line("".join(g.text for g in part)) is not None:
             out[-1].extend(part)
         else:
             out.append(part)
@@ -600,7 +600,7 @@ def _join_lines(lines: Sequence[TextLine]) -> list[Paragraph]:
 def _list_item(text: str) -> bool:
     """A line starting a new item: a heading number or 附件."""
     t = normalise(text)
-    return parse_heading_number(t) is not None or t.startswith("附件")
+    return parse_heading_number(t) is not None or t.startswith(ATTACHMENT_LABEL)
 
 
 def _runs(glyphs: Any) -> tuple[Run, ...]:
