@@ -186,6 +186,7 @@ class Styles:
         self.default_char: str | None = None
         self.doc_rpr = None
         self.doc_ppr = None
+        self._paragraph: dict[str | None, tuple[ParaProps, RunProps]] = {}
         if root is None:
             return
         for st in root.findall(_w("style")):
@@ -221,14 +222,16 @@ class Styles:
 
     def paragraph_props(self, sid: str | None) -> tuple[ParaProps, RunProps]:
         """The properties a paragraph of style ``sid`` (None: the default) starts from."""
-        pp, rp = ParaProps(), RunProps()
-        pp.merge(self.doc_ppr)
-        rp.merge(self.doc_rpr)
-        for st in self.chain(sid if sid is not None else self.default_para):
-            pp.merge(st.find(_w("pPr")))
-            rp.merge(st.find(_w("rPr")))
-        rp.style = ""
-        return pp, rp
+        if sid not in self._paragraph:
+            pp, rp = ParaProps(), RunProps()
+            pp.merge(self.doc_ppr)
+            rp.merge(self.doc_rpr)
+            for st in self.chain(sid if sid is not None else self.default_para):
+                pp.merge(st.find(_w("pPr")))
+                rp.merge(st.find(_w("rPr")))
+            self._paragraph[sid] = (pp, rp)
+        pp, rp = self._paragraph[sid]
+        return pp.copy(), rp.copy()
 
     def run_props(self, base: RunProps, rpr: Any) -> RunProps:
         """``base`` (a paragraph's run properties) with a run's character style and direct
