@@ -1,7 +1,7 @@
 """WordprocessingML a DOCX holds, read as Word would apply it.
 
-:func:`open_package` opens any DOCX (python-docx's OPC layer finds the parts by their
-relationships) and :class:`Package` walks the main document once: every ``w:p`` in document
+:class:`Package` opens any DOCX (python-docx's OPC layer finds the parts by their
+relationships) and walks the main document once: every ``w:p`` in document
 order (tables and text boxes included, ``mc:Fallback`` copies left out), each run with its
 *effective* properties — document defaults → paragraph style chain → character style chain →
 direct formatting — the fonts of every ``w:rFonts`` slot with theme fonts resolved (a
@@ -70,10 +70,10 @@ def _toggle(parent: Any, tag: str, current: bool) -> bool:
     return current if el is None else _on(el)
 
 
-def _in_fallback(node: Any, stop: Any = None) -> bool:
-    """Whether ``node`` lies in an ``mc:Fallback`` (below ``stop``, if given)."""
+def _in_fallback(node: Any) -> bool:
+    """Whether ``node`` lies in an ``mc:Fallback`` (the copy for older readers)."""
     parent = node.getparent()
-    while parent is not None and parent is not stop:
+    while parent is not None:
         if parent.tag == f"{{{MC}}}Fallback":
             return True
         parent = parent.getparent()
@@ -474,12 +474,11 @@ class Section:
 @dataclass
 class Footer:
     """A footer part: its text (PAGE fields as ``{PAGE}``), whether it has a PAGE field, the
-    first paragraph holding a field, and the face names its runs use."""
+    first paragraph holding a field."""
 
     text: str
     has_page: bool
     field_paragraph: Paragraph | None
-    root: Any = field(repr=False)
 
 
 # --- the package -------------------------------------------------------------------------------
@@ -617,7 +616,7 @@ class Package:
                 continue
             field_p = self._paragraph(p, 0, 0, False, numbered=False)
             break
-        return Footer(text, found, field_p, root)
+        return Footer(text, found, field_p)
 
     def font_names(self) -> set[str]:
         """Every face named in a w:rFonts of the document, its styles and footers, theme
@@ -676,8 +675,3 @@ def _field_text(root: Any) -> tuple[str, bool]:
             out.append("".join(t.text or "" for t in el.findall(_w("t"))))
         out.append("\n")
     return "".join(out).strip(), found
-
-
-def open_package(data: bytes) -> Package:
-    """Open a DOCX's bytes; :class:`DocxReadError` when it is not one."""
-    return Package(data)
