@@ -8,10 +8,12 @@ check read through this package and nowhere else:
 * ``letter.py`` — a letter YAML, loaded and composed; each block keeps its role;
 * ``docx.py`` — a DOCX (XML by :mod:`gongwen.ooxml.reader`); roles from gongwen's styles, or
   Word's heading styles and the text;
-* ``pdf.py`` — a PDF (pdfplumber): glyphs, lines and rules, joined into paragraphs;
+* ``pdf.py`` — a PDF (pdfplumber): glyphs, lines and rules (the types in ``geometry.py``),
+  joined into paragraphs;
 * ``text.py`` — plain text, one paragraph a line, website chrome kept aside;
 * ``roles.py`` — roles guessed from the text (by :mod:`gongwen.grammar`) and the letter's
-  order.
+  order;
+* ``model.py`` — the reading itself; ``source.py`` — an input's bytes, kind and encoding.
 
 Whatever the source, a paragraph's leading and trailing whitespace (the 　　 indent of web
 copies), invisible characters and in-paragraph line breaks are layout, not text, and are
