@@ -55,17 +55,22 @@ FontsOpt = Annotated[
 @app.command()
 @user_errors
 def validate(letters: Annotated[list[Path], typer.Argument(help="信件 YAML 文件")]) -> None:
-    """检查信件文件：字段、类型、日期、发文字号；每处错误给出 文件:行:列。"""
-    from .loader import load_letter
+    """检查信件文件：字段、类型、日期、发文字号；每处错误给出 文件:行:列；
+    另提示标题自带的序号和未替换的模板占位文字。"""
+    from .compose import compose
+    from .loader import load_letter_with_sources
+    from .pipeline import compose_warnings
 
     failed = 0
     for path in letters:
         try:
-            load_letter(path)
+            letter, sources = load_letter_with_sources(path)
         except GongwenError as exc:
             failed += 1
             typer.echo(str(exc), err=True)
             continue
+        for warning in compose_warnings(compose(letter, path.parent), sources):
+            typer.echo(f"{path}: 提示：{warning}", err=True)
         typer.echo(f"{path}: OK")
     if failed:
         raise typer.Exit(EXIT_USER_ERROR)

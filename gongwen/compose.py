@@ -10,7 +10,16 @@ import unicodedata
 from pathlib import Path
 
 from . import grammar
-from .document import Block, Document, LetterFormat, PunctuationChange, Seal, SealMode, Span
+from .document import (
+    Block,
+    ComposeWarning,
+    Document,
+    LetterFormat,
+    PunctuationChange,
+    Seal,
+    SealMode,
+    Span,
+)
 from .model import Block as ModelBlock
 from .model import ContactPlacement, Letter, Paragraph, Section
 from .punctuation import full_width
@@ -23,11 +32,14 @@ class _Composer:
         self.base_dir = base_dir
         self.blocks: list[Block] = []
         self.changes: list[PunctuationChange] = []
+        self.warnings: list[ComposeWarning] = []
 
     # -- text -------------------------------------------------------------------------
     def text(self, value: str, where: str) -> str:
         """NFC text with punctuation set full-width (unless opted out), recording each change."""
         value = unicodedata.normalize("NFC", self.expand(value, where))
+        for placeholder in grammar.find_placeholders(value):
+            self.warn(where, f"模板占位文字未替换：“{placeholder}”")
         if not self.letter.options.full_width_punctuation:
             return value
         new, changes = full_width(value)
@@ -41,6 +53,9 @@ class _Composer:
         from .templates import expand_text
 
         return expand_text(value, self.letter.variables, where)
+
+    def warn(self, where: str, message: str) -> None:
+        self.warnings.append(ComposeWarning(where, message))
 
     def add(self, role: Role, *spans: Span | str, **kw: object) -> None:
         parts = tuple(s if isinstance(s, Span) else Span(s) for s in spans)
@@ -106,7 +121,18 @@ class _Composer:
     def section(self, section: Section, where: str, level: int, n: int) -> None:
         role = HEADING_ROLES[level - 1]
         number = section.number or grammar.format_heading_number(level, n)
-        heading = Span(number + self.text(section.heading, f"{where}.heading"))
+        text = self.text(section.heading, f"{where}.heading")
+        typed = grammar.parse_heading_number(text.lstrip(), loose=True)
+        rest = text.lstrip()[typed.end :].lstrip() if typed else ""
+        if typed and rest:  # never printed twice: “一、一、工作情况”
+            text = rest
+            self.warn(
+                f"{where}.heading",
+                f"标题文字自带序号“{typed.written.strip()}”，已去掉，"
+                + (f"按 number 印作“{number}”" if section.number else
+                   f"改用自动编号“{number}”（要指定序号请写 number）"),
+            )
+        heading = Span(number + text)
         if section.text:
             text = Span(self.text(section.text, f"{where}.text"), FontRole.FANGSONG)
             self.add(role, heading, text, run_in=True, source=where)
@@ -207,6 +233,7 @@ class _Composer:
             title="".join(title.split()),
             author="、".join(self.letter.signature.organs),
             changes=tuple(self.changes),
+            warnings=tuple(self.warnings),
         )
 
 

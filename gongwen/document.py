@@ -91,6 +91,15 @@ class PunctuationChange:
 
 
 @dataclass(frozen=True, slots=True)
+class ComposeWarning:
+    """Something composition noticed in the letter's text and reports (never silently fixes):
+    a typed heading number it stripped, a template placeholder left in."""
+
+    where: str  # the model field path, e.g. "body[1].heading"
+    message: str
+
+
+@dataclass(frozen=True, slots=True)
 class Seal:
     mode: SealMode = SealMode.NONE
     image: Path | None = None  # resolved path, only with SealMode.IMAGE
@@ -113,6 +122,7 @@ class Document:
     title: str = ""  # metadata: the title on one line
     author: str = ""  # metadata: the issuing organ(s)
     changes: tuple[PunctuationChange, ...] = field(default=())
+    warnings: tuple[ComposeWarning, ...] = field(default=())
 
     def by_role(self, *roles: Role) -> list[Block]:
         return [b for b in self.blocks if b.role in roles]

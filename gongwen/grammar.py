@@ -486,6 +486,15 @@ def format_cc(names: Sequence[str]) -> tuple[str, str]:
     return CC_LABEL, "，".join(names).rstrip("。") + "。"
 
 
+# --- template placeholders ----------------------------------------------------------------------
+_PLACEHOLDER = re.compile(r"[（(]\s*(?:请在此|请填写)[^）)]*[）)]")
+
+
+def find_placeholders(text: str) -> list[str]:
+    """Placeholder text a template leaves for the drafter, e.g. “（请在此写明办理主要做法。）”."""
+    return [m.group() for m in _PLACEHOLDER.finditer(text)]
+
+
 # --- 附件说明 and attachment labels --------------------------------------------------------------
 ATTACHMENT_LABEL = "附件"
 _ATTACH_NOTE = re.compile(rf"^{_SP}{_spaced('附件')}{_SP}[:：]{_SP}(?P<rest>.*)$")

@@ -95,6 +95,16 @@ def check_size(doc: Document, sources: SourceMap | None) -> None:
         raise LetterError([_problem(sources, "body", message)])
 
 
+def compose_warnings(doc: Document, sources: SourceMap | None) -> list[str]:
+    """What composition reported (typed heading numbers, template placeholders), each as
+    ``field: message（第N行）``."""
+    out = []
+    for w in doc.warnings:
+        line = sources.locate(w.where)[0] if sources is not None else 0
+        out.append(f"{w.where}: {w.message}" + (f"（第{line}行）" if line else ""))
+    return out
+
+
 def _chars(chars: set[str]) -> str:
     return "、".join(f"{c}(U+{ord(c):04X})" for c in sorted(chars))
 
@@ -127,6 +137,7 @@ def render_letter(
     check_size(doc, sources)
     result = Rendered(doc)
     result.warnings.extend(check_glyphs(doc, fontset, sources, strict=strict_fonts))
+    result.warnings.extend(compose_warnings(doc, sources))
     if doc.changes:
         result.warnings.append(f"{len(doc.changes)} 处半角标点按 GB/T 15834 改为全角")
     for fmt in parse_formats(formats):
