@@ -149,14 +149,17 @@ class _Composer:
         return lines
 
     def attachment_note(self) -> None:
+        """附件：name, or 附件：1.name / 2.name … with the later items under “1.” and wrapped
+        lines under the name's first character (7.3.4)."""
         atts = self.letter.attachments
         names = [self.text(att.title, f"attachments[{i}].title") for i, att in enumerate(atts)]
-        for i, (label, item) in enumerate(grammar.format_attachment_note(names)):
+        for i, (label, number, name) in enumerate(grammar.format_attachment_note(names)):
             where = f"attachments[{i}].title"
-            if label:
-                self.add(Role.ATTACHMENT_NOTE, Span(label), Span(item), source=where)
-            else:
-                self.add(Role.ATTACHMENT_NOTE, Span(item), extra_indent_chars=3.0, source=where)
+            spans = tuple(Span(part) for part in (label, number, name) if part)
+            self.add(
+                Role.ATTACHMENT_NOTE, *spans, hang_spans=len(spans) - 1,
+                extra_indent_chars=0.0 if label else 3.0, source=where,
+            )
 
     def signature(self) -> None:
         sig = self.letter.signature

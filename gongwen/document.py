@@ -46,6 +46,9 @@ class Block:
     ``extra_indent_chars`` is added to the style's first-line indent: −2 for a paragraph
     set flush left, +3 for the second and later items of 附件说明 (aligned with the first
     item's name after “附件：”).
+    ``hang_spans`` > 0: wrapped lines start under the first character of
+    ``spans[hang_spans]`` (附件说明: under the attachment's name, past “附件：” and “1.”),
+    and the spans before it are set at their natural width.
     ``source`` is the letter field the block comes from (``body[2].text``), so that later
     stages can point at the YAML line of a problem.
     """
@@ -56,6 +59,7 @@ class Block:
     run_in: bool = False
     page_break_before: bool = False
     extra_indent_chars: float = 0.0
+    hang_spans: int = 0
     source: str = ""
 
     @property

@@ -528,12 +528,13 @@ def parse_attachment_note(text: str) -> AttachmentNoteLine | None:
     return None
 
 
-def format_attachment_note(titles: Sequence[str]) -> list[tuple[str, str]]:
-    """The lines of 附件说明 as (label, item): “附件：名称” for one attachment, else
-    “附件：1. 名称” and then “2. 名称” … (label "" on the later lines)."""
+def format_attachment_note(titles: Sequence[str]) -> list[tuple[str, str, str]]:
+    """The lines of 附件说明 as (label, number, name): “附件：名称” for one attachment, else
+    “附件：1.名称” and then “2.名称” … (label "" on the later lines; 7.3.4 writes
+    “1.XXXX”, no space after the number)."""
     if len(titles) == 1:
-        return [(f"{ATTACHMENT_LABEL}：", titles[0])]
-    return [(f"{ATTACHMENT_LABEL}：" if i == 0 else "", f"{i + 1}. {t}")
+        return [(f"{ATTACHMENT_LABEL}：", "", titles[0])]
+    return [(f"{ATTACHMENT_LABEL}：" if i == 0 else "", f"{i + 1}.", t)
             for i, t in enumerate(titles)]
 
 

@@ -107,7 +107,7 @@ def test_several_attachments_are_numbered():
         "signature": {"organs": ["某局"], "date": "2024-01-02"},
     })
     notes = compose(letter).by_role(Role.ATTACHMENT_NOTE)
-    assert [n.text for n in notes] == ["附件：1. 甲清单", "2. 乙清单"]
+    assert [n.text for n in notes] == ["附件：1.甲清单", "2.乙清单"]  # 7.3.4: "1.XXXX"
     assert notes[1].extra_indent_chars == 3
 
 

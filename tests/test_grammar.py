@@ -222,7 +222,7 @@ def test_cc_as_published():
 @pytest.mark.parametrize("titles", [["清单"], ["清单", "计划表"], ["甲", "乙", "丙"]])
 def test_attachment_note_round_trip(titles):
     lines = g.format_attachment_note(titles)
-    parsed = [g.parse_attachment_note(label + item) for label, item in lines]
+    parsed = [g.parse_attachment_note(label + number + title) for label, number, title in lines]
     assert [p.title for p in parsed] == titles
     assert [p.labelled for p in parsed] == [True] + [False] * (len(titles) - 1)
     assert [p.number for p in parsed] == ([None] if len(titles) == 1

@@ -416,7 +416,9 @@ class _Builder:
     def paragraph(self, block: Block, **ppr: object) -> etree._Element:
         block = self.balanced(block)
         style_id = STYLE_NAMES[block.role][0]
-        if block.extra_indent_chars and "indent" not in ppr:
+        if block.hang_spans and "indent" not in ppr:
+            ppr["indent"] = self._hanging(block)
+        elif block.extra_indent_chars and "indent" not in ppr:
             st = block.style
             c = st.size
             rest = st.left_chars + st.hanging_chars
@@ -426,6 +428,15 @@ class _Builder:
                                    char=c)
         props = ox.ppr(style=style_id, page_break_before=block.page_break_before, **ppr)
         return ox.paragraph(props, *self.runs(block))
+
+    def _hanging(self, block: Block) -> Indent:
+        """Wrapped lines under the first character of ``spans[hang_spans]`` (附件说明)."""
+        st = block.style
+        c = st.size
+        first = (st.left_chars + st.first_line_chars + block.extra_indent_chars) * c
+        label = "".join(s.text for s in block.spans[: block.hang_spans])
+        hang = text_width(label, st.font, st.size, self.fonts)
+        return Indent(left=first + hang, right=st.right_chars * c, hanging=hang, char=c)
 
     def build(self) -> None:
         geometry = header_geometry(self.doc)

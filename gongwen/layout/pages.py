@@ -29,7 +29,16 @@ from ..spec import (
     mm,
 )
 from .model import Image, Layout, LayoutWarning, Line, Page, Rule, Run
-from .text import Glyph, SetLine, balance_title, cell, clusters_of, set_line, typeset
+from .text import (
+    Glyph,
+    SetLine,
+    balance_title,
+    cell,
+    clusters_of,
+    natural_width,
+    set_line,
+    typeset,
+)
 
 EM_ASCENT = 0.88  # ideographic em box top above the baseline, in em (CJK font convention)
 EM_DESCENT = 1.0 - EM_ASCENT
@@ -142,11 +151,15 @@ class _Builder:
             return self._title(i, b, glyphs, left, width)
         first = (st.first_line_chars + b.extra_indent_chars) * c
         rest = st.hanging_chars * c
+        fixed = 0
+        if b.hang_spans:  # wrapped lines under the first character of spans[hang_spans]
+            fixed = sum(len(s.text) for s in b.spans[: b.hang_spans])
+            rest = first + natural_width(glyphs[:fixed])
 
         def indent(n: int) -> float:
             return first if n == 0 else rest
 
-        lines = typeset(glyphs, lambda n: width - indent(n), st.align)
+        lines = typeset(glyphs, lambda n: width - indent(n), st.align, fixed)
         out = [self._flow(ln, left + indent(n), i, b, st.size) for n, ln in enumerate(lines)]
         if not out:
             out = [FlowLine([], st.size, i, b.role.value)]

@@ -243,23 +243,29 @@ def break_clusters(cls: list[Cluster], width_of: Callable[[int], float]) -> list
     return spans
 
 
-def set_line(cls: list[Cluster], width: float, align: str, full: bool) -> SetLine:
+def set_line(
+    cls: list[Cluster], width: float, align: str, full: bool, fixed: int = 0
+) -> SetLine:
     """Place the clusters of one line on a measure of ``width``.
 
     ``full``: justify (spread the slack over the gaps). Lines wider than the measure give
-    up squeezable punctuation width, last marks first.
+    up squeezable punctuation width, last marks first. The first ``fixed`` clusters keep
+    their natural width and get no justification gap (a label that wrapped lines hang under).
     """
     items = list(cls)
     while items and items[0].kind in ("space", "break"):
         items.pop(0)
+        fixed = max(0, fixed - 1)
     while items and items[-1].kind in ("space", "break"):
         items.pop()
+    fixed = min(fixed, len(items))
     widths = [c.width for c in items]
     shifts = [0.0] * len(items)
     natural = sum(widths)
     deficit = natural - width
     if deficit > EPS:
         squeezable = _squeezable(items)
+        squeezable[:fixed] = [0.0] * fixed
         for i in range(len(items) - 1, -1, -1):
             if deficit <= EPS:
                 break
@@ -272,15 +278,15 @@ def set_line(cls: list[Cluster], width: float, align: str, full: bool) -> SetLin
         natural = sum(widths)
     gap = 0.0
     start = 0.0
-    if align == "justify" and full and len(items) > 1:
-        gap = max(0.0, (width - natural) / (len(items) - 1))
+    if align == "justify" and full and len(items) > fixed + 1:
+        gap = max(0.0, (width - natural) / (len(items) - 1 - fixed))
     elif align == "right":
         start = width - natural
     elif align == "center":
         start = (width - natural) / 2
     out = SetLine(width=width, full=full and align == "justify")
     x = start
-    for c, w, s in zip(items, widths, shifts, strict=True):
+    for k, (c, w, s) in enumerate(zip(items, widths, shifts, strict=True)):
         if c.kind == "wide":
             cw = c.width / len(c.glyphs)
             for i, g in enumerate(c.glyphs):
@@ -292,7 +298,7 @@ def set_line(cls: list[Cluster], width: float, align: str, full: bool) -> SetLin
                 gx += g.advance
         else:  # inner space: keep it so the text reads the same
             out.placed.append((x, c.glyphs[0]))
-        x += w + gap
+        x += w + (gap if k >= fixed else 0.0)
     return out
 
 
@@ -300,17 +306,29 @@ def typeset(
     glyphs: list[Glyph],
     width_of: Callable[[int], float],
     align: str,
+    fixed_glyphs: int = 0,
 ) -> list[SetLine]:
     """Break and set a paragraph; every line but the last (and lines ended by a forced
-    break) is justified when ``align`` is ``justify``."""
+    break) is justified when ``align`` is ``justify``. The clusters of the first
+    ``fixed_glyphs`` glyphs keep their natural width on the first line (see ``set_line``)."""
     cls = clusters_of(glyphs)
     spans = break_clusters(cls, width_of)
+    fixed, n = 0, 0
+    while fixed < len(cls) and n < fixed_glyphs:
+        n += len(cls[fixed].glyphs)
+        fixed += 1
     lines: list[SetLine] = []
     for i, (a, b) in enumerate(spans):
         last = i == len(spans) - 1
         forced = b < len(cls) and cls[b].kind == "break"
-        lines.append(set_line(cls[a:b], width_of(i), align, full=not last and not forced))
+        keep = fixed - a if i == 0 else 0
+        lines.append(set_line(cls[a:b], width_of(i), align, not last and not forced, keep))
     return lines
+
+
+def natural_width(glyphs: list[Glyph]) -> float:
+    """Width of glyphs set without justification: full-width ones on their cells."""
+    return sum(c.width for c in clusters_of(glyphs))
 
 
 # --- titles ------------------------------------------------------------------------------
