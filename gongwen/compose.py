@@ -78,9 +78,15 @@ class _Composer:
         suffix = h.mark_suffix
         if suffix is None:
             suffix = DOCUMENT_MARK_SUFFIX if letter.format is LetterFormat.DOCUMENT else ""
+        joint = len(h.organs) > 1
         for i, organ in enumerate(h.organs):
             where = f"header.organs[{i}]"
-            self.add(Role.ORGAN_MARK, self.text(organ + suffix, where), source=where)
+            if not joint:
+                self.add(Role.ORGAN_MARK, self.text(organ + suffix, where), source=where)
+                continue
+            # joint issue (7.2.3): the names stacked, one suffix to their right
+            tail = suffix if i == len(h.organs) - 1 else ""
+            self.add(Role.ORGAN_MARK, self.text(organ, where), tail=tail, source=where)
         if h.doc_number:
             self.add(Role.DOC_NUMBER, h.doc_number, source="header.doc_number")
         if h.signers:

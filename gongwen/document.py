@@ -39,7 +39,9 @@ class Span:
 class Block:
     """One paragraph of the letter.
 
-    ``tail`` is text set flush right on the block's last line (the 版记's 印发日期).
+    ``tail`` is text set flush right on the block's last line (the 版记's 印发日期); on the
+    last of several 发文机关标志 blocks it is the “文件” set once to the right of the stacked
+    names, centred on the stack (7.2.3).
     ``run_in`` marks a level 2–4 heading whose paragraph goes on in body text: its first
     span is the heading, set in the heading font, the rest in 仿宋.
     ``page_break_before`` starts the block on a new page (attachment pages).

@@ -592,7 +592,13 @@ class _Parser:
             else:
                 title.extend(line.breaks or line.text.split("\n"))
         if organs:
-            if all(o.endswith("文件") and len(o) > 2 for o in organs):
+            suffixed = [o for o in organs if o.endswith("文件")]
+            if len(organs) > 1 and len(suffixed) == 1:  # joint: one “文件” beside the stack
+                organs = [o.removesuffix("文件").strip() for o in organs]
+                organs = [o for o in organs if o]
+                h["format"] = "document"
+                h["suffix"] = True
+            elif all(o.endswith("文件") and len(o) > 2 for o in organs):
                 h["format"] = "document"
                 h["suffix"] = True
                 organs = [o[:-2].strip() for o in organs]

@@ -128,6 +128,8 @@ DOCUMENT_RULE_BELOW_NUMBER_MM = 4.0
 DOCUMENT_RULE_LENGTH_MM = TYPE_AREA_WIDTH_MM
 DOCUMENT_RULE_WIDTH_MM = 0.5
 DOCUMENT_MARK_SUFFIX = "文件"
+JOINT_MARK_SUFFIX_GAP_EM = 0.5  # joint 标志: gap between the stacked names and “文件” (decision 16)
+MARK_LINE_GAP_EM = 0.25  # stacked 标志 lines: gap between one em box and the next
 
 # --- 版记 (decision 5) -------------------------------------------------------------------
 RECORD_RULE_OUTER_MM = 0.35  # first and last rule

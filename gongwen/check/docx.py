@@ -45,6 +45,7 @@ class _Para:
     style: str
     in_table: bool
     role: Role | None = None
+    in_box: bool = False  # in a text box (a 版头 element placed on the page)
 
     def where(self) -> str:
         return f"第{self.index}段"
@@ -55,7 +56,8 @@ def _paragraphs(pkg: Package) -> list[_Para]:
     out: the rules judge what the runs hold)."""
     return [
         _Para(p.index, "".join(r.text for r in p.runs), p.runs, p.props,
-              pkg.styles.name(p.style or pkg.styles.default_para), p.in_table)
+              pkg.styles.name(p.style or pkg.styles.default_para), p.in_table,
+              in_box=p.in_text_box)
         for p in pkg.paragraphs
     ]
 
@@ -68,7 +70,10 @@ def _classify(paras: list[_Para]) -> None:
             continue
         red = all((r.props.color or "").upper() in RED_VALUES for r in p.runs)
         size = max((r.props.size or 0) for r in p.runs)
-        if red and not seen_title:
+        # 版头 text boxes are anchored in the first paragraph (the title when there is no
+        # 答复类别), so they come after it in document order
+        in_header = not seen_title or p.in_box
+        if red and in_header:
             p.role = Role.ORGAN_MARK
         elif grammar.parse_cc(compact) or grammar.parse_print_line(compact):
             p.role = Role.RECORD_PRINT if grammar.parse_print_line(compact) else Role.RECORD_CC
@@ -77,7 +82,7 @@ def _classify(paras: list[_Para]) -> None:
             prev = next((q for q in reversed(paras[:i]) if q.text.strip()), None)
             if prev is not None and prev.role in (Role.BODY, None, Role.CONTACT):
                 prev.role = Role.SIGNATURE
-        elif not seen_title and _doc_number(compact):
+        elif in_header and _doc_number(compact):
             p.role = Role.DOC_NUMBER
         elif grammar.parse_attachment_label(compact) is not None:
             p.role = Role.ATTACHMENT_LABEL
@@ -106,7 +111,7 @@ def _classify(paras: list[_Para]) -> None:
         p.role in (Role.ORGAN_MARK, Role.DOC_NUMBER) for p in paras if p.index <= max(header)
     ):
         for p in paras:
-            if p.index <= max(header) and p.role is Role.BODY:
+            if (p.index <= max(header) or p.in_box) and p.role is Role.BODY:
                 p.role = None
     # a joint issue stacks the organs' 署名 above the date
     for i, p in enumerate(paras):
@@ -734,11 +739,10 @@ def _fonts_named(ctx: _Ctx) -> None:
 
 
 def _letter_detected(paras: list[_Para]) -> bool:
-    """信函格式: an organ mark that is not a 文件格式 one (“…文件”)."""
-    return any(
-        p.role is Role.ORGAN_MARK and not p.text.strip().endswith(spec.DOCUMENT_MARK_SUFFIX)
-        for p in paras
-    )
+    """信函格式: organ marks, none of them a 文件格式 one (“…文件”, or a joint mark's
+    “文件” beside the stacked names)."""
+    marks = [p.text.strip() for p in paras if p.role is Role.ORGAN_MARK]
+    return bool(marks) and not any(m.endswith(spec.DOCUMENT_MARK_SUFFIX) for m in marks)
 
 
 def check_docx(

@@ -503,7 +503,8 @@ def _margins(ctx: _Ctx) -> None:
             ink_right = last.x0 + (last.size / 2 if last.text in CLOSING else last.x1 - last.x0)
             if ln.x0 < TYPE_LEFT - POSITION_TOL or ink_right > TYPE_RIGHT + POSITION_TOL:
                 outside.append(ln)
-        text_block = [ln for ln in p.lines if ctx.in_type_area(ln)]
+        # a page that holds only the 版记 has it at the bottom of the type area
+        text_block = [ln for ln in p.lines if ctx.in_type_area(ln) and ln not in ctx.record_lines]
         if text_block and (p.number > 1 or ctx.fmt == "plain"):
             first = text_block[0]  # a title's em box is centred in its cell(s) too
             tops.append((first.top, first.size))
@@ -824,7 +825,8 @@ def _organ_mark(ctx: _Ctx) -> None:
             measured=wrong,
             expected="小标宋",
         )
-    centre = (first.x0 + first.x1) / 2
+    # a joint mark (names stacked, “文件” to their right) is centred as a whole
+    centre = (min(ln.x0 for ln in marks) + max(ln.x1 for ln in marks)) / 2
     if abs(centre - PAGE_WIDTH / 2) > mm(2) and abs(centre - TYPE_CENTRE) > mm(2):
         ctx.add(
             Severity.WARNING,
@@ -1366,10 +1368,13 @@ def _page_numbers(ctx: _Ctx) -> None:
     want_y = TYPE_BOTTOM + mm(spec.PAGE_NUMBER_BELOW_TYPE_AREA_MM)
     tol = mm(spec.PAGE_NUMBER_TOLERANCE_MM)
     positions = []
+    after_blank = False
     for p in ctx.m.pages:
         ln = ctx.number_lines.get(p.number)
         blank = not any(ctx.in_type_area(x) for x in p.lines)
-        expect = not blank and not (ctx.fmt == "letter" and p.number == 1)
+        # 7.5: a blank page before the 版记 page and the 版记 page itself are not numbered
+        expect = not blank and not after_blank and not (ctx.fmt == "letter" and p.number == 1)
+        after_blank = blank
         if ln is None:
             if expect:
                 ctx.add(
@@ -1382,7 +1387,7 @@ def _page_numbers(ctx: _Ctx) -> None:
                 )
             continue
         if not expect:
-            why = "信函格式首页不标页码" if p.number == 1 else "空白页不标页码"
+            why = "信函格式首页不标页码" if p.number == 1 else "空白页和其后的版记页不标页码"
             ctx.add(
                 Severity.ERROR,
                 Clause.PAGE_NUMBER,

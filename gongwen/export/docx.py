@@ -201,22 +201,45 @@ class HeaderGeometry:
     origin: float  # top of page 1's first flow cell (the title's line), from the page top
 
 
-def mark_size(text: str, size: float) -> float:
+def _em_width(text: str) -> float:
+    return sum(1.0 if spec.is_wide(ch) else 0.5 for ch in text)
+
+
+def mark_size(text: str, size: float, width_em: float | None = None) -> float:
     """The 标志's font size: its style's, shrunk (in half points) to fit the type area."""
-    width = sum(1.0 if spec.is_wide(ch) else 0.5 for ch in text) * size
+    width = (_em_width(text) if width_em is None else width_em) * size
     if width <= spec.TYPE_AREA_WIDTH:
         return size
     return int(size * spec.TYPE_AREA_WIDTH / width * 2) / 2
 
 
 def _marks(marks: list[Block], top: float, placed: list[Placed]) -> float:
-    """Stack the 标志 lines from ``top``; returns the em-box bottom of the last."""
+    """Stack the 标志 lines from ``top``; returns the em-box bottom of the last. A joint
+    mark's suffix (the last block's tail) goes once to the right of the names, which are
+    justified to the longest, centred on the stack (as in the PDF layout)."""
+    suffix = marks[-1].tail if marks else ""
+    if not suffix:
+        y = bottom = top
+        for b in marks:
+            size = mark_size(b.text, b.style.size)
+            placed.append(Placed(b, y, "center", size))
+            bottom = y + size
+            y = bottom + spec.MARK_LINE_GAP_EM * size
+        return bottom
+    stack_em = max(_em_width("".join(s.text for s in b.spans)) for b in marks)
+    gap_em = spec.JOINT_MARK_SUFFIX_GAP_EM
+    size = mark_size("", marks[0].style.size, stack_em + gap_em + _em_width(suffix))
+    left = (spec.TYPE_AREA_WIDTH - (stack_em + gap_em + _em_width(suffix)) * size) / 2
+    right = spec.TYPE_AREA_WIDTH - left - stack_em * size
     y = bottom = top
     for b in marks:
-        size = mark_size(b.text, b.style.size)
-        placed.append(Placed(b, y, "center", size))
+        name = dataclasses.replace(b, tail="")
+        placed.append(Placed(name, y, "distribute", size, left=left, right=right))
         bottom = y + size
-        y = bottom + 0.25 * size
+        y = bottom + spec.MARK_LINE_GAP_EM * size
+    word = Block(Role.ORGAN_MARK, (Span(suffix),), source=marks[-1].source)
+    placed.append(Placed(word, (top + bottom - size) / 2, "left", size,
+                         left=left + (stack_em + gap_em) * size))
     return bottom
 
 

@@ -134,10 +134,10 @@ class _Builder:
         where = b.source or f"blocks[{i}] ({b.role.value})"
         return self.glyphs(pieces, size or st.size, st.color, where)
 
-    def tail_glyphs(self, i: int, b: Block) -> list[Glyph]:
+    def tail_glyphs(self, i: int, b: Block, size: float | None = None) -> list[Glyph]:
         st = b.style
         where = f"{b.source or f'blocks[{i}]'} (tail)"
-        return self.glyphs([(b.tail, st.font)], st.size, st.color, where)
+        return self.glyphs([(b.tail, st.font)], size or st.size, st.color, where)
 
     # -- paragraphs ---------------------------------------------------------------------
     def paragraph(self, i: int, b: Block) -> list[FlowLine]:
@@ -252,20 +252,47 @@ class _Builder:
 
     def _marks(self, marks: list[tuple[int, Block]], top: float, page: PageBuild) -> float:
         """Set the 发文机关标志 lines (red, centred on the type area, shrunk to fit) with their
-        em-box top at ``top``; returns the em-box bottom of the last."""
-        y = top
-        bottom = top
+        em-box top at ``top``; returns the em-box bottom of the last. Joint marks with a
+        suffix (the last block's tail): the names stacked and justified to the longest,
+        the suffix once to their right, centred on the stack (7.2.3, decision 16)."""
+        if not marks:
+            return top
+        size = marks[0][1].style.size
+        suffix = marks[-1][1].tail
+        names = [natural_width(self.block_glyphs(i, b, size)) for i, b in marks]
+        tail = natural_width(self.tail_glyphs(*marks[-1], size)) if suffix else 0.0
+        gap = spec.JOINT_MARK_SUFFIX_GAP_EM * size if suffix else 0.0
+        width = max(names) + gap + tail
+        if width > TYPE_AREA_WIDTH:
+            size *= TYPE_AREA_WIDTH / width
+            names = [w * TYPE_AREA_WIDTH / width for w in names]
+            tail *= TYPE_AREA_WIDTH / width
+            gap *= TYPE_AREA_WIDTH / width
+            width = TYPE_AREA_WIDTH
+        x0 = TYPE_LEFT + (TYPE_AREA_WIDTH - width) / 2
+        stack = max(names)
+        y = bottom = top
         for i, b in marks:
-            size = b.style.size
-            probe = self.block_glyphs(i, b, size)
-            w = sum(cell(size) if g.advance >= 0.9 * size else g.advance for g in probe)
-            if w > TYPE_AREA_WIDTH:
-                size = size * TYPE_AREA_WIDTH / w
-            ln = self._single(i, b, lambda w: TYPE_LEFT + (TYPE_AREA_WIDTH - w) / 2, size)
+            g = self.block_glyphs(i, b, size)
+            if suffix:  # names justified to the stack's width
+                ln = set_line(clusters_of(g), stack, "justify", True)
+                x = x0
+            else:
+                ln = set_line(clusters_of(g), PAGE_WIDTH, "left", False)
+                x = TYPE_LEFT + (TYPE_AREA_WIDTH - natural_width(g)) / 2
             base = y + EM_ASCENT * size
-            page.fixed.append((base, ln))
+            page.fixed.append((base, FlowLine([(x + px, gg) for px, gg in ln.placed], size, i,
+                                              b.role.value)))
             bottom = base + EM_DESCENT * size
-            y = bottom + 0.25 * size
+            y = bottom + spec.MARK_LINE_GAP_EM * size
+        if suffix:
+            i, b = marks[-1]
+            g = self.tail_glyphs(i, b, size)
+            ln = set_line(clusters_of(g), PAGE_WIDTH, "left", False)
+            x = x0 + stack + gap
+            base = (top + bottom) / 2 + (EM_ASCENT - 0.5) * size
+            page.fixed.append((base, FlowLine([(x + px, gg) for px, gg in ln.placed], size, i,
+                                              b.role.value)))
         return bottom
 
     def header(self, hdr: list[tuple[int, Block]], page: PageBuild) -> float:

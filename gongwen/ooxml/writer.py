@@ -181,7 +181,8 @@ class Indent:
         return el("w:ind", attrs)
 
 
-JC = {"justify": "both", "left": "left", "center": "center", "right": "right"}
+JC = {"justify": "both", "left": "left", "center": "center", "right": "right",
+      "distribute": "distribute"}
 
 
 def ppr(*, style: str | None = None, keep_next: bool | None = None,
