@@ -1078,6 +1078,23 @@ def _signature_placed(sig_right: float, date_right: float, offset: float, centre
     return plain or seal
 
 
+def _text_lines(ctx: _Ctx, lines: list[TextLine]) -> list[TextLine]:
+    """The lines of 正文 among ``lines`` (decision 10): not the 附件说明 (from its “附件：”
+    line on), not contact lines (“联系电话：…”), not a lone heading (黑体 or 楷体 only)."""
+    out = []
+    for ln in lines:
+        note = grammar.parse_attachment_note(ln.text)
+        if note is not None and note.labelled:
+            break
+        if grammar.parse_contacts(ln.text):
+            continue
+        fonts = {ctx.role(g) for g in ln.glyphs if g.wide}
+        if fonts and fonts <= {FontRole.HEITI, FontRole.KAITI}:
+            continue
+        out.append(ln)
+    return out
+
+
 def _signature(ctx: _Ctx) -> None:
     u = BODY_SIZE
     dates: list[TextLine] = []
@@ -1119,14 +1136,15 @@ def _signature(ctx: _Ctx) -> None:
         and id(ln) not in ctx.header_lines
         and ln not in ctx.title_lines
     ]
-    if len(before) < spec.SIGNATURE_MIN_LINES_BEFORE:
+    text = _text_lines(ctx, before)
+    if len(text) < spec.SIGNATURE_MIN_LINES_BEFORE:
         ctx.add(
             Severity.ERROR,
             Clause.SIGNATURE,
             "signature-alone",
             "署名和成文日期所在页的正文不足两行（不得出现只有署名和日期的页面）",
             line=top_sig,
-            measured=f"本页署名前 {len(before)} 行",
+            measured=f"本页署名前 {len(text)} 行正文（共 {len(before)} 行）",
             expected=f"≥ {spec.SIGNATURE_MIN_LINES_BEFORE} 行正文",
         )
     sig = max(block, key=lambda ln: ln.x1)

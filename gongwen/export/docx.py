@@ -482,14 +482,16 @@ class _Builder:
             while k < len(flow) and flow[k].role in SIGNATURE_FOLLOWERS:
                 group.append(k)
                 k += 1
-        # never a page with only the signature: the last lines of text before it
-        # (at least spec.SIGNATURE_MIN_LINES_BEFORE) are kept with it
+        # decision 10: the last lines of 正文 before the signature (at least
+        # spec.SIGNATURE_MIN_LINES_BEFORE; the 附件说明, contacts and headings between do
+        # not count) are kept with it
         keep_with_signature: set[int] = set()
         lines_kept = 0
         k = (first_sig or 0) - 1
         while first_sig is not None and k >= 0 and lines_kept < spec.SIGNATURE_MIN_LINES_BEFORE:
             keep_with_signature.add(k)
-            lines_kept += self._line_count(flow[k])
+            if flow[k].role is Role.BODY or flow[k].run_in:
+                lines_kept += self._line_count(flow[k])
             k -= 1
         sig_n = 0
         seen_note = False

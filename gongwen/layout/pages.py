@@ -62,6 +62,7 @@ class FlowLine:
     role: str
     full: bool = False
     x1: float = TYPE_RIGHT
+    body_text: bool = False  # a line of 正文 (decision 10 counts them on the signature page)
 
 
 @dataclass(slots=True)
@@ -400,23 +401,30 @@ def _paginate(entries: list[Entry], first: PageBuild) -> list[PageBuild]:
                 cur, slot = _new_page(pages), 0
                 sb = 0
         if e.signature:
-            if slot + sb + lines > cur.cap:
-                # never a page with only the signature: bring the last lines of text along
-                moved = cur.slots[-min_before:]
-                del cur.slots[-min_before:]
-                cur, slot = _new_page(pages), 0
-                cur.slots = _restack(moved, 0)
-                slot = cur.slots[-1][0] + 1 if cur.slots else 0
-                sb = e.space_before
-            elif len(cur.slots) < min_before and len(pages) > 1 and pages[-2].slots:
-                take = min(min_before - len(cur.slots), len(pages[-2].slots))
-                moved = pages[-2].slots[-take:]
-                del pages[-2].slots[-take:]
-                top = _restack(moved, 0)
-                shift = top[-1][0] + 1
-                cur.slots = top + [(k + shift, ln) for k, ln in cur.slots]
-                slot += shift
-                sb = e.space_before
+            # decision 10: at least two lines of 正文 on the signature's page
+            have = sum(ln.body_text for _, ln in cur.slots)
+            if slot + sb + lines <= cur.cap and have < min_before and len(pages) > 1:
+                prev = pages[-2]
+                cut = _text_tail(prev.slots, min_before - have)
+                if cut > 0 and slot + _restack_height(prev.slots[cut:]) + sb + lines <= cur.cap:
+                    top = _restack(prev.slots[cut:], 0)
+                    del prev.slots[cut:]
+                    shift = top[-1][0] + 1
+                    cur.slots = top + [(k + shift, ln) for k, ln in cur.slots]
+                    slot += shift
+                    sb = e.space_before
+            elif slot + sb + lines > cur.cap:
+                # the signature goes over: the last lines of 正文 and what follows them go too
+                cut = _text_tail(cur.slots, min_before)
+                if cut == 0:  # fewer lines of 正文 here: take those there are
+                    cut = next((k for k, (_, ln) in enumerate(cur.slots) if ln.body_text), 0)
+                if cut > 0:
+                    moved = cur.slots[cut:]
+                    del cur.slots[cut:]
+                    cur, slot = _new_page(pages), 0
+                    cur.slots = _restack(moved, 0)
+                    slot = cur.slots[-1][0] + 1 if cur.slots else 0
+                    sb = e.space_before
         slot += sb
         for k, ln in enumerate(e.lines):
             if slot >= cur.cap:
@@ -427,6 +435,22 @@ def _paginate(entries: list[Entry], first: PageBuild) -> list[PageBuild]:
             slot += 1
         slot += e.space_after
     return pages
+
+
+def _text_tail(slots: list[tuple[int, FlowLine]], n: int) -> int:
+    """Index of the slot from which ``slots`` hold their last ``n`` lines of 正文 (0 if
+    fewer); the lines after those (附件说明, contacts, a heading) are in the tail too."""
+    seen = 0
+    for k in range(len(slots) - 1, -1, -1):
+        seen += slots[k][1].body_text
+        if seen >= n:
+            return k
+    return 0
+
+
+def _restack_height(slots: list[tuple[int, FlowLine]]) -> int:
+    """Grid lines the slots take when restacked (their gaps kept)."""
+    return slots[-1][0] - slots[0][0] + 1 if slots else 0
 
 
 def _restack(slots: list[tuple[int, FlowLine]], first: int) -> list[tuple[int, FlowLine]]:
@@ -522,6 +546,9 @@ def layout_document(doc: Document, fontset: Any) -> Layout:
             lines = [FlowLine([], st.size, i, blk.role.value)]
         else:
             lines = b.paragraph(i, blk)
+        if blk.role is Role.BODY or (blk.level and blk.run_in):
+            for ln in lines:
+                ln.body_text = True
         last = entries[-1] if entries else None
         if last is not None and last.signature and blk.role in SIGNATURE_FOLLOWERS:
             last.lines.extend(lines)  # 附注 and contacts after the date stay with it
