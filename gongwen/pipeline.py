@@ -142,9 +142,16 @@ def render_letter(
         result.warnings.append(f"{len(doc.changes)} 处半角标点按 GB/T 15834 改为全角")
     for fmt in parse_formats(formats):
         if fmt == "pdf":
-            from .export.pdf import render_pdf
+            from .export.pdf import draw_layout
+            from .layout import layout_document
 
-            result.outputs["pdf"] = render_pdf(doc, fontset)
+            layout = layout_document(doc, fontset)
+            result.warnings.extend(
+                f"{ln.where}: 第{ln.page}页有一行字距过松（{ln.text[:12]}…），"
+                "压缩标点、移字都排不紧；可调整文字"
+                for ln in layout.loose
+            )
+            result.outputs["pdf"] = draw_layout(layout, title=doc.title, author=doc.author)
         else:
             from .export.docx import render_docx
 

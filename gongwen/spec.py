@@ -151,6 +151,7 @@ SEAL_DIAMETER_MM = 42.0  # reserve space for a seal of this size
 # --- Text --------------------------------------------------------------------------------
 HEADING_NUMBERS = ("一、", "（一）", "1.", "（1）")  # the four levels' patterns (see numbering)
 PARAGRAPH_INDENT_CHARS = 2
+LOOSE_GAP_EM = 0.0625  # a justified line whose gaps grow by more than this (1 pt at 3号) is loose
 
 
 class Role(StrEnum):

@@ -338,8 +338,9 @@ def test_lines_brought_to_the_signature_page_keep_their_gaps(fs):
     sig, date = blk(Role.SIGNATURE, "某某市发展和改革委员会"), blk(Role.DATE, "2024年6月18日")
     lay = layout_document(doc(body, note, sig, date), fs)
     p2 = lay.pages[1].lines
-    assert [ln.role for ln in p2] == ["body", "attachment_note", "signature", "date"]
-    assert p2[1].y - p2[0].y == pytest.approx(2 * LINE_PITCH)
+    # decision 10: two lines of 正文 (the 附件说明 does not count) come along
+    assert [ln.role for ln in p2] == ["body", "body", "attachment_note", "signature", "date"]
+    assert p2[2].y - p2[1].y == pytest.approx(2 * LINE_PITCH)
 
 
 def test_heading_chain_kept_with_next(fs):

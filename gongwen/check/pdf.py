@@ -379,6 +379,9 @@ def _body_size(ctx: _Ctx) -> None:
 # --- 5.2.3 grid -----------------------------------------------------------------------------
 
 
+MIN_GRID_STEPS = 20  # character steps on full-width-only lines enough to measure the grid
+
+
 def _grid(ctx: _Ctx) -> None:
     deltas: list[float] = []
     for p in ctx.m.pages:
@@ -391,6 +394,17 @@ def _grid(ctx: _Ctx) -> None:
         near = [d for d in deltas if d <= low * 1.25]
         ctx.pitch = median(near)
     steps = [s for p in ctx.m.pages for ln in ctx.body_lines(p) for s in ln.steps()]
+    # lines of full-width characters only show the grid; a line holding digits or Latin is
+    # justified to the measure, its gaps a little wider (decision 1)
+    pure = [
+        s
+        for p in ctx.m.pages
+        for ln in ctx.body_lines(p)
+        if all(g.wide for g in ln.glyphs)
+        for s in ln.steps()
+    ]
+    if len(pure) >= MIN_GRID_STEPS:
+        steps = pure
     if steps:
         low = sorted(steps)[len(steps) // 10]
         ctx.char_pitch = median([s for s in steps if s <= low * 1.2])

@@ -10,10 +10,21 @@ reportlab); exporters only draw the result.
 
 Coordinates: points, origin at the page's top-left corner, y downwards; ``Run.y`` is the
 baseline. ``layout_document(doc, fontset) -> Layout``; ``Layout.pages[i].lines`` describes
-each typeset line for tests and checks, ``Layout.warnings`` lists fallback characters.
+each typeset line for tests and checks, ``Layout.warnings`` lists fallback characters,
+``Layout.loose`` the lines that stayed loose.
 """
 
-from .model import Image, Layout, LayoutWarning, Line, Page, Rule, Run
+from .model import Image, Layout, LayoutWarning, Line, LooseLine, Page, Rule, Run
 from .pages import layout_document
 
-__all__ = ["Image", "Layout", "LayoutWarning", "Line", "Page", "Rule", "Run", "layout_document"]
+__all__ = [
+    "Image",
+    "Layout",
+    "LayoutWarning",
+    "Line",
+    "LooseLine",
+    "Page",
+    "Rule",
+    "Run",
+    "layout_document",
+]

@@ -99,10 +99,21 @@ class LayoutWarning:
 
 
 @dataclass(frozen=True, slots=True)
+class LooseLine:
+    """A justified line whose gaps had to grow past ``spec.LOOSE_GAP_EM``: neither
+    compressing its punctuation nor moving characters from the line before helped."""
+
+    where: str  # the block's letter field, as in LayoutWarning
+    page: int
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
 class Layout:
     pages: tuple[Page, ...]
     warnings: tuple[LayoutWarning, ...] = ()
     fonts: dict[str, ResolvedFont] = field(default_factory=dict)  # key → face, each used face
+    loose: tuple[LooseLine, ...] = ()
 
     def text(self) -> str:
         """All line texts in page order, one line per line (for quick checks)."""

@@ -28,7 +28,7 @@ from ..spec import (
     Role,
     mm,
 )
-from .model import Image, Layout, LayoutWarning, Line, Page, Rule, Run
+from .model import Image, Layout, LayoutWarning, Line, LooseLine, Page, Rule, Run
 from .text import (
     Glyph,
     SetLine,
@@ -63,6 +63,7 @@ class FlowLine:
     full: bool = False
     x1: float = TYPE_RIGHT
     body_text: bool = False  # a line of 正文 (decision 10 counts them on the signature page)
+    loose: bool = False  # see SetLine.loose
 
 
 @dataclass(slots=True)
@@ -170,7 +171,8 @@ class _Builder:
 
     def _flow(self, ln: SetLine, x0: float, i: int, b: Block, size: float) -> FlowLine:
         return FlowLine(
-            [(x0 + x, g) for x, g in ln.placed], size, i, b.role.value, ln.full, x0 + ln.width
+            [(x0 + x, g) for x, g in ln.placed], size, i, b.role.value, ln.full, x0 + ln.width,
+            loose=ln.loose,
         )
 
     def _place_tail(self, i: int, b: Block, out: list[FlowLine], left: float, width: float):
@@ -500,7 +502,7 @@ def _runs(placed: list[tuple[float, Glyph]], y: float) -> list[Run]:
 
 def _line_info(ln: FlowLine, y: float) -> Line:
     xs = tuple(x for x, _ in ln.placed)
-    text = "".join(g.ch for _, g in ln.placed)
+    text = _line_text(ln)
     return Line(ln.block, ln.role, y, text, xs, xs[0] if xs else ln.x1, ln.x1, ln.full, ln.size)
 
 
@@ -619,6 +621,12 @@ def layout_document(doc: Document, fontset: Any) -> Layout:
 
 def _assemble(b: _Builder, pages: list[PageBuild], fmt: LetterFormat) -> Layout:
     out: list[Page] = []
+    loose = [
+        LooseLine(b.doc.blocks[ln.block].source or f"blocks[{ln.block}]", n, _line_text(ln))
+        for n, p in enumerate(pages, start=1)
+        for _, ln in p.slots
+        if ln.loose
+    ]
     for n, p in enumerate(pages, start=1):
         runs: list[Run] = []
         infos: list[Line] = []
@@ -635,7 +643,11 @@ def _assemble(b: _Builder, pages: list[PageBuild], fmt: LetterFormat) -> Layout:
         if printed is not None:
             runs.extend(_page_number(b, printed))
         out.append(Page(n, printed, tuple(runs), tuple(p.rules), tuple(p.images), tuple(infos)))
-    return Layout(tuple(out), tuple(b.warnings.values()), dict(b.fonts))
+    return Layout(tuple(out), tuple(b.warnings.values()), dict(b.fonts), tuple(loose))
+
+
+def _line_text(ln: FlowLine) -> str:
+    return "".join(g.ch for _, g in ln.placed)
 
 
 def _page_number(b: _Builder, n: int) -> list[Run]:

@@ -1,10 +1,15 @@
 """Line breaking on the character grid (GB/T 9704 decision 1, GB/T 15834 §5.1).
 
 A paragraph becomes *clusters*: one full-width character on a grid cell, a ——/…… pair on
-two cells, a half-width word (digits, Latin, URLs: kept whole, font advances), a space, or a
-forced break. Lines are filled greedily, kinsoku conflicts are resolved by pushing closing
+two cells, a piece of a half-width run (digits, Latin, URLs: cut only at the UAX #14 line
+break opportunities that uniseg finds, so a number never splits and a URL breaks after
+“/”; the pieces of one run are glued: no justification gap between them), a space, or a
+forced break. Lines are filled greedily; kinsoku conflicts are resolved by pushing closing
 marks in (compressing full-width punctuation by up to half a cell) or pulling characters
-down, and full lines are justified to the measure by spreading the slack over the gaps.
+down; a line left loose (the next unit does not fit) first compresses its punctuation to
+take the next unit (CLREQ), then shares its slack with the line before by moving
+characters down, and is reported when neither works. Full lines are justified to the
+measure by spreading the slack over the gaps.
 """
 
 from __future__ import annotations
@@ -13,7 +18,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from ..spec import BODY_SIZE, CHAR_PITCH, is_wide
+from uniseg.linebreak import line_break_units
+
+from ..spec import BODY_SIZE, CHAR_PITCH, LOOSE_GAP_EM, is_wide
 
 EPS = 0.01  # pt
 
@@ -21,7 +28,7 @@ LINE_START_FORBIDDEN = frozenset("，。、；：？！）》”’〕】」』�
 """Closing marks: never at a line start (GB/T 15834 §5.1)."""
 LINE_END_FORBIDDEN = frozenset("（《“‘〔【「『〈［｛〖([{")
 """Opening marks: never at a line end."""
-SQUEEZE_CLOSING = frozenset("，。、）》”’〕】」』〉］｝〗")  # glyph in the cell's left half
+SQUEEZE_CLOSING = frozenset("，。、；：）》”’〕】」』〉］｝〗")  # glyph in the cell's left half
 SQUEEZE_OPENING = frozenset("（《“‘〔【「『〈［｛〖")  # glyph in the cell's right half
 PAIRED = ("——", "……")  # 2-cell marks never split
 BREAK_AFTER_IN_WORD = frozenset("/-.?&=_")  # where an over-long word may be cut
@@ -50,6 +57,7 @@ class Cluster:
     glyphs: list[Glyph]
     width: float
     squeezable: float = 0.0  # how much of the width may be given up at a line edge
+    glue: bool = False  # continues the half-width run before it: no justification gap
 
     @property
     def first(self) -> str:
@@ -67,6 +75,7 @@ class SetLine:
     placed: list[tuple[float, Glyph]] = field(default_factory=list)
     width: float = 0.0  # the measure it was set on
     full: bool = False  # justified to the measure (not a paragraph's last line)
+    loose: bool = False  # justified with gaps wider than LOOSE_GAP_EM: nothing else worked
 
     @property
     def text(self) -> str:
@@ -116,10 +125,20 @@ def clusters_of(glyphs: list[Glyph]) -> list[Cluster]:
                 and not glyphs[j].ch.isspace()
             ):
                 j += 1
-            word = glyphs[i:j]
-            out.append(Cluster("half", word, sum(w.advance for w in word)))
+            out.extend(_run_pieces(glyphs[i:j]))
             i = j
     return out
+
+
+def _run_pieces(run: list[Glyph]) -> list[Cluster]:
+    """A half-width run cut at its UAX #14 line break opportunities, the pieces glued."""
+    pieces: list[Cluster] = []
+    k = 0
+    for unit in line_break_units("".join(g.ch for g in run)):
+        part = run[k : k + len(unit)]
+        pieces.append(Cluster("half", part, sum(g.advance for g in part), glue=bool(pieces)))
+        k += len(unit)
+    return pieces
 
 
 def _split_word(cl: Cluster, width: float) -> list[Cluster]:
@@ -138,7 +157,8 @@ def _split_word(cl: Cluster, width: float) -> list[Cluster]:
         if cut < len(rest) and best > cut // 2:
             cut = best
         part, rest = rest[:cut], rest[cut:]
-        pieces.append(Cluster("half", part, sum(g.advance for g in part)))
+        glue = cl.glue if not pieces else True
+        pieces.append(Cluster("half", part, sum(g.advance for g in part), glue=glue))
     return pieces
 
 
@@ -205,6 +225,118 @@ def _resolve_kinsoku(cls: list[Cluster], a: int, k: int, width: float) -> int:
     return k  # nothing legal: keep the overfull-free greedy break
 
 
+def _content(cls: list[Cluster]) -> list[Cluster]:
+    """A line's clusters without leading and trailing spaces and breaks."""
+    a, b = 0, len(cls)
+    while a < b and cls[a].kind in ("space", "break"):
+        a += 1
+    while b > a and cls[b - 1].kind in ("space", "break"):
+        b -= 1
+    return cls[a:b]
+
+
+def _gaps(items: list[Cluster], fixed: int = 0) -> tuple[int, int]:
+    """Justification gaps after the first ``fixed`` clusters: between clusters (none
+    before a glued piece), and between all glyphs of half-width runs as well."""
+    between = sum(1 for c in items[fixed + 1 :] if not c.glue)
+    inner = sum(1 for c in items[fixed + 1 :] if c.glue) + sum(
+        len(c.glyphs) - 1 for c in items[fixed:] if c.kind == "half"
+    )
+    return between, between + inner
+
+
+def _limit(items: list[Cluster]) -> float:
+    return LOOSE_GAP_EM * items[0].glyphs[0].size if items else 0.0
+
+
+def _spread(slack: float, items: list[Cluster], fixed: int = 0) -> tuple[float, bool]:
+    """The gap that justifies ``items`` (``slack`` to spread) and whether it also goes
+    between the glyphs of half-width runs: only when gaps between clusters alone would be
+    loose (a line of a long URL or number has few of them)."""
+    between, every = _gaps(items, fixed)
+    if slack <= EPS or not every:
+        return 0.0, False
+    if between and slack / between <= _limit(items) + EPS:
+        return slack / between, False
+    return slack / every, True
+
+
+def expansion(cls: list[Cluster], width: float) -> float:
+    """Extra space per gap when ``cls`` is justified to ``width`` (0 when it fits tight)."""
+    items = _content(cls)
+    slack = width - sum(c.width for c in items)
+    gap, _ = _spread(slack, items)
+    return gap if gap or slack <= EPS else float("inf")
+
+
+def _loose(cls: list[Cluster], width: float) -> bool:
+    items = _content(cls)
+    return bool(items) and expansion(items, width) > _limit(items) + EPS
+
+
+def _compress(cls: list[Cluster], a: int, k: int, width: float) -> int:
+    """The end of line ``cls[a:k]`` extended by the next unit (to the next legal break) when
+    compressing the line's punctuation makes room for it (CLREQ); else ``k``."""
+    n = len(cls)
+    if k >= n or cls[k].kind == "break":
+        return k
+    m = k + 1
+    while m < n and m - k < 4 and cls[m].kind != "break" and _bad_break(cls, a, m):
+        m += 1
+    if _bad_break(cls, a, m) and m < n and cls[m].kind != "break":
+        return k
+    items = _content(cls[a:m])
+    over = sum(c.width for c in items) - width
+    if over <= sum(_squeezable(items)) + EPS:
+        return m
+    return k
+
+
+def _end(cls: list[Cluster], a: int, width: float) -> int:
+    """Where a line starting at ``a`` ends: greedy fill, kinsoku, then compression when the
+    line would be loose. Splits a too-wide half-width piece in ``cls`` (see _split_word)."""
+    while True:
+        k, acc = a, 0.0
+        while k < len(cls) and cls[k].kind != "break" and acc + cls[k].width <= width + EPS:
+            acc += cls[k].width
+            k += 1
+        if k > a:
+            break
+        first = cls[a]
+        if first.kind == "half" and len(first.glyphs) > 1:
+            cls[a : a + 1] = _split_word(first, width)
+            continue
+        return a + 1  # a single glyph wider than the line: set it anyway
+    if k < len(cls) and cls[k].kind != "break":
+        k = _resolve_kinsoku(cls, a, k, width)
+        if _loose(cls[a:k], width):
+            k = _compress(cls, a, k, width)
+    return k
+
+
+MAX_MOVED = 3  # characters a loose line may take from the line before it
+
+
+def _share_slack(
+    cls: list[Cluster], pa: int, a: int, k: int, prev_w: float, width: float
+) -> tuple[int, int] | None:
+    """Move up to MAX_MOVED characters from the end of line ``cls[pa:a]`` to the start of
+    the loose line ``cls[a:k]`` so that neither line is loose; the new (start, end)."""
+    start = a
+    for _ in range(MAX_MOVED):
+        start = _prev_real(cls, pa, start)
+        if start <= pa or cls[start].kind != "wide":
+            return None
+        if _bad_break(cls, pa, start):
+            continue
+        end = _end(cls, start, width)
+        if end < k:
+            return None
+        if not _loose(cls[pa:start], prev_w) and not _loose(cls[start:end], width):
+            return start, end
+    return None
+
+
 def break_clusters(cls: list[Cluster], width_of: Callable[[int], float]) -> list[tuple[int, int]]:
     """Line spans ``(start, end)`` over ``cls``; ``width_of(i)`` is line i's measure.
 
@@ -224,18 +356,19 @@ def break_clusters(cls: list[Cluster], width_of: Callable[[int], float]) -> list
         if cls[a].kind == "break":
             continue
         w = width_of(len(spans))
-        k, acc = a, 0.0
-        while k < len(cls) and cls[k].kind != "break" and acc + cls[k].width <= w + EPS:
-            acc += cls[k].width
-            k += 1
-        if k == a:  # the first cluster alone is too wide
-            first = cls[a]
-            if first.kind == "half" and len(first.glyphs) > 1:
-                cls[a : a + 1] = _split_word(first, w)
-                continue
-            k = a + 1  # a single glyph wider than the line: set it anyway
-        elif k < len(cls) and cls[k].kind != "break":
-            k = _resolve_kinsoku(cls, a, k, w)
+        k = _end(cls, a, w)
+        if (
+            k < len(cls)
+            and cls[k].kind != "break"
+            and spans
+            and spans[-1][1] == a
+            and _loose(cls[a:k], w)
+        ):
+            pa = spans[-1][0]
+            moved = _share_slack(cls, pa, a, k, width_of(len(spans) - 1), w)
+            if moved is not None:
+                spans[-1] = (pa, moved[0])
+                a, k = moved
         spans.append((a, k))
         a = k
         if a < len(cls) and cls[a].kind == "break":
@@ -278,27 +411,32 @@ def set_line(
         natural = sum(widths)
     gap = 0.0
     start = 0.0
-    if align == "justify" and full and len(items) > fixed + 1:
-        gap = max(0.0, (width - natural) / (len(items) - 1 - fixed))
+    inner = False
+    if align == "justify" and full:
+        gap, inner = _spread(width - natural, items, fixed)
     elif align == "right":
         start = width - natural
     elif align == "center":
         start = (width - natural) / 2
     out = SetLine(width=width, full=full and align == "justify")
+    out.loose = out.full and gap > _limit(items) + EPS
     x = start
     for k, (c, w, s) in enumerate(zip(items, widths, shifts, strict=True)):
+        if k > fixed and (inner or not c.glue):
+            x += gap
         if c.kind == "wide":
             cw = c.width / len(c.glyphs)
             for i, g in enumerate(c.glyphs):
                 out.placed.append((x + i * cw + _glyph_offset(g, cw) - s, g))
         elif c.kind == "half":
-            gx = x
+            step = gap if inner and k >= fixed else 0.0
             for g in c.glyphs:
-                out.placed.append((gx, g))
-                gx += g.advance
+                out.placed.append((x, g))
+                x += g.advance + step
+            x -= w + step  # back to the cluster's start: the common advance follows
         else:  # inner space: keep it so the text reads the same
             out.placed.append((x, c.glyphs[0]))
-        x += w + (gap if k >= fixed else 0.0)
+        x += w
     return out
 
 
