@@ -120,6 +120,23 @@ LETTER_BOTTOM_RULE_ABOVE_PAGE_BOTTOM_MM = 20.0  # the thick bottom line
 LETTER_HEADER_ROW_BELOW_RULE = SIZE_4HAO  # 14 pt below the upper lines
 LETTER_MARK_MAX_WIDTH_MM = TYPE_AREA_WIDTH_MM  # shrink the 标志 to fit
 TITLE_LINES_BELOW_HEADER = 2  # title two lines below the last element above it
+LETTER_TEXT_ABOVE_BOTTOM_RULE = SIZE_3HAO * 7 / 8  # page 1's last line above the lower lines
+
+
+def letter_bottom_rules() -> tuple[float, float]:
+    """信函格式: centre lines (pt from the page top) of the lower double line's thin and
+    thick strokes; thin over thick, the thick one 20 mm above the page bottom."""
+    thick = PAGE_HEIGHT - mm(LETTER_BOTTOM_RULE_ABOVE_PAGE_BOTTOM_MM)
+    pair = LETTER_RULE_THICK / 2 + LETTER_RULE_GAP + LETTER_RULE_THIN / 2
+    return thick - pair, thick
+
+
+def letter_text_bottom() -> float:
+    """信函格式 page 1: the lowest a line's text (em box bottom) may reach, 7/8 of a 3号
+    character above the lower double line (10.1); the page's text may run below the type
+    area down to here."""
+    thin, _ = letter_bottom_rules()
+    return thin - LETTER_RULE_THIN / 2 - LETTER_TEXT_ABOVE_BOTTOM_RULE
 
 # --- 文件格式 (decision 7) ---------------------------------------------------------------
 DOCUMENT_MARK_TOP_BELOW_TYPE_AREA_MM = 35.0  # 72 mm from the page top

@@ -24,6 +24,7 @@ from gongwen.document import Block, Document, LetterFormat, Seal, SealMode, Span
 from gongwen.export.docx import (
     FIXED_DATE,
     FONT_STYLE_NAMES,
+    FOOTER_LINE,
     STYLE_NAMES,
     footer_distance,
     header_geometry,
@@ -213,11 +214,22 @@ def test_section_page_margins_grid(reference_bytes: bytes, example_bytes: bytes)
         assert abs(s.top_margin - Mm(37)) < Mm(0.05)
         assert abs(s.left_margin - Mm(28)) < Mm(0.05)
         assert abs(s.right_margin - Mm(26)) < Mm(0.05)
-        assert abs(s.bottom_margin - Mm(35)) < Mm(0.05)
         assert abs((s.page_width - s.left_margin - s.right_margin) - Mm(156)) < Mm(0.1)
-        assert abs((s.page_height - s.top_margin - s.bottom_margin) - Mm(225)) < Mm(0.1)
         margins = s._sectPr.find(q("w:pgMar"))
-        assert margins.get(q("w:footer")) == str(ox.tw(footer_distance()))
+        fmt = LetterFormat.LETTER if letter else LetterFormat.PLAIN
+        assert margins.get(q("w:footer")) == str(ox.tw(footer_distance(fmt)))
+        if not letter:
+            assert abs(s.bottom_margin - Mm(35)) < Mm(0.05)
+            assert abs((s.page_height - s.top_margin - s.bottom_margin) - Mm(225)) < Mm(0.1)
+        else:  # 10.1: page 1's text runs down to 7/8 of a 3号 character above the red lines;
+            # the numbered footer reaches up to the type area's bottom edge on later pages
+            assert s.bottom_margin < Mm(26)
+            p = s.footer._element.find(q("w:p"))
+            sp = p.find(q("w:pPr")).find(q("w:spacing"))
+            line = FOOTER_LINE  # exact
+            reach = (int(margins.get(q("w:footer"))) + int(sp.get(q("w:before")))
+                     + int(sp.get(q("w:after")))) / 20 + line
+            assert abs(reach - spec.MARGIN_BOTTOM) < 0.2
         grid = s._sectPr.find(q("w:docGrid"))
         assert grid.get(q("w:type")) == spec.DOCX_GRID_TYPE == "lines"
         assert grid.get(q("w:linePitch")) == "579"

@@ -208,6 +208,8 @@ def _check_sections(ctx: _Ctx) -> None:
             got = mar[key] or 0
             if key == "left":
                 got += mar["gutter"] or 0
+            if key == "bottom":  # a footer reaching higher than the margin ends the text
+                got = max(abs(got), twips(_footer_top(ctx, sect) or 0.0))
             if abs(abs(got) - twips(want)) > TWIPS_TOL:
                 ctx.add(
                     Severity.ERROR,
@@ -690,12 +692,7 @@ def _check_footers(ctx: _Ctx) -> None:
                 )
                 break
         if kind == "default":
-            size = max(sizes) if sizes else spec.PAGE_NUMBER_SIZE
-            if props.line_rule == "exact" and props.line:
-                height = props.line / 20
-            else:
-                height = size * 1.2 * ((props.line or 240) / 240)
-            centre = footer_dist + height / 2
+            centre = footer_dist + props.after / 20 + _footer_line(props, sizes) / 2
             want = spec.PAGE_HEIGHT - (
                 spec.MARGIN_TOP
                 + spec.TYPE_AREA_HEIGHT
@@ -711,6 +708,28 @@ def _check_footers(ctx: _Ctx) -> None:
                     measured=f"页码中线距页底约 {spec.pt_to_mm(centre):.1f} mm",
                     expected=f"约 {spec.pt_to_mm(want):.0f} mm",
                 )
+
+
+def _footer_line(props: ParaProps, sizes: list[float]) -> float:
+    """Height of a footer paragraph's line, points."""
+    size = max(sizes) if sizes else spec.PAGE_NUMBER_SIZE
+    if props.line_rule == "exact" and props.line:
+        return props.line / 20
+    return size * 1.2 * ((props.line or 240) / 240)
+
+
+def _footer_top(ctx: _Ctx, sect: Any) -> float | None:
+    """How far above the page bottom the default (numbered) footer reaches: footer distance,
+    spacing and the page number's line. Text ends above it (信函格式 pads its footer up to
+    the type area, the bottom margin being page 1's, whose text runs lower: 10.1)."""
+    rid = sect.footers.get("default")
+    foot = ctx.pkg.footer(rid) if rid else None
+    found = _footer_para(foot) if foot is not None else None
+    if found is None:
+        return None
+    props, sizes, _ = found
+    dist = (sect.margins["footer"] or 0) / 20
+    return dist + (props.before + props.after) / 20 + _footer_line(props, sizes)
 
 
 def _footer_para(foot: Footer) -> tuple[ParaProps, list[float], list[str]] | None:

@@ -568,7 +568,13 @@ def _margins(ctx: _Ctx) -> None:
                 expected=f"{spec.MARGIN_TOP_MM:g} – {pt_to_mm(TYPE_TOP + slack):.1f} mm"
                 f"（天头 {spec.MARGIN_TOP_MM:g} ± 1 mm）",
             )
-    low = [ln for b, ln in bottoms if b > TYPE_BOTTOM + POSITION_TOL]
+    def bottom_limit(ln: TextLine) -> float:
+        """信函格式 page 1 runs down to 7/8 of a 3号 character above its lower lines (10.1)."""
+        if ctx.fmt == "letter" and ln.page == 1:
+            return spec.letter_text_bottom()
+        return TYPE_BOTTOM
+
+    low = [ln for b, ln in bottoms if b > bottom_limit(ln) + POSITION_TOL]
     for ln in low[:3]:
         ctx.add(
             Severity.ERROR,
@@ -952,6 +958,22 @@ def _letter_rules(ctx: _Ctx, p1: PdfPage, red: list[Stroke]) -> None:
             measured=f"粗线距页底 {_fmt_mm(PAGE_HEIGHT - thick.y)}",
             expected=f"{spec.LETTER_BOTTOM_RULE_ABOVE_PAGE_BOTTOM_MM:g} mm",
         )
+    # the line right above the lower lines stands 7/8 of a 3号 character above them (10.1)
+    text = ctx.body_lines(p1)
+    if text:
+        last = text[-1]
+        gap = c.y - c.width / 2 - last.bottom
+        want = spec.LETTER_TEXT_ABOVE_BOTTOM_RULE
+        if gap < want - POSITION_TOL or want + POSITION_TOL < gap < want + ctx.pitch - 1:
+            ctx.add(
+                Severity.ERROR if gap < want - POSITION_TOL else Severity.WARNING,
+                Clause.LETTER,
+                "letter-last-line",
+                "下方双线上一行文字与该线的距离应为 3 号字高的 7/8",
+                line=last,
+                measured=_fmt_mm(gap),
+                expected=f"{spec.pt_to_mm(want):.1f} mm（14 pt）",
+            )
     marks = _mark_lines(ctx)
     if marks:
         _check_gap_above(

@@ -632,17 +632,38 @@ class _Builder:
 
 
 # --- Footers ---------------------------------------------------------------------------------
-def footer_distance() -> float:
-    """Footer distance (page bottom to the footer line's bottom) that centres the em box of
-    '— N —' on a line 7 mm below the type area, where the dashes sit (decision 4)."""
-    dash_from_bottom = spec.MARGIN_BOTTOM - spec.mm(spec.PAGE_NUMBER_BELOW_TYPE_AREA_MM)
-    return dash_from_bottom - FOOTER_LINE / 2
+DASH_FROM_BOTTOM = spec.MARGIN_BOTTOM - spec.mm(spec.PAGE_NUMBER_BELOW_TYPE_AREA_MM)
+LETTER_FOOTER_DISTANCE = spec.mm(10)  # 信函格式: below page 1's text, which runs lower
 
 
-def _footer_paragraph(odd: bool) -> list[etree._Element]:
+def footer_distance(fmt: LetterFormat | None = None) -> float:
+    """Footer distance (page bottom to the footer's bottom). The page number's line is
+    centred 7 mm below the type area, where the dashes sit (decision 4): with the default
+    distance it is the footer's only line; 信函格式 uses a lower distance (its page 1 has
+    text down to the lower red lines and no number) and pads the numbered footers."""
+    if fmt is LetterFormat.LETTER:
+        return LETTER_FOOTER_DISTANCE
+    return DASH_FROM_BOTTOM - FOOTER_LINE / 2
+
+
+def letter_bottom_margin() -> float:
+    """信函格式: the section's bottom margin at page 1's lowest text cell (10.1); on later
+    pages the footer, padded up to the type area's bottom edge, keeps the text above it."""
+    from ..layout.pages import first_page_bottom
+
+    return spec.PAGE_HEIGHT - first_page_bottom(LetterFormat.LETTER) - 0.5
+
+
+def _footer_paragraph(odd: bool, fmt: LetterFormat | None = None) -> list[etree._Element]:
     indent = Indent(right=spec.PAGE_NUMBER_INDENT, char=spec.PAGE_NUMBER_SIZE) if odd \
         else Indent(left=spec.PAGE_NUMBER_INDENT, char=spec.PAGE_NUMBER_SIZE)
-    props = ox.ppr(style=FOOTER_ID, align="right" if odd else "left", indent=indent)
+    spacing: dict[str, float] = {}
+    if fmt is LetterFormat.LETTER:  # the number's line 7 mm below the type area, the
+        # footer's top on the type area's bottom edge (the text of pages 2… ends there)
+        after = DASH_FROM_BOTTOM - FOOTER_LINE / 2 - LETTER_FOOTER_DISTANCE
+        before = spec.MARGIN_BOTTOM - LETTER_FOOTER_DISTANCE - FOOTER_LINE - after
+        spacing = {"before": before, "after": after}
+    props = ox.ppr(style=FOOTER_ID, align="right" if odd else "left", indent=indent, **spacing)
     before, after = spec.page_number_text(0).split("0")
 
     def rp() -> etree._Element:
@@ -678,15 +699,16 @@ def render_docx(doc: Document, fontset: FontNames) -> bytes:
     section = d.sections[0]
     ox.page_setup(
         sect_pr, width=spec.PAGE_WIDTH, height=spec.PAGE_HEIGHT,
-        top=spec.MARGIN_TOP, bottom=spec.MARGIN_BOTTOM, left=spec.MARGIN_LEFT,
-        right=spec.MARGIN_RIGHT, header=spec.mm(15), footer=footer_distance(),
-        grid_type=spec.DOCX_GRID_TYPE, line_pitch=spec.LINE_PITCH, title_page=False)
-    _fill_footer(section.footer, _footer_paragraph(odd=True))
-    _fill_footer(section.even_page_footer, _footer_paragraph(odd=False))
-    if letter:  # no number on page 1 of a 信函格式 letter
+        top=spec.MARGIN_TOP, bottom=letter_bottom_margin() if letter else spec.MARGIN_BOTTOM,
+        left=spec.MARGIN_LEFT, right=spec.MARGIN_RIGHT, header=spec.mm(15),
+        footer=footer_distance(doc.fmt), grid_type=spec.DOCX_GRID_TYPE,
+        line_pitch=spec.LINE_PITCH, title_page=False)
+    _fill_footer(section.footer, _footer_paragraph(odd=True, fmt=doc.fmt))
+    _fill_footer(section.even_page_footer, _footer_paragraph(odd=False, fmt=doc.fmt))
+    if letter:  # no number on page 1 of a 信函格式 letter; an empty 1 pt line
         section.different_first_page_header_footer = True
         _fill_footer(section.first_page_footer,
-                     [ox.ppr(style=FOOTER_ID)])
+                     [ox.ppr(style=FOOTER_ID, line=1, before=0, after=0)])
 
     _Builder(doc, fontset, d).build()
     _core_properties(d, doc)

@@ -17,7 +17,6 @@ from ..spec import (
     CHAR_PITCH,
     LINE_PITCH,
     LINES_PER_PAGE,
-    PAGE_HEIGHT,
     PAGE_WIDTH,
     TYPE_AREA_WIDTH,
     TYPE_BOTTOM,
@@ -316,8 +315,7 @@ class _Builder:
             page.rules.append(Rule(x0, thick, x1, thick, spec.LETTER_RULE_THICK, spec.RED))
             page.rules.append(Rule(x0, thin, x1, thin, spec.LETTER_RULE_THIN, spec.RED))
             # bottom pair: thin over thick, the thick line 20 mm above the page bottom
-            bthick = PAGE_HEIGHT - mm(spec.LETTER_BOTTOM_RULE_ABOVE_PAGE_BOTTOM_MM)
-            bthin = bthick - pair
+            bthin, bthick = spec.letter_bottom_rules()
             page.rules.append(Rule(x0, bthin, x1, bthin, spec.LETTER_RULE_THIN, spec.RED))
             page.rules.append(Rule(x0, bthick, x1, bthick, spec.LETTER_RULE_THICK, spec.RED))
             row_top = thin + spec.LETTER_RULE_THIN / 2 + spec.LETTER_HEADER_ROW_BELOW_RULE
@@ -370,6 +368,14 @@ class _Builder:
                 lines.append(ln)
                 owners.append(i)
         return lines, owners
+
+
+def first_page_bottom(fmt: LetterFormat) -> float:
+    """The bottom of page 1's last grid cell may reach: the type area's, or in 信函格式 the
+    cell whose em box ends 7/8 of a 3号 character above the lower double line (10.1)."""
+    if fmt is LetterFormat.LETTER:
+        return spec.letter_text_bottom() + (LINE_PITCH - spec.BODY_SIZE) / 2
+    return TYPE_BOTTOM
 
 
 def _new_page(pages: list[PageBuild]) -> PageBuild:
@@ -531,7 +537,8 @@ def layout_document(doc: Document, fontset: Any) -> Layout:
         if any(blk.role is Role.REPLY_CATEGORY for _, blk in flow):
             origin -= LINE_PITCH
         first.origin = origin
-        first.cap = max(0, math.floor((TYPE_BOTTOM - origin + FIT_TOLERANCE) / LINE_PITCH))
+        room = first_page_bottom(fmt) - origin + FIT_TOLERANCE
+        first.cap = max(0, math.floor(room / LINE_PITCH))
 
     entries: list[Entry] = []
     sig_items = [(i, blk) for i, blk in flow if blk.role in (Role.SIGNATURE, Role.DATE)]
@@ -569,6 +576,9 @@ def layout_document(doc: Document, fontset: Any) -> Layout:
             )
         )
     pages = _paginate(entries, first)
+    if fmt is LetterFormat.LETTER and first.slots and first.slots[-1][0] == first.cap - 1:
+        # a full first page: its last line 7/8 of a 3号 character above the lower lines
+        first.origin = first_page_bottom(fmt) - first.cap * LINE_PITCH
 
     # 版记 at the foot of the last page (decision 5)
     if rec:

@@ -139,6 +139,8 @@ class ParaProps:
     snap: bool = True
     ind: dict[str, int] = field(default_factory=dict)  # left/right/firstLine/hanging (+Chars)
     kinsoku: bool = True
+    before: int = 0  # spacing before and after, twips
+    after: int = 0
 
     def merge(self, ppr: Any) -> None:
         if ppr is None:
@@ -150,6 +152,9 @@ class ParaProps:
         if sp is not None and _attr(sp, "line") is not None:
             self.line = _int(_attr(sp, "line"))
             self.line_rule = _attr(sp, "lineRule") or "auto"
+        if sp is not None:
+            self.before = _int(_attr(sp, "before"), self.before) or 0
+            self.after = _int(_attr(sp, "after"), self.after) or 0
         self.snap = _toggle(ppr, "snapToGrid", self.snap)
         self.kinsoku = _toggle(ppr, "kinsoku", self.kinsoku)
         ind = ppr.find(_w("ind"))
