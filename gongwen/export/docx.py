@@ -574,7 +574,7 @@ class _Builder:
         # the seal's top on the first blank line above the 署名, as in the PDF layout
         top = -(1 + sig.blank_lines) * spec.LINE_PITCH
         anchor = ox.inline_to_anchor(inline, self.next_id(), "印章", centre - diameter / 2,
-                                     top, h_from="margin", v_from="paragraph")
+                                     top, h_from="margin", v_from="paragraph", behind=True)
         ox.paragraph_properties(date_p).addnext(ox.anchor_run(anchor))
 
     def _line_count(self, block: Block) -> int:

@@ -93,9 +93,7 @@ def draw_layout(layout: Layout, *, title: str = "", author: str = "") -> bytes:
             c.setLineWidth(rule.width)
             c.setLineCap(0)
             c.line(rule.x0, PAGE_HEIGHT - rule.y0, rule.x1, PAGE_HEIGHT - rule.y1)
-        for run in page.runs:
-            _draw_run(c, run, names[run.font])
-        for img in page.images:
+        for img in page.images:  # the seal beneath the text, which stays legible
             c.drawImage(
                 str(img.path),
                 img.x,
@@ -106,6 +104,8 @@ def draw_layout(layout: Layout, *, title: str = "", author: str = "") -> bytes:
                 preserveAspectRatio=True,
                 anchor="c",
             )
+        for run in page.runs:
+            _draw_run(c, run, names[run.font])
         c.showPage()
     c.save()
     return buf.getvalue()

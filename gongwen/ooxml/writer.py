@@ -488,14 +488,15 @@ def anchor_run(anchor: etree._Element) -> etree._Element:
 
 
 def inline_to_anchor(inline: etree._Element, shape_id: int, name: str, x: float, y: float,
-                     *, h_from: str, v_from: str) -> etree._Element:
-    """Turn a python-docx picture (wp:inline) into a floating wp:anchor at (x, y) points."""
+                     *, h_from: str, v_from: str, behind: bool = False) -> etree._Element:
+    """Turn a python-docx picture (wp:inline) into a floating wp:anchor at (x, y) points,
+    in front of the text or (``behind``) behind it."""
     extent = inline.find(qn("wp:extent"))
     graphic = inline.find(qn("a:graphic"))
     cx = int(extent.get("cx")) / EMU_PER_PT
     cy = int(extent.get("cy")) / EMU_PER_PT
-    anchor = _anchor(shape_id, name, x, y, cx, cy, graphic, h_from=h_from, v_from=v_from)
-    return anchor
+    return _anchor(shape_id, name, x, y, cx, cy, graphic, h_from=h_from, v_from=v_from,
+                   behind=behind)
 
 
 # --- Package-level parts --------------------------------------------------------------------
