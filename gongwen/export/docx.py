@@ -647,11 +647,17 @@ def footer_distance(fmt: LetterFormat | None = None) -> float:
 
 
 def letter_bottom_margin() -> float:
-    """信函格式: the section's bottom margin at page 1's lowest text cell (10.1); on later
-    pages the footer, padded up to the type area's bottom edge, keeps the text above it."""
+    """信函格式: the section's bottom margin at page 1's lowest grid line whose text stays
+    7/8 of a 3号 character above the lower red lines (10.1); on later pages the footer,
+    padded up to the type area's bottom edge, keeps the text above it. Word and LibreOffice
+    snap lines to the document grid from the top margin, so the text area is a whole number
+    of grid lines plus the type area's own remainder (LibreOffice places the grid by it)."""
     from ..layout.pages import first_page_bottom
 
-    return spec.PAGE_HEIGHT - first_page_bottom(LetterFormat.LETTER) - 0.5
+    rest = spec.TYPE_AREA_HEIGHT - spec.LINES_PER_PAGE * spec.LINE_PITCH
+    lines = math.floor((first_page_bottom(LetterFormat.LETTER) - spec.MARGIN_TOP - rest)
+                       / spec.LINE_PITCH)
+    return spec.PAGE_HEIGHT - spec.MARGIN_TOP - lines * spec.LINE_PITCH - rest
 
 
 def _footer_paragraph(odd: bool, fmt: LetterFormat | None = None) -> list[etree._Element]:
