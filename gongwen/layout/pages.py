@@ -44,6 +44,7 @@ EM_DESCENT = 1.0 - EM_ASCENT
 FIT_TOLERANCE = 1.0  # pt a line cell may overhang the type-area bottom (22 × 28.95 < 225 mm)
 
 
+WIDOW_LINES = 2  # lines of a paragraph kept together at a page break moved for the 署名
 SIGNATURE_FOLLOWERS = (Role.CONTACT, Role.NOTE)
 """Blocks right after the date that move with the signature block."""
 
@@ -447,13 +448,31 @@ def _paginate(entries: list[Entry], first: PageBuild) -> list[PageBuild]:
 
 def _text_tail(slots: list[tuple[int, FlowLine]], n: int) -> int:
     """Index of the slot from which ``slots`` hold their last ``n`` lines of 正文 (0 if
-    fewer); the lines after those (附件说明, contacts, a heading) are in the tail too."""
+    fewer); the lines after those (附件说明, contacts, a heading) are in the tail too. As
+    Word and LibreOffice do with widow control and keep-with-next: a paragraph cut there
+    leaves and takes at least two lines, and a heading above goes along."""
     seen = 0
+    k = 0
     for k in range(len(slots) - 1, -1, -1):
         seen += slots[k][1].body_text
         if seen >= n:
-            return k
-    return 0
+            break
+    else:
+        return 0
+    block = slots[k][1].block
+    first = k
+    while first > 0 and slots[first - 1][1].block == block:
+        first -= 1
+    last = k
+    while last + 1 < len(slots) and slots[last + 1][1].block == block:
+        last += 1
+    if last - k + 1 < WIDOW_LINES:
+        k = max(first, last - WIDOW_LINES + 1)
+    if k - first < WIDOW_LINES:
+        k = first
+    while k > 0 and slots[k - 1][1].role.startswith("heading") and not slots[k - 1][1].body_text:
+        k -= 1
+    return k
 
 
 def _restack_height(slots: list[tuple[int, FlowLine]]) -> int:
