@@ -1,8 +1,16 @@
-"""User-facing errors: every problem names its file, line, column and field."""
+"""User-facing errors: every problem names its file, line, column and field.
+
+Everything gongwen raises for a user's mistake or environment is a :class:`GongwenError`
+(fonts' :class:`~gongwen.fonts.FontError` and batch's ``BatchError`` included); the command
+line prints it as Chinese text, without a traceback, and exits 2.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import difflib
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass
+from typing import Any
 
 
 @dataclass(frozen=True, slots=True)
@@ -20,6 +28,10 @@ class Problem:
         field = f"{self.field}: " if self.field else ""
         return f"{where}: {field}{self.message}"
 
+    def to_json(self) -> dict[str, Any]:
+        """The problem as a JSON object (``problem`` in gongwen's JSON Schemas)."""
+        return asdict(self)
+
 
 class GongwenError(Exception):
     """An error caused by the user's input or environment; printed without a traceback."""
@@ -31,3 +43,16 @@ class LetterError(GongwenError):
     def __init__(self, problems: list[Problem]):
         self.problems = problems
         super().__init__("\n".join(str(p) for p in problems))
+
+
+def did_you_mean(value: str, choices: Iterable[str]) -> str:
+    """'（是不是 official？）' when ``value`` is close to one of ``choices``, else ''."""
+    close = difflib.get_close_matches(value, list(choices), n=1, cutoff=0.6)
+    return f"（是不是 {close[0]}？）" if close else ""
+
+
+def unknown_choice(option: str, value: str, choices: Iterable[str]) -> str:
+    """The message for a value an option does not take, with the values it does take."""
+    choices = list(choices)
+    hint = did_you_mean(value, choices)
+    return f"{option}: 没有 {value!r} 这一项；可用：{'、'.join(choices)}{hint}"

@@ -41,6 +41,7 @@ from pathlib import Path
 from typing import Literal
 
 from gongwen import bundled
+from gongwen.errors import GongwenError, unknown_choice
 from gongwen.spec import FontRole
 
 __all__ = [
@@ -64,8 +65,8 @@ MANIFEST = "fonts.toml"
 FONT_SUFFIXES = frozenset({".ttf", ".otf", ".ttc", ".otc"})
 
 
-class FontError(Exception):
-    """A font could not be resolved or read."""
+class FontError(GongwenError):
+    """A font could not be resolved or read (an unknown mode, a missing or unreadable file)."""
 
 
 @dataclass(frozen=True)
@@ -119,7 +120,7 @@ def _system_font_dirs() -> list[Path]:
     windir = os.environ.get("WINDIR") or os.environ.get("SYSTEMROOT")
     if windir:
         dirs.append(Path(windir) / "Fonts")
-    if sys.platform == "win32" or not windir:
+    elif sys.platform == "win32":
         dirs.append(Path("C:/Windows/Fonts"))
     return dirs
 
@@ -152,16 +153,16 @@ def _load_manifest(folder: Path) -> _Manifest:
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except OSError as e:
-        raise FontError(f"cannot read font manifest {path}: {e}") from e
+        raise FontError(f"{path}: 无法读取字体清单（{e.strerror or e}）") from e
     except tomllib.TOMLDecodeError as e:
-        raise FontError(f"{path}: {e}") from e
+        raise FontError(f"{path}: 字体清单格式错误：{e}") from e
     roles = data.get("roles", {})
     official: dict[FontRole, tuple[str, ...]] = {}
     bundled: dict[FontRole, str] = {}
     for role in FontRole:
         entry = roles.get(role.value)
         if not entry or "bundled" not in entry:
-            raise FontError(f"{path}: no [roles.{role.value}] with a 'bundled' file")
+            raise FontError(f"{path}: 缺少 [roles.{role.value}] 及其 bundled 字体文件")
         official[role] = tuple(entry.get("official", ()))
         bundled[role] = entry["bundled"]
     fallback = tuple(data.get("fallback", {}).get("bundled", ()))
@@ -336,7 +337,7 @@ class _Metrics:
         except FontError:
             raise
         except Exception as e:
-            raise FontError(f"cannot read font {path} (face {index}): {e}") from e
+            raise FontError(f"{path}: 无法读取字体（第 {index} 个字面）：{e}") from e
 
 
 _METRICS: dict[tuple[str, int], _Metrics] = {}
@@ -483,16 +484,16 @@ def _bundled_face(
     path = folder / filename
     if not path.is_file():
         raise FontError(
-            f"bundled font {path} is missing"
-            + (f" (role {role.value})" if role else "")
-            + f"; rebuild with `python3 {folder / 'build.py'}` or set ${ENV_BUNDLED}"
+            f"{path}: 缺少自带字体"
+            + (f"（{role_label(role)}）" if role else "")
+            + f"；请用 python3 {folder / 'build.py'} 重新生成，或设置环境变量 {ENV_BUNDLED}"
         )
     infos = _faces_in(path)
     if not infos:
-        raise FontError(f"bundled font {path} cannot be read")
+        raise FontError(f"{path}: 无法读取自带字体")
     info = infos[0]
     if info.outlines != "glyf":
-        raise FontError(f"bundled font {path} has no TrueType outlines")
+        raise FontError(f"{path}: 自带字体没有 TrueType 轮廓")
     return ResolvedFont(role, info.primary_family, path, 0, False, reason, key), info
 
 
@@ -502,7 +503,7 @@ def _official_key(role: FontRole, info: _FaceInfo) -> str:
 
 
 def _where(info: _FaceInfo) -> str:
-    return f"{info.path}" + (f" (face {info.index})" if info.index else "")
+    return f"{info.path}" + (f"（第 {info.index} 个字面）" if info.index else "")
 
 
 def _find_official(
@@ -512,21 +513,19 @@ def _find_official(
     for name in candidates:
         for info in installed.get(_norm(name), ()):
             if info.outlines != "glyf":
-                kind = "CFF" if info.outlines == "cff" else "no"
-                notes.append(
-                    f"{name}: {_where(info)} has {kind} outlines, reportlab needs TrueType; skipped"
-                )
+                kind = "CFF 轮廓" if info.outlines == "cff" else "没有轮廓"
+                notes.append(f"{name}：{_where(info)} 是{kind}，PDF 需要 TrueType 轮廓，未用")
                 continue
             if not info.embeddable:
                 notes.append(
-                    f"{name}: {_where(info)} forbids embedding/subsetting "
-                    f"(OS/2 fsType 0x{info.fs_type:04X}); skipped"
+                    f"{name}：{_where(info)} 不许嵌入或子集化"
+                    f"（OS/2 fsType 0x{info.fs_type:04X}），未用"
                 )
                 continue
             family = next((f for f in info.families if _norm(f) == _norm(name)), name)
-            reason = f"official font {family!r} installed"
+            reason = f"已安装公文字体 {family}"
             if notes:
-                reason += "; " + "; ".join(notes)
+                reason += "；" + "；".join(notes)
             key = _official_key(role, info)
             return ResolvedFont(role, family, info.path, info.index, True, reason, key), notes
     return None, notes
@@ -554,24 +553,22 @@ def _resolve(mode: FontMode, dirs: tuple[Path, ...], strict: bool) -> FontSet:
         key = f"gw-{role.value}"
         chosen: ResolvedFont | None = None
         if mode == "open":
-            reason = "mode 'open': bundled font"
+            reason = "open 模式：自带字体"
         else:
             chosen, notes = _find_official(role, cands, installed)
             if chosen is None:
-                tried = ", ".join(cands) or "(none listed)"
+                tried = "、".join(cands) or "（清单未列）"
                 if mode == "official" and strict:
-                    extra = ("; " + "; ".join(notes)) if notes else ""
-                    errors.append(f"role {role.value} ({role_label(role)}): tried {tried}{extra}")
-                short = ", ".join(cands[:2]) + (
-                    f" and {len(cands) - 2} more" if len(cands) > 2 else ""
-                )
-                reason = f"bundled font; no official font installed (tried {short or 'none'})"
+                    extra = ("；" + "；".join(notes)) if notes else ""
+                    errors.append(f"{role_label(role)}（找过 {tried}）{extra}")
+                short = "、".join(cands[:2]) + (f" 等 {len(cands)} 种" if len(cands) > 2 else "")
+                reason = f"自带字体；未安装公文字体（找过 {short or '无'}）"
                 if notes:
-                    reason += "; " + "; ".join(notes)
+                    reason += "；" + "；".join(notes)
         if chosen is None:
             chosen, info = _bundled_face(folder, manifest.bundled[role], role, key, reason)
         else:
-            why = f"bundled {role.value} face for characters {chosen.family!r} lacks"
+            why = f"自带{role_label(role)}，补 {chosen.family} 缺的字"
             sub, info = _bundled_face(folder, manifest.bundled[role], role, key, why)
             substitutes[role] = sub
         roles[role] = chosen
@@ -587,9 +584,10 @@ def _resolve(mode: FontMode, dirs: tuple[Path, ...], strict: bool) -> FontSet:
 
     if errors:
         raise FontError(
-            "no usable official font (mode 'official', strict) for "
-            + "; ".join(errors)
-            + f". Searched: {', '.join(map(str, dirs)) or '(no folders)'}"
+            "--fonts official --strict：缺少可用的公文字体："
+            + "；".join(errors)
+            + f"。找过的文件夹：{'、'.join(map(str, dirs)) or '（无）'}"
+            + f"；可把字体放进其中之一，或用环境变量 {ENV_FONT_DIRS} 指定文件夹"
         )
     fallbacks = [
         _bundled_face(
@@ -597,7 +595,7 @@ def _resolve(mode: FontMode, dirs: tuple[Path, ...], strict: bool) -> FontSet:
             fn,
             None,
             f"gw-fallback-{i}",
-            f"bundled fallback #{i}, for characters the role faces lack",
+            f"自带备用字体（第 {i + 1} 种），补各角色字体缺的字",
         )[0]
         for i, fn in enumerate(manifest.fallback)
     ]
@@ -625,7 +623,7 @@ def load_fontset(
     naming every such role and the families tried.
     """
     if mode not in FONT_MODES:
-        raise FontError(f"unknown font mode {mode!r}; use one of {', '.join(FONT_MODES)}")
+        raise FontError(unknown_choice("--fonts", mode, FONT_MODES))
     dirs = tuple(search_dirs(font_dirs)) if mode != "open" else ()
     key = (mode, dirs, bool(strict), str(bundled_dir()))
     with _LOCK:
@@ -696,11 +694,11 @@ def fonts_report(fontset: FontSet) -> list[tuple[str, str, str, str]]:
     for role in FontRole:
         f = fontset.face(role)
         file = str(f.path) + (f" #{f.subfont_index}" if f.subfont_index else "")
-        rows.append((role.value, f.family, file, f.reason))
+        rows.append((role_label(role), f.family, file, f.reason))
     for role in FontRole:
         sub = fontset.substitute(role)
         if sub is not None:
-            rows.append((f"{role.value} (substitute)", sub.family, str(sub.path), sub.reason))
-    for i, f in enumerate(fontset.fallbacks):
-        rows.append((f"fallback-{i}", f.family, str(f.path), f.reason))
+            rows.append((f"{role_label(role)}（补字）", sub.family, str(sub.path), sub.reason))
+    for i, f in enumerate(fontset.fallbacks, 1):
+        rows.append((f"备用 {i}", f.family, str(f.path), f.reason))
     return rows

@@ -31,10 +31,11 @@ from pydantic import ValidationError
 
 from . import bundled, grammar
 from .errors import GongwenError
+from .filetype import ELSEWHERE, decode_text, refuse, sniff
 from .model import MAX_HEADING_LEVEL, Letter
 from .read.docx import DocxDocument
 from .read.model import clean_line
-from .read.source import decode_text, read_input
+from .read.source import read_input
 from .read.text import is_chrome, text_lines
 from .spec import HEADING_ROLES, Role
 from .textnorm import normalise
@@ -126,14 +127,17 @@ _SENTENCE_PUNCT = set("。，,；;：:！!？?“”\"《》")
 def read_source(path: Path) -> tuple[list[SourceLine], bool]:
     """The paragraphs of a text or DOCX file, and whether gongwen's styles gave roles."""
     data = read_input(path)
-    suffix = path.suffix.lower()
-    if data.startswith(b"PK\x03\x04") or suffix == ".docx":
+    kind = sniff(path, data)
+    if kind == "docx" or (kind == "zip" and path.suffix.lower() == ".docx"):
         return read_docx_lines(data, str(path))
-    if suffix == ".doc" or data.startswith(b"\xd0\xcf\x11\xe0"):
-        raise GongwenError(f"{path}: 不支持旧版 Word .doc 文件；请在 Word 中另存为 .docx")
-    if data.startswith(b"%PDF-"):
-        raise GongwenError(f"{path}: 不支持从 PDF 导入；请导入网页文字（.txt）或 DOCX")
-    return read_text_lines(decode_text(data, str(path), "文本或 DOCX")), False
+    if kind != "text":
+        hint = {"pdf": "请复制 PDF 的文字存为 .txt 再导入", "doc": ELSEWHERE["doc"],
+                "yaml": "它已是 gongwen 的信件；" + ELSEWHERE["yaml"]}.get(kind, "")
+        raise refuse(path, kind, IMPORT_READS, hint)
+    return read_text_lines(decode_text(data, str(path), IMPORT_READS)), False
+
+
+IMPORT_READS = "import 读公布的答复函：网页文字（.txt）或 Word 文档（.docx）"
 
 
 def read_text_lines(text: str) -> list[SourceLine]:

@@ -22,7 +22,8 @@ from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from . import model as model_mod
-from .errors import LetterError, Problem
+from .errors import GongwenError, LetterError, Problem, did_you_mean
+from .filetype import ELSEWHERE, decode_text, kind_message, sniff
 from .model import Letter
 
 MAX_FILE_BYTES = 2 * 1024 * 1024
@@ -157,20 +158,21 @@ def read_data(path: Path) -> tuple[dict[str, Any], _Located]:
     try:
         raw = path.read_bytes()
     except FileNotFoundError:
-        raise LetterError([Problem(file, 0, 0, "", "文件不存在 (no such file)")]) from None
+        raise LetterError([Problem(file, 0, 0, "", "文件不存在")]) from None
     except OSError as exc:
         raise LetterError([Problem(file, 0, 0, "", f"无法读取文件：{exc.strerror}")]) from None
     if len(raw) > MAX_FILE_BYTES:
         raise LetterError(
             [Problem(file, 0, 0, "", f"文件太大（{len(raw)} 字节，上限 {MAX_FILE_BYTES} 字节）")]
         )
+    kind = sniff(path, raw)
+    if kind not in ("yaml", "text"):
+        message = kind_message(kind, "信件应是 YAML 文件（.yaml）", ELSEWHERE.get(kind, ""))
+        raise LetterError([Problem(file, 0, 0, "", message)])
     try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        raise LetterError(
-            [Problem(file, line, 1, "", "文件不是 UTF-8 编码；请以 UTF-8 保存")]
-        ) from None
+        text = decode_text(raw, file, "信件应是 YAML 文件（.yaml）")
+    except GongwenError as exc:
+        raise LetterError([Problem(file, 0, 0, "", str(exc).removeprefix(f"{file}: "))]) from None
     return read_text_data(text, file)
 
 
@@ -187,10 +189,11 @@ def read_text_data(text: str, file: str) -> tuple[dict[str, Any], _Located]:
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (0, 0)
-        what = exc.problem or exc.context or "YAML 语法错误"
+        what = yaml_problem_text(exc.problem or exc.context or "")
         raise LetterError([Problem(file, line, col, "", f"YAML 语法错误：{what}")]) from None
     except YAMLError as exc:
-        raise LetterError([Problem(file, 0, 0, "", f"YAML 语法错误：{exc}")]) from None
+        what = yaml_problem_text(str(exc))
+        raise LetterError([Problem(file, 0, 0, "", f"YAML 语法错误：{what}")]) from None
     except _Refused:
         raise LetterError(located.problems) from None
     except _TooBig as exc:
@@ -211,6 +214,40 @@ def read_text_data(text: str, file: str) -> tuple[dict[str, Any], _Located]:
     if located.problems:
         raise LetterError(located.problems)
     return data, located
+
+
+_TOKEN_NAMES = {
+    "<stream end>": "文件结尾", "<block end>": "缩进的结束", "<block mapping start>": "新的字段",
+    "<block sequence start>": "新的列表", "<scalar>": "文字", "-": "列表项 -", "?": "字段",
+    "]": "]", "}": "}",
+}
+_YAML_PROBLEMS: tuple[tuple[str, str], ...] = (
+    (r"expected ',' or '(.)', but got '(.*)'", "缺少 {0} 或逗号（遇到{1}）"),
+    (r"expected the node content, but found '(.*)'", "此处缺少内容（遇到{0}）"),
+    (r"expected <block end>, but found '(.*)'",
+     "缩进不一致：同一层的字段或列表项须对齐（遇到{0}）"),
+    (r"mapping values are not allowed here", "此处不能有冒号；含冒号的文字请加引号"),
+    (r"could not find expected ':'", "缺少冒号：字段应写作 名称: 值"),
+    (r"found unexpected end of stream", "引号没有闭合"),
+    (r"found character '\\t' that cannot start any token", "不能用 Tab 缩进；请用空格"),
+    (r"found character '(.*)' that cannot start any token",
+     "{0} 不能开始一项内容；以它开头的文字请加引号"),
+    (r"found undefined alias '(.*)'", "不支持锚点和别名（*{0}）；请把内容直接写出"),
+    (r"expected chomping or indentation indicators, but found '(.*)'",
+     "| 或 > 之后应换行（遇到 {0}）"),
+    (r"found a tab character .*", "不能用 Tab 缩进；请用空格"),
+    (r"found unexpected ':'", "此处不能有冒号；含冒号的文字请加引号"),
+    (r"found duplicate anchor.*", "不支持锚点和别名（& 和 *）"),
+)
+
+
+def yaml_problem_text(problem: str) -> str:
+    """ruamel.yaml's problem text in Chinese (what was expected, what was found)."""
+    for pattern, text in _YAML_PROBLEMS:
+        m = re.fullmatch(pattern, problem.strip(), re.S)
+        if m:
+            return text.format(*(_TOKEN_NAMES.get(g, g) for g in m.groups()))
+    return "无法解析；请检查此处的缩进、冒号、引号和括号"
 
 
 @dataclass(frozen=True)
@@ -322,39 +359,55 @@ _FIELD_NAMES = sorted(
 
 
 def _message(err: dict[str, Any]) -> str:
+    """pydantic's error as a Chinese message (field names stay the YAML keys)."""
     kind = err["type"]
     loc = err["loc"]
+    ctx = err.get("ctx", {})
     if kind == "missing":
-        return "缺少必填项 (required field is missing)"
+        return "缺少必填项"
     if kind == "extra_forbidden":
         name = str(loc[-1]) if loc else ""
         names = [n for n in _FIELD_NAMES if n != name]
         hint = difflib.get_close_matches(name, names, n=1, cutoff=0.6)
         suggestion = f"；是不是 {hint[0]}？" if hint else ""
-        return f"未知字段 {name!r} (unknown field){suggestion}"
+        return f"未知字段 {name!r}{suggestion}"
     if kind.startswith("date_"):
         return f"日期无效：{err['input']!r}；请写作 2022-09-29 这样的真实日期"
-    if kind == "enum":
-        expected = err.get("ctx", {}).get("expected", "")
-        return f"取值 {err['input']!r} 无效，应为 {expected}"
-    if kind in ("string_type",):
-        return "应为文字 (expected text)"
-    if kind == "string_too_short":
-        return "不能为空 (must not be empty)"
-    if kind == "too_short":
-        return "至少需要一项 (needs at least one item)"
-    if kind == "list_type":
-        return "应为列表（每项以 - 开头） (expected a list)"
-    if kind in ("model_type", "dict_type", "model_attributes_type"):
-        return "应为字段表（key: value） (expected a mapping)"
-    if kind == "bool_parsing" or kind == "bool_type":
-        return "应为 true 或 false"
-    if kind in ("union_tag_invalid", "union_tag_not_found"):
-        return "段落应为文字，或含 heading 的小节，或含 text 的段落"
+    if kind in ("enum", "literal_error"):
+        expected = str(ctx.get("expected", "")).replace(" or ", "、").replace(", ", "、")
+        hint = did_you_mean(str(err["input"]), re.findall(r"'([^']*)'", expected))
+        return f"取值 {err['input']!r} 无效，应为 {expected}{hint}"
     if kind == "value_error":
-        msg = str(err.get("ctx", {}).get("error", err["msg"]))
-        return msg
-    return str(err["msg"])
+        return str(ctx.get("error", err["msg"]))
+    if kind == "string_too_long":
+        return f"过长：最多 {ctx.get('max_length')} 个字"
+    if kind == "too_long":
+        return f"项数过多：最多 {ctx.get('max_length')} 项"
+    if kind in ("int_parsing", "int_type", "int_from_float"):
+        return f"应为整数，收到 {err['input']!r}"
+    if kind in ("float_parsing", "float_type"):
+        return f"应为数字，收到 {err['input']!r}"
+    if kind in ("greater_than", "greater_than_equal", "less_than", "less_than_equal"):
+        bound = next(iter(ctx.values()), "")
+        relation = {"greater_than": "大于", "greater_than_equal": "不小于",
+                    "less_than": "小于", "less_than_equal": "不大于"}[kind]
+        return f"应{relation} {bound}，收到 {err['input']!r}"
+    return _MESSAGES.get(kind, f"取值 {err.get('input')!r} 无效")
+
+
+_MESSAGES = {
+    "string_type": "应为文字",
+    "string_too_short": "不能为空",
+    "too_short": "至少需要一项",
+    "list_type": "应为列表（每项以 - 开头）",
+    "model_type": "应为字段表（key: value）",
+    "dict_type": "应为字段表（key: value）",
+    "model_attributes_type": "应为字段表（key: value）",
+    "bool_parsing": "应为 true 或 false",
+    "bool_type": "应为 true 或 false",
+    "union_tag_invalid": "段落应为文字，或含 heading 的小节，或含 text 的段落",
+    "union_tag_not_found": "段落应为文字，或含 heading 的小节，或含 text 的段落",
+}
 
 
 def dump_letter(letter: Letter) -> str:

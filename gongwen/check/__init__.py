@@ -35,7 +35,11 @@ def file_kind(path: Path) -> str:
         return "pdf"
     if head.startswith(b"PK"):
         return "docx"
-    raise CheckError(f"{path}: 不是 PDF 或 DOCX 文件")
+    from ..filetype import ELSEWHERE, kind_message, sniff
+
+    kind = sniff(path, head)
+    message = kind_message(kind, "check 检查 PDF 或 DOCX", ELSEWHERE.get(kind, ""))
+    raise CheckError(f"{path}: {message}")
 
 
 def check_file(

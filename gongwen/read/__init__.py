@@ -24,6 +24,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from ..filetype import ELSEWHERE, refuse, sniff
 from .docx import DocxDocument, read_docx_bytes
 from .geometry import PdfGeometry, PdfPage, TextLine
 from .letter import document_paragraphs, read_yaml
@@ -63,6 +64,10 @@ def read_any(path: Path | str, *, kind: SourceKind | None = None) -> Reading:
     """Read ``path`` (YAML, DOCX, PDF or text, detected unless ``kind`` is given)."""
     path = Path(path)
     data = read_input(path)
+    seen = sniff(path, data)
+    damaged_docx = seen == "zip" and path.suffix.lower() == ".docx"  # the DOCX reader says why
+    if kind is None and seen not in ("pdf", "docx", "yaml", "text") and not damaged_docx:
+        raise refuse(path, seen, "diff 读信件 YAML、DOCX、PDF 或文本", ELSEWHERE.get(seen, ""))
     kind = kind or detect_kind(path, data[:8])
     if kind is SourceKind.YAML:
         return read_yaml(path)

@@ -5,7 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..errors import GongwenError
+from ..filetype import decode_text
 from .model import SourceKind
+
+__all__ = ["decode_text", "detect_kind", "read_input"]
 
 YAML_SUFFIXES = (".yaml", ".yml")
 TEXT_SUFFIXES = (".txt", ".text", ".md")
@@ -38,19 +41,3 @@ def read_input(path: Path) -> bytes:
         return path.read_bytes()
     except OSError as exc:
         raise GongwenError(f"{path}: 无法读取（{exc.strerror}）") from exc
-
-
-def decode_text(data: bytes, name: str, expected: str) -> str:
-    """A text file's bytes as UTF-8 (BOM or not) or GB18030; a file holding NUL bytes is
-    refused as binary (``expected`` names the kinds of file the caller reads)."""
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            text = data.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:  # pragma: no cover - gb18030 decodes almost anything
-        raise GongwenError(f"{name}: 不是 UTF-8 或 GB18030 编码的文本文件")
-    if "\x00" in text:
-        raise GongwenError(f"{name}: 看起来是二进制文件，不是{expected}")
-    return text

@@ -73,7 +73,7 @@ def is_chrome(line: str) -> bool:
 
 # --- the reading ---------------------------------------------------------------------------------
 def read_text_bytes(data: bytes, name: str = "<text>") -> Reading:
-    return read_text(decode_text(data, name, "文本、YAML、DOCX 或 PDF"), name)
+    return read_text(decode_text(data, name, "diff 读信件 YAML、DOCX、PDF 或文本"), name)
 
 
 def read_text(text: str, name: str = "<text>") -> Reading:
