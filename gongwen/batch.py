@@ -570,7 +570,9 @@ def _work(task: _Task) -> LetterResult:
 
 @contextlib.contextmanager
 def _locked(out_dir: Path):
-    out_dir.mkdir(parents=True, exist_ok=True)
+    from .outpath import output_folder
+
+    output_folder(out_dir)
     try:
         import fcntl
     except ImportError:  # pragma: no cover - Windows: no lock

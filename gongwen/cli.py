@@ -1,24 +1,31 @@
-"""The ``gongwen`` command: a thin shell over the pipeline functions."""
+"""The ``gongwen`` command: a thin shell over the pipeline functions.
+
+Every user mistake ends as Chinese text on stderr and exit code 2, never a traceback: the
+commands raise :class:`~gongwen.errors.GongwenError`, :func:`main` prints it; typer's own
+usage errors and help pages are worded and laid out by :mod:`gongwen.clitext`.
+"""
 
 from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Callable
-from functools import wraps
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 
-from .errors import GongwenError
+from . import clitext
+from .errors import GongwenError, os_error_text
 
 app = typer.Typer(
     name="gongwen",
+    cls=clitext.Group,
     help="把 YAML 写成的答复函排成符合 GB/T 9704-2012 的 DOCX 和 PDF。",
     add_completion=False,
     no_args_is_help=True,
     pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
 )
 
 EXIT_USER_ERROR = 2
@@ -30,16 +37,26 @@ def _fail(message: str) -> None:
 
 
 def user_errors(func: Callable[..., Any]) -> Callable[..., Any]:
-    """Print a user's mistake without a traceback and exit 2."""
+    """Kept for commands that decorate themselves; :func:`main` handles every error."""
+    return func
 
-    @wraps(func)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return func(*args, **kwargs)
-        except GongwenError as exc:
-            _fail(str(exc))
 
-    return wrapper
+def _version(value: bool) -> None:
+    if value:
+        from .batch import gongwen_version
+
+        typer.echo(f"gongwen {gongwen_version()}")
+        raise typer.Exit(0)
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        bool,
+        typer.Option("--version", help="显示版本并退出", is_eager=True, callback=_version),
+    ] = False,
+) -> None:
+    """把 YAML 写成的答复函排成符合 GB/T 9704-2012 的 DOCX 和 PDF。"""
 
 
 LetterArg = Annotated[Path, typer.Argument(help="信件 YAML 文件", show_default=False)]
@@ -47,14 +64,16 @@ FontsOpt = Annotated[
     str,
     typer.Option(
         "--fonts",
+        metavar="auto|open|official",
         help="字体：auto 优先用已安装的公文字体，open 只用自带开源字体，official 要求公文字体",
     ),
 ]
 
 
 @app.command()
-@user_errors
-def validate(letters: Annotated[list[Path], typer.Argument(help="信件 YAML 文件")]) -> None:
+def validate(
+    letters: Annotated[list[Path], typer.Argument(help="信件 YAML 文件", show_default=False)],
+) -> None:
     """检查信件文件：字段、类型、日期、发文字号；每处错误给出 文件:行:列；
     另提示标题自带的序号和未替换的模板占位文字。"""
     from .compose import compose
@@ -77,66 +96,78 @@ def validate(letters: Annotated[list[Path], typer.Argument(help="信件 YAML 文
 
 
 @app.command()
-@user_errors
 def schema(
     output: Annotated[
-        Path | None, typer.Option("-o", "--output", help="写入文件（默认输出到屏幕）")
+        Path | None,
+        typer.Option(
+            "-o", "--output", metavar="FILE",
+            help="写入文件（默认输出到屏幕）；给目录时写入其中的 letter.schema.json",
+        ),
     ] = None,
 ) -> None:
     """输出信件 YAML 的 JSON Schema，供编辑器补全和校验。"""
     from .model import letter_schema
+    from .outpath import output_file
     from .output import write_atomic
 
     text = json.dumps(letter_schema(), ensure_ascii=False, indent=2) + "\n"
     if output is None:
         sys.stdout.write(text)
     else:
-        write_atomic(output, text.encode("utf-8"))
+        write_atomic(output_file(output, "letter.schema.json"), text.encode("utf-8"))
 
 
 @app.command()
-@user_errors
 def render(
     letter: LetterArg,
-    out_dir: Annotated[Path, typer.Option("-o", "--out", help="输出目录")] = Path("."),
-    formats: Annotated[str, typer.Option("--format", "-f", help="输出格式：pdf,docx")] = "pdf,docx",
+    out: Annotated[
+        Path,
+        typer.Option(
+            "-o", "--out", metavar="DIR|FILE",
+            help="输出目录（写入 DIR/<信件名>.pdf 和 .docx）；只要一种格式时可给文件名，"
+            "如 -o 答复.pdf（不给 --format 时按扩展名定格式）",
+            show_default="当前目录",
+        ),
+    ] = Path("."),
+    formats: Annotated[
+        str | None,
+        typer.Option("--format", "-f", metavar="pdf,docx",
+                     help="输出格式，逗号分隔（默认：pdf,docx，或 -o 文件名的扩展名）"),
+    ] = None,
     fonts: FontsOpt = "auto",
     strict: Annotated[bool, typer.Option("--strict", help="缺少公文字体或字形时报错")] = False,
-    verbose: Annotated[bool, typer.Option("-v", "--verbose", help="列出每处标点改动")] = False,
+    verbose: Annotated[
+        bool, typer.Option("-v", "--verbose", help="列出每处标点改动（文件:行:列）")
+    ] = False,
 ) -> None:
-    """把一封信排成 PDF 和 DOCX，写入 OUT/<信件名>.pdf|docx。"""
-    from .pipeline import parse_formats, render_file
+    """把一封信排成 PDF 和 DOCX：写入 -o 目录下的 <信件名>.pdf 和 .docx，或 -o 给的文件。"""
+    from .pipeline import render_file
 
-    rendered, written = render_file(
-        letter, out_dir, parse_formats(formats), fonts=fonts, strict_fonts=strict
-    )
+    rendered, written = render_file(letter, out, formats, fonts=fonts, strict_fonts=strict)
     for warning in rendered.warnings:
-        typer.echo(f"{letter}: 提示：{warning}", err=True)
+        typer.echo(f"{warning}".replace(": ", ": 提示：", 1), err=True)
     if verbose:
+        from .loader import load_letter_with_sources
+
+        sources = load_letter_with_sources(letter)[1]
         for change in rendered.document.changes:
-            where = f"{letter}: {change.where} 第{change.offset + 1}字"
-            typer.echo(f"{where}：{change.before} → {change.after}", err=True)
+            note = f"第{change.offset + 1}字：{change.before} → {change.after}"
+            typer.echo(str(sources.problem(change.where, note)), err=True)
     for path in written:
         typer.echo(str(path))
 
 
 @app.command()
-@user_errors
 def fonts(
     fonts: FontsOpt = "auto",
     strict: Annotated[bool, typer.Option("--strict", help="缺少公文字体时报错")] = False,
 ) -> None:
     """列出每种字体角色用到的字体文件及选择原因。"""
-    from rich.console import Console
-    from rich.table import Table
-
     from .fonts import fonts_report, load_fontset
 
     fontset = load_fontset(fonts, strict=strict)  # type: ignore[arg-type]
-    table = Table("角色", "字体", "文件", "原因")
-    for row in fonts_report(fontset):
-        table.add_row(*row)
-    Console().print(table)
+    for role, family, file, reason in fonts_report(fontset):
+        typer.echo(f"{role}：{family}\n  文件：{file}\n  原因：{reason}")
 
 
 def _register_commands() -> None:
@@ -148,14 +179,53 @@ def _register_commands() -> None:
     for info in sorted(pkgutil.iter_modules(commands.__path__), key=lambda m: m.name):
         module = importlib.import_module(f"{commands.__name__}.{info.name}")
         module.register(app)
+    for command in app.registered_commands:
+        if command.cls in (None, typer.core.TyperCommand):
+            command.cls = clitext.Command
+        command.context_settings = {"help_option_names": ["-h", "--help"],
+                                    **(command.context_settings or {})}
 
 
 _register_commands()
 
 
-def main() -> None:
-    """Entry point of the ``gongwen`` command."""
-    app()
+def main(
+    args: Sequence[str] | None = None, prog_name: str = "gongwen", command: str | None = None
+) -> None:
+    """Entry point of the ``gongwen`` command (``command``: run one command as the program,
+    as ``render.py`` does). Exits 0, the command's own code, or 2 for a user's mistake."""
+    from typer import _click as click
+
+    argv = list(sys.argv[1:] if args is None else args)
+    group = typer.main.get_command(app)
+    cmd = group if command is None else group.commands[command]  # type: ignore[attr-defined]
+    try:
+        code = cmd.main(argv, prog_name=prog_name, standalone_mode=False)
+    except click.exceptions.NoArgsIsHelpError as exc:
+        typer.echo(exc.ctx.get_help(), nl=False)
+        code = 0
+    except click.exceptions.UsageError as exc:
+        typer.echo(clitext.usage_message(exc, argv, prog_name, cmd), err=True)
+        code = EXIT_USER_ERROR
+    except typer.Abort:
+        typer.echo("已中断", err=True)
+        code = 130
+    except GongwenError as exc:
+        typer.echo(str(exc), err=True)
+        code = EXIT_USER_ERROR
+    except OSError as exc:
+        typer.echo(os_error_text(exc), err=True)
+        code = EXIT_USER_ERROR
+    except Exception as exc:
+        if clitext.debug_tracebacks():
+            raise
+        typer.echo(
+            f"gongwen 内部错误（请报告此缺陷；设 GONGWEN_TRACEBACK=1 可看详情）："
+            f"{type(exc).__name__}: {exc}",
+            err=True,
+        )
+        code = 1
+    sys.exit(code if isinstance(code, int) else 0)
 
 
 if __name__ == "__main__":

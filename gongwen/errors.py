@@ -24,7 +24,9 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
-        where = f"{self.file}:{self.line}:{self.column}" if self.line else self.file
+        where = self.file
+        if self.line:
+            where += f":{self.line}:{self.column}" if self.column else f":{self.line}"
         field = f"{self.field}: " if self.field else ""
         return f"{where}: {field}{self.message}"
 
@@ -56,3 +58,33 @@ def unknown_choice(option: str, value: str, choices: Iterable[str]) -> str:
     choices = list(choices)
     hint = did_you_mean(value, choices)
     return f"{option}: 没有 {value!r} 这一项；可用：{'、'.join(choices)}{hint}"
+
+
+_ERRNO_TEXT = {
+    "ENOENT": "没有这个文件或目录",
+    "EACCES": "没有权限",
+    "EPERM": "不允许这样操作",
+    "EROFS": "是只读的文件系统",
+    "ENOSPC": "磁盘已满",
+    "EDQUOT": "超出磁盘配额",
+    "EEXIST": "已存在",
+    "ENOTDIR": "路径中有一段不是目录",
+    "EISDIR": "是目录",
+    "ENAMETOOLONG": "文件名太长",
+    "ELOOP": "符号链接循环",
+    "EBUSY": "正被占用",
+    "EXDEV": "不能跨文件系统移动",
+    "EINVAL": "文件名或参数无效",
+    "EIO": "读写出错（I/O 错误）",
+    "EMFILE": "打开的文件太多",
+}
+
+
+def os_error_text(exc: OSError) -> str:
+    """``PATH: 没有权限`` for an OSError: the file it concerns and the reason in Chinese."""
+    import errno
+
+    name = errno.errorcode.get(exc.errno or 0, "")
+    reason = _ERRNO_TEXT.get(name) or exc.strerror or type(exc).__name__
+    target = exc.filename2 if exc.filename2 is not None else exc.filename
+    return f"{target}: {reason}" if target is not None else reason

@@ -372,7 +372,7 @@ def _message(err: dict[str, Any]) -> str:
         suggestion = f"；是不是 {hint[0]}？" if hint else ""
         return f"未知字段 {name!r}{suggestion}"
     if kind.startswith("date_"):
-        return f"日期无效：{err['input']!r}；请写作 2022-09-29 这样的真实日期"
+        return f"日期无效：{err['input']!r}；请写作 2022-09-29 或 2022年9月29日 这样的真实日期"
     if kind in ("enum", "literal_error"):
         expected = str(ctx.get("expected", "")).replace(" or ", "、").replace(", ", "、")
         hint = did_you_mean(str(err["input"]), re.findall(r"'([^']*)'", expected))

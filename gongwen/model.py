@@ -13,6 +13,7 @@ from typing import Annotated, Union
 
 from pydantic import (
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Discriminator,
     Field,
@@ -24,9 +25,23 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from .document import LetterFormat, SealMode
-from .grammar import format_doc_number, parse_copy_number, parse_doc_number
+from .grammar import format_doc_number, parse_copy_number, parse_date, parse_doc_number
 
 MAX_HEADING_LEVEL = 4
+
+def _date_before(value: object) -> object:
+    """A date as written in a letter (2022-09-29) or as printed (2022年9月29日, 2022/9/29 …:
+    :func:`grammar.parse_date`) → the date; anything else unchanged, for pydantic to report."""
+    if isinstance(value, str):
+        written = parse_date(value)
+        if written is not None and written.date is not None:
+            return written.date
+    return value
+
+
+# A date in YAML as in a mail-merge table: ISO text or as printed.
+LetterDate = Annotated[dt.date, BeforeValidator(_date_before)]
+
 
 class Strict(BaseModel):
     """Base: unknown fields are errors, strings are stripped of surrounding blanks."""
@@ -189,7 +204,7 @@ class Seal(Strict):
 
 class Signature(Strict):
     organs: list[Text] = Field(min_length=1, description="发文机关署名，联合行文列出多个")
-    date: dt.date = Field(description="成文日期，写作 2022-09-29，印作 2022年9月29日")
+    date: LetterDate = Field(description="成文日期，写作 2022-09-29，印作 2022年9月29日")
     seal: Seal = Field(default_factory=Seal, description="印章")
 
 
@@ -198,7 +213,7 @@ class Record(Strict):
 
     cc: list[Text] = Field(default_factory=list, description="抄送机关")
     printer: str | None = Field(None, description="印发机关")
-    print_date: dt.date | None = Field(None, description="印发日期")
+    print_date: LetterDate | None = Field(None, description="印发日期")
 
     @model_validator(mode="after")
     def _printer_and_date(self) -> Record:
@@ -258,7 +273,9 @@ class Letter(Strict):
     @field_validator("header")
     @classmethod
     def _header_fits_format(cls, header: Header, info: ValidationInfo) -> Header:
-        fmt = info.data.get("format", LetterFormat.PLAIN)
+        if "format" not in info.data:  # the format itself is wrong: reported there
+            return header
+        fmt = info.data["format"]
         if fmt is LetterFormat.PLAIN:
             used = [k for k, v in header.model_dump(exclude_defaults=True).items() if v]
             if used:

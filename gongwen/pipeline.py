@@ -31,7 +31,7 @@ class Rendered:
 
     document: Document
     outputs: dict[str, bytes] = field(default_factory=dict)
-    warnings: list[str] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)  # located, like problems
 
 
 def parse_formats(value: str | Iterable[str]) -> tuple[str, ...]:
@@ -46,7 +46,7 @@ def parse_formats(value: str | Iterable[str]) -> tuple[str, ...]:
 
 def check_glyphs(
     doc: Document, fontset: FontSet, sources: SourceMap | None, strict: bool = False
-) -> list[str]:
+) -> list[Problem]:
     """Every character needs a font: fallback use is a warning (an error when ``strict``);
     a character no font has is an error naming its field and line."""
     missing: dict[str, set[str]] = {}
@@ -71,7 +71,7 @@ def check_glyphs(
         for where, chars in missing.items()
     ]
     notes = [
-        f"{where}: 字体缺字，改用 {family}：{_chars(chars)}"
+        _problem(sources, where, f"字体缺字，改用 {family}：{_chars(chars)}")
         for (where, family), chars in fallback.items()
     ]
     if strict:
@@ -139,7 +139,8 @@ def render_letter(
     result.warnings.extend(check_glyphs(doc, fontset, sources, strict=strict_fonts))
     result.warnings.extend(compose_warnings(doc, sources))
     if doc.changes:
-        result.warnings.append(f"{len(doc.changes)} 处半角标点按 GB/T 15834 改为全角")
+        note = f"{len(doc.changes)} 处半角标点按 GB/T 15834 改为全角（-v 列出每处）"
+        result.warnings.append(_problem(sources, "", note))
     for fmt in parse_formats(formats):
         if fmt == "pdf":
             from .export.pdf import draw_layout
@@ -161,25 +162,34 @@ def render_letter(
 
 def render_file(
     path: Path,
-    out_dir: Path,
-    formats: Iterable[str] = FORMATS,
+    out: Path,
+    formats: Iterable[str] | None = None,
     *,
     fonts: str = "auto",
     strict_fonts: bool = False,
 ) -> tuple[Rendered, list[Path]]:
-    """Load, render and write ``out_dir/<name>.<fmt>`` atomically; nothing is written on error."""
+    """Load, render and write atomically; nothing is written on error.
+
+    ``out`` is a folder (``out/<name>.<fmt>`` for each format) or, for one format, a file
+    named ``*.pdf`` / ``*.docx``; ``formats`` None means every format, or the one ``out``'s
+    suffix names (the rule of :mod:`gongwen.outpath`).
+    """
+    from .outpath import output_folder, render_targets
+
+    asked = parse_formats(formats) if formats is not None else None
+    fmts, targets = render_targets(Path(out), Path(path).stem, asked, FORMATS)
     letter, sources = load_letter_with_sources(path)
     rendered = render_letter(
         letter,
-        formats,
+        fmts,
         fonts=fonts,
         strict_fonts=strict_fonts,
-        base_dir=path.parent,
+        base_dir=Path(path).parent,
         sources=sources,
     )
     written = []
-    for fmt, data in rendered.outputs.items():
-        target = out_dir / f"{path.stem}.{fmt}"
-        write_atomic(target, data)
+    for fmt, target in targets.items():
+        output_folder(target.parent)
+        write_atomic(target, rendered.outputs[fmt])
         written.append(target)
     return rendered, written

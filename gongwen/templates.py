@@ -640,6 +640,10 @@ def _blame(
                 continue
             if literal and literal in line:
                 found[key] = literal
+        # the value the line holds, when a variable gave exactly that, is the culprit
+        scalar = re.sub(r"^\s*(?:-\s+)?(?:[\w.]+:\s+)?", "", line).strip().strip("'\"")
+        exact = {k: v for k, v in found.items() if v == scalar}
+        found = exact or found
         # a value inside another found value (序号 "2" in "2024-13-01") is not the culprit
         used = [k for k, v in found.items()
                 if not any(v in w and v != w for o, w in found.items() if o != k)]

@@ -120,10 +120,11 @@ def register(app: typer.Typer) -> None:
             typer.Argument(help="信件文件夹、通配符（加引号）或 YAML 文件", show_default=False),
         ] = None,
         out: Annotated[
-            Path, typer.Option("-o", "--out", help="输出目录（镜像输入的目录结构）")
+            Path,
+            typer.Option("-o", "--out", metavar="DIR", help="输出目录（镜像输入的目录结构）"),
         ] = ...,  # type: ignore[assignment]
         formats: Annotated[
-            str, typer.Option("--format", "-f", help="输出格式：pdf,docx")
+            str, typer.Option("--format", "-f", metavar="pdf,docx", help="输出格式，逗号分隔")
         ] = "pdf,docx",
         jobs: Annotated[
             int | None, typer.Option("-j", "--jobs", min=1, help="并行进程数（默认：全部核心）")
@@ -133,18 +134,26 @@ def register(app: typer.Typer) -> None:
         ] = False,
         report: Annotated[
             Path | None,
-            typer.Option("--report", help="写出 JSON 报告（每封信的状态、输出、页数、提示、用时）"),
+            typer.Option("--report", metavar="FILE",
+                         help="写出 JSON 报告（每封信的状态、输出、页数、提示、用时）"),
         ] = None,
-        fonts: Annotated[str, typer.Option("--fonts", help="字体：auto、open、official")] = "auto",
+        fonts: Annotated[
+            str, typer.Option("--fonts", metavar="auto|open|official", help="字体（见 render -h）")
+        ] = "auto",
         strict: Annotated[bool, typer.Option("--strict", help="缺少公文字体或字形时报错")] = False,
         template: Annotated[
-            str | None, typer.Option("--template", help="邮件合并：模板种类（与 --data 同用）")
+            str | None,
+            typer.Option("--template", metavar="KIND", help="邮件合并：模板种类（与 --data 同用）"),
         ] = None,
         data: Annotated[
-            Path | None, typer.Option("--data", help="邮件合并：数据表（CSV 等），每行一封信")
+            Path | None,
+            typer.Option("--data", metavar="FILE",
+                         help="邮件合并：数据表（CSV 或 XLSX），每行一封信"),
         ] = None,
         template_dir: Annotated[
-            list[Path] | None, typer.Option("--template-dir", help="邮件合并：模板目录，可重复")
+            list[Path] | None,
+            typer.Option("--templates", metavar="DIR",
+                         help="邮件合并：自己的模板目录（优先于自带模板），可重复"),
         ] = None,
         progress: Annotated[
             bool | None,

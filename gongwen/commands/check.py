@@ -17,7 +17,7 @@ def register(app: typer.Typer) -> None:
     def check(
         file: Annotated[Path, typer.Argument(help="要检查的 PDF 或 DOCX 文件", show_default=False)],
         output_format: Annotated[
-            str, typer.Option("--format", help="输出格式：text（表格）或 json")
+            str, typer.Option("--format", metavar="text|json", help="输出格式：text（表格）或 json")
         ] = "text",
         letter_format: Annotated[
             bool, typer.Option("--letter-format", help="按信函格式检查（首页红色双线、首页无页码）")
@@ -32,7 +32,9 @@ def register(app: typer.Typer) -> None:
         from gongwen.errors import GongwenError
 
         if output_format not in ("text", "json"):
-            typer.echo(f"未知的输出格式 {output_format}；可用：text、json", err=True)
+            from gongwen.errors import unknown_choice
+
+            typer.echo(unknown_choice("--format", output_format, ("text", "json")), err=True)
             raise typer.Exit(EXIT_ERROR)
         try:
             report = check_file(file, letter_format=letter_format, render=render)

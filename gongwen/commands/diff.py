@@ -60,7 +60,10 @@ def register(app: typer.Typer) -> None:
             Format, typer.Option("--format", "-f", help="报告格式：terminal、json、html")
         ] = Format.TERMINAL,
         output: Annotated[
-            Path | None, typer.Option("-o", "--output", help="报告写入文件（默认输出到屏幕）")
+            Path | None,
+            typer.Option("-o", "--output", metavar="FILE",
+                         help="报告写入文件（默认输出到屏幕）；给目录时写入其中的 "
+                         "diff.txt|json|html"),
         ] = None,
         layout: Annotated[
             bool,
@@ -68,18 +71,25 @@ def register(app: typer.Typer) -> None:
         ] = False,
         visual: Annotated[
             Path | None,
-            typer.Option("--visual", help="把每页的差异叠图（PNG）写入此目录", file_okay=False),
+            typer.Option("--visual", metavar="DIR", help="把每页的差异叠图（PNG）写入此目录",
+                         file_okay=False),
         ] = None,
         tolerance: Annotated[
-            float, typer.Option("--tolerance", help="版面位置容差（毫米）", min=0.0)
+            float, typer.Option("--tolerance", metavar="MM", help="版面位置容差（毫米）", min=0.0)
         ] = 1.0,
         fonts: Annotated[
-            str, typer.Option("--fonts", help="为版面比较排 YAML 时所用字体：auto、open、official")
+            str, typer.Option("--fonts", metavar="auto|open|official",
+                              help="为版面比较排 YAML 时所用字体")
         ] = "auto",
     ) -> None:
         """比较两封信：文字、结构和版面。相同退出码 0，不同 1，出错 2。"""
         from ..diff import render_html, render_json, render_terminal
+        from ..outpath import output_file
         from ..output import write_atomic
+
+        if output is not None:
+            suffix = {Format.JSON: "json", Format.HTML: "html"}.get(fmt, "txt")
+            output = output_file(output, f"diff.{suffix}")
 
         try:
             result = run_diff(

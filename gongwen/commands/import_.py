@@ -13,7 +13,9 @@ from ..errors import GongwenError
 EXIT_USER_ERROR = 2
 
 
-def run_import(source: Path, output: Path | None = None, *, quiet: bool = False) -> str:
+def run_import(
+    source: Path, output: Path | None = None, *, quiet: bool = False, force: bool = False
+) -> str:
     """Import ``source``; write the YAML to ``output`` (atomically) or return it for stdout.
 
     The report of what was recognised goes to stderr unless ``quiet``.
@@ -21,13 +23,14 @@ def run_import(source: Path, output: Path | None = None, *, quiet: bool = False)
     from rich.console import Console
 
     from ..importer import import_file, print_summary, to_yaml
+    from ..outpath import output_file
     from ..output import write_atomic
 
+    if output is not None:
+        output = output_file(output, f"{source.stem}.yaml", force=force)
     result = import_file(source)
     text = to_yaml(result, output)
     if output is not None:
-        if output.exists() and output.is_dir():
-            raise GongwenError(f"{output}: 是目录；-o 需要一个 .yaml 文件名")
         try:
             write_atomic(output, text.encode("utf-8"))
         except OSError as exc:
@@ -47,15 +50,18 @@ def register(app: typer.Typer) -> None:
                                  show_default=False)
         ],
         output: Annotated[
-            Path | None, typer.Option("-o", "--output", help="写入信件 YAML（默认输出到屏幕）")
+            Path | None,
+            typer.Option("-o", "--output", metavar="FILE",
+                         help="写入信件 YAML（默认输出到屏幕）；给目录时写入其中的 <原名>.yaml"),
         ] = None,
+        force: Annotated[bool, typer.Option("--force", help="覆盖已存在的文件")] = False,
         quiet: Annotated[
             bool, typer.Option("-q", "--quiet", help="不在 stderr 上报告识别结果")
         ] = False,
     ) -> None:
         """从公布的答复函（文本或 DOCX）导入信件 YAML；推测之处在 YAML 中加注释。"""
         try:
-            text = run_import(source, output, quiet=quiet)
+            text = run_import(source, output, quiet=quiet, force=force)
         except GongwenError as exc:
             typer.echo(str(exc), err=True)
             raise typer.Exit(EXIT_USER_ERROR) from None

@@ -42,7 +42,7 @@ def new_letter(
     Returns the letter text. On any error nothing is written.
     """
     from ..output import write_atomic
-    from ..templates import render_template, template_variables
+    from ..templates import find_template, render_template, template_variables
 
     known = template_variables(kind, template_dirs)
     unknown = sorted(set(values) - known)
@@ -55,8 +55,18 @@ def new_letter(
             f"模板 {kind} 没有变量 {'、'.join(hints)}；"
             f"gongwen new {kind} --list-vars 列出全部变量"
         )
-    if output is not None and output.exists() and not force:
-        raise GongwenError(f"{output} 已存在；要覆盖请加 --force")
+    missing = [v for v in find_template(kind, template_dirs).variables
+               if v.required and v.name not in values]
+    if missing:
+        names = "、".join(f"{v.name}（{v.label}）" if v.label else v.name for v in missing)
+        raise GongwenError(
+            f"gongwen new {kind}: 缺少必填变量 {names}；用 --set 名称=值 给出，"
+            f"gongwen new {kind} --list-vars 列出全部变量"
+        )
+    if output is not None:
+        from ..outpath import output_file
+
+        output = output_file(output, f"{kind}.yaml", force=force)
     text, _letter = render_template(kind, values, template_dirs, dest=output)
     if output is not None:
         write_atomic(output, text.encode("utf-8"))
@@ -94,14 +104,17 @@ def register(app: typer.Typer) -> None:
             str | None, typer.Argument(help="模板种类，如 proposal、suggestion、cohandling、reply")
         ] = None,
         output: Annotated[
-            Path | None, typer.Option("-o", "--output", help="写入的信件文件（默认输出到屏幕）")
+            Path | None,
+            typer.Option("-o", "--output", metavar="FILE",
+                         help="写入的信件文件（默认输出到屏幕）；给目录时写入其中的 KIND.yaml"),
         ] = None,
         sets: Annotated[
-            list[str] | None, typer.Option("--set", help="变量：名称=值，可重复")
+            list[str] | None, typer.Option("--set", metavar="名称=值", help="变量，可重复")
         ] = None,
         templates: Annotated[
             list[Path] | None,
-            typer.Option("--templates", help="自己的模板目录（优先于自带模板），可重复"),
+            typer.Option("--templates", metavar="DIR",
+                         help="自己的模板目录（优先于自带模板），可重复"),
         ] = None,
         list_vars: Annotated[
             bool, typer.Option("--list-vars", help="列出模板的变量及说明，不生成信件")
@@ -122,6 +135,8 @@ def register(app: typer.Typer) -> None:
                 info = find_template(kind, dirs)
                 typer.echo(f"{info.path}\n\n{describe(info)}")
                 return
+            if output is not None and output.is_dir():
+                output = output / f"{kind}.yaml"
             text = new_letter(kind, parse_sets(sets or []), output, dirs, force=force)
         except GongwenError as exc:
             typer.echo(str(exc), err=True)
