@@ -16,7 +16,7 @@ from typing import Annotated, Any
 import typer
 
 from . import clitext
-from .errors import GongwenError, os_error_text
+from .errors import GongwenError
 
 app = typer.Typer(
     name="gongwen",
@@ -189,43 +189,14 @@ def _register_commands() -> None:
 _register_commands()
 
 
-def main(
-    args: Sequence[str] | None = None, prog_name: str = "gongwen", command: str | None = None
-) -> None:
-    """Entry point of the ``gongwen`` command (``command``: run one command as the program,
-    as ``render.py`` does). Exits 0, the command's own code, or 2 for a user's mistake."""
-    from typer import _click as click
-
-    argv = list(sys.argv[1:] if args is None else args)
+def main(args: Sequence[str] | None = None, prog_name: str = "gongwen",
+         command: str | None = None) -> None:
+    """Entry point of the ``gongwen`` command (``command``: run that one command as the
+    program, as ``render.py`` does). Exits 0, the command's own code, or 2 for a user's
+    mistake (see :func:`gongwen.clitext.run`)."""
     group = typer.main.get_command(app)
     cmd = group if command is None else group.commands[command]  # type: ignore[attr-defined]
-    try:
-        code = cmd.main(argv, prog_name=prog_name, standalone_mode=False)
-    except click.exceptions.NoArgsIsHelpError as exc:
-        typer.echo(exc.ctx.get_help(), nl=False)
-        code = 0
-    except click.exceptions.UsageError as exc:
-        typer.echo(clitext.usage_message(exc, argv, prog_name, cmd), err=True)
-        code = EXIT_USER_ERROR
-    except typer.Abort:
-        typer.echo("已中断", err=True)
-        code = 130
-    except GongwenError as exc:
-        typer.echo(str(exc), err=True)
-        code = EXIT_USER_ERROR
-    except OSError as exc:
-        typer.echo(os_error_text(exc), err=True)
-        code = EXIT_USER_ERROR
-    except Exception as exc:
-        if clitext.debug_tracebacks():
-            raise
-        typer.echo(
-            f"gongwen 内部错误（请报告此缺陷；设 GONGWEN_TRACEBACK=1 可看详情）："
-            f"{type(exc).__name__}: {exc}",
-            err=True,
-        )
-        code = 1
-    sys.exit(code if isinstance(code, int) else 0)
+    cmd.main(args, prog_name=prog_name)
 
 
 if __name__ == "__main__":

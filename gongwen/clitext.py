@@ -241,18 +241,75 @@ def _first_sentence(text: str) -> str:
     return (m.group(1) if m else first).rstrip("；。")
 
 
-class HelpMixin:
-    """Plain Chinese help for typer's command classes."""
+EXIT_USER_ERROR = 2
+
+
+def run(command: Any, args: Sequence[str] | None, prog_name: str | None, **extra: Any) -> int:
+    """Run ``command`` and turn every way it can end into an exit code: a user's mistake
+    (a usage error, a :class:`GongwenError`, an OSError) is one Chinese message and 2; an
+    internal error is a one-line report and 1 (``GONGWEN_TRACEBACK=1`` shows the traceback)."""
+    import sys
+
+    import typer
+
+    from .errors import GongwenError, os_error_text
+
+    argv = list(sys.argv[1:] if args is None else args)
+    prog = prog_name or "gongwen"
+    try:
+        code = super(GongwenMixin, command).main(
+            argv, prog_name=prog, standalone_mode=False, **extra
+        )
+    except click.exceptions.NoArgsIsHelpError as exc:
+        typer.echo(exc.ctx.get_help())
+        return 0
+    except click.exceptions.UsageError as exc:
+        typer.echo(usage_message(exc, argv, prog, command), err=True)
+        return EXIT_USER_ERROR
+    except typer.Abort:
+        typer.echo("已中断", err=True)
+        return 130
+    except GongwenError as exc:
+        typer.echo(str(exc), err=True)
+        return EXIT_USER_ERROR
+    except OSError as exc:
+        typer.echo(os_error_text(exc), err=True)
+        return EXIT_USER_ERROR
+    except Exception as exc:
+        if debug_tracebacks():
+            raise
+        typer.echo(
+            "gongwen 内部错误（请报告此缺陷；设 GONGWEN_TRACEBACK=1 可看详情）："
+            f"{type(exc).__name__}: {exc}",
+            err=True,
+        )
+        return 1
+    return code if isinstance(code, int) else 0
+
+
+class GongwenMixin:
+    """Plain Chinese help and Chinese errors for typer's command classes."""
 
     def format_help(self, ctx: Any, formatter: Any) -> None:
         formatter.write(format_help(ctx, self))
 
+    def main(
+        self, args: Sequence[str] | None = None, prog_name: str | None = None,
+        complete_var: str | None = None, standalone_mode: bool = True, **extra: Any,
+    ) -> Any:
+        import sys
 
-class Command(HelpMixin, typer.core.TyperCommand):
+        code = run(self, args, prog_name, complete_var=complete_var, **extra)
+        if standalone_mode:
+            sys.exit(code)
+        return code
+
+
+class Command(GongwenMixin, typer.core.TyperCommand):
     """A gongwen command (Chinese help, -h)."""
 
 
-class Group(HelpMixin, typer.core.TyperGroup):
+class Group(GongwenMixin, typer.core.TyperGroup):
     """The ``gongwen`` group (Chinese help, -h, commands in the order they are listed)."""
 
     def list_commands(self, ctx: Any) -> list[str]:

@@ -22,8 +22,8 @@ from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from . import model as model_mod
-from .errors import GongwenError, LetterError, Problem, did_you_mean
-from .filetype import ELSEWHERE, decode_text, kind_message, sniff
+from .errors import LetterError, Problem, did_you_mean
+from .filetype import ELSEWHERE, kind_message, sniff
 from .model import Letter
 
 MAX_FILE_BYTES = 2 * 1024 * 1024
@@ -170,9 +170,14 @@ def read_data(path: Path) -> tuple[dict[str, Any], _Located]:
         message = kind_message(kind, "信件应是 YAML 文件（.yaml）", ELSEWHERE.get(kind, ""))
         raise LetterError([Problem(file, 0, 0, "", message)])
     try:
-        text = decode_text(raw, file, "信件应是 YAML 文件（.yaml）")
-    except GongwenError as exc:
-        raise LetterError([Problem(file, 0, 0, "", str(exc).removeprefix(f"{file}: "))]) from None
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:  # GB18030 (GBK) as Chinese Windows tools save it
+        try:
+            text = raw.decode("gb18030")
+        except UnicodeDecodeError:
+            line = raw[: exc.start].count(b"\n") + 1
+            message = "文件不是 UTF-8 或 GB18030 编码的文字；请以 UTF-8 保存"
+            raise LetterError([Problem(file, line, 1, "", message)]) from None
     return read_text_data(text, file)
 
 
@@ -392,6 +397,8 @@ def _message(err: dict[str, Any]) -> str:
         relation = {"greater_than": "大于", "greater_than_equal": "不小于",
                     "less_than": "小于", "less_than_equal": "不大于"}[kind]
         return f"应{relation} {bound}，收到 {err['input']!r}"
+    if kind not in _MESSAGES and re.search(r"[\u3400-\u9fff]", str(err["msg"])):
+        return str(err["msg"])  # the model's own (PydanticCustomError) message
     return _MESSAGES.get(kind, f"取值 {err.get('input')!r} 无效")
 
 

@@ -103,7 +103,7 @@ class Header(Strict):
     @classmethod
     def _copy_number(cls, v: str | None) -> str | None:
         if v is not None and parse_copy_number(v) != v:
-            raise ValueError("份号应为6位阿拉伯数字，如 000001 (copy number must be 6 digits)")
+            raise ValueError("份号应为6位阿拉伯数字，如 000001")
         return v
 
     @field_validator("doc_number")

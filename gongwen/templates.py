@@ -693,7 +693,7 @@ def read_table(path: Path) -> tuple[list[str], list[tuple[int, dict[str, str], i
             message = f"不支持的表格格式 {suffix or '(无后缀)'}；请用 .csv 或 .xlsx"
             raise LetterError([Problem(file, 0, 0, "", message)])
     except FileNotFoundError:
-        raise LetterError([Problem(file, 0, 0, "", "文件不存在 (no such file)")]) from None
+        raise LetterError([Problem(file, 0, 0, "", "文件不存在")]) from None
     except OSError as exc:
         raise LetterError([Problem(file, 0, 0, "", f"无法读取文件：{exc.strerror}")]) from None
     except csv.Error as exc:

@@ -175,10 +175,11 @@ def test_missing_and_face_for_rare_characters():
 
 def test_fonts_report_rows():
     rows = fonts_report(load_fontset("open"))
-    assert [r[0] for r in rows[:5]] == [r.value for r in FontRole]
+    assert [r[0] for r in rows[:5]] == ["小标宋", "仿宋", "黑体", "楷体", "宋体"]
     assert rows[1][1] == "FandolFang R"
     assert all(len(r) == 4 and all(isinstance(x, str) and x for x in r) for r in rows)
-    assert rows[-1][0] == "fallback-1"
+    assert rows[-1][0] == "备用 2"
+    assert all(r[3].isascii() is False for r in rows)  # reasons are Chinese
 
 
 # --- official fonts in fake folders --------------------------------------------------------
@@ -188,7 +189,7 @@ def test_auto_without_official_fonts_uses_bundled_and_names_official_in_docx(tmp
     fs = load_fontset("auto", font_dirs=[tmp_path / "empty"])
     face = fs.face(FontRole.FANGSONG)
     assert not face.official
-    assert "no official font" in face.reason and "仿宋_GB2312" in face.reason
+    assert "未安装公文字体" in face.reason and "仿宋_GB2312" in face.reason
     assert len(face.reason) < 120
     family, alts = fs.docx_names(FontRole.FANGSONG)
     assert family == "仿宋_GB2312"
@@ -268,7 +269,7 @@ def test_official_strict_raises_naming_the_role(tmp_path):
     with pytest.raises(FontError) as err:
         load_fontset("official", font_dirs=[tmp_path / "f"], strict=True)
     msg = str(err.value)
-    assert "xiaobiaosong" in msg and "方正小标宋简体" in msg
+    assert "小标宋" in msg and "方正小标宋简体" in msg and "仿宋（" not in msg
     # not strict: bundled stand-ins, the found one official
     fs = load_fontset("official", font_dirs=[tmp_path / "f"])
     assert fs.face(FontRole.FANGSONG).official and not fs.face(FontRole.XIAOBIAOSONG).official
@@ -331,10 +332,25 @@ def test_bundled_dir_override(tmp_path, monkeypatch):
     alt.mkdir()
     shutil.copy(BUNDLED / "fonts.toml", alt / "fonts.toml")
     monkeypatch.setenv(gf.ENV_BUNDLED, str(alt))
-    with pytest.raises(FontError, match="missing"):
+    with pytest.raises(FontError, match="缺少自带字体"):
         load_fontset("open")
-    with pytest.raises(FontError, match="unknown font mode"):
+    with pytest.raises(FontError, match="--fonts: 没有 'nope' 这一项；可用：auto、open、official"):
         load_fontset("nope")  # type: ignore[arg-type]
+
+
+def test_font_errors_are_gongwen_errors():
+    from gongwen.errors import GongwenError
+
+    assert issubclass(FontError, GongwenError)
+
+
+def test_windows_font_folder_only_on_windows(monkeypatch):
+    monkeypatch.delenv("WINDIR", raising=False)
+    monkeypatch.delenv("SYSTEMROOT", raising=False)
+    monkeypatch.setattr(gf.sys, "platform", "linux")
+    assert not any("Windows" in str(d) for d in gf._system_font_dirs())
+    monkeypatch.setattr(gf.sys, "platform", "win32")
+    assert Path("C:/Windows/Fonts") in gf._system_font_dirs()
 
 
 # --- drawing with reportlab ----------------------------------------------------------------

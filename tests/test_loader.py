@@ -11,6 +11,7 @@ import pytest
 
 from gongwen.errors import LetterError
 from gongwen.loader import dump_letter, load_letter
+from .conftest import ROOT
 
 from .conftest import EXAMPLE_LETTER, REFERENCE_YAML
 
@@ -131,10 +132,17 @@ def test_yaml_syntax_error_has_line_and_column(tmp_path):
     assert problem.line > 1 and problem.column >= 1
 
 
-def test_not_utf8(tmp_path):
+def test_gb18030_letter_is_read(tmp_path):
     path = tmp_path / "gbk.yaml"
-    path.write_bytes("title: 答复\n".encode("gbk"))
-    with pytest.raises(LetterError, match="UTF-8"):
+    text = (ROOT / "letters" / "zhuzhou-fgw-2022-reply.yaml").read_text(encoding="utf-8")
+    path.write_bytes(text.encode("gb18030"))
+    assert load_letter(path) == load_letter(ROOT / "letters" / "zhuzhou-fgw-2022-reply.yaml")
+
+
+def test_neither_utf8_nor_gb18030(tmp_path):
+    path = tmp_path / "bytes.yaml"
+    path.write_bytes(b"title: \x81\x20\n")
+    with pytest.raises(LetterError, match=":1:1: 文件不是 UTF-8 或 GB18030 编码的文字"):
         load_letter(path)
 
 

@@ -499,7 +499,7 @@ def test_cli_new_errors_write_nothing(tmp_path):
     vars_ = {k: v for k, v in {**KIND_VARS["proposal"], **COMMON}.items() if k != "proposal_title"}
     r = gongwen("new", "proposal", "-o", str(out), *_sets(vars_))
     assert r.returncode == 2
-    assert "proposal_title" in r.stderr and "proposal.yaml.j2:" in r.stderr
+    assert "proposal_title（提案名称）" in r.stderr and "gongwen new proposal: 缺少必填变量" in r.stderr
     assert "Traceback" not in r.stderr
     r = gongwen("new", "proposal", "-o", str(out), *_sets({**vars_, "proposal_titel": "x"}))
     assert r.returncode == 2 and "是不是 proposal_title" in r.stderr
