@@ -344,11 +344,14 @@ def test_font_errors_are_gongwen_errors():
     assert issubclass(FontError, GongwenError)
 
 
+_SYSTEM_FONT_DIRS = gf._system_font_dirs  # before the fixture isolates the tests from it
+
+
 def test_windows_font_folder_only_on_windows(monkeypatch):
     monkeypatch.delenv("WINDIR", raising=False)
     monkeypatch.delenv("SYSTEMROOT", raising=False)
     monkeypatch.setattr(gf.sys, "platform", "linux")
-    assert not any("Windows" in str(d) for d in gf._system_font_dirs())
+    assert not any("Windows" in str(d) for d in _SYSTEM_FONT_DIRS())
     monkeypatch.setattr(gf.sys, "platform", "win32")
     assert Path("C:/Windows/Fonts") in gf._system_font_dirs()
 

@@ -11,9 +11,8 @@ import pytest
 
 from gongwen.errors import LetterError
 from gongwen.loader import dump_letter, load_letter
-from .conftest import ROOT
 
-from .conftest import EXAMPLE_LETTER, REFERENCE_YAML
+from .conftest import EXAMPLE_LETTER, REFERENCE_YAML, ROOT
 
 SOURCE = REFERENCE_YAML.read_text(encoding="utf-8")
 
