@@ -353,7 +353,7 @@ def test_windows_font_folder_only_on_windows(monkeypatch):
     monkeypatch.setattr(gf.sys, "platform", "linux")
     assert not any("Windows" in str(d) for d in _SYSTEM_FONT_DIRS())
     monkeypatch.setattr(gf.sys, "platform", "win32")
-    assert Path("C:/Windows/Fonts") in gf._system_font_dirs()
+    assert Path("C:/Windows/Fonts") in _SYSTEM_FONT_DIRS()
 
 
 # --- drawing with reportlab ----------------------------------------------------------------
