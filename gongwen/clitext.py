@@ -209,7 +209,8 @@ def format_help(ctx: Any, command: Any) -> str:
     if command.help:
         out.append("")
         for para in str(command.help).strip().split("\n\n"):
-            out.extend("  " + line if line else "" for line in wrap(para.strip(), width - 2))
+            text = _unfold(para)
+            out.extend("  " + line if line else "" for line in wrap(text, width - 2))
             out.append("")
         out.pop()
     params = command.get_params(ctx)
@@ -233,6 +234,16 @@ def format_help(ctx: Any, command: Any) -> str:
         out += ["", "命令：", *_two_columns(rows, width)]
         out += ["", f"每个命令的用法：{ctx.command_path} 命令 -h"]
     return "\n".join(out) + "\n"
+
+
+def _unfold(paragraph: str) -> str:
+    """A docstring paragraph's lines as one line: joined with a space between Latin words,
+    directly between Chinese characters."""
+    lines = [ln.strip() for ln in paragraph.strip().splitlines()]
+    out = lines[0] if lines else ""
+    for ln in lines[1:]:
+        out += (" " if out[-1:].isascii() and ln[:1].isascii() else "") + ln
+    return out
 
 
 def _first_sentence(text: str) -> str:

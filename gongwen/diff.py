@@ -71,7 +71,7 @@ from typing import Any
 
 from .grammar import parse_heading_number
 from .read import Paragraph, Reading
-from .spec import Role
+from .spec import ROLE_NAMES, Role
 from .textnorm import DEFAULT, STRICT, Normalisation
 
 SCHEMA = "gongwen-diff/1"
@@ -497,18 +497,37 @@ def summary_text(result: DiffResult) -> str:
 
 
 def _role_text(roles: Sequence[Role | None]) -> str:
-    names = [r.value if r else "?" for r in roles]
+    names = [ROLE_NAMES.get(r, r.value) if r else "?" for r in roles]
     return "+".join(dict.fromkeys(names))
 
 
+KIND_NAMES = {"yaml": "信件 YAML", "docx": "Word 文档", "pdf": "PDF", "text": "文本"}
+ROLE_SOURCES = {"document": "段落角色取自信件", "styles": "段落角色取自 Word 样式",
+                "guessed": "段落角色按文字推测"}
+# Without colour (piped, NO_COLOR, a file) changes are marked in the text itself:
+DELETED = ("[-", "-]")
+INSERTED = ("{+", "+}")
+
+
+def side_text(r: Reading) -> str:
+    """'信件 YAML，20 段，段落角色取自信件' for one side of a diff."""
+    return f"{KIND_NAMES[r.kind.value]}，{len(r.paragraphs)} 段，{ROLE_SOURCES[r.roles.value]}"
+
+
 def render_terminal(result: DiffResult, console: Any) -> None:
-    """A coloured report with rich: deletions red struck through, insertions green."""
+    """A report with rich: in colour deletions red struck through and insertions green;
+    without colour (``console.no_color`` or no colour system: a pipe, ``NO_COLOR``, a file)
+    every deleted run is marked ``[-…-]`` and every inserted run ``{+…+}``."""
     from rich.text import Text
+
+    plain = console.no_color or console.color_system is None
+    if plain:
+        console.print(Text("标记：[-删去的文字-] {+加入的文字+}（A → B）"))
 
     def side(label: str, r: Reading) -> Text:
         t = Text(f"{label} ", style="bold")
         t.append(r.path)
-        t.append(f"  {r.kind.value}，{len(r.paragraphs)} 段，角色：{r.roles.value}", style="dim")
+        t.append(f"  {side_text(r)}", style="dim")
         if r.dropped:
             t.append(f"，略去网页栏目 {len(r.dropped)} 行", style="dim")
         return t
@@ -528,7 +547,7 @@ def render_terminal(result: DiffResult, console: Any) -> None:
         if ch.ops:
             head.append(f"  相似度 {math.floor(ch.similarity * 1000) / 10:.1f}%", style="dim")
         console.print(head)
-        console.print(inline_text(ch))
+        console.print(inline_text(ch, plain=plain))
     if result.layout is not None:
         result.layout.render_terminal(console)
     for v in result.visual:
@@ -537,15 +556,19 @@ def render_terminal(result: DiffResult, console: Any) -> None:
     console.print(Text("\n" + summary_text(result), style=style))
 
 
-def inline_text(ch: Change, context: int = CONTEXT) -> Any:
-    """The change as one rich Text: context, [-deleted-] and {+inserted+} marks."""
+def inline_text(ch: Change, context: int = CONTEXT, *, plain: bool = False) -> Any:
+    """The change as one rich Text: unchanged context dimmed, deletions and insertions
+    styled, and with ``plain`` also marked [-deleted-] and {+inserted+}."""
     from rich.text import Text
+
+    def mark(text: str, marks: tuple[str, str]) -> str:
+        return f"{marks[0]}{text}{marks[1]}" if plain else text
 
     t = Text("  ")
     if not ch.a or not ch.b:
         text = ch.a_text or ch.b_text
         style = "red strike" if ch.a else "green underline"
-        t.append(_clip(text, 3 * context), style=style)
+        t.append(mark(_clip(text, 3 * context), DELETED if ch.a else INSERTED), style=style)
         return t
     if not ch.ops:
         t.append(_clip(ch.b_text, 3 * context), style="dim")
@@ -564,9 +587,9 @@ def inline_text(ch: Change, context: int = CONTEXT) -> Any:
             t.append(s, style="dim")
         else:
             if op.a:
-                t.append(op.a, style="bold red strike")
+                t.append(mark(op.a, DELETED), style="bold red strike")
             if op.b:
-                t.append(op.b, style="bold green underline")
+                t.append(mark(op.b, INSERTED), style="bold green underline")
     return t
 
 
@@ -610,9 +633,9 @@ def render_html(result: DiffResult) -> str:
         "<title>gongwen diff</title>",
         f"<style>{HTML_STYLE}</style></head><body>",
         "<h1>gongwen diff</h1>",
-        f'<p class="meta">A：{_esc(result.a.path)}（{_esc(result.a.kind.value)}，'
-        f"{len(pa)} 段）<br>B：{_esc(result.b.path)}（{_esc(result.b.kind.value)}，"
-        f"{len(pb)} 段）<br>{_esc(normalisation_text(result))}</p>",
+        f'<p class="meta">A：{_esc(result.a.path)}（{_esc(side_text(result.a))}）<br>'
+        f"B：{_esc(result.b.path)}（{_esc(side_text(result.b))}）<br>"
+        f"{_esc(normalisation_text(result))}</p>",
         f'<p class="summary {"same" if result.identical else "diff"}" id="summary">'
         f"{_esc(summary_text(result))}</p>",
         '<table id="diff"><thead><tr><th class="n">A</th><th>A：'
@@ -624,7 +647,7 @@ def render_html(result: DiffResult) -> str:
         return "".join(_esc(paras[i].text) for i in idx)
 
     def roles(paras: Sequence[Paragraph], idx: Sequence[int]) -> str:
-        names = [paras[i].role.value for i in idx if paras[i].role]  # type: ignore[union-attr]
+        names = [ROLE_NAMES[r] for i in idx if (r := paras[i].role)]
         return f'<span class="role">{_esc("+".join(dict.fromkeys(names)))}</span>' if names else ""
 
     for row in result.rows:

@@ -199,6 +199,33 @@ class Role(StrEnum):
     RECORD_PRINT = "record_print"  # 版记: 印发机关和印发日期
 
 
+# What each role is called in reports (diff, check)
+ROLE_NAMES = {
+    Role.COPY_NUMBER: "份号",
+    Role.SECRECY: "密级",
+    Role.URGENCY: "紧急程度",
+    Role.ORGAN_MARK: "发文机关标志",
+    Role.DOC_NUMBER: "发文字号",
+    Role.SIGNER: "签发人",
+    Role.REPLY_CATEGORY: "答复类别",
+    Role.TITLE: "标题",
+    Role.ADDRESSEE: "主送机关",
+    Role.BODY: "正文",
+    Role.HEADING1: "一级标题",
+    Role.HEADING2: "二级标题",
+    Role.HEADING3: "三级标题",
+    Role.HEADING4: "四级标题",
+    Role.CONTACT: "联系人",
+    Role.ATTACHMENT_NOTE: "附件说明",
+    Role.SIGNATURE: "署名",
+    Role.DATE: "成文日期",
+    Role.NOTE: "附注",
+    Role.ATTACHMENT_LABEL: "附件标识",
+    Role.ATTACHMENT_TITLE: "附件标题",
+    Role.RECORD_CC: "抄送",
+    Role.RECORD_PRINT: "印发机关和日期",
+}
+
 HEADING_ROLES = (Role.HEADING1, Role.HEADING2, Role.HEADING3, Role.HEADING4)
 HEADER_ROLES = (
     Role.COPY_NUMBER,

@@ -82,7 +82,11 @@ def register(app: typer.Typer) -> None:
                               help="为版面比较排 YAML 时所用字体")
         ] = "auto",
     ) -> None:
-        """比较两封信：文字、结构和版面。相同退出码 0，不同 1，出错 2。"""
+        """比较两封信：文字、结构和版面。相同退出码 0，不同 1，出错 2。
+
+        终端上删去的字标红加删除线、加入的字标绿加下划线；没有颜色时（输出到管道或文件、
+        设了 NO_COLOR）改动的字标作 [-删去的字-]{+加入的字+}，如 2022年9月[-29-]{+30+}日。
+        比较前默认把空白、全半角和引号样式视为相同（--strict 逐字比较），显示的是原文。"""
         from ..diff import render_html, render_json, render_terminal
         from ..outpath import output_file
         from ..output import write_atomic
@@ -113,9 +117,12 @@ def register(app: typer.Typer) -> None:
                 if output is None:
                     render_terminal(result, Console(highlight=False))
                 else:
-                    with output.open("w", encoding="utf-8") as fh:
-                        render_terminal(result, Console(file=fh, highlight=False,
-                                                        force_terminal=False, width=100))
+                    import io
+
+                    buffer = io.StringIO()
+                    render_terminal(result, Console(file=buffer, highlight=False,
+                                                    force_terminal=False, width=100))
+                    write_atomic(output, buffer.getvalue().encode("utf-8"))
         except GongwenError as exc:
             typer.echo(str(exc), err=True)
             raise typer.Exit(EXIT_ERROR) from None
