@@ -42,17 +42,17 @@ import time
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path, PurePosixPath
 from typing import Any, Protocol
 
-from .errors import GongwenError, LetterError
+from .errors import GongwenError, LetterError, Problem
 from .model import Letter
 from .output import write_atomic
+from .schemas import gongwen_version, header
 
 __all__ = [
     "MANIFEST_NAME",
-    "REPORT_VERSION",
     "BatchError",
     "BatchItem",
     "BatchResult",
@@ -68,8 +68,7 @@ __all__ = [
 MANIFEST_NAME = ".gongwen-batch.json"
 LOCK_NAME = ".gongwen-batch.lock"
 LETTER_SUFFIXES = (".yaml", ".yml")
-REPORT_VERSION = 1
-MANIFEST_VERSION = 1
+MANIFEST_VERSION = 2
 SAVE_EVERY_S = 2.0
 
 # write_atomic's temporary names: ".<target name>.<8 random chars>.tmp"
@@ -92,7 +91,7 @@ class BatchItem:
     """One letter of a batch: a YAML file to load, or a letter already built (mail merge)."""
 
     name: str  # output path relative to OUT without suffix, '/'-separated: "sub/a"
-    source: str  # how messages name it: the YAML path, or "table.csv#row-id"
+    source: str  # how messages name it: the YAML path, or "table.csv:row 7" (mail merge)
     path: Path | None = None
     letter: Letter | None = None
     error: LetterError | None = None  # a mail-merge row that failed before rendering
@@ -252,8 +251,8 @@ class LetterResult:
     status: str  # rendered | unchanged | failed | cancelled
     outputs: list[str] = field(default_factory=list)  # relative to OUT
     pages: int | None = None
-    warnings: list[str] = field(default_factory=list)
-    problems: list[str] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
     time: float = 0.0  # seconds spent rendering and writing, in the worker
     key: str = ""
     deps: dict[str, str] = field(default_factory=dict)  # file → sha256, for --changed
@@ -263,6 +262,8 @@ class LetterResult:
         d.pop("key")
         d.pop("deps")
         d["time"] = round(self.time, 4)
+        d["warnings"] = [w.to_json() for w in self.warnings]
+        d["problems"] = [p.to_json() for p in self.problems]
         return d
 
 
@@ -293,10 +294,9 @@ class BatchResult:
         return 130 if self.interrupted else 0
 
     def report(self) -> dict[str, Any]:
-        """The ``--report`` document (schema: docs/batch-report.schema.json)."""
+        """The ``--report`` document (gongwen/schemas/batch-report.schema.json)."""
         return {
-            "report_version": REPORT_VERSION,
-            "gongwen_version": gongwen_version(),
+            **header("batch-report"),
             "out_dir": str(self.out_dir),
             "formats": list(self.formats),
             "jobs": self.jobs,
@@ -318,15 +318,6 @@ class Progress(Protocol):
 
 # --------------------------------------------------------------------------------------------
 # Keys for --changed
-
-
-def gongwen_version() -> str:
-    from importlib import metadata
-
-    try:
-        return metadata.version("gongwen")
-    except metadata.PackageNotFoundError:  # pragma: no cover - running from a bare checkout
-        return "0+unknown"
 
 
 def code_digest() -> str:
@@ -449,7 +440,10 @@ def render_item(task: _Task, render: RenderFn | None = None) -> LetterResult:
             result.outputs.append(rel)
         if "pdf" in rendered.outputs:
             result.pages = count_pdf_pages(rendered.outputs["pdf"])
-        result.warnings = [str(w) for w in rendered.warnings]
+        result.warnings = [
+            w if isinstance(w, Problem) else Problem(item.source, 0, 0, "", str(w))
+            for w in rendered.warnings
+        ]
         seal = letter.signature.seal.image
         if seal:
             file = ((item.base_dir or Path.cwd()) / seal).resolve()
@@ -457,9 +451,9 @@ def render_item(task: _Task, render: RenderFn | None = None) -> LetterResult:
                 result.deps[str(file)] = _sha256(file.read_bytes())
         result.status = RENDERED
     except LetterError as exc:
-        result.problems = [str(p) for p in exc.problems]
+        result.problems = list(exc.problems)
     except GongwenError as exc:
-        result.problems = [f"{item.source}: {exc}"]
+        result.problems = [Problem(item.source, 0, 0, "", str(exc))]
     except _Stop:
         raise
     except Exception as exc:  # isolate the letter: report, go on
@@ -467,14 +461,17 @@ def render_item(task: _Task, render: RenderFn | None = None) -> LetterResult:
 
         frame = traceback.extract_tb(exc.__traceback__)[-1]
         where = f"{Path(frame.filename).name}:{frame.lineno} in {frame.name}"
-        result.problems = [f"{item.source}: 内部错误 {type(exc).__name__}: {exc} ({where})"]
-    if item.path is None:
-        # mail-merge rows: make sure the row id is visible beside the problems
-        result.problems = [
-            p if item.source in p else f"{p} [{item.source}]" for p in result.problems
-        ]
+        message = f"内部错误 {type(exc).__name__}: {exc} ({where})"
+        result.problems = [Problem(item.source, 0, 0, "", message)]
+    # a letter built by mail merge has no file: its row names the problems found rendering it
+    result.problems = [_placed(p, item.source) for p in result.problems]
+    result.warnings = [_placed(w, item.source) for w in result.warnings]
     result.time = time.perf_counter() - started
     return result
+
+
+def _placed(problem: Problem, source: str) -> Problem:
+    return replace(problem, file=source) if problem.file == "<letter>" else problem
 
 
 @contextlib.contextmanager
@@ -535,10 +532,6 @@ def _init_worker(fonts: str, strict: bool, render: RenderFn | None) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, _on_sigterm)
     _stop_with_parent()
-    for fd in list(_LOCK_FDS):
-        with contextlib.suppress(OSError):
-            os.close(fd)
-    _LOCK_FDS.clear()
     _WORKER["render"] = render
     for module in ("gongwen.pipeline", "gongwen.export.pdf", "gongwen.export.docx"):
         with contextlib.suppress(Exception):
@@ -570,28 +563,23 @@ def _work(task: _Task) -> LetterResult:
 
 @contextlib.contextmanager
 def _locked(out_dir: Path):
+    """Hold ``OUT/.gongwen-batch.lock`` (filelock: flock on POSIX, LockFileEx on Windows)
+    while the batch writes; a second batch on the same folder is refused at once. Forked
+    workers do not inherit the lock (filelock closes it in the child)."""
+    from filelock import FileLock, Timeout
+
     from .outpath import output_folder
 
     output_folder(out_dir)
+    lock = FileLock(out_dir / LOCK_NAME, timeout=0, thread_local=False)
     try:
-        import fcntl
-    except ImportError:  # pragma: no cover - Windows: no lock
-        yield
-        return
-    fd = os.open(out_dir / LOCK_NAME, os.O_RDWR | os.O_CREAT, 0o644)
+        lock.acquire()
+    except Timeout:
+        raise BatchError(f"{out_dir}: 另一个 gongwen batch 正在写入这个目录") from None
     try:
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            raise BatchError(f"{out_dir}: 另一个 gongwen batch 正在写入这个目录") from None
-        _LOCK_FDS.add(fd)
         yield
     finally:
-        _LOCK_FDS.discard(fd)
-        os.close(fd)
-
-
-_LOCK_FDS: set[int] = set()  # closed in forked workers: only the parent holds the lock
+        lock.release()
 
 
 def clean_temp_files(out_dir: Path) -> list[Path]:
@@ -709,7 +697,8 @@ def render_many(
                 assert entry is not None
                 results[item.name] = LetterResult(
                     item.name, item.source, UNCHANGED, outputs=outputs,
-                    pages=entry.get("pages"), warnings=list(entry.get("warnings", [])),
+                    pages=entry.get("pages"),
+                    warnings=[Problem(**w) for w in entry.get("warnings", [])],
                     key=key, deps=entry.get("deps", {}),
                 )
             else:
@@ -720,7 +709,8 @@ def render_many(
             if result.status == RENDERED and result.key:
                 manifest[result.name] = {
                     "key": result.key, "source": result.source, "outputs": result.outputs,
-                    "pages": result.pages, "warnings": result.warnings, "deps": result.deps,
+                    "pages": result.pages, "deps": result.deps,
+                    "warnings": [w.to_json() for w in result.warnings],
                 }
             elif result.status == FAILED:
                 manifest.pop(result.name, None)
@@ -817,7 +807,7 @@ def _run_pool(
             except BrokenProcessPool:
                 record(LetterResult(
                     task.item.name, task.item.source, FAILED, key=task.key,
-                    problems=[f"{task.item.source}: 排版进程意外退出（worker process died）"],
+                    problems=[Problem(task.item.source, 0, 0, "", "排版进程意外退出")],
                 ))
             solo.shutdown(wait=True)
         return False

@@ -43,7 +43,7 @@ def user_errors(func: Callable[..., Any]) -> Callable[..., Any]:
 
 def _version(value: bool) -> None:
     if value:
-        from .batch import gongwen_version
+        from .schemas import gongwen_version
 
         typer.echo(f"gongwen {gongwen_version()}")
         raise typer.Exit(0)

@@ -24,10 +24,11 @@ The similarity ratio is ``2·M / (|A| + |B|)`` over normalised characters, ``M``
 matched by the alignment (moved paragraphs count as matched). The result is *identical*
 when there is no change and, with ``--layout``, no layout difference.
 
-JSON report (``--format json``), schema ``gongwen-diff/1``::
+JSON report (``--format json``), schema ``gongwen-diff/1`` (gongwen/schemas/diff.schema.json)::
 
     {
       "schema": "gongwen-diff/1",
+      "gongwen_version": str,
       "identical": bool,                       # no text, structure (or layout) difference
       "strict": bool,
       "normalisations": ["whitespace", "width", "quotes"],   # [] under --strict
@@ -71,10 +72,11 @@ from typing import Any
 
 from .grammar import parse_heading_number
 from .read import Paragraph, Reading
+from .schemas import header, schema_id
 from .spec import ROLE_NAMES, Role
 from .textnorm import DEFAULT, STRICT, Normalisation
 
-SCHEMA = "gongwen-diff/1"
+SCHEMA = schema_id("diff")
 PAIR_MIN = 0.5  # a 1:1, merge or split pairing must be at least this similar
 MOVE_MIN = 0.6  # a deleted and an inserted paragraph elsewhere are a move at this ratio
 JOIN_PENALTY = 0.5  # per extra paragraph in a merge/split, so that simpler pairings win ties
@@ -172,7 +174,7 @@ class DiffResult:
             }
 
         return {
-            "schema": SCHEMA,
+            **header("diff"),
             "identical": self.identical,
             "strict": self.strict,
             "normalisations": self.normalisation.names(),

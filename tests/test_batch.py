@@ -19,6 +19,7 @@ from pathlib import Path
 import jsonschema
 import pytest
 
+from gongwen import schemas
 from gongwen.batch import (
     MANIFEST_NAME,
     BatchError,
@@ -33,9 +34,9 @@ from gongwen.errors import LetterError, Problem
 from gongwen.loader import load_letter
 from gongwen.pipeline import Rendered
 
-from .conftest import EXAMPLE_LETTER, REFERENCE_YAML, ROOT
+from .conftest import EXAMPLE_LETTER, REFERENCE_YAML
 
-SCHEMA = json.loads((ROOT / "docs" / "batch-report.schema.json").read_text(encoding="utf-8"))
+SCHEMA = schemas.load("batch-report")
 
 SMALL = """\
 format: plain
@@ -189,9 +190,9 @@ def test_failures_are_isolated(tmp_path: Path) -> None:
     assert status == {"boom": "failed", "crash": "failed", "ok1": "rendered",
                       "ok2": "rendered", "sub/ok3": "rendered"}
     by = {r.name: r for r in result.results}
-    assert "RuntimeError" in by["boom"].problems[0]
-    assert "worker process died" in by["crash"].problems[0]
-    assert by["ok1"].pages == 1 and by["ok1"].warnings == ["note"]
+    assert "RuntimeError" in by["boom"].problems[0].message
+    assert by["crash"].problems[0].message == "排版进程意外退出"
+    assert by["ok1"].pages == 1 and [w.message for w in by["ok1"].warnings] == ["note"]
     assert (tmp_path / "out" / "sub" / "ok3.docx").is_file()
     assert result.exit_code == 1
 
@@ -336,7 +337,9 @@ def test_batch_good_and_broken(mixed_folder: Path, tmp_path: Path) -> None:
     for name, (_, line, col) in BROKEN.items():
         entry = by[f"broken/{Path(name).stem}"]
         assert entry["status"] == "failed" and entry["pages"] is None
-        assert f":{line}:{col}: " in entry["problems"][0]
+        problem = entry["problems"][0]
+        assert (problem["line"], problem["column"]) == (line, col), problem
+        assert problem["file"].endswith(name) and problem["message"]
 
     # nothing changed: a --changed run renders nothing and leaves the files alone
     before = {p: p.stat().st_mtime_ns for p in files}

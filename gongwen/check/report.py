@@ -104,7 +104,11 @@ class Report:
         )
 
     def to_dict(self) -> dict[str, Any]:
+        """The JSON report (schema gongwen-check/1: gongwen/schemas/check.schema.json)."""
+        from ..schemas import header
+
         return {
+            **header("check"),
             "file": self.file,
             "kind": self.kind,
             "letter_format": self.letter_format,

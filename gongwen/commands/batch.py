@@ -86,7 +86,7 @@ class _Bar:
 def _problems(result: Any, emit: Any) -> None:
     if result.status == "failed":
         for p in result.problems:
-            emit(p)
+            emit(str(p))
 
 
 def _summary(batch: Any, console: Any) -> None:
@@ -106,7 +106,7 @@ def _summary(batch: Any, console: Any) -> None:
     if batch.failed:
         failed = Table("失败的信件", "问题", title="失败", show_lines=False)
         for r in batch.failed:
-            failed.add_row(r.source, r.problems[0] if r.problems else "")
+            failed.add_row(r.source, str(r.problems[0]) if r.problems else "")
         console.print(failed)
     if batch.interrupted:
         console.print(f"已中断：{batch.count('cancelled')} 封信未排版。")
