@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import os
 import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
@@ -29,7 +28,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from . import bundled, grammar
+from . import grammar
 from .errors import GongwenError
 from .filetype import ELSEWHERE, decode_text, refuse, sniff
 from .model import MAX_HEADING_LEVEL, Letter
@@ -37,6 +36,7 @@ from .read.docx import DocxDocument
 from .read.model import clean_line
 from .read.source import read_input
 from .read.text import is_chrome, text_lines
+from .schemas import letter_schema_reference
 from .spec import HEADING_ROLES, Role
 from .textnorm import normalise
 
@@ -947,21 +947,7 @@ def import_file(path: str | Path) -> Imported:
 
 
 # --- YAML with comments -----------------------------------------------------------------------
-SCHEMA = bundled.schema_file()
-REPO_ROOT = SCHEMA.parent.parent  # the repository in a checkout; the package when installed
 _MAP_INDENT, _SEQ_INDENT, _SEQ_OFFSET = 2, 4, 2
-
-
-def schema_reference(output: Path | None) -> str | None:
-    """The ``$schema`` path relative to ``output`` when it is written inside the repo."""
-    if output is None or not SCHEMA.exists():
-        return None
-    target = Path(os.path.abspath(output))
-    try:
-        target.relative_to(REPO_ROOT)
-    except ValueError:
-        return None
-    return Path(os.path.relpath(SCHEMA, target.parent)).as_posix()
 
 
 def to_yaml(result: Imported, output: Path | None = None) -> str:
@@ -993,9 +979,7 @@ def to_yaml(result: Imported, output: Path | None = None) -> str:
 
     root = convert(result.data, 0)
     start = []
-    ref = schema_reference(output)
-    if ref:
-        start.append(f"yaml-language-server: $schema={ref}")
+    start.append(f"yaml-language-server: $schema={letter_schema_reference(output)[0]}")
     start.append(f"由 gongwen import 从 {Path(result.source).name} 导入；"
                  "带注释处是导入时的推测或改写，请核对。")
     for line in result.dropped:

@@ -57,6 +57,7 @@ from .errors import GongwenError, LetterError, Problem
 from .grammar import parse_date
 from .loader import MAX_FILE_BYTES, load_letter_text
 from .model import Letter
+from .schemas import letter_schema_reference
 
 __all__ = [
     "BUILTIN_DIR",
@@ -79,8 +80,7 @@ __all__ = [
 BUILTIN_DIR = bundled.folder("templates")
 ENV_VAR = "GONGWEN_TEMPLATES"
 SUFFIX = ".yaml.j2"
-SCHEMA_FILE = bundled.schema_file()
-DEFAULT_SCHEMA = "../schema/letter.schema.json"
+DEFAULT_SCHEMA = "letter.schema.json"  # mail-merge letters are not written as YAML
 
 MAX_RANGE = 10_000
 MAX_OUTPUT = MAX_FILE_BYTES
@@ -576,17 +576,6 @@ def _context(variables: Mapping[str, Any], schema: str) -> dict[str, Any]:
     return context
 
 
-def schema_reference(dest: Path | None) -> str:
-    """The ``$schema`` path for a letter written to ``dest``, relative to its folder."""
-    if dest is None:
-        return DEFAULT_SCHEMA
-    try:
-        rel = os.path.relpath(SCHEMA_FILE, Path(dest).resolve().parent)
-    except ValueError:  # another drive on Windows
-        return SCHEMA_FILE.as_uri()
-    return Path(rel).as_posix()
-
-
 def render_template(
     kind: str,
     variables: Mapping[str, Any],
@@ -602,7 +591,7 @@ def render_template(
     info = find_template(kind, template_dirs)
     template = _compile(info, template_dirs)
     try:
-        text = _render(template, _context(variables, schema_reference(dest)))
+        text = _render(template, _context(variables, letter_schema_reference(dest)[0]))
     except Exception as exc:  # any error in a template is the user's
         f = _failure(exc)
         hint = ""

@@ -36,12 +36,12 @@ from gongwen.importer import (
     parse_date,
     parse_doc_number,
     read_docx_lines,
-    schema_reference,
     to_yaml,
 )
 from gongwen.loader import load_letter
 from gongwen.model import Letter
 from gongwen.read import is_chrome
+from gongwen.schemas import letter_schema_reference
 from gongwen.textnorm import normalise
 
 from .conftest import EXAMPLE_LETTER, REFERENCE_YAML, ROOT
@@ -164,12 +164,14 @@ def test_published_reference_imports_to_the_reference_letter():
 def test_reference_yaml_written_in_repo_names_the_schema(tmp_path):
     result = import_file(PUBLISHED)
     inside = ROOT / "letters" / "imported" / "x.yaml"
-    assert schema_reference(inside) == "../../schema/letter.schema.json"
-    assert schema_reference(ROOT / "letters" / "x.yaml") == "../schema/letter.schema.json"
-    assert schema_reference(tmp_path / "x.yaml") is None
+    assert letter_schema_reference(inside)[0] == "../../schema/letter.schema.json"
+    assert letter_schema_reference(ROOT / "letters" / "x.yaml")[0] == "../schema/letter.schema.json"
+    assert letter_schema_reference(tmp_path / "x.yaml") == (
+        "letter.schema.json", tmp_path / "letter.schema.json")
     text = to_yaml(result, ROOT / "letters" / "x.yaml")
     assert text.startswith("# yaml-language-server: $schema=../schema/letter.schema.json\n")
-    assert not to_yaml(result).startswith("# yaml-language-server")
+    assert to_yaml(result, tmp_path / "x.yaml").startswith(
+        "# yaml-language-server: $schema=letter.schema.json\n")
 
 
 # --- DOCX ----------------------------------------------------------------------------------
@@ -376,7 +378,9 @@ def test_cli_writes_yaml_and_reports(tmp_path):
 def test_cli_prints_yaml_without_output_option():
     proc = _gongwen("import", str(CORPUS / "02-joint-addressees-chinese-date.txt"))
     assert proc.returncode == 0, proc.stderr
-    assert proc.stdout.startswith("# 由 gongwen import")
+    # printed, the $schema line is relative to the current folder (here the repository)
+    assert proc.stdout.startswith("# yaml-language-server: $schema=schema/letter.schema.json\n"
+                                  "# 由 gongwen import")
     assert "二〇一九年七月八日" in proc.stdout  # the conversion is commented
 
 

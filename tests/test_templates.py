@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import json
 import os
 import subprocess
 import sys
@@ -121,7 +122,8 @@ def test_handling_clause_has_a_default():
 
 @pytest.mark.parametrize("kind", sorted(KIND_VARS))
 def test_each_kind_renders_validates_and_composes(kind, tmp_path):
-    text, letter = tpl.render_template(kind, {**KIND_VARS[kind], **COMMON})
+    text, letter = tpl.render_template(kind, {**KIND_VARS[kind], **COMMON},
+                                       dest=ROOT / "letters" / "new.yaml")
     assert text.startswith("# yaml-language-server: $schema=../schema/letter.schema.json\n")
     path = tmp_path / "letter.yaml"
     path.write_text(text, encoding="utf-8")
@@ -487,8 +489,12 @@ def test_cli_new_writes_a_valid_letter(tmp_path):
     letter = load_letter(out)
     assert letter.title == EXPECTED_TITLE["proposal"]
     first = out.read_text(encoding="utf-8").splitlines()[0]
-    assert first.startswith("# yaml-language-server: $schema=")
-    assert (out.parent / first.split("=", 1)[1]).resolve() == ROOT / "schema" / "letter.schema.json"
+    # outside this repository the schema is written beside the letter: a portable reference
+    assert first == "# yaml-language-server: $schema=letter.schema.json"
+    schema = json.loads((out.parent / "letter.schema.json").read_text(encoding="utf-8"))
+    assert schema == json.loads(gongwen("schema").stdout)
+    inside = ROOT / "letters" / "x.yaml"
+    assert tpl.letter_schema_reference(inside) == ("../schema/letter.schema.json", None)
     # an existing file is kept unless --force
     r = gongwen("new", "proposal", "-o", str(out), *_sets({**KIND_VARS["proposal"], **COMMON}))
     assert r.returncode == 2 and "--force" in r.stderr

@@ -25,6 +25,7 @@ def run_import(
     from ..importer import import_file, print_summary, to_yaml
     from ..outpath import output_file
     from ..output import write_atomic
+    from ..schemas import write_letter_schema_for
 
     if output is not None:
         output = output_file(output, f"{source.stem}.yaml", force=force)
@@ -33,6 +34,7 @@ def run_import(
     if output is not None:
         try:
             write_atomic(output, text.encode("utf-8"))
+            write_letter_schema_for(output)
         except OSError as exc:
             raise GongwenError(f"{output}: 无法写入（{exc.strerror}）") from None
     if not quiet:

@@ -42,6 +42,7 @@ def new_letter(
     Returns the letter text. On any error nothing is written.
     """
     from ..output import write_atomic
+    from ..schemas import write_letter_schema_for
     from ..templates import find_template, render_template, template_variables
 
     known = template_variables(kind, template_dirs)
@@ -70,6 +71,7 @@ def new_letter(
     text, _letter = render_template(kind, values, template_dirs, dest=output)
     if output is not None:
         write_atomic(output, text.encode("utf-8"))
+        write_letter_schema_for(output)
     return text
 
 

@@ -11,8 +11,10 @@ JSON Schema (draft 2020-12) of each; a problem with an input is always the same 
 from __future__ import annotations
 
 import json
+import os
 from functools import cache
 from importlib import metadata, resources
+from pathlib import Path
 from typing import Any
 
 VERSIONS = {"batch-report": 2, "diff": 1, "check": 1}
@@ -41,3 +43,38 @@ def load(kind: str) -> dict[str, Any]:
     """The JSON Schema of ``kind`` (``"batch-report"``, ``"diff"`` or ``"check"``)."""
     text = resources.files(__name__).joinpath(f"{kind}.schema.json").read_text(encoding="utf-8")
     return json.loads(text)
+
+
+LETTER_SCHEMA = "letter.schema.json"
+
+
+def letter_schema_reference(dest: Path | None) -> tuple[str, Path | None]:
+    """The ``$schema`` path for a letter written to ``dest`` (stdout: None, from the current
+    folder), relative to the letter so that it keeps working when the folder moves.
+
+    It names the nearest ``letter.schema.json`` or ``schema/letter.schema.json`` in the
+    letter's folder or above (as in this repository: ``../schema/letter.schema.json``).
+    Where there is none, it names ``letter.schema.json`` beside the letter and returns that
+    path as the second item, for :func:`write_letter_schema_for` to write once the letter
+    itself is written.
+    """
+    folder = Path(os.path.abspath(dest.parent if dest is not None else Path.cwd()))
+    for above in (folder, *folder.parents):
+        for candidate in (above / LETTER_SCHEMA, above / "schema" / LETTER_SCHEMA):
+            if candidate.is_file():
+                return Path(os.path.relpath(candidate, folder)).as_posix(), None
+    return LETTER_SCHEMA, (folder / LETTER_SCHEMA if dest is not None else None)
+
+
+def write_letter_schema_for(letter: Path) -> Path | None:
+    """After ``letter`` is written: write the letter JSON Schema (``gongwen schema``) beside
+    it when its ``$schema`` line names a file there that is missing; the path written."""
+    from ..model import letter_schema
+    from ..output import write_atomic
+
+    missing = letter_schema_reference(letter)[1]
+    if missing is None:
+        return None
+    text = json.dumps(letter_schema(), ensure_ascii=False, indent=2) + "\n"
+    write_atomic(missing, text.encode("utf-8"))
+    return missing
