@@ -180,12 +180,13 @@ def collect(paths: Iterable[str | Path], out_dir: Path | None = None) -> list[Ba
 
 
 def items_from_table(
-    kind: str, data: Path, template_dirs: Sequence[Path] = ()
+    kind: str, data: Path, template_dirs: Sequence[Path] = (), name_column: str | None = None
 ) -> list[BatchItem]:
     """Mail merge: one item per row of ``data`` filled into the template ``kind``.
 
     Rows that fail are kept as items carrying their error, so they are reported with their
-    row id while the other rows render.
+    row id while the other rows render. Outputs are named ``<table>-row-N``, or by the cell
+    of ``name_column`` (e.g. 提案号), which every row must fill.
     """
     try:
         from .templates import letters_from_table  # type: ignore[import-not-found]
@@ -193,8 +194,9 @@ def items_from_table(
         raise BatchError(f"邮件合并需要 gongwen.templates，当前不可用：{exc}") from None
     items: list[BatchItem] = []
     data = Path(data)
+    names = _names_from_column(data, name_column) if name_column else {}
     for row_id, value in letters_from_table(kind, data, template_dirs):
-        name = safe_name(_row_name(str(row_id), data))
+        name = safe_name(names.get(str(row_id)) or _row_name(str(row_id), data))
         source = str(row_id) if data.name in str(row_id) else f"{data}#{row_id}"
         if isinstance(value, LetterError):
             items.append(BatchItem(name, source, error=value, base_dir=data.parent))
@@ -204,6 +206,21 @@ def items_from_table(
 
 
 _UNSAFE_CHARS = re.compile(r'[\s:*?"<>|]+')
+
+
+def _names_from_column(data: Path, column: str) -> dict[str, str]:
+    """Row id → output name from ``column``; a missing column or an empty cell is an error."""
+    from .templates import read_table
+
+    header, rows = read_table(data)
+    if column not in header:
+        listed = "、".join(h for h in header if h)
+        raise BatchError(f"--name-column: 表格 {data} 没有列 {column!r}；表头：{listed}")
+    empty = [str(number) for number, cells, _ in rows if not cells.get(column)]
+    if empty:
+        raise BatchError(f"--name-column {column}: 第 {'、'.join(empty)} 行此列为空；每行须有名字")
+    return {f"{data.name}:row {number}": _UNSAFE_CHARS.sub("-", cells[column]).strip("-")
+            for number, cells, _ in rows}
 
 
 def _row_name(row_id: str, data: Path) -> str:

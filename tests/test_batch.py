@@ -27,6 +27,7 @@ from gongwen.batch import (
     clean_temp_files,
     collect,
     count_pdf_pages,
+    items_from_table,
     render_many,
     safe_name,
 )
@@ -525,6 +526,29 @@ def test_mail_merge_with_real_templates(tmp_path: Path) -> None:
                      "-f", "pdf", "--changed", "--report", str(report), cwd=tmp_path)
     assert again.returncode == 1
     assert json.loads(report.read_text(encoding="utf-8"))["counts"]["unchanged"] == 2
+
+
+def test_mail_merge_names_outputs_from_a_column(tmp_path: Path) -> None:
+    """--name-column 提案号: each row's output is named by its cell, not table-row-N."""
+    import csv
+
+    pytest.importorskip("gongwen.templates")
+    header = ["提案号", "session", "proposal_title", "addressees", "organ", "date"]
+    rows = [header] + [[f"{i:04d}", "市政协十二届三次会议", f"关于示例事项{i}的提案", f"委员{i}",
+                        "示例市发展和改革委员会", "2024年6月18日"] for i in (7, 12)]
+    table = tmp_path / "table.csv"
+    with table.open("w", newline="", encoding="utf-8") as fh:
+        csv.writer(fh).writerows(rows)
+    items = items_from_table("proposal", table, name_column="提案号")
+    assert [i.name for i in items] == ["0007", "0012"]
+    assert all(i.letter is not None for i in items)
+    assert [i.name for i in items_from_table("proposal", table)] == ["table-row-2", "table-row-3"]
+    with pytest.raises(BatchError, match="没有列 '案号'；表头：提案号、session"):
+        items_from_table("proposal", table, name_column="案号")
+    proc = _run_cli("--template", "proposal", "--data", str(table), "--name-column", "提案号",
+                    "-o", str(tmp_path / "out"), "-f", "docx", "--fonts", "open", cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    assert [p.name for p in _outputs(tmp_path / "out")] == ["0007.docx", "0012.docx"]
 
 
 def test_python_api_round_trip(tmp_path: Path) -> None:

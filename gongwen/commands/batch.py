@@ -155,6 +155,11 @@ def register(app: typer.Typer) -> None:
             typer.Option("--templates", metavar="DIR",
                          help="邮件合并：自己的模板目录（优先于自带模板），可重复"),
         ] = None,
+        name_column: Annotated[
+            str | None,
+            typer.Option("--name-column", metavar="列名",
+                         help="邮件合并：输出文件按此列命名（如 提案号）；默认 <表名>-row-<行号>"),
+        ] = None,
         progress: Annotated[
             bool | None,
             typer.Option("--progress/--no-progress", help="进度条（默认：终端上显示）"),
@@ -170,10 +175,12 @@ def register(app: typer.Typer) -> None:
         try:
             if (template is None) != (data is None):
                 raise GongwenError("--template 和 --data 须同时给出")
+            if name_column is not None and data is None:
+                raise GongwenError("--name-column 只用于邮件合并（--template 和 --data）")
             if not paths and template is None:
                 raise GongwenError("请给出信件文件夹、通配符或文件，或用 --template 和 --data")
             items = (
-                items_from_table(template, data, tuple(template_dir or ()))
+                items_from_table(template, data, tuple(template_dir or ()), name_column)
                 if template is not None and data is not None
                 else []
             )
