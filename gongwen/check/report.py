@@ -131,28 +131,32 @@ _STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO:
 
 
 def print_report(report: Report, console: Any = None) -> None:
-    """The report as a rich table, then a one-line summary."""
+    """The report as a list, one finding a block (level, clause and place, then the problem,
+    measured and expected value, each wrapped by display width and indented), then a
+    one-line summary. A list, not a table: at 80 columns a six-column table cuts Chinese
+    words in two."""
     from rich.console import Console
-    from rich.table import Table
+    from rich.text import Text
+
+    from ..clitext import wrap
 
     console = console or Console()
     kind = report.kind.upper() + ("（含 LibreOffice 渲染）" if report.rendered else "")
-    console.print(f"[bold]{report.file}[/bold]  {kind}  GB/T 9704-2012 格式检查")
-    if report.findings:
-        table = Table(show_lines=False, expand=False)
-        for col in ("级别", "条款", "位置", "问题", "实测", "应为"):
-            table.add_column(col, overflow="fold")
-        for f in report.sorted_findings():
-            where = f.where if f.source != "render" else f"{f.where}（渲染）"
-            table.add_row(
-                f"[{_STYLE[f.severity]}]{SEVERITY_LABEL[f.severity]}[/]",
-                str(f.clause),
-                where,
-                f.message,
-                f.measured or "",
-                f.expected or "",
-            )
-        console.print(table)
+    console.print(Text.assemble((report.file, "bold"), f"  {kind}  GB/T 9704-2012 格式检查"))
+    width = max(40, console.width) - 6
+    for f in report.sorted_findings():
+        where = f.where if f.source != "render" else f"{f.where}（渲染）"
+        console.print(Text.assemble(
+            "\n", (SEVERITY_LABEL[f.severity], _STYLE[f.severity]), f"  {f.clause}  {where}"
+        ))
+        lines = [f.message]
+        if f.measured:
+            lines.append(f"实测：{f.measured}")
+        if f.expected:
+            lines.append(f"应为：{f.expected}")
+        for line in lines:
+            for piece in wrap(line, width):
+                console.print(Text("      " + piece), soft_wrap=True)
     e, w, i = (report.count(s) for s in Severity)
-    verdict = "[green]符合[/green]" if report.clean else "[red]不符合[/red]"
-    console.print(f"{verdict}：{e} 个错误，{w} 个警告，{i} 个提示")
+    verdict = Text("符合", "green") if report.clean else Text("不符合", "red")
+    console.print(Text.assemble("\n", verdict, f"：{e} 个错误，{w} 个警告，{i} 个提示"))
