@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .errors import GongwenError
+from .errors import GongwenError, os_error_reason
 from .read import Reading, SourceKind, TextLine, read_pdf_bytes
 from .spec import Role, pt_to_mm
 from .textnorm import normalise
@@ -300,7 +300,7 @@ def write_overlays(a: Reading, b: Reading, out_dir: Path, *, dpi: int = RENDER_D
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise GongwenError(f"{out_dir}: 无法创建目录（{exc.strerror}）") from exc
+        raise GongwenError(f"{out_dir}: 无法创建目录（{os_error_reason(exc)}）") from exc
     pages_a, pages_b = _render_pages(a.pdf, dpi), _render_pages(b.pdf, dpi)
     records = []
     for n in range(max(len(pages_a), len(pages_b))):

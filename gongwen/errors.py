@@ -80,11 +80,16 @@ _ERRNO_TEXT = {
 }
 
 
-def os_error_text(exc: OSError) -> str:
-    """``PATH: 没有权限`` for an OSError: the file it concerns and the reason in Chinese."""
+def os_error_reason(exc: OSError) -> str:
+    """Why an OSError happened, in Chinese (``没有权限``, ``磁盘已满`` …)."""
     import errno
 
     name = errno.errorcode.get(exc.errno or 0, "")
-    reason = _ERRNO_TEXT.get(name) or exc.strerror or type(exc).__name__
+    return _ERRNO_TEXT.get(name) or exc.strerror or type(exc).__name__
+
+
+def os_error_text(exc: OSError) -> str:
+    """``PATH: 没有权限`` for an OSError: the file it concerns and the reason in Chinese."""
     target = exc.filename2 if exc.filename2 is not None else exc.filename
+    reason = os_error_reason(exc)
     return f"{target}: {reason}" if target is not None else reason

@@ -41,7 +41,7 @@ from pathlib import Path
 from typing import Literal
 
 from gongwen import bundled
-from gongwen.errors import GongwenError, unknown_choice
+from gongwen.errors import GongwenError, os_error_reason, unknown_choice
 from gongwen.spec import FontRole
 
 __all__ = [
@@ -153,7 +153,7 @@ def _load_manifest(folder: Path) -> _Manifest:
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except OSError as e:
-        raise FontError(f"{path}: 无法读取字体清单（{e.strerror or e}）") from e
+        raise FontError(f"{path}: 无法读取字体清单（{os_error_reason(e)}）") from e
     except tomllib.TOMLDecodeError as e:
         raise FontError(f"{path}: 字体清单格式错误：{e}") from e
     roles = data.get("roles", {})

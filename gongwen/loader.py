@@ -22,7 +22,7 @@ from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from . import model as model_mod
-from .errors import LetterError, Problem, did_you_mean
+from .errors import LetterError, Problem, did_you_mean, os_error_reason
 from .filetype import ELSEWHERE, kind_message, sniff
 from .model import Letter
 
@@ -160,7 +160,8 @@ def read_data(path: Path) -> tuple[dict[str, Any], _Located]:
     except FileNotFoundError:
         raise LetterError([Problem(file, 0, 0, "", "文件不存在")]) from None
     except OSError as exc:
-        raise LetterError([Problem(file, 0, 0, "", f"无法读取文件：{exc.strerror}")]) from None
+        message = f"无法读取文件：{os_error_reason(exc)}"
+        raise LetterError([Problem(file, 0, 0, "", message)]) from None
     if len(raw) > MAX_FILE_BYTES:
         raise LetterError(
             [Problem(file, 0, 0, "", f"文件太大（{len(raw)} 字节，上限 {MAX_FILE_BYTES} 字节）")]

@@ -53,7 +53,7 @@ from jinja2.runtime import Undefined
 from jinja2.sandbox import SandboxedEnvironment
 
 from . import bundled
-from .errors import GongwenError, LetterError, Problem
+from .errors import GongwenError, LetterError, Problem, os_error_reason
 from .grammar import parse_date
 from .loader import MAX_FILE_BYTES, load_letter_text
 from .model import Letter
@@ -684,7 +684,8 @@ def read_table(path: Path) -> tuple[list[str], list[tuple[int, dict[str, str], i
     except FileNotFoundError:
         raise LetterError([Problem(file, 0, 0, "", "文件不存在")]) from None
     except OSError as exc:
-        raise LetterError([Problem(file, 0, 0, "", f"无法读取文件：{exc.strerror}")]) from None
+        message = f"无法读取文件：{os_error_reason(exc)}"
+        raise LetterError([Problem(file, 0, 0, "", message)]) from None
     except csv.Error as exc:
         raise LetterError([Problem(file, 0, 0, "", f"CSV 格式错误：{exc}")]) from None
     header_row = next(rows, None)

@@ -12,7 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from ..errors import GongwenError
+from ..errors import GongwenError, os_error_reason
 from .report import Clause, Finding, Report, Severity
 
 __all__ = ["CheckError", "Clause", "Finding", "Report", "Severity", "check_file"]
@@ -30,7 +30,7 @@ def file_kind(path: Path) -> str:
     except FileNotFoundError as e:
         raise CheckError(f"{path}: 文件不存在") from e
     except OSError as e:
-        raise CheckError(f"{path}: 无法读取：{e.strerror or e}") from e
+        raise CheckError(f"{path}: 无法读取：{os_error_reason(e)}") from e
     if b"%PDF-" in head:
         return "pdf"
     if head.startswith(b"PK"):

@@ -9,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from ..errors import GongwenError
+from ..errors import GongwenError, os_error_text
 
 EXIT_SAME, EXIT_DIFFERENT, EXIT_ERROR = 0, 1, 2
 
@@ -127,6 +127,6 @@ def register(app: typer.Typer) -> None:
             typer.echo(str(exc), err=True)
             raise typer.Exit(EXIT_ERROR) from None
         except OSError as exc:
-            typer.echo(f"{exc.filename or ''}: {exc.strerror or exc}", err=True)
+            typer.echo(os_error_text(exc), err=True)
             raise typer.Exit(EXIT_ERROR) from None
         raise typer.Exit(EXIT_SAME if result.identical else EXIT_DIFFERENT)

@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from ..errors import GongwenError
+from ..errors import GongwenError, os_error_reason
 
 EXIT_USER_ERROR = 2
 
@@ -36,7 +36,7 @@ def run_import(
             write_atomic(output, text.encode("utf-8"))
             write_letter_schema_for(output)
         except OSError as exc:
-            raise GongwenError(f"{output}: 无法写入（{exc.strerror}）") from None
+            raise GongwenError(f"{output}: 无法写入（{os_error_reason(exc)}）") from None
     if not quiet:
         print_summary(result, Console(stderr=True, highlight=False))
         if output is not None:

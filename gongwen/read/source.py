@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..errors import GongwenError
+from ..errors import GongwenError, os_error_reason
 from ..filetype import decode_text
 from .model import SourceKind
 
@@ -40,4 +40,4 @@ def read_input(path: Path) -> bytes:
     try:
         return path.read_bytes()
     except OSError as exc:
-        raise GongwenError(f"{path}: 无法读取（{exc.strerror}）") from exc
+        raise GongwenError(f"{path}: 无法读取（{os_error_reason(exc)}）") from exc
