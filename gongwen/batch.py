@@ -191,7 +191,7 @@ def items_from_table(
     try:
         from .templates import letters_from_table  # type: ignore[import-not-found]
     except ImportError as exc:
-        raise BatchError(f"邮件合并需要 gongwen.templates，当前不可用：{exc}") from None
+        raise BatchError(f"--template: 邮件合并需要 gongwen.templates，当前不可用：{exc}") from None
     items: list[BatchItem] = []
     data = Path(data)
     names = _names_from_column(data, name_column) if name_column else {}
@@ -356,7 +356,7 @@ def fonts_identity(fonts: str, strict: bool) -> list[list[Any]]:
     try:
         fontset = load_fontset(fonts, strict=strict)  # type: ignore[arg-type]
     except FontError as exc:
-        raise BatchError(f"字体：{exc}") from None
+        raise BatchError(str(exc)) from None
     out = []
     for face in fontset.faces():
         st = face.path.stat()
@@ -688,7 +688,7 @@ def render_many(
     out = Path(out_dir)
     todo_items = collect(paths, out) + list(items or [])
     if not todo_items:
-        raise BatchError("没有要排版的信件")
+        raise BatchError("gongwen batch: 没有要排版的信件")
     check_outputs(todo_items, fmts, out)
     jobs = max(1, jobs or default_jobs())
     env = json.dumps(

@@ -390,7 +390,7 @@ def usage_message(exc: Any, args: Sequence[str], prog: str, root: Any) -> str:
     if isinstance(exc, click.exceptions.MissingParameter) and exc.param is not None:
         p = exc.param
         kind = "参数" if p.param_type_name == "argument" else "选项"
-        about = f"（{p.help}）" if p.help else ""
+        about = f"（{re.split('[（；]', p.help)[0]}）" if p.help else ""
         text = f"缺少{kind} {_names(p)}{about}"
     elif isinstance(exc, click.exceptions.NoSuchOption):
         params = cmd.get_params(ctx) if cmd else []

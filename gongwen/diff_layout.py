@@ -55,11 +55,14 @@ def pdf_reading_for_layout(reading: Reading, path: Path, *, fonts: str = "auto")
         try:
             fontset = load_fontset(fonts, strict=False)  # type: ignore[arg-type]
         except Exception as exc:  # a font problem is the user's environment
-            raise GongwenError(f"无法为版面比较载入字体（--fonts {fonts}）：{exc}") from exc
+            raise GongwenError(f"--fonts {fonts}: 无法为版面比较载入字体：{exc}") from exc
         doc = compose(load_letter(path), path.parent)
         return read_pdf_bytes(render_pdf(doc, fontset), f"{path}（排版）")
+    from .diff import KIND_NAMES
+
     raise GongwenError(
-        f"{path}: 版面比较（--layout/--visual）需要 PDF 或信件 YAML，不能用 {reading.kind.value}"
+        f"{path}: 这是{KIND_NAMES[reading.kind.value]}；"
+        "版面比较（--layout、--visual）需要 PDF 或信件 YAML"
     )
 
 
@@ -294,9 +297,9 @@ def write_overlays(a: Reading, b: Reading, out_dir: Path, *, dpi: int = RENDER_D
         import PIL  # noqa: F401
         import pypdfium2  # noqa: F401
     except ImportError as exc:  # pragma: no cover
-        raise GongwenError(f"--visual 需要 Pillow 和 pypdfium2：{exc}") from exc
+        raise GongwenError(f"--visual: 需要 Pillow 和 pypdfium2：{exc}") from exc
     if a.pdf is None or b.pdf is None:
-        raise GongwenError("--visual 需要两个 PDF（或信件 YAML）")
+        raise GongwenError("--visual: 需要两个 PDF（或信件 YAML）")
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:

@@ -557,11 +557,10 @@ def _resolve(mode: FontMode, dirs: tuple[Path, ...], strict: bool) -> FontSet:
         else:
             chosen, notes = _find_official(role, cands, installed)
             if chosen is None:
-                tried = "、".join(cands) or "（清单未列）"
+                short = "、".join(cands[:2]) + (f" 等 {len(cands)} 种" if len(cands) > 2 else "")
                 if mode == "official" and strict:
                     extra = ("；" + "；".join(notes)) if notes else ""
-                    errors.append(f"{role_label(role)}（找过 {tried}）{extra}")
-                short = "、".join(cands[:2]) + (f" 等 {len(cands)} 种" if len(cands) > 2 else "")
+                    errors.append(f"{role_label(role)}（找过 {short or '无'}）{extra}")
                 reason = f"自带字体；未安装公文字体（找过 {short or '无'}）"
                 if notes:
                     reason += "；" + "；".join(notes)
@@ -584,7 +583,7 @@ def _resolve(mode: FontMode, dirs: tuple[Path, ...], strict: bool) -> FontSet:
 
     if errors:
         raise FontError(
-            "--fonts official --strict：缺少可用的公文字体："
+            "--fonts official --strict: 缺少可用的公文字体："
             + "；".join(errors)
             + f"。找过的文件夹：{'、'.join(map(str, dirs)) or '（无）'}"
             + f"；可把字体放进其中之一，或用环境变量 {ENV_FONT_DIRS} 指定文件夹"

@@ -159,6 +159,9 @@ def read_data(path: Path) -> tuple[dict[str, Any], _Located]:
         raw = path.read_bytes()
     except FileNotFoundError:
         raise LetterError([Problem(file, 0, 0, "", "文件不存在")]) from None
+    except IsADirectoryError:
+        message = "是目录，不是信件文件；排版整个目录请用 gongwen batch"
+        raise LetterError([Problem(file, 0, 0, "", message)]) from None
     except OSError as exc:
         message = f"无法读取文件：{os_error_reason(exc)}"
         raise LetterError([Problem(file, 0, 0, "", message)]) from None

@@ -40,7 +40,9 @@ def parse_formats(value: str | Iterable[str]) -> tuple[str, ...]:
     out = tuple(dict.fromkeys(n.strip().lower() for n in names if n.strip()))
     bad = [n for n in out if n not in FORMATS]
     if bad or not out:
-        raise GongwenError(f"未知的输出格式 {', '.join(bad) or '(空)'}；可用：{', '.join(FORMATS)}")
+        from .errors import unknown_choice
+
+        raise GongwenError(unknown_choice("--format", ",".join(bad) or str(value), FORMATS))
     return out
 
 

@@ -417,13 +417,13 @@ def template_dirs(extra: Sequence[Path] = ()) -> list[Path]:
     for d in extra:
         d = Path(d)
         if not d.is_dir():
-            raise GongwenError(f"模板目录不存在：{d}")
+            raise GongwenError(f"{d}: 模板目录不存在（--templates）")
         dirs.append(d)
     for part in os.environ.get(ENV_VAR, "").split(os.pathsep):
         if part.strip():
             d = Path(part.strip())
             if not d.is_dir():
-                raise GongwenError(f"{ENV_VAR} 中的模板目录不存在：{d}")
+                raise GongwenError(f"{d}: 模板目录不存在（环境变量 {ENV_VAR}）")
             dirs.append(d)
     dirs.append(BUILTIN_DIR)
     return dirs
@@ -482,7 +482,7 @@ def list_templates(extra_dirs: Sequence[Path] = ()) -> dict[str, TemplateInfo]:
             try:
                 source = path.read_text(encoding="utf-8")
             except (OSError, UnicodeDecodeError) as exc:
-                raise GongwenError(f"无法读取模板 {path}：{exc}") from None
+                raise GongwenError(f"{path}: 无法读取模板（{exc}）") from None
             doc, variables = _parse_doc(source)
             names = {v.name for v in variables}
             for parent in _parents(source, d):
@@ -531,8 +531,9 @@ def find_template(kind: str, extra_dirs: Sequence[Path] = ()) -> TemplateInfo:
     if kind in kinds:
         return kinds[kind]
     hint = difflib.get_close_matches(kind, list(kinds), n=1)
-    also = f"；是不是 {hint[0]}？" if hint else ""
-    raise GongwenError(f"没有模板 {kind!r}{also}可用的模板：{'、'.join(sorted(kinds)) or '(无)'}")
+    also = f"（是不是 {hint[0]}？）" if hint else ""
+    listed = "、".join(sorted(kinds)) or "（无）"
+    raise GongwenError(f"{kind}: 没有这种模板{also}；可用的模板：{listed}")
 
 
 def _compile(info: TemplateInfo, extra_dirs: Sequence[Path]) -> Any:
@@ -544,7 +545,7 @@ def _compile(info: TemplateInfo, extra_dirs: Sequence[Path]) -> Any:
         problem = Problem(f.template or str(info.path), f.line or 0, 0, "", f.message)
         raise LetterError([problem]) from None
     except TemplateNotFound as exc:
-        raise GongwenError(f"模板 {info.path} 引用的模板不存在：{exc.name}") from None
+        raise GongwenError(f"{info.path}: 引用的模板不存在：{exc.name}") from None
 
 
 def template_variables(kind: str, extra_dirs: Sequence[Path] = ()) -> set[str]:
@@ -605,7 +606,7 @@ def render_template(
         file = f.template or _display(str(info.path))
         problem = Problem(file, f.line or 0, 0, f.variable or "", f.message + hint)
         raise LetterError([problem]) from None
-    name = f"{kind} 模板生成的信件"
+    name = f"gongwen new {kind}"  # the generated letter has no file: name the command
     try:
         letter = load_letter_text(text, name)
     except LetterError as exc:

@@ -174,11 +174,16 @@ def register(app: typer.Typer) -> None:
         err = Console(stderr=True)
         try:
             if (template is None) != (data is None):
-                raise GongwenError("--template 和 --data 须同时给出")
+                given, other = ("--data", "--template") if template is None else (
+                    "--template", "--data")
+                raise GongwenError(f"{given}: 须与 {other} 同时给出（邮件合并）")
             if name_column is not None and data is None:
-                raise GongwenError("--name-column 只用于邮件合并（--template 和 --data）")
+                raise GongwenError("--name-column: 只用于邮件合并（--template 和 --data）")
             if not paths and template is None:
-                raise GongwenError("请给出信件文件夹、通配符或文件，或用 --template 和 --data")
+                raise GongwenError(
+                    "gongwen batch: 缺少要排版的信件：给出信件文件夹、通配符或 YAML 文件，"
+                    "或用 --template 和 --data 做邮件合并"
+                )
             items = (
                 items_from_table(template, data, tuple(template_dir or ()), name_column)
                 if template is not None and data is not None

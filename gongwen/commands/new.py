@@ -21,10 +21,10 @@ def parse_sets(pairs: list[str]) -> dict[str, str]:
         name, sep, value = pair.partition("=")
         name = name.strip()
         if not sep or not name.isidentifier():
-            message = f"--set 应写作 名称=值，如 --set proposal_number=0042；收到 {pair!r}"
+            message = f"--set: 应写作 名称=值，如 --set proposal_number=0042；收到 {pair!r}"
             raise GongwenError(message)
         if name in values:
-            raise GongwenError(f"--set {name} 给出了两次")
+            raise GongwenError(f"--set {name}: 给出了两次")
         values[name] = value.replace("\\n", "\n")
     return values
 
@@ -53,7 +53,7 @@ def new_letter(
             close = difflib.get_close_matches(name, sorted(known), n=1)
             hints.append(f"{name}（是不是 {close[0]}？）" if close else name)
         raise GongwenError(
-            f"模板 {kind} 没有变量 {'、'.join(hints)}；"
+            f"gongwen new {kind}: 模板没有变量 {'、'.join(hints)}；"
             f"gongwen new {kind} --list-vars 列出全部变量"
         )
     missing = [v for v in find_template(kind, template_dirs).variables

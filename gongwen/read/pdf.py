@@ -51,6 +51,9 @@ OVERDRAW_EM = 0.2  # the same glyph drawn again this close: bold faked by overpr
 STROKE_MODES = (1, 2, 5, 6)  # PDF text render modes that stroke the outline
 
 
+UNREADABLE = "不是可读的 PDF 文件，文件已损坏或不完整"
+
+
 class PdfReadError(GongwenError):
     """The file is not a PDF pdfplumber can read."""
 
@@ -395,7 +398,7 @@ def read_pdf_geometry(source: str | Path | bytes, name: str | None = None) -> Pd
     try:
         pdf = pdfplumber.open(io.BytesIO(source) if isinstance(source, bytes) else str(source))
     except Exception as e:  # pdfminer raises many kinds on a broken file
-        raise PdfReadError(f"{label}: 不是可读的 PDF 文件（{type(e).__name__}: {e}）") from e
+        raise PdfReadError(f"{label}: {UNREADABLE}（{type(e).__name__}）") from e
     with pdf:
         try:
             pages = []
@@ -441,7 +444,7 @@ def read_pdf_geometry(source: str | Path | bytes, name: str | None = None) -> Pd
         except PdfReadError:
             raise
         except Exception as e:
-            raise PdfReadError(f"{label}: 不是可读的 PDF 文件（{type(e).__name__}: {e}）") from e
+            raise PdfReadError(f"{label}: {UNREADABLE}（{type(e).__name__}）") from e
     # text pdfminer could not map to Unicode comes out as "(cid:N)"
     for p in pages:
         for ln in p.lines:
