@@ -463,7 +463,7 @@ def test_table_level_problems_raise_at_once(tmp_path):
     empty = _write_csv(tmp_path / "e.csv", [])
     with pytest.raises(LetterError, match="空"):
         tpl.letters_from_table("proposal", empty)
-    with pytest.raises(GongwenError, match="没有模板"):
+    with pytest.raises(GongwenError, match="没有这种模板"):
         tpl.letters_from_table("nope", empty)
 
 
