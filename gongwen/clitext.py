@@ -73,7 +73,7 @@ def wrap(text: str, width: int) -> list[str]:
                 if line and cell_len(line) + 1 <= width:
                     line += " "
                 continue
-            if line and cell_len(line.rstrip() + tok) > width:
+            if line and cell_len(line + tok) > width:
                 lines.append(line.rstrip())
                 line = ""
             line += tok
