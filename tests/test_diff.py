@@ -12,6 +12,7 @@ import os
 import re
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -23,7 +24,7 @@ from gongwen.read import Paragraph, Reading, RoleSource, SourceKind, read_any, r
 from gongwen.spec import Role
 from gongwen.textnorm import DEFAULT, STRICT
 
-from .conftest import EXAMPLE_LETTER, REFERENCE_TEXT, REFERENCE_YAML
+from .conftest import EXAMPLE_LETTER, REFERENCE_TEXT, REFERENCE_YAML, ROOT
 
 CHROMIUM_SKIP_ENV = "GONGWEN_SKIP_CHROMIUM"
 LINES = REFERENCE_TEXT.read_text(encoding="utf-8").splitlines()
@@ -619,3 +620,62 @@ def test_visual_overlays(tmp_path, rendered):
         rgb = img.convert("RGB")
         colours = {c for _, c in rgb.getcolors(1 << 22)}
     assert (220, 0, 0) in colours and (0, 90, 255) in colours
+
+
+# --- plain output: every changed character marked ---------------------------------------------
+def _mutated(seed: int) -> list[str]:
+    """The published text with characters replaced, inserted and deleted in many paragraphs."""
+    import random
+
+    rng = random.Random(seed)
+    lines = list(LINES)
+    for i in rng.sample(range(2, len(lines) - 2), 8):
+        chars = list(lines[i])
+        for _ in range(rng.randint(1, 3)):
+            at = rng.randrange(1, len(chars) - 1)
+            what = rng.choice(("replace", "insert", "delete"))
+            if what == "replace":
+                chars[at] = rng.choice("先后左右上下东西南北")
+            elif what == "insert":
+                chars.insert(at, rng.choice("0123456789甲乙丙"))
+            else:
+                del chars[at]
+        lines[i] = "".join(chars)
+    return lines
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+@pytest.mark.parametrize("how", ["pipe", "NO_COLOR"])
+def test_plain_diff_marks_every_changed_character(tmp_path, seed, how):
+    """Piped (or with NO_COLOR on a terminal) the report marks each deleted run [-…-] and each
+    inserted run {+…+}: every non-equal operation of the JSON report stands marked in it."""
+    edited = write_lines(tmp_path / "edited.txt", _mutated(seed))
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "COLUMNS": "200"}
+    if how == "NO_COLOR":
+        env.update(NO_COLOR="1", FORCE_COLOR="1", TERM="xterm-256color")
+    else:
+        env.pop("NO_COLOR", None)
+        env.pop("FORCE_COLOR", None)
+    proc = subprocess.run([sys.executable, "-m", "gongwen.cli", "diff", str(REFERENCE_TEXT),
+                           str(edited)], capture_output=True, text=True, env=env, timeout=120)
+    assert proc.returncode == 1, proc.stderr
+    out = proc.stdout
+    if how == "pipe":
+        assert "\x1b[" not in out  # plain text
+    else:  # NO_COLOR on a terminal: bold and dim may stay, colours go
+        assert not re.search(r"\x1b\[[0-9;]*(3[0-8]|9[0-7])[;m]", out)
+        out = re.sub(r"\x1b\[[0-9;]*m", "", out)
+    assert "标记：[-删去的文字-] {+加入的文字+}" in out
+    _, data = run_json(REFERENCE_TEXT, edited)
+    assert data["changes"]
+    marked = 0
+    for change in data["changes"]:
+        for op in change["ops"]:
+            if op["op"] == "equal":
+                continue
+            mark = (f"[-{op['a']}-]" if op["a"] else "") + (f"{{+{op['b']}+}}" if op["b"] else "")
+            assert mark in out, (mark, change["b_text"][:40])
+            marked += 1
+    assert marked >= 8
+    # unmarked, the text around each mark is as written in B, never folded
+    assert "," in out or "，" in out
