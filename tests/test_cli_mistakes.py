@@ -276,3 +276,33 @@ def test_common_mistakes_in_a_real_process(args: list[str], workdir: Path):
     assert proc.returncode == 2, proc.stderr
     assert "Traceback" not in proc.stderr and CHINESE.search(proc.stderr)
     assert not (workdir / "x.yaml").exists()
+
+
+# --- messages that point at the right thing ----------------------------------------------------
+def test_verbose_render_locates_every_punctuation_change(workdir: Path, tmp_path: Path,
+                                                         monkeypatch):
+    monkeypatch.chdir(workdir)
+    result = CliRunner().invoke(app, ["render", "l.yaml", "-o", str(tmp_path / "l.pdf"), "-v",
+                                      "--fonts", "open"])
+    assert result.exit_code == 0, result.stderr
+    changes = [ln for ln in result.stderr.splitlines() if "→" in ln]
+    assert len(changes) == 132
+    lines = (workdir / "l.yaml").read_text(encoding="utf-8").splitlines()
+    for change in changes:
+        m = re.match(r"l\.yaml:(\d+):(\d+): (body\S*|addressees\S*|contacts\S*): 第(\d+)字：(.) → (.)$",
+                     change)
+        assert m, change
+        assert m.group(5) in lines[int(m.group(1)) - 1]  # the line holds the character changed
+
+
+def test_a_misspelt_format_is_the_only_problem(workdir: Path):
+    from gongwen.errors import LetterError
+    from gongwen.loader import load_letter
+
+    text = (workdir / "l.yaml").read_text(encoding="utf-8").replace(
+        "format: plain", "format: latter\nheader:\n  organs: [株洲市发展和改革委员会]")
+    path = workdir / "latter-with-header.yaml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(LetterError) as err:
+        load_letter(path)
+    assert [p.field for p in err.value.problems] == ["format"]  # no "plain 版式没有版头"

@@ -244,3 +244,11 @@ def test_letters_point_editors_at_the_schema():
         assert first.startswith("# yaml-language-server: $schema="), path
         target = (path.parent / first.split("$schema=", 1)[1]).resolve()
         assert target == (ROOT / "schema" / "letter.schema.json").resolve(), path
+
+
+def test_date_as_printed_is_read_as_in_mail_merge(tmp_path):
+    """2022年9月29日 in YAML is the date 2022-09-29, as a mail-merge cell is."""
+    text = REFERENCE_YAML.read_text(encoding="utf-8")
+    path = tmp_path / "printed-date.yaml"
+    path.write_text(text.replace("date: 2022-09-29", "date: 2022年9月29日"), encoding="utf-8")
+    assert load_letter(path) == load_letter(REFERENCE_YAML)
