@@ -558,3 +558,16 @@ def test_python_api_round_trip(tmp_path: Path) -> None:
     assert res.exit_code == 0, res.results
     (only,) = res.results
     assert only.outputs == ["x.pdf"] and only.pages == _check_complete(tmp_path / "out" / "x.pdf")
+
+
+def test_a_second_batch_on_the_same_folder_is_refused(tmp_path: Path) -> None:
+    """The folder lock (filelock, so Windows too): a batch holding OUT keeps a second out."""
+    from filelock import FileLock
+
+    src = _letters(tmp_path / "in", {"a.yaml": small()})
+    out = tmp_path / "out"
+    out.mkdir()
+    with FileLock(out / ".gongwen-batch.lock", timeout=0):
+        with pytest.raises(BatchError, match="另一个 gongwen batch 正在写入这个目录"):
+            render_many([src], "pdf", 1, out, render=fake_render)
+    assert render_many([src], "pdf", 1, out, render=fake_render).exit_code == 0
