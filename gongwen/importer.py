@@ -26,11 +26,10 @@ from enum import Enum
 from pathlib import Path
 from typing import Any
 
-from pydantic import ValidationError
-
 from . import grammar
 from .errors import GongwenError
 from .filetype import ELSEWHERE, decode_text, refuse, sniff
+from .loader import validate_data
 from .model import MAX_HEADING_LEVEL, Letter
 from .read.docx import DocxDocument
 from .read.model import clean_line
@@ -924,14 +923,7 @@ def import_lines(lines: Sequence[SourceLine], source: str = "<text>",
     """Recognise a reply in ``lines``; raises :class:`GongwenError` when it cannot."""
     parser = _Parser(list(lines), source, styled)
     data = parser.parse()
-    try:
-        letter = Letter.model_validate(data)
-    except ValidationError as exc:
-        problems = "; ".join(
-            ".".join(str(p) for p in err["loc"]) + ": " + str(err["msg"])
-            for err in exc.errors(include_url=False)
-        )
-        raise GongwenError(f"{source}: 导入的内容不是有效的信件：{problems}") from None
+    letter = validate_data(data, source)  # a LetterError names each field, in Chinese
     return Imported(letter, data, source, parser.guesses, parser.dropped, parser.plain,
                     parser.closing, styled, parser.unwrapped)
 

@@ -304,6 +304,20 @@ def load_letter_text(text: str, name: str) -> Letter:
         raise LetterError(list(_problems(exc, located))) from None
 
 
+def validate_data(data: dict[str, Any], name: str) -> Letter:
+    """Validate letter data that has no file (built by ``import`` or a program); problems raise
+    a :class:`LetterError` in Chinese naming ``name`` and the field (no line)."""
+    try:
+        return Letter.model_validate(data)
+    except ValidationError as exc:
+        unlocated = _Located(name)
+        problems = [
+            Problem(name, 0, 0, dotted(_data_path(tuple(err["loc"]), unlocated)), _message(err))
+            for err in exc.errors(include_url=False)
+        ]
+        raise LetterError(problems) from None
+
+
 def load_letter(path: str | Path) -> Letter:
     """Load and validate a letter, raising one :class:`LetterError` listing every problem."""
     return load_letter_with_sources(path)[0]
