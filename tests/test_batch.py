@@ -567,7 +567,7 @@ def test_a_second_batch_on_the_same_folder_is_refused(tmp_path: Path) -> None:
     src = _letters(tmp_path / "in", {"a.yaml": small()})
     out = tmp_path / "out"
     out.mkdir()
-    with FileLock(out / ".gongwen-batch.lock", timeout=0):
-        with pytest.raises(BatchError, match="另一个 gongwen batch 正在写入这个目录"):
-            render_many([src], "pdf", 1, out, render=fake_render)
+    with (FileLock(out / ".gongwen-batch.lock", timeout=0),
+          pytest.raises(BatchError, match="另一个 gongwen batch 正在写入这个目录")):
+        render_many([src], "pdf", 1, out, render=fake_render)
     assert render_many([src], "pdf", 1, out, render=fake_render).exit_code == 0
