@@ -145,11 +145,10 @@ def _is_flag(param: Any) -> bool:
 
 
 def _option_names(param: Any) -> str:
+    """'-o, --out DIR', or '    --strict' (long names line up under short ones)."""
     opts = sorted(param.opts, key=lambda o: (o.startswith("--"), o))
     names = ", ".join(opts)
-    if not opts[0].startswith("--"):
-        pass
-    elif len(opts) == 1:
+    if opts[0].startswith("--"):
         names = "    " + names
     if param.secondary_opts:
         names += " / " + ", ".join(param.secondary_opts)
