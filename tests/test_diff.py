@@ -525,27 +525,28 @@ def test_html_report_in_headless_chromium(tmp_path):
     probe = tmp_path / "probe.html"
     probe.write_text(page.read_text(encoding="utf-8").replace("</body>", """<script>
       const s = e => getComputedStyle(document.querySelector(e));
+      const box = document.querySelector("ins").getBoundingClientRect();
       document.body.dataset.computed = [s("ins").backgroundColor, s("del").backgroundColor,
-        s("del").textDecorationLine, s("ins").textDecorationLine].join("|");
+        s("del").textDecorationLine, s("ins").textDecorationLine,
+        box.width > 0 && box.height > 0 ? "laid out" : "empty"].join("|");
     </script></body>"""), encoding="utf-8")
     proc = _chromium_run(tmp_path, "--dump-dom", probe.as_uri())
     assert proc.returncode == 0, proc.stderr[-2000:]
     computed = re.search(r'data-computed="([^"]*)"', proc.stdout)
     assert computed, proc.stdout[-2000:]
-    assert computed.group(1) == "rgb(185, 242, 195)|rgb(255, 200, 200)|line-through|none"
+    # the marks' colours and decorations, and the <ins> laid out with a size
+    assert computed.group(1) == "rgb(185, 242, 195)|rgb(255, 200, 200)|line-through|none|laid out"
+    # a screenshot for people to look at (GONGWEN_KEEP_SCREENSHOT); its pixels are not asserted:
+    # where the first <ins> falls depends on the fonts Chromium finds, so it may lie below
+    # the 900-pixel window (what made the former colour assertion fail now and then)
     shot = tmp_path / "report.png"
     proc = _chromium_run(tmp_path, f"--screenshot={shot}", "--window-size=1280,900",
-                         page.as_uri())
+                         "--virtual-time-budget=2000", page.as_uri())
     assert proc.returncode == 0, proc.stderr[-2000:]
     from PIL import Image
 
     with Image.open(shot) as img:
         assert img.size == (1280, 900)
-        colours = {c for _, c in img.convert("RGB").getcolors(1 << 20)}
-    # the <ins> background is painted: some pixel near its colour (antialiasing, colour
-    # management and GPU compositing move exact values by a few units)
-    assert min(sum(abs(a - b) for a, b in zip(c, (185, 242, 195), strict=True))
-               for c in colours) <= 24
     if os.environ.get("GONGWEN_KEEP_SCREENSHOT"):
         shutil.copy(shot, os.environ["GONGWEN_KEEP_SCREENSHOT"])
 
