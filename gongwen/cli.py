@@ -16,7 +16,7 @@ from typing import Annotated, Any
 import typer
 
 from . import clitext
-from .errors import GongwenError
+from .errors import GongwenError, Problem
 
 app = typer.Typer(
     name="gongwen",
@@ -39,6 +39,12 @@ def _fail(message: str) -> None:
 def user_errors(func: Callable[..., Any]) -> Callable[..., Any]:
     """Kept for commands that decorate themselves; :func:`main` handles every error."""
     return func
+
+
+def warning_line(warning: Problem) -> str:
+    """A warning as printed: ``FILE:LINE:COL: 提示：field: message``."""
+    where, _, rest = str(warning).partition(": ")
+    return f"{where}: 提示：{rest}"
 
 
 def _version(value: bool) -> None:
@@ -89,7 +95,7 @@ def validate(
             typer.echo(str(exc), err=True)
             continue
         for warning in compose_warnings(compose(letter, path.parent), sources):
-            typer.echo(f"{path}: 提示：{warning}", err=True)
+            typer.echo(warning_line(warning), err=True)
         typer.echo(f"{path}: OK")
     if failed:
         raise typer.Exit(EXIT_USER_ERROR)
@@ -145,7 +151,7 @@ def render(
 
     rendered, written = render_file(letter, out, formats, fonts=fonts, strict_fonts=strict)
     for warning in rendered.warnings:
-        typer.echo(f"{warning}".replace(": ", ": 提示：", 1), err=True)
+        typer.echo(warning_line(warning), err=True)
     if verbose:
         from .loader import load_letter_with_sources
 

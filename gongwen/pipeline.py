@@ -97,14 +97,10 @@ def check_size(doc: Document, sources: SourceMap | None) -> None:
         raise LetterError([_problem(sources, "body", message)])
 
 
-def compose_warnings(doc: Document, sources: SourceMap | None) -> list[str]:
-    """What composition reported (typed heading numbers, template placeholders), each as
-    ``field: message（第N行）``."""
-    out = []
-    for w in doc.warnings:
-        line = sources.locate(w.where)[0] if sources is not None else 0
-        out.append(f"{w.where}: {w.message}" + (f"（第{line}行）" if line else ""))
-    return out
+def compose_warnings(doc: Document, sources: SourceMap | None) -> list[Problem]:
+    """What composition reported (typed heading numbers, template placeholders), each
+    located like a problem: ``FILE:LINE:COL: field: message``."""
+    return [_problem(sources, w.where, w.message) for w in doc.warnings]
 
 
 def _chars(chars: set[str]) -> str:
@@ -150,8 +146,8 @@ def render_letter(
 
             layout = layout_document(doc, fontset)
             result.warnings.extend(
-                f"{ln.where}: 第{ln.page}页有一行字距过松（{ln.text[:12]}…），"
-                "压缩标点、移字都排不紧；可调整文字"
+                _problem(sources, ln.where, f"第{ln.page}页有一行字距过松（{ln.text[:12]}…），"
+                         "压缩标点、移字都排不紧；可调整文字")
                 for ln in layout.loose
             )
             result.outputs["pdf"] = draw_layout(layout, title=doc.title, author=doc.author)

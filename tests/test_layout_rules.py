@@ -139,7 +139,8 @@ def cases(tmp_path_factory) -> dict[str, Case]:
     out = {}
     for (name, r), lo in zip(rendered.items(), lo_pdfs, strict=True):
         path = tmp / f"{name}.pdf"
-        out[name] = Case(r.document, r.warnings, pc.open_pdf(path), path, pc.open_pdf(lo), lo)
+        out[name] = Case(r.document, [str(w) for w in r.warnings], pc.open_pdf(path), path,
+                         pc.open_pdf(lo), lo)
     yield out
     for case in out.values():
         case.pdf.close()
@@ -353,7 +354,7 @@ def test_a_loose_line_is_reported(tmp_path):
     path.write_text(dump_data(data), encoding="utf-8")
     letter_, sources = load_letter_with_sources(path)
     r = render_letter(letter_, ["pdf"], fonts="open", sources=sources)
-    assert [w for w in r.warnings if "body[0]" in w and "过松" in w]
+    assert [w for w in r.warnings if w.field.startswith("body[0]") and "过松" in w.message]
 
 
 # --- 6. 信函格式: page 1's last line 7/8 of a 3号 character above the lower lines (10.1) ----
@@ -443,7 +444,7 @@ def test_validate_and_batch_report_typed_numbers_and_placeholders(tmp_path):
                          capture_output=True, text=True, env=env, check=False)
     assert run.returncode == 0, run.stderr
     assert "body[1].heading: 标题文字自带序号“一、”" in run.stderr
-    assert "（第" in run.stderr  # located by line
+    assert re.search(r"typed\.yaml:\d+:\d+: 提示：body\[1\]\.heading: ", run.stderr)  # located
     assert "模板占位文字未替换" in run.stderr
     out = tmp_path / "out"
     run = subprocess.run([sys.executable, "-m", "gongwen.cli", "batch", str(tmp_path), "-o",
@@ -451,7 +452,7 @@ def test_validate_and_batch_report_typed_numbers_and_placeholders(tmp_path):
                          capture_output=True, text=True, env=env, check=False)
     assert run.returncode == 0, run.stdout + run.stderr
     report = json.loads((out / ".gongwen-batch.json").read_text(encoding="utf-8"))
-    warnings = "\n".join(w for entry in report["letters"].values()
+    warnings = "\n".join(w["message"] for entry in report["letters"].values()
                          for w in entry.get("warnings", []))
     assert "标题文字自带序号" in warnings and "模板占位文字未替换" in warnings
 
