@@ -7,7 +7,7 @@ On the same synthetic letters (``benchmarks/generate.py``, seeded) and the refer
 it measures and prints:
 
 * per-letter warm time on one core (median, p95): compose+layout, PDF (compose, layout and
-  drawing), DOCX (compose and writing) — and the reference letter's warm PDF and DOCX;
+  drawing), DOCX (compose, layout and writing) — and the reference letter's warm PDF and DOCX;
 * a cold ``gongwen render`` of the reference letter, both formats (a new process each time);
 * batch throughput (letters/s) of ``render_many`` over all letters, both formats, at -j 1 and
   at all cores;
@@ -225,20 +225,19 @@ def write_typst_sources(work: Path) -> None:
 
 def phase_gongwen_warm(work: Path, sample: int, profile: bool) -> dict[str, Any]:
     from gongwen.compose import compose
-    from gongwen.export.docx import render_docx
-    from gongwen.export.pdf import render_pdf
     from gongwen.fonts import load_fontset
     from gongwen.layout import layout_document
     from gongwen.loader import load_letter
+    from gongwen.pipeline import render_document
 
     fontset = load_fontset(FONT_MODE)
     ref = load_letter(REFERENCE)
 
     def pdf(letter, base):
-        return render_pdf(compose(letter, base), fontset)
+        return render_document(compose(letter, base), fontset, ("pdf",)).outputs["pdf"]
 
     def docx(letter, base):
-        return render_docx(compose(letter, base), fontset)
+        return render_document(compose(letter, base), fontset, ("docx",)).outputs["docx"]
 
     def compose_layout(letter, base):
         return layout_document(compose(letter, base), fontset)
@@ -529,7 +528,7 @@ def print_report(r: dict[str, Any], args: argparse.Namespace, cores: int) -> Non
         ("  compose + layout", cell(w, "compose_layout"), "–", "", ""),
         ("  PDF (compose + layout + draw)", cell(w, "pdf"), cell(tw, "pdf"),
          ratio(w.get("pdf", {}).get("median"), tw.get("pdf", {}).get("median")), ""),
-        ("  DOCX (compose + write)", cell(w, "docx"), "–", "", ""),
+        ("  DOCX (compose + layout + write)", cell(w, "docx"), "–", "", ""),
         ("  reference letter: PDF", cell(w, "ref_pdf"), cell(tw, "ref_pdf"),
          ratio(w.get("ref_pdf", {}).get("median"), tw.get("ref_pdf", {}).get("median")), ""),
         ("  reference letter: DOCX", cell(w, "ref_docx"), "–", "", ""),

@@ -43,15 +43,28 @@ def seal_image(letter: Letter, base_dir: Path | None, sources: SourceMap | None)
     size = path.stat().st_size
     if size > MAX_SEAL_BYTES:
         raise fail(f"印章图片太大（{size} 字节，上限 {MAX_SEAL_BYTES} 字节）")
+    problem = check_seal_data(path.read_bytes(), name)
+    if problem:
+        raise fail(problem)
+    return path
+
+
+def check_seal_data(data: bytes, name: str) -> str | None:
+    """What is wrong with a seal image's bytes (``name`` names it in the message), or None:
+    it must be a PNG or JPEG of at most 5 MiB and 4096 pixels a side."""
+    if len(data) > MAX_SEAL_BYTES:
+        return f"印章图片太大（{len(data)} 字节，上限 {MAX_SEAL_BYTES} 字节）"
+    import io
+
     from PIL import Image, UnidentifiedImageError
 
     try:
-        with Image.open(path) as img:
+        with Image.open(io.BytesIO(data)) as img:
             fmt, (w, h) = img.format, img.size
     except (UnidentifiedImageError, OSError):
-        raise fail(f"{name} 不是可识别的图片（须为 PNG 或 JPEG）") from None
+        return f"{name} 不是可识别的图片（须为 PNG 或 JPEG）"
     if fmt not in SEAL_FORMATS:
-        raise fail(f"印章图片须为 PNG 或 JPEG，{name} 是 {fmt}")
+        return f"印章图片须为 PNG 或 JPEG，{name} 是 {fmt}"
     if max(w, h) > MAX_SEAL_SIDE:
-        raise fail(f"印章图片尺寸过大（{w}×{h} 像素，每边上限 {MAX_SEAL_SIDE}）")
-    return path
+        return f"印章图片尺寸过大（{w}×{h} 像素，每边上限 {MAX_SEAL_SIDE}）"
+    return None

@@ -59,7 +59,6 @@ __all__ = [
     "LetterResult",
     "Progress",
     "collect",
-    "count_pdf_pages",
     "items_from_table",
     "render_many",
     "safe_name",
@@ -409,23 +408,6 @@ class _Task:
 
 RenderFn = Callable[..., Any]
 
-_PAGE_RE = re.compile(rb"/Type\s*/Page(?![A-Za-z])")
-
-
-_COUNT_RE = re.compile(
-    rb"/Type\s*/Pages\b[^>]*?/Count\s+(\d+)|/Count\s+(\d+)[^>]*?/Type\s*/Pages\b"
-)
-
-
-def count_pdf_pages(data: bytes) -> int | None:
-    """Pages of a PDF from its bytes: page objects, or else the largest page-tree /Count
-    (page objects hidden in object streams); None if neither is readable."""
-    pages = len(_PAGE_RE.findall(data))
-    if pages:
-        return pages
-    counts = [int(a or b) for a, b in _COUNT_RE.findall(data)]
-    return max(counts) if counts else None
-
 
 def render_item(task: _Task, render: RenderFn | None = None) -> LetterResult:
     """Load (if needed), render and write one letter; every error becomes a failed result."""
@@ -450,13 +432,11 @@ def render_item(task: _Task, render: RenderFn | None = None) -> LetterResult:
             letter, task.formats, fonts=task.fonts, strict_fonts=task.strict,
             base_dir=item.base_dir, sources=sources,
         )
-        for fmt in task.formats:
-            rel = f"{item.name}.{fmt}"
+        for rel, data in rendered.files(item.name):
             with _deferred(signal.SIGTERM):  # a stop waits for the rename, never a half file
-                write_atomic(task.out_dir / rel, rendered.outputs[fmt])
+                write_atomic(task.out_dir / rel, data)
             result.outputs.append(rel)
-        if "pdf" in rendered.outputs:
-            result.pages = count_pdf_pages(rendered.outputs["pdf"])
+        result.pages = rendered.pages  # from the layout
         result.warnings = [
             w if isinstance(w, Problem) else Problem(item.source, 0, 0, "", str(w))
             for w in rendered.warnings

@@ -47,17 +47,18 @@ def pdf_reading_for_layout(reading: Reading, path: Path, *, fonts: str = "auto")
     if reading.kind is SourceKind.PDF:
         return reading
     if reading.kind is SourceKind.YAML:
-        from .compose import compose
-        from .export.pdf import render_pdf
-        from .fonts import load_fontset
-        from .loader import load_letter
+        from .fonts import FontError
+        from .loader import load_letter_with_sources
+        from .pipeline import render_letter
 
+        letter, sources = load_letter_with_sources(path)
         try:
-            fontset = load_fontset(fonts, strict=False)  # type: ignore[arg-type]
-        except Exception as exc:  # a font problem is the user's environment
+            rendered = render_letter(
+                letter, ("pdf",), fonts=fonts, base_dir=path.parent, sources=sources
+            )
+        except FontError as exc:  # a font problem is the user's environment
             raise GongwenError(f"--fonts {fonts}: 无法为版面比较载入字体：{exc}") from exc
-        doc = compose(load_letter(path), path.parent)
-        return read_pdf_bytes(render_pdf(doc, fontset), f"{path}（排版）")
+        return read_pdf_bytes(rendered.outputs["pdf"], f"{path}（排版）")  # type: ignore[arg-type]
     from .diff import KIND_NAMES
 
     raise GongwenError(

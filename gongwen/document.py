@@ -107,8 +107,17 @@ class ComposeWarning:
 
 @dataclass(frozen=True, slots=True)
 class Seal:
+    """The seal: none, room reserved, or an image (``data``, else read from ``image``)."""
+
     mode: SealMode = SealMode.NONE
     image: Path | None = None  # resolved path, only with SealMode.IMAGE
+    data: bytes | None = field(default=None, repr=False)  # the image's bytes, when given
+
+    def read(self) -> bytes | None:
+        """The image's bytes (PNG or JPEG), or None without an image."""
+        if self.data is not None:
+            return self.data
+        return self.image.read_bytes() if self.image is not None else None
 
 
 @dataclass(frozen=True, slots=True)

@@ -285,8 +285,15 @@ _PARENT = re.compile(r"(\.[^.\[\]]+|\[\d+\])$")
 
 def load_letter_with_sources(path: str | Path) -> tuple[Letter, SourceMap]:
     """Load and validate a letter, also returning where each field stands in the file."""
-    path = Path(path)
-    data, located = read_data(path)
+    return _validated(*read_data(Path(path)))
+
+
+def load_letter_text_with_sources(text: str, name: str) -> tuple[Letter, SourceMap]:
+    """:func:`load_letter_with_sources` for YAML text; ``name`` stands for the file."""
+    return _validated(*read_text_data(text, name))
+
+
+def _validated(data: dict[str, Any], located: _Located) -> tuple[Letter, SourceMap]:
     try:
         letter = Letter.model_validate(data)
     except ValidationError as exc:
@@ -297,11 +304,7 @@ def load_letter_with_sources(path: str | Path) -> tuple[Letter, SourceMap]:
 
 def load_letter_text(text: str, name: str) -> Letter:
     """Load and validate a letter from YAML text; ``name`` stands for the file in problems."""
-    data, located = read_text_data(text, name)
-    try:
-        return Letter.model_validate(data)
-    except ValidationError as exc:
-        raise LetterError(list(_problems(exc, located))) from None
+    return load_letter_text_with_sources(text, name)[0]
 
 
 def validate_data(data: dict[str, Any], name: str) -> Letter:

@@ -1,24 +1,33 @@
-"""The pipeline as functions: load → compose → export, callable without the CLI."""
+"""The pipeline as functions: load → compose → layout → export, callable without the CLI.
+
+:func:`render_letter` checks a validated letter (seal image, size, glyphs), composes it,
+lays it out once and hands that one layout to each requested exporter
+(:data:`gongwen.export.EXPORTERS`); :func:`render_document` does the last two steps for an
+already composed :class:`~gongwen.document.Document`.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import dataclasses
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .assets import seal_image
 from .compose import compose
-from .document import Document
+from .document import Document, Seal, SealMode
 from .errors import GongwenError, LetterError, Problem
 from .loader import SourceMap, load_letter_with_sources
 from .model import Letter
 from .output import write_atomic
 
 if TYPE_CHECKING:
+    from .export import Output
     from .fonts import FontSet
+    from .layout import Layout
 
-FORMATS = ("pdf", "docx")
+DEFAULT_FORMATS = ("pdf", "docx")
 # Resource bounds: together they keep a letter under about 400 pages and a render under
 # about 15 s (100 000 characters take about 6 s to lay out and draw on one core).
 MAX_LETTER_CHARS = 200_000
@@ -27,22 +36,39 @@ MAX_LETTER_BLOCKS = 5_000
 
 @dataclass
 class Rendered:
-    """The outputs of one letter, as bytes, with the warnings met on the way."""
+    """One letter laid out once: the composed document, its layout, the outputs by format
+    (one file's bytes, or a tuple of one file per page) and the warnings met on the way."""
 
     document: Document
-    outputs: dict[str, bytes] = field(default_factory=dict)
+    layout: Layout
+    outputs: dict[str, Output] = field(default_factory=dict)
     warnings: list[Problem] = field(default_factory=list)  # located, like problems
+
+    @property
+    def pages(self) -> int:
+        """Pages of the laid-out letter."""
+        return len(self.layout.pages)
+
+    def files(self, stem: str) -> list[tuple[str, bytes]]:
+        """``(file name, bytes)`` of every output: ``STEM.pdf``, ``STEM.docx``, or
+        ``STEM-N.fmt`` for formats written page by page."""
+        from .export import file_names
+
+        return [f for fmt, out in self.outputs.items() for f in file_names(stem, fmt, out)]
 
 
 def parse_formats(value: str | Iterable[str]) -> tuple[str, ...]:
-    """'pdf,docx' → ('pdf', 'docx'); unknown names are an error."""
+    """'pdf,docx' → ('pdf', 'docx'); names not in the exporters' table are an error."""
+    from .export import formats
+
+    known = formats()
     names = value.split(",") if isinstance(value, str) else list(value)
     out = tuple(dict.fromkeys(n.strip().lower() for n in names if n.strip()))
-    bad = [n for n in out if n not in FORMATS]
+    bad = [n for n in out if n not in known]
     if bad or not out:
         from .errors import unknown_choice
 
-        raise GongwenError(unknown_choice("--format", ",".join(bad) or str(value), FORMATS))
+        raise GongwenError(unknown_choice("--format", ",".join(bad) or str(value), known))
     return out
 
 
@@ -78,7 +104,7 @@ def check_glyphs(
     ]
     if strict:
         problems += [
-            _problem(sources, where, f"字体缺字（--strict）：{_chars(chars)}")
+            _problem(sources, where, f"字体缺字（严格模式不用替代字体）：{_chars(chars)}")
             for (where, _), chars in fallback.items()
         ]
     if problems:
@@ -113,49 +139,77 @@ def _problem(sources: SourceMap | None, where: str, message: str) -> Problem:
     return sources.problem(where, message)
 
 
+def render_document(
+    doc: Document,
+    fontset: FontSet,
+    formats: Iterable[str] = DEFAULT_FORMATS,
+    options: Mapping[str, object] | None = None,
+) -> Rendered:
+    """Lay a composed document out once and export that layout to each of ``formats``
+    (none: the layout alone). ``options`` go to the exporters (:class:`ExportContext`)."""
+    from .export import EXPORTERS, ExportContext, export
+    from .layout import layout_document
+
+    names = tuple(formats)
+    bad = [n for n in names if n not in EXPORTERS]
+    if bad:
+        raise GongwenError(f"未知的输出格式 {', '.join(bad)}；可用：{', '.join(EXPORTERS)}")
+    layout = layout_document(doc, fontset)
+    ctx = ExportContext(fontset, dict(options or {}))
+    return Rendered(doc, layout, {fmt: export(fmt, layout, doc, ctx) for fmt in names})
+
+
 def render_letter(
     letter: Letter,
-    formats: Iterable[str] = FORMATS,
+    formats: Iterable[str] = DEFAULT_FORMATS,
     *,
     fonts: str = "auto",
     strict_fonts: bool = False,
     base_dir: Path | None = None,
     sources: SourceMap | None = None,
+    seal: bytes | None = None,
+    options: Mapping[str, object] | None = None,
 ) -> Rendered:
     """Render a validated letter to the given formats (a pure function of its inputs).
 
     ``base_dir`` is the letter's folder (the seal image is looked up there); ``sources``
-    locates problems found while rendering in the letter's file.
+    locates problems found while rendering in the letter's file; ``seal`` is the seal
+    image's bytes (PNG or JPEG), used instead of the file the letter names.
     """
     from .fonts import load_fontset
 
-    seal_image(letter, base_dir, sources)
+    if seal is not None:
+        check_seal_bytes(seal, sources)
+    else:
+        path = seal_image(letter, base_dir, sources)
+        seal = path.read_bytes() if path is not None else None
     fontset = load_fontset(fonts, strict=strict_fonts)  # type: ignore[arg-type]
     doc = compose(letter, base_dir)
+    if seal is not None:  # read once: the layout carries the image's bytes
+        doc = dataclasses.replace(doc, seal=Seal(SealMode.IMAGE, doc.seal.image, seal))
     check_size(doc, sources)
-    result = Rendered(doc)
-    result.warnings.extend(check_glyphs(doc, fontset, sources, strict=strict_fonts))
-    result.warnings.extend(compose_warnings(doc, sources))
+    warnings = check_glyphs(doc, fontset, sources, strict=strict_fonts)
+    warnings += compose_warnings(doc, sources)
     if doc.changes:
         note = f"{len(doc.changes)} 处半角标点按 GB/T 15834 改为全角（-v 列出每处）"
-        result.warnings.append(_problem(sources, "", note))
-    for fmt in parse_formats(formats):
-        if fmt == "pdf":
-            from .export.pdf import draw_layout
-            from .layout import layout_document
-
-            layout = layout_document(doc, fontset)
-            result.warnings.extend(
-                _problem(sources, ln.where, f"第{ln.page}页有一行字距过松（{ln.text[:12]}…），"
-                         "压缩标点、移字都排不紧；可调整文字")
-                for ln in layout.loose
-            )
-            result.outputs["pdf"] = draw_layout(layout, title=doc.title, author=doc.author)
-        else:
-            from .export.docx import render_docx
-
-            result.outputs["docx"] = render_docx(doc, fontset)
+        warnings.append(_problem(sources, "", note))
+    result = render_document(doc, fontset, formats, options)
+    warnings += [
+        _problem(sources, ln.where, f"第{ln.page}页有一行字距过松（{ln.text[:12]}…），"
+                 "压缩标点、移字都排不紧；可调整文字")
+        for ln in result.layout.loose
+    ]
+    result.warnings = warnings
     return result
+
+
+def check_seal_bytes(data: bytes, sources: SourceMap | None) -> None:
+    """A seal image given as bytes passes the checks of one named in the letter."""
+    from .assets import FIELD, check_seal_data
+
+    problem = check_seal_data(data, "印章图片")
+    if problem:
+        raise LetterError([_problem(sources, FIELD, problem)])
 
 
 def render_file(
@@ -169,13 +223,13 @@ def render_file(
     """Load, render and write atomically; nothing is written on error.
 
     ``out`` is a folder (``out/<name>.<fmt>`` for each format) or, for one format, a file
-    named ``*.pdf`` / ``*.docx``; ``formats`` None means every format, or the one ``out``'s
-    suffix names (the rule of :mod:`gongwen.outpath`).
+    named ``*.pdf`` / ``*.docx``; ``formats`` None means the default formats, or the one
+    ``out``'s suffix names (the rule of :mod:`gongwen.outpath`).
     """
     from .outpath import output_folder, render_targets
 
     asked = parse_formats(formats) if formats is not None else None
-    fmts, targets = render_targets(Path(out), Path(path).stem, asked, FORMATS)
+    fmts, targets = render_targets(Path(out), Path(path).stem, asked, DEFAULT_FORMATS)
     letter, sources = load_letter_with_sources(path)
     rendered = render_letter(
         letter,
@@ -188,6 +242,26 @@ def render_file(
     written = []
     for fmt, target in targets.items():
         output_folder(target.parent)
-        write_atomic(target, rendered.outputs[fmt])
-        written.append(target)
+        written += _write(rendered, fmt, target)
     return rendered, written
+
+
+def write_outputs(rendered: Rendered, out_dir: Path, stem: str) -> list[Path]:
+    """Write every output as ``out_dir/<stem>.<fmt>`` (atomically); the paths written."""
+    written = []
+    for fmt in rendered.outputs:
+        written += _write(rendered, fmt, out_dir / f"{stem}.{fmt}")
+    return written
+
+
+def _write(rendered: Rendered, fmt: str, target: Path) -> list[Path]:
+    """Write one format's output to ``target`` (or, page by page, beside it as
+    ``NAME-1.fmt`` …), each file atomically."""
+    from .export import file_names
+
+    written = []
+    for name, data in file_names(target.stem, fmt, rendered.outputs[fmt]):
+        path = target.with_name(name)
+        write_atomic(path, data)
+        written.append(path)
+    return written

@@ -26,12 +26,12 @@ from gongwen.batch import (
     BatchItem,
     clean_temp_files,
     collect,
-    count_pdf_pages,
     items_from_table,
     render_many,
     safe_name,
 )
 from gongwen.errors import LetterError, Problem
+from gongwen.layout import Layout, Page
 from gongwen.loader import load_letter
 from gongwen.pipeline import Rendered
 
@@ -107,7 +107,8 @@ def fake_render(letter, formats, *, fonts="auto", strict_fonts=False, base_dir=N
     if "SLOW" in text:
         time.sleep(0.6)
     body = f"%PDF-1.4\n1 0 obj << /Type /Page >>\n{text}".encode()
-    return Rendered(None, {f: body for f in formats}, ["note"])  # type: ignore[arg-type]
+    layout = Layout((Page(1, 1, ()),))
+    return Rendered(None, layout, {f: body for f in formats}, ["note"])  # type: ignore[arg-type]
 
 
 def _letters(folder: Path, names: dict[str, str]) -> Path:
@@ -286,12 +287,6 @@ def test_usage_errors_exit_2(tmp_path: Path) -> None:
     res = runner.invoke(app, ["batch", str(tmp_path / "in"), "-o", str(tmp_path / "o"),
                               "-f", "png"])
     assert res.exit_code == 2
-
-
-def test_count_pdf_pages() -> None:
-    assert count_pdf_pages(b"<< /Type /Pages /Count 2 >> << /Type /Page >> <</Type/Page>>") == 2
-    assert count_pdf_pages(b"<< /Count 7 /Kids [] /Type /Pages >> (compressed)") == 7
-    assert count_pdf_pages(b"%PDF-1.7 nothing readable") is None
 
 
 # --------------------------------------------------------------------------------------------

@@ -1,4 +1,4 @@
-"""DOCX export: what python-docx (and the raw XML) read back from ``render_docx``.
+"""DOCX export: what python-docx (and the raw XML) read back from the ``docx`` exporter.
 
 No LibreOffice here (see test_docx_libreoffice.py): styles, section, grid, footers, fonts,
 anchored 版头/版记/seal objects, schema order, determinism.
@@ -27,13 +27,14 @@ from gongwen.export.docx import (
     FOOTER_LINE,
     STYLE_NAMES,
     footer_distance,
-    header_geometry,
-    render_docx,
 )
 from gongwen.fonts import load_fontset
+from gongwen.layout import Part, layout_document
 from gongwen.loader import load_letter
 from gongwen.ooxml import writer as ox
 from gongwen.spec import FontRole, Role
+
+from .rendering import render_docx
 
 W = ox.NSMAP["w"]
 NS = ox.NSMAP
@@ -288,14 +289,16 @@ def offset(anchor: etree._Element, axis: str) -> tuple[str, float]:
     return pos.get("relativeFrom"), int(pos.find(q("wp:posOffset")).text) / ox.EMU_PER_PT
 
 
-def test_letter_header_is_anchored_to_the_page(example_bytes: bytes, example_doc: Document
-                                               ) -> None:
+def test_letter_header_is_anchored_to_the_page(example_bytes: bytes, example_doc: Document,
+                                               fontset) -> None:
     body = parts(example_bytes)["word/document.xml"].find(q("w:body"))
     first = body.find(q("w:p"))
     found = anchors(first)
-    geo = header_geometry(example_doc)
-    assert geo is not None
-    assert len(found) == len(geo.placed) + len(geo.rules)
+    page = layout_document(example_doc, fontset).pages[0]
+    header = page.region(Part.HEADER)
+    assert header is not None and header.blocks
+    header_rules = [r for r in page.rules if r.part is Part.HEADER]
+    assert len(found) == len(header.blocks) + len(header_rules)
     for a in found:
         assert offset(a, "H")[0] == "page" and offset(a, "V")[0] == "page"
         assert a.find(q("wp:wrapNone")) is not None
@@ -318,7 +321,8 @@ def test_letter_header_is_anchored_to_the_page(example_bytes: bytes, example_doc
         assert b.text in texts
     # the title's line starts where the PDF layout starts page 1's flow
     before = int(first.find(f"{q('w:pPr')}/{q('w:spacing')}").get(q("w:before"))) / 20
-    assert before == pytest.approx(geo.origin - spec.MARGIN_TOP, abs=0.05)
+    assert before == pytest.approx(header.bottom - spec.MARGIN_TOP, abs=0.05)
+    assert header.bottom == pytest.approx(page.region(Part.FLOW).top)
 
 
 def test_document_format_header(example_doc: Document, fontset) -> None:
@@ -369,8 +373,6 @@ def test_record_is_anchored_to_the_foot_of_the_type_area(example_bytes: bytes,
 
 
 def test_signature_offsets(example_bytes: bytes, example_doc: Document, fontset) -> None:
-    from gongwen.export.docx import text_width
-
     d = open_docx(example_bytes)
     sig = next(p for p in d.paragraphs if p.style.name == "Signature")
     date = next(p for p in d.paragraphs if p.style.name == "Date")
@@ -378,8 +380,10 @@ def test_signature_offsets(example_bytes: bytes, example_doc: Document, fontset)
     assert align == docx.enum.text.WD_ALIGN_PARAGRAPH.RIGHT
     assert sig.paragraph_format.right_indent == Pt(ox.tw(2 * spec.CHAR_PITCH) / 20)
     assert sig.paragraph_format.space_before == Pt(ox.tw(spec.LINE_PITCH) / 20)
-    block = example_doc.by_role(Role.SIGNATURE)[0]
-    width = text_width(block.text, FontRole.FANGSONG, 16, fontset)
+    # the 署名's width as Word sets it: the layout's advances, each 0.25 pt tighter
+    layout = layout_document(example_doc, fontset)
+    (line,) = [ln for p in layout.pages for ln in p.lines if ln.role == "signature"]
+    width = sum(line.advances) + len(line.advances) * spec.DOCX_BODY_CHAR_SPACING
     sig_start = spec.TYPE_AREA_WIDTH - 2 * spec.CHAR_PITCH - width
     assert date.alignment == docx.enum.text.WD_ALIGN_PARAGRAPH.LEFT
     assert date.paragraph_format.left_indent.pt == pytest.approx(

@@ -15,18 +15,18 @@ import pytest
 from gongwen import spec
 from gongwen.compose import compose
 from gongwen.document import Block, Document, LetterFormat, Seal, SealMode, Span
-from gongwen.export.docx import render_docx
 from gongwen.fonts import load_fontset
+from gongwen.layout import EM_ASCENT
 from gongwen.loader import load_letter
 from gongwen.spec import FontRole, Role
 
 from . import pdf_checks as pc
 from .libreoffice import convert_to_pdf, require_soffice
+from .rendering import render_docx, render_pdf
 from .test_docx import png
 
 MM = spec.mm(1)
 TOL = 1.0 * MM  # ±1 mm
-EM_ASCENT = 0.88
 
 
 @dataclasses.dataclass
@@ -34,7 +34,7 @@ class Case:
     doc: Document
     docx: Path
     lo_pdf: object  # pdfplumber PDF of LibreOffice's rendering
-    gw_pdf: object | None  # gongwen's own PDF (render_pdf), when it exists
+    gw_pdf: object  # gongwen's own PDF of the same document
 
 
 @pytest.fixture(scope="module")
@@ -56,19 +56,14 @@ def cases(reference_yaml: Path, example_letter: Path, tmp_path_factory) -> dict[
         paths[name] = tmp / f"{name}.docx"
         paths[name].write_bytes(render_docx(doc, fontset))
     pdfs = convert_to_pdf(list(paths.values()), tmp)
-    try:
-        from gongwen.export.pdf import render_pdf
-    except ImportError:  # pragma: no cover - the PDF exporter is written in parallel
-        render_pdf = None
     out = {}
     for (name, doc), pdf in zip(docs.items(), pdfs, strict=True):
-        gw = pc.open_pdf(render_pdf(doc, fontset)) if render_pdf else None
+        gw = pc.open_pdf(render_pdf(doc, fontset))
         out[name] = Case(doc, paths[name], pc.open_pdf(pdf), gw)
     yield out
     for case in out.values():
         case.lo_pdf.close()
-        if case.gw_pdf is not None:
-            case.gw_pdf.close()
+        case.gw_pdf.close()
 
 
 def all_lines(pdf) -> list[pc.PdfLine]:
@@ -181,8 +176,6 @@ def test_reference_text_and_line_breaking(cases) -> None:
 
 def test_reference_matches_gongwen_pdf(cases) -> None:
     case = cases["reference"]
-    if case.gw_pdf is None:
-        pytest.fail("gongwen.export.pdf.render_pdf is missing")
     lo, gw = case.lo_pdf, case.gw_pdf
     assert len(lo.pages) == len(gw.pages)
     a, b = breaks(lo), breaks(gw)
@@ -238,12 +231,12 @@ def test_letter_header_positions(cases) -> None:
     assert ln.text.startswith(copy) and abs(ln.x0 - pc.TYPE_LEFT) <= TOL  # 份号 flush left
     assert pc.page_number(page) is None  # no number on page 1 of 信函格式
     assert pc.page_number(case.lo_pdf.pages[1]).text == spec.page_number_text(2)
-    if case.gw_pdf is not None:  # title and first lines where our own PDF puts them
-        title = doc.by_role(Role.TITLE)[0].text.split("\n")[0]
-        a = find_line(case.lo_pdf, title)
-        b = find_line(case.gw_pdf, title)
-        assert abs(a.baseline - b.baseline) <= TOL
-        assert len(case.lo_pdf.pages) == len(case.gw_pdf.pages)
+    # title and first lines where our own PDF puts them
+    title = doc.by_role(Role.TITLE)[0].text.split("\n")[0]
+    a = find_line(case.lo_pdf, title)
+    b = find_line(case.gw_pdf, title)
+    assert abs(a.baseline - b.baseline) <= TOL
+    assert len(case.lo_pdf.pages) == len(case.gw_pdf.pages)
 
 
 def test_letter_record_sits_at_the_foot_of_the_last_page(cases) -> None:
@@ -299,7 +292,6 @@ def test_document_format_rules_mark_and_seal(cases) -> None:
     above = [ln for ln in pc.body_lines(page) if ln.baseline < sig.baseline - 1][-1]
     assert 0 <= im["top"] - above.baseline <= spec.LINE_PITCH
     assert abs(date.x1 - (pc.TYPE_RIGHT - spec.SEAL_DATE_RIGHT_CHARS * spec.CHAR_PITCH)) <= TOL
-    if case.gw_pdf is not None:
-        gw = [im for p in case.gw_pdf.pages for im in p.images]
-        assert len(gw) == 1
-        assert abs(gw[0]["top"] - im["top"]) <= TOL
+    gw = [im for p in case.gw_pdf.pages for im in p.images]
+    assert len(gw) == 1
+    assert abs(gw[0]["top"] - im["top"]) <= TOL

@@ -45,6 +45,7 @@ from gongwen.schemas import letter_schema_reference
 from gongwen.textnorm import normalise
 
 from .conftest import EXAMPLE_LETTER, REFERENCE_YAML, ROOT
+from .rendering import render_docx
 
 CORPUS = Path(__file__).resolve().parent / "import_corpus"
 PUBLISHED = CORPUS / "zhuzhou-fgw-2022-reply.published.txt"
@@ -248,10 +249,6 @@ def _normalised(value: object) -> object:
 def test_gongwen_docx_imports_back_to_the_same_letter(letter_file: Path, tmp_path):
     """render_docx(compose(letter)) → import → the same letter (the DOCX holds the composed,
     full-width punctuation; a letter written full-width comes back identical)."""
-    docx_mod = pytest.importorskip("gongwen.export.docx")
-    render_docx = getattr(docx_mod, "render_docx", None)
-    if render_docx is None:  # pragma: no cover - the exporter is being written
-        pytest.skip("gongwen.export.docx.render_docx not available yet")
     from gongwen.fonts import load_fontset
 
     original = load_letter(letter_file)
@@ -504,10 +501,9 @@ def test_any_composed_letter_imports_back(letter: Letter):
 @settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(reply_letters())
 def test_any_gongwen_docx_imports_back(letter: Letter):
-    docx_mod = pytest.importorskip("gongwen.export.docx")
     from gongwen.fonts import load_fontset
 
-    data = docx_mod.render_docx(compose(letter), load_fontset("open"))
+    data = render_docx(compose(letter), load_fontset("open"))
     lines, styled = read_docx_lines(data)
     assert import_lines(lines, "x.docx", styled).letter == letter
 
@@ -640,11 +636,10 @@ def test_corpus_letters_survive_gongwen_docx(source: Path, imported):
     line break either way, and an explicit break (the example letter's) must survive, so the
     title is compared without its breaks here.
     """
-    docx_mod = pytest.importorskip("gongwen.export.docx")
     from gongwen.fonts import load_fontset
 
     letter = imported[source.name].letter
-    lines, styled = read_docx_lines(docx_mod.render_docx(compose(letter), load_fontset("open")))
+    lines, styled = read_docx_lines(render_docx(compose(letter), load_fontset("open")))
     again = import_lines(lines, source.name, styled).letter
     a, b = again.model_dump(mode="json"), letter.model_dump(mode="json")
     if a["title"] and b["title"]:

@@ -212,9 +212,8 @@ def test_signature_with_seal_image(fs, tmp_path: Path):
     assert 0 <= img.y - (body_last.y + 6) <= LINE_PITCH
     assert img.y < s.y < dt.y < img.y + img.height
     assert img.x + img.width / 2 == pytest.approx(dt.xs[0] + date_w / 2, abs=0.5)
-    from gongwen.export.pdf import render_pdf
-
     from . import pdf_checks as pc
+    from .rendering import render_pdf
 
     with pc.open_pdf(render_pdf(d, fs)) as pdf:
         assert len(pdf.pages[0].images) == 1

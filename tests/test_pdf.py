@@ -11,7 +11,6 @@ import pytest
 
 from gongwen.compose import compose
 from gongwen.document import Document
-from gongwen.export.pdf import render_pdf
 from gongwen.fonts import load_fontset
 from gongwen.loader import load_letter
 from gongwen.spec import (
@@ -38,6 +37,7 @@ from gongwen.spec import (
 )
 
 from . import pdf_checks as pc
+from .rendering import render_pdf
 
 MM_TOL = mm(0.5)
 
@@ -190,9 +190,9 @@ def test_deterministic(ref_doc, fontset, ref_pdf_bytes, reference_yaml):
     code = (
         "import sys\n"
         "from gongwen.compose import compose\nfrom gongwen.loader import load_letter\n"
-        "from gongwen.fonts import load_fontset\nfrom gongwen.export.pdf import render_pdf\n"
-        f"sys.stdout.buffer.write(render_pdf(compose(load_letter({str(reference_yaml)!r})),"
-        " load_fontset('auto')))\n"
+        "from gongwen.fonts import load_fontset\nfrom gongwen.pipeline import render_document\n"
+        f"doc = compose(load_letter({str(reference_yaml)!r}))\n"
+        "sys.stdout.buffer.write(render_document(doc, load_fontset('auto'), ['pdf']).outputs['pdf'])\n"
     )
     root = Path(__file__).resolve().parent.parent
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, check=True, cwd=root)

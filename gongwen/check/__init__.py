@@ -10,10 +10,13 @@ format in ``docs/check.md``).
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from ..errors import GongwenError, os_error_reason
 from .report import Clause, Finding, Report, Severity
+
+if TYPE_CHECKING:  # pragma: no cover
+    from ..fonts import FontSet
 
 __all__ = ["CheckError", "Clause", "Finding", "Report", "Severity", "check_file"]
 
@@ -47,7 +50,7 @@ def check_file(
     *,
     letter_format: bool = False,
     render: bool = False,
-    fontset: Any = None,
+    fontset: FontSet | None = None,
 ) -> Report:
     """Check one PDF or DOCX; raises :class:`CheckError` if it cannot be read."""
     from ..read.docx import DocxError
@@ -67,7 +70,7 @@ def check_file(
         raise CheckError(str(e)) from e
 
 
-def _default_fontset() -> Any:
+def _default_fontset() -> FontSet | None:
     """The fontset whose families tell which role a font name is (no scan of installed fonts
     is needed for that: the bundled families plus the manifest's official names suffice)."""
     try:

@@ -7,6 +7,13 @@ characters fill a line (decision 1), PAGE fields in odd and even footers, and th
 lines, 版记 and seal as objects anchored to the page rather than paragraphs that move.
 Raw XML lives in :mod:`gongwen.ooxml.writer`. Output is byte-for-byte deterministic.
 
+What depends on lengths comes from the :class:`~gongwen.layout.Layout`, never from a
+second measurement: where each 版头 element, rule and the first line of text stand, the
+title's line breaks, the 版记's lines and rules, how many lines the text before the
+signature takes, and which blocks move with the signature. The 署名 and date are placed by
+the layout's decision-10 rule (:func:`~gongwen.layout.place_signature`) applied to their
+widths as Word sets them (the layout's font advances plus the DOCX tracking).
+
 Word and LibreOffice differ here (LibreOffice 7.4 measured, Word not at hand):
 
 - ``w:autoSpaceDE``/``DN`` = 0 (no extra space between CJK and digits/Latin) is honoured by
@@ -36,12 +43,24 @@ import docx.shared
 from lxml import etree
 
 from .. import spec
-from ..document import Block, Document, LetterFormat, SealMode, Span
+from ..document import Block, Document, LetterFormat, Span
+from ..layout import (
+    Image,
+    Layout,
+    Line,
+    Page,
+    Part,
+    Region,
+    SignatureBlock,
+    SignaturePlace,
+    place_signature,
+)
 from ..ooxml import writer as ox
 from ..ooxml.writer import Indent
 from ..spec import FontRole, Role
+from . import ExportContext
 
-__all__ = ["STYLE_NAMES", "render_docx", "write_docx"]
+__all__ = ["STYLE_NAMES", "export"]
 
 
 class FontNames(Protocol):
@@ -86,7 +105,6 @@ FOOTER_ID = "Footer"
 HEADER_LINE_FACTOR = 1.4  # header text boxes: exact line = 1.4 em, the em box centred in it
 FOOTER_LINE = 20.0  # exact height of the page-number line, taller than the font's extent
 
-SIGNATURE_FOLLOWERS = (Role.CONTACT, Role.NOTE)  # move with the signature block (PDF layout)
 FIXED_DATE = dt.datetime(2012, 7, 1, tzinfo=dt.UTC)  # GB/T 9704-2012 in force; never "now"
 CJK_PUNCTUATION = frozenset(
     "\u00b7\u2014\u2018\u2019\u201c\u201d\u2026\u2030\u2032\u2033\u2035\u203b"
@@ -160,222 +178,101 @@ def _style_indent(st: spec.Style) -> Indent:
                   first_line=st.first_line_chars * c, hanging=st.hanging_chars * c, char=c)
 
 
-# --- Geometry of the 版头 (mirrors gongwen/layout/pages.py, from spec figures) -------------
-EM_ASCENT = 0.88  # ideographic em box top above the baseline, in em
-EM_DESCENT = 1.0 - EM_ASCENT
-
-
-def cell_offset(size: float) -> float:
-    """Distance from a grid cell's top to the em-box top of ``size`` text centred in it
-    (Word and LibreOffice centre a line's text in an exact-height line)."""
-    return (spec.LINE_PITCH - size) / 2
-
-
-@dataclass(frozen=True, slots=True)
-class Placed:
-    """A one-line header element whose em box starts ``top`` points below the page top."""
-
-    block: Block
-    top: float
-    align: str
-    size: float
-    left: float = 0.0  # indents inside the type-area-wide box
-    right: float = 0.0
-
-
-@dataclass(frozen=True, slots=True)
-class Rule:
-    """A horizontal rule centred on ``y`` points below the page (or type-area) top."""
-
-    y: float
-    x: float
-    length: float
-    thickness: float
-    color: str = spec.BLACK
-
-
-@dataclass(frozen=True, slots=True)
-class HeaderGeometry:
-    placed: tuple[Placed, ...]
-    rules: tuple[Rule, ...]
-    origin: float  # top of page 1's first flow cell (the title's line), from the page top
-
-
-def _em_width(text: str) -> float:
-    return sum(1.0 if spec.is_wide(ch) else 0.5 for ch in text)
-
-
-def mark_size(text: str, size: float, width_em: float | None = None) -> float:
-    """The 标志's font size: its style's, shrunk (in half points) to fit the type area."""
-    width = (_em_width(text) if width_em is None else width_em) * size
-    if width <= spec.TYPE_AREA_WIDTH:
-        return size
-    return int(size * spec.TYPE_AREA_WIDTH / width * 2) / 2
-
-
-def _marks(marks: list[Block], top: float, placed: list[Placed]) -> float:
-    """Stack the 标志 lines from ``top``; returns the em-box bottom of the last. A joint
-    mark's suffix (the last block's tail) goes once to the right of the names, which are
-    justified to the longest, centred on the stack (as in the PDF layout)."""
-    suffix = marks[-1].tail if marks else ""
-    if not suffix:
-        y = bottom = top
-        for b in marks:
-            size = mark_size(b.text, b.style.size)
-            placed.append(Placed(b, y, "center", size))
-            bottom = y + size
-            y = bottom + spec.MARK_LINE_GAP_EM * size
-        return bottom
-    stack_em = max(_em_width("".join(s.text for s in b.spans)) for b in marks)
-    gap_em = spec.JOINT_MARK_SUFFIX_GAP_EM
-    size = mark_size("", marks[0].style.size, stack_em + gap_em + _em_width(suffix))
-    left = (spec.TYPE_AREA_WIDTH - (stack_em + gap_em + _em_width(suffix)) * size) / 2
-    right = spec.TYPE_AREA_WIDTH - left - stack_em * size
-    y = bottom = top
-    for b in marks:
-        name = dataclasses.replace(b, tail="")
-        placed.append(Placed(name, y, "distribute", size, left=left, right=right))
-        bottom = y + size
-        y = bottom + spec.MARK_LINE_GAP_EM * size
-    word = Block(Role.ORGAN_MARK, (Span(suffix),), source=marks[-1].source)
-    placed.append(Placed(word, (top + bottom - size) / 2, "left", size,
-                         left=left + (stack_em + gap_em) * size))
-    return bottom
-
-
-def header_geometry(doc: Document) -> HeaderGeometry | None:
-    """Positions of the 版头 elements, red lines and the first flow line (decisions 6, 7, 9),
-    or None for the plain format."""
-    if doc.fmt is LetterFormat.PLAIN:
-        return None
-    pitch = spec.LINE_PITCH
-    body = spec.BODY_SIZE
-    marks = doc.by_role(Role.ORGAN_MARK)
-    left_col = doc.by_role(Role.COPY_NUMBER, Role.SECRECY, Role.URGENCY)
-    numbers = doc.by_role(Role.DOC_NUMBER)
-    signers = doc.by_role(Role.SIGNER)
-    placed: list[Placed] = []
-    rules: list[Rule] = []
-    if doc.fmt is LetterFormat.LETTER:
-        top = spec.mm(spec.LETTER_MARK_TOP_MM)
-        mark_bottom = _marks(marks, top, placed) if marks else top
-        length = spec.mm(spec.LETTER_RULE_LENGTH_MM)
-        x = (spec.PAGE_WIDTH - length) / 2
-        thick = mark_bottom + spec.mm(spec.LETTER_RULE_BELOW_MARK_MM) + spec.LETTER_RULE_THICK / 2
-        pair = spec.LETTER_RULE_THICK / 2 + spec.LETTER_RULE_GAP + spec.LETTER_RULE_THIN / 2
-        thin = thick + pair
-        bthick = spec.PAGE_HEIGHT - spec.mm(spec.LETTER_BOTTOM_RULE_ABOVE_PAGE_BOTTOM_MM)
-        rules += [Rule(thick, x, length, spec.LETTER_RULE_THICK, spec.RED),
-                  Rule(thin, x, length, spec.LETTER_RULE_THIN, spec.RED),
-                  Rule(bthick - pair, x, length, spec.LETTER_RULE_THIN, spec.RED),
-                  Rule(bthick, x, length, spec.LETTER_RULE_THICK, spec.RED)]
-        row = thin + spec.LETTER_RULE_THIN / 2 + spec.LETTER_HEADER_ROW_BELOW_RULE
-        right_col = [*numbers, *signers]
-        placed += [Placed(b, row + n * pitch, "left", body) for n, b in enumerate(left_col)]
-        placed += [Placed(b, row + n * pitch, "right", body) for n, b in enumerate(right_col)]
-        rows = max(len(left_col), len(right_col))
-        if rows:
-            last_cell = row + (rows - 1) * pitch - cell_offset(body)
-            origin = last_cell + (spec.TITLE_LINES_BELOW_HEADER + 1) * pitch
-        else:
-            origin = thin + spec.TITLE_LINES_BELOW_HEADER * pitch
-    else:  # 文件格式
-        placed += [Placed(b, spec.MARGIN_TOP + n * pitch + cell_offset(body), "left", body)
-                   for n, b in enumerate(left_col)]
-        top = spec.MARGIN_TOP + spec.mm(spec.DOCUMENT_MARK_TOP_BELOW_TYPE_AREA_MM)
-        mark_bottom = _marks(marks, top, placed) if marks else top
-        y = mark_bottom + spec.DOCUMENT_NUMBER_LINES_BELOW_MARK * pitch + cell_offset(body)
-        for b in numbers:
-            if signers:  # 上行文: number 居左空一字, 签发人 居右空一字, same line
-                placed.append(Placed(b, y, "left", body, left=spec.CHAR_PITCH))
-            else:
-                placed.append(Placed(b, y, "center", body))
-        placed += [Placed(b, y + n * pitch, "right", body, right=spec.CHAR_PITCH)
-                   for n, b in enumerate(signers)]
-        y += max(0, len(signers) - 1) * pitch
-        width = spec.mm(spec.DOCUMENT_RULE_WIDTH_MM)
-        rule_y = y + body + spec.mm(spec.DOCUMENT_RULE_BELOW_NUMBER_MM) + width / 2
-        length = spec.mm(spec.DOCUMENT_RULE_LENGTH_MM)
-        x = spec.MARGIN_LEFT + (spec.TYPE_AREA_WIDTH - length) / 2
-        rules.append(Rule(rule_y, x, length, width, spec.RED))
-        origin = rule_y + width / 2 + spec.TITLE_LINES_BELOW_HEADER * pitch
-    if any(b.role is Role.REPLY_CATEGORY for b in doc.blocks):
-        origin -= pitch  # the category takes the line above the title (decision 9)
-    return HeaderGeometry(tuple(placed), tuple(rules), origin)
-
-
-# --- Signature (decision 10) -----------------------------------------------------------------
-@dataclass(frozen=True, slots=True)
-class SignatureLayout:
-    """Where the 署名 and date go: right indents (points) of right-aligned lines, or the
-    date's left indent when it starts a fixed distance right of the 署名 (no seal)."""
-
-    signature_right: tuple[float, ...]
-    date_right: float | None
-    date_left: float | None
-    blank_lines: int
-    date_width: float
-
-
-def text_width(text: str, role: FontRole, size: float, fonts: FontNames) -> float:
-    """Advance width of ``text`` as Word/LibreOffice set it (font advances + tracking)."""
-    track = _tracking(size) or 0.0
-    advance = getattr(fonts, "advance", None)
-    face_for = getattr(fonts, "face_for", None)
+# --- What the layout decided, in Word's terms ------------------------------------------------
+def _word_width(line: Line, chars: int | None = None) -> float:
+    """The width of the line's text (or of its first ``chars`` characters) as Word sets
+    it: the layout's font advances plus tracking."""
+    track = _tracking(line.size) or 0.0
     total = 0.0
-    for ch in text:
-        face = face_for(role, ch) if face_for else None
-        if advance is not None and face is not None:
-            total += advance(face, ch, size)
-        else:
-            total += size if spec.is_wide(ch) else size / 2
+    for advance in line.advances[:chars]:
+        total += advance
         total += track
     return total
 
 
-def signature_layout(doc: Document, fonts: FontNames) -> SignatureLayout | None:
-    """Decision 10, the same arithmetic as the PDF layout (character = grid pitch)."""
-    sigs = doc.by_role(Role.SIGNATURE)
-    dates = doc.by_role(Role.DATE)
-    if not dates and not sigs:
-        return None
-    c = spec.CHAR_PITCH
-    width = spec.TYPE_AREA_WIDTH
+def _with_breaks(block: Block, lines: Sequence[Line]) -> Block:
+    """The block with a line break where the layout started each of its lines."""
+    text = "".join(s.text for s in block.spans)
+    cuts = {ln.start for ln in lines if 0 < ln.start <= len(text) and text[ln.start - 1] != "\n"}
+    if not cuts:
+        return block
+    spans: list[Span] = []
+    at = 0
+    for span in block.spans:
+        pieces = []
+        for k, ch in enumerate(span.text):
+            if at + k in cuts:
+                pieces.append("\n")
+            pieces.append(ch)
+        spans.append(Span("".join(pieces), span.font))
+        at += len(span.text)
+    return dataclasses.replace(block, spans=tuple(spans))
 
-    def w(b: Block) -> float:
-        return text_width(b.text, b.style.font, b.style.size, fonts)
 
-    sw = [w(b) for b in sigs]
-    dw = max((w(b) for b in dates), default=0.0)
-    if doc.seal.mode is SealMode.NONE:
-        sig_right = spec.SIGNATURE_RIGHT_CHARS * c
-        sig_x = width - sig_right - max(sw, default=0.0)
-        date_x = sig_x + spec.DATE_OFFSET_CHARS * c
-        if date_x + dw > width - spec.SIGNATURE_RIGHT_CHARS * c + 0.01:  # long date
-            date_right = spec.SIGNATURE_RIGHT_CHARS * c
-            sig_x = width - date_right - dw - spec.DATE_OFFSET_CHARS * c
-            rights = tuple(width - sig_x - s for s in sw)
-            return SignatureLayout(rights, date_right, None, spec.SIGNATURE_BLANK_LINES, dw)
-        rights = tuple(width - sig_x - s for s in sw)
-        return SignatureLayout(rights, None, date_x, spec.SIGNATURE_BLANK_LINES, dw)
-    date_right = spec.SEAL_DATE_RIGHT_CHARS * c
-    axis = width - date_right - dw / 2
-    rights = tuple(max(0.0, width - axis - s / 2) for s in sw)
-    return SignatureLayout(rights, date_right, None, spec.SEAL_BLANK_LINES, dw)
+def _part_of(block: Block, start: int, end: int) -> Block:
+    """The block cut to the text from ``start`` to ``end`` (its tail, if inside, as text)."""
+    spans: list[Span] = []
+    at = 0
+    for span in (*block.spans, Span(block.tail)):
+        a, b = max(start, at), min(end, at + len(span.text))
+        if a < b:
+            spans.append(Span(span.text[a - at : b - at], span.font))
+        at += len(span.text)
+    whole = start == 0 and end >= len(block.text)
+    return block if whole else dataclasses.replace(block, spans=tuple(spans), tail="")
+
+
+@dataclass(frozen=True, slots=True)
+class _Signature:
+    """Decision 10 (the layout's rule) applied to the 署名 and date as Word sets them."""
+
+    block: SignatureBlock
+    signatures: tuple[int, ...]  # the 署名 blocks, in order
+    place: SignaturePlace  # x from the type area's left edge
+    widths: dict[int, float]  # 署名/date block → Word width of its line
+
+    def indent(self, i: int) -> dict[str, object]:
+        """Paragraph settings that put block ``i`` (a 署名 or the date) where the rule says."""
+        width = spec.TYPE_AREA_WIDTH
+        w = self.widths[i]
+        if i in self.signatures:
+            x = self.place.signatures[self.signatures.index(i)]
+            return {"indent": Indent(right=max(0.0, width - x - w))}
+        if self.place.date_from_left:
+            return {"indent": Indent(left=self.place.date), "align": "left"}
+        return {"indent": Indent(right=width - self.place.date - w), "align": "right"}
 
 
 # --- The builder -----------------------------------------------------------------------------
 class _Builder:
-    """Appends the document's paragraphs to the body of a python-docx document."""
+    """Appends the document's paragraphs to the body of a python-docx document, placing the
+    版头, signature block, seal and 版记 where the layout put them."""
 
-    def __init__(self, doc: Document, fonts: FontNames, d: docx.document.Document) -> None:
+    def __init__(self, doc: Document, layout: Layout, d: docx.document.Document) -> None:
         self.doc = doc
-        self.fonts = fonts
+        self.layout = layout
         self.d = d
         self.body = d.element.body
         self.sect_pr = ox.body_section(self.body)
         self.shape_id = 0
-        self.signature = signature_layout(doc, fonts)
+        self.lines: dict[int, list[Line]] = {}
+        for page in layout.pages:
+            for ln in page.lines:
+                self.lines.setdefault(ln.block, []).append(ln)
+        self.signature = self._signature()
+
+    def _signature(self) -> _Signature | None:
+        sig = self.layout.signature
+        if sig is None:
+            return None
+        roles = {i: self.doc.blocks[i].role for i in sig.blocks}
+        sigs = [i for i in sig.blocks if roles[i] is Role.SIGNATURE]
+        dates = [i for i in sig.blocks if roles[i] is Role.DATE]
+        widths = {i: _word_width(self.lines[i][0]) for i in [*sigs, *dates]}
+        place = place_signature([widths[i] for i in sigs],
+                                max((widths[i] for i in dates), default=0.0), sig.seal,
+                                spec.TYPE_AREA_WIDTH)
+        return _Signature(sig, tuple(sigs), place, widths)
 
     def next_id(self) -> int:
         self.shape_id += 1
@@ -409,38 +306,13 @@ class _Builder:
         return ox.text_run(span.text, props)
 
     # paragraphs
-    def balanced(self, block: Block) -> Block:
-        """A title with line breaks where the PDF layout breaks it (balanced lines); other
-        blocks unchanged. Falls back to Word's own wrapping if the layout helper is absent."""
-        if block.role not in (Role.TITLE, Role.ATTACHMENT_TITLE) or len(block.spans) != 1:
-            return block
-        try:
-            from ..layout.text import Glyph, balance_title
-        except ImportError:  # pragma: no cover - layout is optional for the DOCX
-            return block
-        st = block.style
-        face_for = getattr(self.fonts, "face_for", None)
-        advance = getattr(self.fonts, "advance", None)
-        if face_for is None or advance is None:
-            return block
-        width = spec.TYPE_AREA_WIDTH - (st.left_chars + st.right_chars) * st.size
-        out = []
-        for segment in block.spans[0].text.split("\n"):
-            glyphs = []
-            for k, ch in enumerate(segment):
-                face = face_for(st.font, ch)
-                if face is None:
-                    return block
-                glyphs.append(Glyph(ch, face, st.size, st.color, advance(face, ch, st.size), k))
-            spans = balance_title(glyphs, width) if glyphs else []
-            out.append("\n".join(segment[a:z] for a, z in spans) if spans else segment)
-        return dataclasses.replace(block, spans=(Span("\n".join(out), block.spans[0].font),))
-
-    def paragraph(self, block: Block, **ppr: object) -> etree._Element:
-        block = self.balanced(block)
+    def paragraph(self, i: int, **ppr: object) -> etree._Element:
+        block = self.doc.blocks[i]
+        if block.role in (Role.TITLE, Role.ATTACHMENT_TITLE):  # broken where the layout broke it
+            block = _with_breaks(block, self.lines.get(i, []))
         style_id = STYLE_NAMES[block.role][0]
         if block.hang_spans and "indent" not in ppr:
-            ppr["indent"] = self._hanging(block)
+            ppr["indent"] = self._hanging(i, block)
         elif block.extra_indent_chars and "indent" not in ppr:
             st = block.style
             c = st.size
@@ -452,180 +324,146 @@ class _Builder:
         props = ox.ppr(style=style_id, page_break_before=block.page_break_before, **ppr)
         return ox.paragraph(props, *self.runs(block))
 
-    def _hanging(self, block: Block) -> Indent:
-        """Wrapped lines under the first character of ``spans[hang_spans]`` (附件说明)."""
+    def _hanging(self, i: int, block: Block) -> Indent:
+        """Wrapped lines under the first character of ``spans[hang_spans]`` (附件说明): the
+        label before it as wide as Word sets the layout's glyphs."""
         st = block.style
         c = st.size
         first = (st.left_chars + st.first_line_chars + block.extra_indent_chars) * c
-        label = "".join(s.text for s in block.spans[: block.hang_spans])
-        hang = text_width(label, st.font, st.size, self.fonts)
+        label = len("".join(s.text for s in block.spans[: block.hang_spans]))
+        hang = _word_width(self.lines[i][0], label)
         return Indent(left=first + hang, right=st.right_chars * c, hanging=hang, char=c)
 
+    def part(self, i: int) -> Part:
+        return self.lines[i][0].part
+
     def build(self) -> None:
-        geometry = header_geometry(self.doc)
-        flow = [b for b in self.doc.blocks if b.role not in spec.RECORD_ROLES
-                and (geometry is None or b.role not in spec.HEADER_ROLES
-                     or b.role is Role.REPLY_CATEGORY)]
-        records = [b for b in self.doc.by_role(*spec.RECORD_ROLES)
-                   if not (self.doc.fmt is LetterFormat.LETTER and b.role is Role.RECORD_PRINT)]
-        first_sig = next((i for i, b in enumerate(flow)
-                          if b.role in (Role.SIGNATURE, Role.DATE)), None)
-        date_index = next((i for i, b in enumerate(flow) if b.role is Role.DATE), None)
-        # the signature block: 署名, date and the contacts/附注 right after the date move as
-        # one (as in the PDF layout): keep-with-next and keep-lines on all but the last
-        group: list[int] = []
-        if first_sig is not None:
-            k = first_sig
-            while k < len(flow) and flow[k].role in (Role.SIGNATURE, Role.DATE):
-                group.append(k)
-                k += 1
-            while k < len(flow) and flow[k].role in SIGNATURE_FOLLOWERS:
-                group.append(k)
-                k += 1
+        blocks = self.doc.blocks
+        flow = [i for i in range(len(blocks)) if self.part(i) is Part.FLOW]
+        first_page = self.layout.pages[0] if self.layout.pages else None
+        header = first_page.region(Part.HEADER) if first_page else None
+        sig = self.signature
+        group = list(sig.block.blocks) if sig is not None else []
+        first_sig = group[0] if group else None
+        date = next((i for i in group if blocks[i].role is Role.DATE), None)
         # decision 10: the last lines of 正文 before the signature (at least
         # spec.SIGNATURE_MIN_LINES_BEFORE; the 附件说明, contacts and headings between do
         # not count) are kept with it
         keep_with_signature: set[int] = set()
-        lines_kept = 0
-        k = (first_sig or 0) - 1
-        while first_sig is not None and k >= 0 and lines_kept < spec.SIGNATURE_MIN_LINES_BEFORE:
-            keep_with_signature.add(k)
-            if flow[k].role is Role.BODY or flow[k].run_in:
-                lines_kept += self._line_count(flow[k])
-            k -= 1
-        sig_n = 0
-        seen_note = False
-        paragraphs: list[etree._Element] = []
-        for i, block in enumerate(flow):
+        if first_sig is not None:
+            lines_kept = 0
+            for i in reversed(flow[: flow.index(first_sig)]):
+                if lines_kept >= spec.SIGNATURE_MIN_LINES_BEFORE:
+                    break
+                keep_with_signature.add(i)
+                lines_kept += sum(ln.body_text for ln in self.lines[i])
+        paragraphs: dict[int, etree._Element] = {}
+        for i in flow:
+            block = blocks[i]
             kwargs: dict[str, object] = {}
             if block.run_in:
                 kwargs.update(keep_next=False, outline_level=block.level - 1)
-            if block.role is Role.ATTACHMENT_NOTE and not seen_note:
-                kwargs["before"] = spec.LINE_PITCH  # 正文下空一行
-                seen_note = True
-            sig = self.signature
+            blank = self.lines[i][0].space_before  # e.g. 正文下空一行 before 附件说明
+            if blank != block.style.space_before_lines:
+                kwargs["before"] = blank * spec.LINE_PITCH
             if sig is not None and block.role in (Role.SIGNATURE, Role.DATE):
-                if block.role is Role.SIGNATURE:
-                    right = sig.signature_right[min(sig_n, len(sig.signature_right) - 1)]
-                    sig_n += 1
-                    kwargs.update(indent=Indent(right=right))
-                elif sig.date_left is not None:
-                    kwargs.update(indent=Indent(left=sig.date_left), align="left")
-                else:
-                    kwargs.update(indent=Indent(right=sig.date_right or 0.0), align="right")
-                if i == first_sig:
-                    kwargs["before"] = sig.blank_lines * spec.LINE_PITCH
+                kwargs.update(sig.indent(i))
             elif i in keep_with_signature:
                 kwargs.update(keep_next=True, widow_control=True)
-            if i in group:
+            if i in group:  # the signature block moves as one
                 kwargs.update(keep_next=i != group[-1], keep_lines=True)
             if block.tail:
                 kwargs["tabs"] = [("right", self._text_right(block))]
-            paragraphs.append(self.add(self.paragraph(block, **kwargs)))
-        if geometry is not None and paragraphs:
-            self._place_header(geometry, paragraphs[0])
-        if (self.doc.seal.mode is SealMode.IMAGE and self.doc.seal.image is not None
-                and date_index is not None and self.signature is not None):
-            self._place_seal(paragraphs[date_index])
-        if records:
-            self._place_record(records)
+            paragraphs[i] = self.add(self.paragraph(i, **kwargs))
+        if header is not None and first_page is not None and paragraphs:
+            self._place_header(first_page, header, next(iter(paragraphs.values())))
+        image = next((im for p in self.layout.pages for im in p.images), None)
+        if image is not None and date is not None:
+            self._place_seal(paragraphs[date], image, date)
+        last_page = self.layout.pages[-1] if self.layout.pages else None
+        record = last_page.region(Part.RECORD) if last_page else None
+        if record is not None and last_page is not None:
+            self._place_record(last_page, record)
 
     def _text_right(self, block: Block) -> float:
         st = block.style
         return spec.TYPE_AREA_WIDTH - st.right_chars * st.size
 
     # 版头
-    def _place_header(self, geo: HeaderGeometry, first: etree._Element) -> None:
+    def _place_header(self, page: Page, header: Region, first: etree._Element) -> None:
         ppr = ox.paragraph_properties(first)
-        ox.space_before(ppr, max(0.0, geo.origin - spec.MARGIN_TOP))
-        anchors = [self._header_box(item) for item in geo.placed]
-        for n, rule in enumerate(geo.rules, 1):
-            anchors.append(ox.rule_run(self.next_id(), f"版头线{n}", rule.x,
-                                       rule.y - rule.thickness / 2, rule.length,
-                                       rule.thickness, rule.color))
+        # the text starts where the 版头 lets it (Word fills page 1 from there)
+        ox.space_before(ppr, max(0.0, header.bottom - spec.MARGIN_TOP))
+        anchors = [self._header_box(ln) for i in header.blocks
+                   for ln in sorted(self.lines[i], key=lambda ln: ln.start)]
+        rules = [r for r in page.rules if r.part is Part.HEADER]
+        for n, rule in enumerate(rules, 1):
+            anchors.append(ox.rule_run(self.next_id(), f"版头线{n}", rule.x0,
+                                       rule.y0 - rule.width / 2, rule.x1 - rule.x0,
+                                       rule.width, rule.color))
         for run in reversed(anchors):
             ppr.addnext(run)
 
-    def _header_box(self, item: Placed) -> etree._Element:
-        st = item.block.style
+    def _header_box(self, ln: Line) -> etree._Element:
+        """One line of the 版头 (a joint mark's names and its 文件 are lines of their own)
+        in a text box across the type area, aligned in the line's box as the layout set it."""
+        block = _part_of(self.doc.blocks[ln.block], ln.start, ln.end)
+        st = block.style
+        # w:sz counts half points: a 标志 shrunk to fit is rounded down to one
+        size = math.floor(ln.size * 2 + 1e-9) / 2
         # text is centred in an exact-height line taller than the font's ascent + descent
-        line = HEADER_LINE_FACTOR * item.size
-        top = item.top - (line - item.size) / 2
-        props = ox.ppr(style=STYLE_NAMES[item.block.role][0], line=line, before=0, after=0,
-                       snap_to_grid=False, align=item.align, keep_next=False,
-                       indent=Indent(left=item.left, right=item.right, char=st.size))
-        size = item.size if item.size != st.size else None
-        para = ox.paragraph(props, *self.runs(item.block, size))
-        return ox.textbox_run(self.next_id(), STYLE_NAMES[item.block.role][1],
+        line = HEADER_LINE_FACTOR * size
+        top = ln.top - (line - size) / 2
+        align = "distribute" if ln.full else ln.align  # a one-line paragraph filling its box
+        props = ox.ppr(style=STYLE_NAMES[block.role][0], line=line, before=0, after=0,
+                       snap_to_grid=False, align=align, keep_next=False,
+                       indent=Indent(left=ln.left - spec.TYPE_LEFT,
+                                     right=spec.TYPE_RIGHT - ln.x1, char=st.size))
+        para = ox.paragraph(props, *self.runs(block, size if size != st.size else None))
+        return ox.textbox_run(self.next_id(), STYLE_NAMES[block.role][1],
                               spec.MARGIN_LEFT, top, spec.TYPE_AREA_WIDTH, line, [para])
 
     # seal
-    def _place_seal(self, date_p: etree._Element) -> None:
+    def _place_seal(self, date_p: etree._Element, image: Image, date: int) -> None:
+        """The layout's seal image, centred over the date as Word sets it."""
         sig = self.signature
-        assert sig is not None and self.doc.seal.image is not None
-        diameter = spec.mm(spec.SEAL_DIAMETER_MM)
-        inline = self.d.part.new_pic_inline(str(self.doc.seal.image),
-                                            docx.shared.Pt(diameter), docx.shared.Pt(diameter))
-        width = spec.TYPE_AREA_WIDTH
-        if sig.date_left is not None:
-            centre = sig.date_left + sig.date_width / 2
-        else:
-            centre = width - (sig.date_right or 0.0) - sig.date_width / 2
+        assert sig is not None
+        inline = self.d.part.new_pic_inline(io.BytesIO(image.data),
+                                            docx.shared.Pt(image.width),
+                                            docx.shared.Pt(image.height))
+        centre = sig.place.date + sig.widths[date] / 2
         # the seal's top on the first blank line above the 署名, as in the PDF layout
-        top = -(1 + sig.blank_lines) * spec.LINE_PITCH
-        anchor = ox.inline_to_anchor(inline, self.next_id(), "印章", centre - diameter / 2,
+        top = -(1 + sig.block.blank_lines) * spec.LINE_PITCH
+        anchor = ox.inline_to_anchor(inline, self.next_id(), "印章", centre - image.width / 2,
                                      top, h_from="margin", v_from="paragraph", behind=True)
         ox.paragraph_properties(date_p).addnext(ox.anchor_run(anchor))
 
-    def _line_count(self, block: Block) -> int:
-        """Lines a (4号, unjustified-enough) block takes: a width estimate, as for the 版记."""
-        st = block.style
-        c = st.size
-        measure = spec.TYPE_AREA_WIDTH - (st.left_chars + st.right_chars) * c
-        first = measure - (st.first_line_chars + block.extra_indent_chars) * c
-        rest = measure - st.hanging_chars * c
-        w = text_width(block.text, st.font, st.size, self.fonts)
-        if block.tail:
-            w += c  # at least one character's gap before the tail
-        if w <= first + 0.01:
-            return 1
-        return 1 + math.ceil((w - first) / rest - 0.01)
-
     # 版记
-    def _place_record(self, records: list[Block]) -> None:
-        """The 版记 as a text box (and rules) at the foot of the last page's type area,
-        anchored in a minimal paragraph after the text so it lands on the last page."""
+    def _place_record(self, page: Page, record: Region) -> None:
+        """The 版记 as a text box (and rules) where the layout put it at the foot of the
+        last page's type area, anchored in a minimal paragraph after the text so that it
+        lands on the page where the text ends."""
         pitch = spec.LINE_PITCH
         paragraphs = []
-        counts: list[int] = []  # lines each block takes
-        for block in records:
+        for i in record.blocks:
+            block = self.doc.blocks[i]
             kwargs: dict[str, object] = {"keep_next": False, "snap_to_grid": False}
             if block.tail:
                 kwargs["tabs"] = [("right", self._text_right(block))]
-            lines = self._line_count(block)
-            if lines == 1:  # a 1.4 em line centred in its grid cell: the same in Word and LO
+            if len(self.lines[i]) == 1:  # a 1.4 em line centred in its grid cell
                 line = HEADER_LINE_FACTOR * block.style.size
                 kwargs.update(line=line, before=(pitch - line) / 2, after=(pitch - line) / 2)
-            paragraphs.append(self.paragraph(block, **kwargs))
-            counts.append(lines)
-        k = sum(counts)
-        top = spec.TYPE_AREA_HEIGHT - k * pitch
+            paragraphs.append(self.paragraph(i, **kwargs))
+        top = record.top - spec.MARGIN_TOP
         runs = [ox.textbox_run(self.next_id(), "版记", 0.0, top, spec.TYPE_AREA_WIDTH,
-                               k * pitch, paragraphs, relative="margin", wrap="topAndBottom")]
-        if self.doc.fmt is not LetterFormat.LETTER:
-            outer = spec.mm(spec.RECORD_RULE_OUTER_MM)
-            inner = spec.mm(spec.RECORD_RULE_INNER_MM)
-            ys = [(top, outer)]
-            offset = 0
-            for prev, block, lines in zip(records, records[1:], counts, strict=False):
-                offset += lines  # a thin rule between elements, at the line boundary
-                if block.role is not prev.role:
-                    ys.append((top + offset * pitch, inner))
-            ys.append((spec.TYPE_AREA_HEIGHT, outer))
-            for n, (y, thick) in enumerate(ys, 1):
-                runs.append(ox.rule_run(self.next_id(), f"版记线{n}", 0.0, y - thick / 2,
-                                        spec.TYPE_AREA_WIDTH, thick, spec.BLACK,
-                                        relative="margin"))
+                               record.bottom - record.top, paragraphs, relative="margin",
+                               wrap="topAndBottom")]
+        rules = [r for r in page.rules if r.part is Part.RECORD]
+        for n, rule in enumerate(rules, 1):
+            runs.append(ox.rule_run(self.next_id(), f"版记线{n}", rule.x0 - spec.MARGIN_LEFT,
+                                    rule.y0 - spec.MARGIN_TOP - rule.width / 2,
+                                    rule.x1 - rule.x0, rule.width, rule.color,
+                                    relative="margin"))
         self.add(ox.paragraph(
             ox.ppr(line=1, before=0, after=0, snap_to_grid=False, keep_next=False),
             *runs, ox.text_run("", ox.rpr(size=1))))
@@ -689,8 +527,10 @@ def _fill_footer(footer: docx.section._Footer, content: list[etree._Element]) ->
 
 
 # --- Entry points ---------------------------------------------------------------------------
-def render_docx(doc: Document, fontset: FontNames) -> bytes:
-    """The letter as DOCX bytes (same input, same bytes)."""
+def export(layout: Layout, doc: Document, ctx: ExportContext) -> bytes:
+    """The exporter of format ``docx`` (see :mod:`gongwen.export`): the letter as DOCX
+    bytes (same input, same bytes)."""
+    fontset: FontNames = ctx.fonts
     d = docx.Document()
     _prune_template(d)
     styles = d.styles.element
@@ -716,7 +556,7 @@ def render_docx(doc: Document, fontset: FontNames) -> bytes:
         _fill_footer(section.first_page_footer,
                      [ox.ppr(style=FOOTER_ID, line=1, before=0, after=0)])
 
-    _Builder(doc, fontset, d).build()
+    _Builder(doc, layout, d).build()
     _core_properties(d, doc)
 
     families: dict[str, Sequence[str]] = {}
@@ -729,12 +569,6 @@ def render_docx(doc: Document, fontset: FontNames) -> bytes:
         "word/fontTable.xml": ox.font_table(sorted(families.items())),
         "docProps/app.xml": ox.APP_XML,
     })
-
-
-def write_docx(doc: Document, fontset: FontNames, path: str) -> None:
-    """Render and write to ``path``."""
-    with open(path, "wb") as fh:
-        fh.write(render_docx(doc, fontset))
 
 
 def _prune_template(d: docx.document.Document) -> None:

@@ -1,9 +1,10 @@
 """PDF export: draw the laid-out pages with reportlab.
 
-Layout (``gongwen.layout``) decides every position; this module only paints. Text goes
-through ``textOut`` on canvas text objects, never through Paragraph markup, so letter text
-is never interpreted. Output is deterministic: ``invariant`` mode (fixed dates and ID),
-subset names derived from a per-document counter.
+Layout (``gongwen.layout``) decides every position, down to each glyph's; this module only
+paints. Text goes through ``textOut`` on canvas text objects, never through Paragraph
+markup, so letter text is never interpreted. Output is deterministic: ``invariant`` mode
+(fixed dates and ID), subset names derived from a per-document counter, images named by
+their content.
 """
 
 from __future__ import annotations
@@ -11,17 +12,17 @@ from __future__ import annotations
 import io
 import threading
 import zlib
-from typing import Any
 
-from reportlab.lib.colors import HexColor
+from reportlab.lib.colors import Color, HexColor
+from reportlab.lib.utils import ImageReader
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 
 from ..document import Document
-from ..fonts import patch_reportlab
-from ..layout import Layout, Run, layout_document
-from ..spec import PAGE_HEIGHT, PAGE_WIDTH
+from ..fonts import ResolvedFont, patch_reportlab
+from ..layout import Layout, Page, Run
+from . import ExportContext
 
 PRODUCER = "gongwen"
 
@@ -29,7 +30,7 @@ _REGISTERED: dict[str, tuple[str, int]] = {}
 _LOCK = threading.Lock()
 
 
-def register_font(face: Any) -> str:
+def register_font(face: ResolvedFont) -> str:
     """Register a ``ResolvedFont`` with reportlab once per process; returns its name."""
     key = face.key
     source = (str(face.path), int(face.subfont_index))
@@ -46,28 +47,32 @@ def register_font(face: Any) -> str:
     return key
 
 
-def _color(hex6: str) -> Any:
+def _color(hex6: str) -> Color:
     return HexColor("#" + hex6.lstrip("#"))
 
 
-def _draw_run(c: Canvas, run: Run, font: str) -> None:
-    """Draw one run. With extra spacing each glyph gets its own text origin: readers
-    disagree on whether ``Tc`` applies after a string's last glyph, and reportlab splits
-    strings at subset boundaries, so absolute positions are the only portable form."""
+def _draw_run(c: Canvas, run: Run, font: str, height: float) -> None:
+    """Draw one run. With extra spacing each glyph gets its own text origin (the layout's
+    ``Run.xs``): readers disagree on whether ``Tc`` applies after a string's last glyph,
+    and reportlab splits strings at subset boundaries, so absolute positions are the only
+    portable form."""
     t = c.beginText()
     t.setFont(font, run.size)
     t.setFillColor(_color(run.color))
-    y = PAGE_HEIGHT - run.y
+    y = height - run.y
     if abs(run.char_space) < 1e-9:
         t.setTextOrigin(run.x, y)
         t.textOut(run.text)
     else:
-        x = run.x
-        for ch in run.text:
+        for ch, x in zip(run.text, run.xs, strict=True):
             t.setTextOrigin(x, y)
             t.textOut(ch)
-            x += pdfmetrics.stringWidth(ch, font, run.size) + run.char_space
     c.drawText(t)
+
+
+def export(layout: Layout, doc: Document, ctx: ExportContext) -> bytes:
+    """The exporter of format ``pdf`` (see :mod:`gongwen.export`)."""
+    return draw_layout(layout, title=doc.title, author=doc.author)
 
 
 def draw_layout(layout: Layout, *, title: str = "", author: str = "") -> bytes:
@@ -75,9 +80,10 @@ def draw_layout(layout: Layout, *, title: str = "", author: str = "") -> bytes:
     patch_reportlab()  # correct ToUnicode for characters beyond U+FFFF
     names = {key: register_font(face) for key, face in layout.fonts.items()}
     buf = io.BytesIO()
+    first = layout.pages[0] if layout.pages else Page(1, None, ())
     c = Canvas(
         buf,
-        pagesize=(PAGE_WIDTH, PAGE_HEIGHT),
+        pagesize=(first.width, first.height),
         invariant=1,
         pageCompression=1,
         initialFontName=next(iter(sorted(names.values())), "Helvetica"),
@@ -88,16 +94,18 @@ def draw_layout(layout: Layout, *, title: str = "", author: str = "") -> bytes:
     c.setProducer(PRODUCER)
     c.setSubject("")
     for page in layout.pages:
+        h = page.height
+        c.setPageSize((page.width, h))
         for rule in page.rules:
             c.setStrokeColor(_color(rule.color))
             c.setLineWidth(rule.width)
             c.setLineCap(0)
-            c.line(rule.x0, PAGE_HEIGHT - rule.y0, rule.x1, PAGE_HEIGHT - rule.y1)
+            c.line(rule.x0, h - rule.y0, rule.x1, h - rule.y1)
         for img in page.images:  # the seal beneath the text, which stays legible
             c.drawImage(
-                str(img.path),
+                ImageReader(io.BytesIO(img.data)),
                 img.x,
-                PAGE_HEIGHT - img.y - img.height,
+                h - img.y - img.height,
                 img.width,
                 img.height,
                 mask="auto",
@@ -109,9 +117,3 @@ def draw_layout(layout: Layout, *, title: str = "", author: str = "") -> bytes:
         c.showPage()
     c.save()
     return buf.getvalue()
-
-
-def render_pdf(doc: Document, fontset: Any) -> bytes:
-    """Lay out ``doc`` with ``fontset`` and draw it: the PDF's bytes."""
-    layout = layout_document(doc, fontset)
-    return draw_layout(layout, title=doc.title, author=doc.author)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING
 
 from .. import spec
 from ..document import Block, Document, LetterFormat, SealMode
@@ -17,6 +17,7 @@ from ..spec import (
     CHAR_PITCH,
     LINE_PITCH,
     LINES_PER_PAGE,
+    PAGE_HEIGHT,
     PAGE_WIDTH,
     TYPE_AREA_WIDTH,
     TYPE_BOTTOM,
@@ -27,7 +28,23 @@ from ..spec import (
     Role,
     mm,
 )
-from .model import Image, Layout, LayoutWarning, Line, LooseLine, Page, Rule, Run
+from .model import (
+    EM_ASCENT,
+    EM_DESCENT,
+    Image,
+    Layout,
+    LayoutWarning,
+    Line,
+    LooseLine,
+    Page,
+    Part,
+    Region,
+    Rule,
+    Run,
+    SignatureBlock,
+    SignaturePlace,
+    place_signature,
+)
 from .text import (
     Glyph,
     SetLine,
@@ -39,8 +56,11 @@ from .text import (
     typeset,
 )
 
-EM_ASCENT = 0.88  # ideographic em box top above the baseline, in em (CJK font convention)
-EM_DESCENT = 1.0 - EM_ASCENT
+if TYPE_CHECKING:  # pragma: no cover
+    from ..fonts import FontSet, ResolvedFont
+
+__all__ = ["EM_ASCENT", "EM_DESCENT", "SIGNATURE_FOLLOWERS", "baseline_in_cell", "layout_document"]
+
 FIT_TOLERANCE = 1.0  # pt a line cell may overhang the type-area bottom (22 × 28.95 < 225 mm)
 
 
@@ -61,7 +81,13 @@ class FlowLine:
     block: int
     role: str
     full: bool = False
-    x1: float = TYPE_RIGHT
+    x1: float = TYPE_RIGHT  # the measure's right edge
+    left: float = TYPE_LEFT  # the measure's left edge
+    align: str = "left"
+    start: int = 0  # source offsets in the block's text (see Line)
+    end: int = 0
+    part: Part = Part.FLOW
+    space_before: int = 0  # a block's first line: blank grid lines asked for above it
     body_text: bool = False  # a line of 正文 (decision 10 counts them on the signature page)
     loose: bool = False  # see SetLine.loose
 
@@ -76,6 +102,8 @@ class Entry:
     signature: bool = False
     blanks: int = 0  # signature: blank lines above the 署名 (seal room)
     placed_at: tuple[int, int] | None = None  # (page index, slot) of its first line
+    place: SignaturePlace | None = None  # signature: where decision 10 put the lines
+    blocks: list[int] = field(default_factory=list)  # signature: the blocks moving with it
 
 
 @dataclass(slots=True)
@@ -87,14 +115,15 @@ class PageBuild:
     rules: list[Rule] = field(default_factory=list)
     images: list[Image] = field(default_factory=list)
     numbered: bool = True
+    regions: list[Region] = field(default_factory=list)  # 版头 and 版记 (the flow's is added)
 
 
 class _Builder:
-    def __init__(self, doc: Document, fontset: Any):
+    def __init__(self, doc: Document, fontset: FontSet):
         self.doc = doc
         self.fs = fontset
         self.warnings: dict[tuple[str, str], LayoutWarning] = {}
-        self.fonts: dict[str, Any] = {}
+        self.fonts: dict[str, ResolvedFont] = {}
 
     # -- glyphs -------------------------------------------------------------------------
     def glyphs(
@@ -103,9 +132,11 @@ class _Builder:
         size: float,
         color: str,
         where: str,
+        src: int = 0,
     ) -> list[Glyph]:
+        """The glyphs of ``pieces``, each from the first face of its role that has it;
+        ``src`` numbers them from that offset in the block's text."""
         out: list[Glyph] = []
-        src = 0
         for text, role in pieces:
             primary = self.fs.face(role)
             for ch in text:
@@ -139,7 +170,8 @@ class _Builder:
     def tail_glyphs(self, i: int, b: Block, size: float | None = None) -> list[Glyph]:
         st = b.style
         where = f"{b.source or f'blocks[{i}]'} (tail)"
-        return self.glyphs([(b.tail, st.font)], size or st.size, st.color, where)
+        offset = sum(len(s.text) for s in b.spans)
+        return self.glyphs([(b.tail, st.font)], size or st.size, st.color, where, offset)
 
     # -- paragraphs ---------------------------------------------------------------------
     def paragraph(self, i: int, b: Block) -> list[FlowLine]:
@@ -164,7 +196,7 @@ class _Builder:
         lines = typeset(glyphs, lambda n: width - indent(n), st.align, fixed)
         out = [self._flow(ln, left + indent(n), i, b, st.size) for n, ln in enumerate(lines)]
         if not out:
-            out = [FlowLine([], st.size, i, b.role.value)]
+            out = [FlowLine([], st.size, i, b.role.value, align=st.align)]
         if b.tail:
             self._place_tail(i, b, out, left, width)
         return out
@@ -172,7 +204,7 @@ class _Builder:
     def _flow(self, ln: SetLine, x0: float, i: int, b: Block, size: float) -> FlowLine:
         return FlowLine(
             [(x0 + x, g) for x, g in ln.placed], size, i, b.role.value, ln.full, x0 + ln.width,
-            loose=ln.loose,
+            x0, b.style.align, ln.start, ln.end, loose=ln.loose,
         )
 
     def _place_tail(self, i: int, b: Block, out: list[FlowLine], left: float, width: float):
@@ -185,73 +217,82 @@ class _Builder:
         placed = [(left + x, g) for x, g in ln.placed]
         if not last.placed or end + c + tw <= left + width + 0.01:
             last.placed.extend(placed)
+            last.end = ln.end
         else:
-            out.append(FlowLine(placed, b.style.size, i, b.role.value))
+            out.append(FlowLine(placed, b.style.size, i, b.role.value, False, left + width,
+                                left, "right", ln.start, ln.end))
 
     def _title(
         self, i: int, b: Block, glyphs: list[Glyph], left: float, width: float
     ) -> list[FlowLine]:
         out: list[FlowLine] = []
         seg: list[Glyph] = []
-        segments: list[list[Glyph]] = []
+        segments: list[tuple[int, list[Glyph]]] = []  # (offset in the text, glyphs)
+        at = 0
         for g in [*glyphs, None]:
             if g is None or g.ch == "\n":
-                segments.append(seg)
+                segments.append((at, seg))
                 seg = []
+                at = g.src + 1 if g is not None else at
             else:
                 seg.append(g)
-        for s in segments:
+        for at, s in segments:
             for a, z in balance_title(s, width) or [(0, 0)]:
                 ln = set_line(clusters_of(s[a:z]), width, "center", False)
+                ln.start, ln.end = at + a, at + z
                 out.append(self._flow(ln, left, i, b, b.style.size))
         return out
 
     # -- signature (decision 10) --------------------------------------------------------
     def signature(self, items: list[tuple[int, Block]]) -> Entry:
-        sigs = [(i, b) for i, b in items if b.role is Role.SIGNATURE]
-        dates = [(i, b) for i, b in items if b.role is Role.DATE]
         c = CHAR_PITCH
         seal = self.doc.seal.mode in (SealMode.RESERVE, SealMode.IMAGE)
 
-        def natural(i: int, b: Block) -> tuple[SetLine, float]:
+        def natural(i: int, b: Block) -> tuple[int, Block, SetLine, float]:
             g = self.block_glyphs(i, b)
             ln = set_line(clusters_of(g), TYPE_AREA_WIDTH, "left", False)
             w = max((x + min(gg.advance, c) for x, gg in ln.placed), default=0.0)
-            return ln, w
+            return i, b, ln, w
 
-        sig_lines = [(i, b, *natural(i, b)) for i, b in sigs]
-        date_lines = [(i, b, *natural(i, b)) for i, b in dates]
-        sw = max((w for *_, w in sig_lines), default=0.0)
-        dw = max((w for *_, w in date_lines), default=0.0)
-        if seal:
-            date_x = TYPE_RIGHT - spec.SEAL_DATE_RIGHT_CHARS * c - dw
-            axis = date_x + dw / 2
-            sig_xs = [axis - w / 2 for *_, w in sig_lines]
-        else:
-            sig_x = TYPE_RIGHT - spec.SIGNATURE_RIGHT_CHARS * c - sw
-            date_x = sig_x + spec.DATE_OFFSET_CHARS * c
-            if date_x + dw > TYPE_RIGHT - spec.SIGNATURE_RIGHT_CHARS * c + 0.01:
-                date_x = TYPE_RIGHT - spec.SIGNATURE_RIGHT_CHARS * c - dw
-                sig_x = date_x - spec.DATE_OFFSET_CHARS * c
-            sig_xs = [sig_x] * len(sig_lines)
+        sigs = [natural(i, b) for i, b in items if b.role is Role.SIGNATURE]
+        dates = [natural(i, b) for i, b in items if b.role is Role.DATE]
+        dw = max((w for *_, w in dates), default=0.0)
+        place = place_signature([w for *_, w in sigs], dw, seal, TYPE_RIGHT)
+        xs = [*place.signatures, *(place.date for _ in dates)]
         lines: list[FlowLine] = []
-        for (i, b, ln, _w), x in zip(sig_lines, sig_xs, strict=True):
+        for (i, b, ln, _w), x in zip([*sigs, *dates], xs, strict=True):
             placed = [(x + px, g) for px, g in ln.placed]
-            lines.append(FlowLine(placed, b.style.size, i, "signature"))
-        for i, b, ln, _w in date_lines:
-            placed = [(date_x + px, g) for px, g in ln.placed]
-            lines.append(FlowLine(placed, b.style.size, i, "date"))
+            lines.append(FlowLine(placed, b.style.size, i, b.role.value, False, TYPE_RIGHT, x,
+                                  "left", ln.start, ln.end))
         blanks = spec.SEAL_BLANK_LINES if seal else spec.SIGNATURE_BLANK_LINES
-        return Entry(lines, space_before=blanks, signature=True, blanks=blanks)
+        if lines:
+            lines[0].space_before = blanks
+        return Entry(lines, space_before=blanks, signature=True, blanks=blanks, place=place,
+                     blocks=[i for i, *_ in [*sigs, *dates]])
 
     # -- 版头 ---------------------------------------------------------------------------
-    def _single(self, i: int, b: Block, x_of, size: float | None = None) -> FlowLine:
+    def _single(
+        self,
+        i: int,
+        b: Block,
+        align: str,
+        left: float = TYPE_LEFT,
+        right: float = TYPE_RIGHT,
+        size: float | None = None,
+    ) -> FlowLine:
+        """A one-line 版头 element aligned ``align`` in the box from ``left`` to ``right``."""
         g = self.block_glyphs(i, b, size)
         ln = set_line(clusters_of(g), PAGE_WIDTH, "left", False)
         w = max((x + g.advance for x, g in ln.placed), default=0.0)
-        x0 = x_of(w)
+        if align == "right":
+            x0 = right - w
+        elif align == "center":
+            x0 = left + (right - left - w) / 2
+        else:
+            x0 = left
         placed = [(x0 + x, gg) for x, gg in ln.placed]
-        return FlowLine(placed, size or b.style.size, i, b.role.value)
+        return FlowLine(placed, size or b.style.size, i, b.role.value, False, right, left, align,
+                        ln.start, ln.end, Part.HEADER)
 
     def _marks(self, marks: list[tuple[int, Block]], top: float, page: PageBuild) -> float:
         """Set the 发文机关标志 lines (red, centred on the type area, shrunk to fit) with their
@@ -279,13 +320,16 @@ class _Builder:
             g = self.block_glyphs(i, b, size)
             if suffix:  # names justified to the stack's width
                 ln = set_line(clusters_of(g), stack, "justify", True)
-                x = x0
+                x, box = x0, (x0, x0 + stack)
             else:
                 ln = set_line(clusters_of(g), PAGE_WIDTH, "left", False)
                 x = TYPE_LEFT + (TYPE_AREA_WIDTH - natural_width(g)) / 2
+                box = (TYPE_LEFT, TYPE_RIGHT)
             base = y + EM_ASCENT * size
-            page.fixed.append((base, FlowLine([(x + px, gg) for px, gg in ln.placed], size, i,
-                                              b.role.value)))
+            placed = [(x + px, gg) for px, gg in ln.placed]
+            align = "justify" if suffix else "center"
+            page.fixed.append((base, FlowLine(placed, size, i, b.role.value, ln.full, box[1],
+                                              box[0], align, ln.start, ln.end, Part.HEADER)))
             bottom = base + EM_DESCENT * size
             y = bottom + spec.MARK_LINE_GAP_EM * size
         if suffix:
@@ -294,8 +338,9 @@ class _Builder:
             ln = set_line(clusters_of(g), PAGE_WIDTH, "left", False)
             x = x0 + stack + gap
             base = (top + bottom) / 2 + (EM_ASCENT - 0.5) * size
-            page.fixed.append((base, FlowLine([(x + px, gg) for px, gg in ln.placed], size, i,
-                                              b.role.value)))
+            placed = [(x + px, gg) for px, gg in ln.placed]
+            page.fixed.append((base, FlowLine(placed, size, i, b.role.value, False, TYPE_RIGHT,
+                                              x, "left", ln.start, ln.end, Part.HEADER)))
         return bottom
 
     def header(self, hdr: list[tuple[int, Block]], page: PageBuild) -> float:
@@ -324,10 +369,10 @@ class _Builder:
             rows = max(len(left_col), len(right_col))
             for n, (i, b) in enumerate(left_col):
                 base = row_top + EM_ASCENT * body + n * LINE_PITCH
-                page.fixed.append((base, self._single(i, b, lambda w: TYPE_LEFT)))
+                page.fixed.append((base, self._single(i, b, "left")))
             for n, (i, b) in enumerate(right_col):
                 base = row_top + EM_ASCENT * body + n * LINE_PITCH
-                page.fixed.append((base, self._single(i, b, lambda w: TYPE_RIGHT - w)))
+                page.fixed.append((base, self._single(i, b, "right")))
             if rows:
                 last_cell_top = row_top + EM_ASCENT * body + (rows - 1) * LINE_PITCH
                 last_cell_top -= baseline_in_cell(body)
@@ -336,7 +381,7 @@ class _Builder:
         # 文件格式 (decision 7)
         for n, (i, b) in enumerate(left_col):
             base = TYPE_TOP + n * LINE_PITCH + baseline_in_cell(body)
-            page.fixed.append((base, self._single(i, b, lambda w: TYPE_LEFT)))
+            page.fixed.append((base, self._single(i, b, "left")))
         mark_top = TYPE_TOP + mm(spec.DOCUMENT_MARK_TOP_BELOW_TYPE_AREA_MM)
         mark_bottom = self._marks(by[Role.ORGAN_MARK], mark_top, page)
         num_cell = mark_bottom + spec.DOCUMENT_NUMBER_LINES_BELOW_MARK * LINE_PITCH
@@ -344,12 +389,12 @@ class _Builder:
         signers = by[Role.SIGNER]
         for i, b in by[Role.DOC_NUMBER]:
             if signers:  # 上行文: number 居左空一字, 签发人 居右空一字
-                ln = self._single(i, b, lambda w: TYPE_LEFT + CHAR_PITCH)
+                ln = self._single(i, b, "left", left=TYPE_LEFT + CHAR_PITCH)
             else:
-                ln = self._single(i, b, lambda w: TYPE_LEFT + (TYPE_AREA_WIDTH - w) / 2)
+                ln = self._single(i, b, "center")
             page.fixed.append((base, ln))
         for n, (i, b) in enumerate(signers):
-            ln = self._single(i, b, lambda w: TYPE_RIGHT - CHAR_PITCH - w)
+            ln = self._single(i, b, "right", right=TYPE_RIGHT - CHAR_PITCH)
             page.fixed.append((base + n * LINE_PITCH, ln))
         base += max(0, len(signers) - 1) * LINE_PITCH
         rule_w = mm(spec.DOCUMENT_RULE_WIDTH_MM)
@@ -366,6 +411,7 @@ class _Builder:
         owners: list[int] = []
         for i, b in rec:
             for ln in self.paragraph(i, b):
+                ln.part = Part.RECORD
                 lines.append(ln)
                 owners.append(i)
         return lines, owners
@@ -504,7 +550,11 @@ def _runs(placed: list[tuple[float, Glyph]], y: float) -> list[Run]:
             g0 = cur[0][1]
             text = "".join(g.ch for _, g in cur)
             space = cs if len(cur) > 1 else 0.0
-            runs.append(Run(cur[0][0], y, text, g0.face.key, g0.size, g0.color, space))
+            xs = tuple(x for x, _ in cur)
+            advances = tuple(g.advance for _, g in cur)
+            runs.append(
+                Run(xs[0], y, text, g0.face.key, g0.size, g0.color, space, xs, advances)
+            )
 
     for x, g in placed:
         if cur:
@@ -528,10 +578,14 @@ def _runs(placed: list[tuple[float, Glyph]], y: float) -> list[Run]:
 def _line_info(ln: FlowLine, y: float) -> Line:
     xs = tuple(x for x, _ in ln.placed)
     text = _line_text(ln)
-    return Line(ln.block, ln.role, y, text, xs, xs[0] if xs else ln.x1, ln.x1, ln.full, ln.size)
+    advances = tuple(g.advance for _, g in ln.placed)
+    return Line(
+        ln.block, ln.role, y, text, xs, xs[0] if xs else ln.x1, ln.x1, ln.full, ln.size,
+        advances, ln.start, ln.end, ln.align, ln.left, ln.part, ln.space_before, ln.body_text,
+    )
 
 
-def layout_document(doc: Document, fontset: Any) -> Layout:
+def layout_document(doc: Document, fontset: FontSet) -> Layout:
     """Lay out a composed letter on GB/T 9704 pages (see the package doc)."""
     b = _Builder(doc, fontset)
     fmt = doc.fmt
@@ -558,6 +612,8 @@ def layout_document(doc: Document, fontset: Any) -> Layout:
         first.origin = origin
         room = first_page_bottom(fmt) - origin + FIT_TOLERANCE
         first.cap = max(0, math.floor(room / LINE_PITCH))
+        placed = tuple(dict.fromkeys(ln.block for _, ln in first.fixed))
+        first.regions.append(Region(Part.HEADER, 0.0, origin, placed))
 
     entries: list[Entry] = []
     sig_items = [(i, blk) for i, blk in flow if blk.role in (Role.SIGNATURE, Role.DATE)]
@@ -580,11 +636,13 @@ def layout_document(doc: Document, fontset: Any) -> Layout:
         last = entries[-1] if entries else None
         if last is not None and last.signature and blk.role in SIGNATURE_FOLLOWERS:
             last.lines.extend(lines)  # 附注 and contacts after the date stay with it
+            last.blocks.append(i)
             continue
         before = st.space_before_lines
         if blk.role is Role.ATTACHMENT_NOTE and not seen_note:
             before = max(before, 1)  # 正文下空一行
             seen_note = True
+        lines[0].space_before = before
         entries.append(
             Entry(
                 lines,
@@ -616,25 +674,23 @@ def layout_document(doc: Document, fontset: Any) -> Layout:
                 last = _new_page(pages)
         for n, ln in enumerate(lines):
             last.fixed.append((rec_top + n * LINE_PITCH + baseline_in_cell(ln.size), ln))
+        last.regions.append(Region(Part.RECORD, rec_top, TYPE_BOTTOM, tuple(i for i, _ in rec)))
         if fmt is not LetterFormat.LETTER:
             outer = mm(spec.RECORD_RULE_OUTER_MM)
             inner = mm(spec.RECORD_RULE_INNER_MM)
             x0, x1 = TYPE_LEFT, TYPE_LEFT + mm(spec.RECORD_RULE_LENGTH_MM)
-            last.rules.append(Rule(x0, rec_top, x1, rec_top, outer))
+            rules = [Rule(x0, rec_top, x1, rec_top, outer, part=Part.RECORD)]
             for n in range(1, k):
                 if doc.blocks[owners[n]].role is not doc.blocks[owners[n - 1]].role:
                     y = rec_top + n * LINE_PITCH
-                    last.rules.append(Rule(x0, y, x1, y, inner))
-            last.rules.append(Rule(x0, TYPE_BOTTOM, x1, TYPE_BOTTOM, outer))
+                    rules.append(Rule(x0, y, x1, y, inner, part=Part.RECORD))
+            rules.append(Rule(x0, TYPE_BOTTOM, x1, TYPE_BOTTOM, outer, part=Part.RECORD))
+            last.rules.extend(rules)
 
     # the seal image over 署名 and date
     sig_entry = next((e for e in entries if e.signature), None)
-    if (
-        sig_entry is not None
-        and sig_entry.placed_at is not None
-        and doc.seal.mode is SealMode.IMAGE
-        and doc.seal.image is not None
-    ):
+    seal_data = doc.seal.read() if doc.seal.mode is SealMode.IMAGE else None
+    if sig_entry is not None and sig_entry.placed_at is not None and seal_data is not None:
         pi, slot = sig_entry.placed_at
         page = pages[pi]
         d = mm(spec.SEAL_DIAMETER_MM)
@@ -643,12 +699,20 @@ def layout_document(doc: Document, fontset: Any) -> Layout:
         x0s = [x for ln in date for x, _ in ln.placed]
         x1s = [x + min(g.advance, CHAR_PITCH) for ln in date for x, g in ln.placed]
         cx = (min(x0s) + max(x1s)) / 2 if x0s else TYPE_RIGHT - d
-        page.images.append(Image(cx - d / 2, top, d, d, doc.seal.image))
+        page.images.append(Image(cx - d / 2, top, d, d, seal_data))
 
-    return _assemble(b, pages, fmt)
+    signature = None
+    if sig_entry is not None and sig_entry.place is not None:
+        seal = doc.seal.mode in (SealMode.RESERVE, SealMode.IMAGE)
+        signature = SignatureBlock(
+            tuple(sig_entry.blocks), sig_entry.blanks, seal, sig_entry.place
+        )
+    return _assemble(b, pages, fmt, signature)
 
 
-def _assemble(b: _Builder, pages: list[PageBuild], fmt: LetterFormat) -> Layout:
+def _assemble(
+    b: _Builder, pages: list[PageBuild], fmt: LetterFormat, signature: SignatureBlock | None
+) -> Layout:
     out: list[Page] = []
     loose = [
         LooseLine(b.doc.blocks[ln.block].source or f"blocks[{ln.block}]", n, _line_text(ln))
@@ -671,8 +735,17 @@ def _assemble(b: _Builder, pages: list[PageBuild], fmt: LetterFormat) -> Layout:
             printed = None
         if printed is not None:
             runs.extend(_page_number(b, printed))
-        out.append(Page(n, printed, tuple(runs), tuple(p.rules), tuple(p.images), tuple(infos)))
-    return Layout(tuple(out), tuple(b.warnings.values()), dict(b.fonts), tuple(loose))
+        flow = Region(Part.FLOW, p.origin, p.origin + p.cap * LINE_PITCH)
+        regions = sorted([*p.regions, flow], key=lambda r: r.top)
+        out.append(
+            Page(
+                n, printed, tuple(runs), tuple(p.rules), tuple(p.images), tuple(infos),
+                PAGE_WIDTH, PAGE_HEIGHT, tuple(regions),
+            )
+        )
+    return Layout(
+        tuple(out), tuple(b.warnings.values()), dict(b.fonts), tuple(loose), signature
+    )
 
 
 def _line_text(ln: FlowLine) -> str:

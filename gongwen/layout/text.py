@@ -16,11 +16,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Literal
 
 from uniseg.linebreak import line_break_units
 
 from ..spec import BODY_SIZE, CHAR_PITCH, LOOSE_GAP_EM, is_wide
+
+if TYPE_CHECKING:  # pragma: no cover
+    from ..fonts import ResolvedFont
 
 EPS = 0.01  # pt
 
@@ -44,7 +47,7 @@ def cell(size: float) -> float:
 @dataclass(slots=True)
 class Glyph:
     ch: str
-    face: Any  # ResolvedFont
+    face: ResolvedFont
     size: float
     color: str
     advance: float  # font advance at size
@@ -76,6 +79,8 @@ class SetLine:
     width: float = 0.0  # the measure it was set on
     full: bool = False  # justified to the measure (not a paragraph's last line)
     loose: bool = False  # justified with gaps wider than LOOSE_GAP_EM: nothing else worked
+    start: int = 0  # source offsets (Glyph.src) of the clusters the line covers
+    end: int = 0
 
     @property
     def text(self) -> str:
@@ -420,6 +425,8 @@ def set_line(
         start = (width - natural) / 2
     out = SetLine(width=width, full=full and align == "justify")
     out.loose = out.full and gap > _limit(items) + EPS
+    if cls:
+        out.start, out.end = cls[0].glyphs[0].src, cls[-1].glyphs[-1].src + 1
     x = start
     for k, (c, w, s) in enumerate(zip(items, widths, shifts, strict=True)):
         if k > fixed and (inner or not c.glue):

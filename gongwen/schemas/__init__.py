@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 import os
 from functools import cache
-from importlib import metadata, resources
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -26,11 +26,10 @@ def schema_id(kind: str) -> str:
 
 
 def gongwen_version() -> str:
-    """The installed gongwen's version."""
-    try:
-        return metadata.version("gongwen")
-    except metadata.PackageNotFoundError:  # pragma: no cover - running from a bare checkout
-        return "0+unknown"
+    """The installed gongwen's version (``gongwen.__version__``)."""
+    import gongwen
+
+    return gongwen.__version__
 
 
 def header(kind: str) -> dict[str, str]:
