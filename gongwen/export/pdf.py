@@ -113,7 +113,7 @@ def draw_layout(layout: Layout, *, title: str = "", author: str = "") -> bytes:
                 anchor="c",
             )
         for run in page.runs:
-            _draw_run(c, run, names[run.font])
+            _draw_run(c, run, names[run.font], h)
         c.showPage()
     c.save()
     return buf.getvalue()
