@@ -152,6 +152,8 @@ def render(
     rendered, written = render_file(letter, out, formats, fonts=fonts, strict_fonts=strict)
     for warning in rendered.warnings:
         typer.echo(warning_line(warning), err=True)
+    if rendered.document.changes and not verbose:
+        typer.echo(f"{letter}: 提示：-v 列出每处标点改动", err=True)
     if verbose:
         from .loader import load_letter_with_sources
 

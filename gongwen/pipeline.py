@@ -191,7 +191,7 @@ def render_letter(
     warnings = check_glyphs(doc, fontset, sources, strict=strict_fonts)
     warnings += compose_warnings(doc, sources)
     if doc.changes:
-        note = f"{len(doc.changes)} 处半角标点按 GB/T 15834 改为全角（-v 列出每处）"
+        note = f"{len(doc.changes)} 处半角标点按 GB/T 15834 改为全角"
         warnings.append(_problem(sources, "", note))
     result = render_document(doc, fontset, formats, options)
     warnings += [
