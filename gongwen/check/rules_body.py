@@ -1,0 +1,170 @@
+"""Rules of the 主体 (GB/T 9704 §7.3): the title (7.3.1), headings and body text (7.3.3),
+the 署名 and the 成文日期 (7.3.5)."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterator
+
+from .. import grammar, spec
+from ..spec import BODY_SIZE, FontRole, Role
+from .facts import Placement
+from .facts_docx import DocxFacts
+from .facts_pdf import PdfFacts
+from .fontnames import role_name
+from .report import Clause
+from .report import Severity as S
+from .rules import Hit, Route, at_line, at_page, at_paragraph, hit, rule
+from .rules_fonts import SIZE_TOL
+
+# --- 7.3.1 title ----------------------------------------------------------------------------
+
+
+@rule("title-size", Clause.TITLE, S.ERROR, "标题字号不是 2 号", Route.PDF,
+      expected=f"{spec.SIZE_2HAO:g} pt（2 号）")
+def title_size(f: PdfFacts) -> Iterator[Hit]:
+    for ln in f.titles:
+        if abs(ln.size - spec.SIZE_2HAO) > SIZE_TOL:
+            yield hit(at_line(ln), measured=f"{ln.size:g} pt")
+
+
+@rule("title-font", Clause.TITLE, S.ERROR, "标题不是小标宋", Route.PDF, expected="小标宋")
+def title_font(f: PdfFacts) -> Iterator[Hit]:
+    for ln in f.titles:
+        wrong = f.wrong_font(ln, FontRole.XIAOBIAOSONG)
+        if wrong is not None:
+            yield hit(at_line(ln), measured=wrong)
+
+
+@rule("no-title", Clause.TITLE, S.INFO, "第 1 页没有找到 2 号居中的标题", Route.PDF)
+def no_title(f: PdfFacts) -> Iterator[Hit]:
+    if not f.titles:
+        yield hit(at_page(1))
+
+
+# --- 7.3.3 body text and headings -----------------------------------------------------------
+
+
+@rule("no-text", Clause.BODY, S.ERROR, "PDF 中没有可提取的文字（扫描件或图片？）", Route.PDF,
+      on_empty=True)
+def pdf_no_text(f: PdfFacts) -> Iterator[Hit]:
+    yield hit()
+
+
+@rule("no-text", Clause.BODY, S.ERROR, "文档没有文字", Route.DOCX, on_empty=True)
+def docx_no_text(f: DocxFacts) -> Iterator[Hit]:
+    yield hit()
+
+
+def _heading_rules(level: int) -> None:
+    role = spec.HEADING_ROLES[level - 1]
+    want = spec.STYLES[role].font
+
+    def headings(f: PdfFacts) -> Iterator:
+        return (ln for ln in f.body_lines() if f.roles.get(id(ln)) is role)
+
+    @rule(f"heading{level}-font", Clause.BODY, S.ERROR, f"{level} 级标题“{{number}}”的字体不对",
+          Route.PDF, expected=role_name(want))
+    def font(f: PdfFacts) -> Iterator[Hit]:
+        """The heading number and the character or two after it in the level's face."""
+        for ln in headings(f):
+            number = grammar.parse_heading_number(ln.compact)
+            assert number is not None
+            span = ln.glyphs[: number.end + (2 if level <= 2 else 1)]
+            roles = [f.font(g.font) for g in span if g.wide]
+            if roles and any(r is not want for r in roles):
+                got = Counter(roles).most_common(1)[0][0]
+                yield hit(at_line(ln), measured=role_name(got), number=number.written)
+
+    @rule(f"heading{level}-size", Clause.BODY, S.ERROR, f"{level} 级标题字号不是 3 号", Route.PDF,
+          expected=f"{BODY_SIZE:g} pt")
+    def size(f: PdfFacts) -> Iterator[Hit]:
+        for ln in headings(f):
+            if abs(ln.size - BODY_SIZE) > SIZE_TOL:
+                yield hit(at_line(ln), measured=f"{ln.size:g} pt")
+
+
+for _level in range(1, 5):
+    _heading_rules(_level)
+
+
+@rule("attachment-label-font", Clause.BODY, S.ERROR, "附件标识不是黑体", Route.PDF, expected="黑体")
+def attachment_label_font(f: PdfFacts) -> Iterator[Hit]:
+    for ln in f.body_lines():
+        if f.roles.get(id(ln)) is Role.ATTACHMENT_LABEL:
+            roles = {f.font(g.font) for g in ln.glyphs if g.wide}
+            if roles != {FontRole.HEITI}:
+                yield hit(at_line(ln), measured="、".join(sorted(role_name(r) for r in roles)))
+
+
+@rule("first-page-no-text", Clause.BODY, S.ERROR, "首页没有正文", Route.PDF,
+      expected="首页须显示正文")
+def first_page_no_text(f: PdfFacts) -> Iterator[Hit]:
+    """The first page must show 正文: a body line below the 版头 and the title."""
+    titles = {id(ln) for ln in f.titles}
+    body = [ln for ln in f.body[1] if id(ln) not in f.header and id(ln) not in titles]
+    if not body and len(f.pages) > 1:
+        yield hit(at_page(1))
+
+
+@rule("first-line-indent", Clause.BODY, S.WARNING, "正文段首应空二字（{count} 段，首见{first}）",
+      Route.DOCX, fold="段", expected="2 字")
+def first_line_indent(f: DocxFacts) -> Iterator[Hit]:
+    for p in f.paras:
+        if p.role is not Role.BODY or not p.runs or p.props.jc in ("center", "right", "end"):
+            continue
+        first = p.props.chars("firstLine", BODY_SIZE)
+        if (
+            "hanging" not in p.props.ind
+            and abs(first - spec.PARAGRAPH_INDENT_CHARS) > 0.3
+            and len(p.text) > 30
+        ):
+            yield hit(at_paragraph(p.index), measured=f"{first:.1f} 字")
+
+
+# --- 7.3.5 署名和成文日期 ------------------------------------------------------------------------
+
+
+@rule("date-format", Clause.SIGNATURE, S.ERROR, "成文日期格式不对：{problems}", Route.BOTH,
+      expected="如 2022年9月29日")
+def date_format(f: PdfFacts | DocxFacts) -> Iterator[Hit]:
+    """Arabic numerals, the full year, no zero padding."""
+    for d in f.written_dates:
+        written = grammar.parse_date(d.date)
+        problems = written.problems() if written is not None else []
+        if problems:
+            yield hit(d.loc, measured=d.shown, problems="；".join(problems))
+
+
+@rule("no-date", Clause.SIGNATURE, S.INFO, "没有找到单独成行的成文日期", Route.PDF)
+def no_date(f: PdfFacts) -> Iterator[Hit]:
+    if not f.dates:
+        yield hit()
+
+
+@rule("signature-alone", Clause.SIGNATURE, S.ERROR,
+      "署名和成文日期所在页的正文不足两行（不得出现只有署名和日期的页面）", Route.PDF,
+      expected=f"≥ {spec.SIGNATURE_MIN_LINES_BEFORE} 行正文")
+def signature_alone(f: PdfFacts) -> Iterator[Hit]:
+    sig = f.signature
+    if sig is not None and sig.lines_before < spec.SIGNATURE_MIN_LINES_BEFORE:
+        yield hit(at_line(sig.top), measured=f"本页署名前 {sig.lines_before} 行")
+
+
+@rule("signature-placement", Clause.SIGNATURE, S.ERROR, "署名和成文日期的位置不对", Route.BOTH,
+      expected="不加盖印章：署名右空二字，日期首字比署名首字右移二字；"
+      "加盖印章：日期右空四字，署名以日期为准居中")
+def signature_placement(f: PdfFacts | DocxFacts) -> Iterator[Hit]:
+    pl: Placement | None = f.placement
+    if pl is not None and not pl.placed:
+        yield hit(pl.loc, measured=f"署名右空 {pl.signature_right:.1f} 字，"
+                  f"日期首字在署名首字右 {pl.offset:.1f} 字，日期右空 {pl.date_right:.1f} 字")
+
+
+@rule("page-without-text", Clause.SIGNATURE, S.ERROR,
+      "不得使用“此页无正文”：应调整行距、字距使署名页有正文", Route.PDF, expected="署名页保留正文")
+def page_without_text(f: PdfFacts) -> Iterator[Hit]:
+    for ln in f.geometry.lines():
+        if "此页无正文" in ln.compact:
+            yield hit(at_line(ln), measured=ln.text)
+            return

@@ -1,0 +1,257 @@
+"""Rules of the 版头 (GB/T 9704 §7.2) and of the 信函格式 (§10.1): the 发文机关标志, the
+发文字号, the 文件格式's red rule and the 信函格式's red double lines, as drawn on page 1."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from .. import spec
+from ..read.geometry import Stroke, TextLine, is_red
+from ..spec import (
+    PAGE_HEIGHT,
+    PAGE_WIDTH,
+    TYPE_CENTRE,
+    TYPE_RIGHT,
+    TYPE_TOP,
+    FontRole,
+    mm,
+    pt_to_mm,
+)
+from .facts import DocNumberAt, doc_number_of
+from .facts_docx import DocxFacts
+from .facts_pdf import POSITION_TOL, PdfFacts
+from .report import Clause
+from .report import Severity as S
+from .rules import Hit, Route, at_line, at_page, hit, rule
+from .rules_page import TYPE_SPAN, fmt_mm
+
+# --- 7.2.4 发文机关标志 -------------------------------------------------------------------------
+
+
+@rule("organ-mark-missing", Clause.ORGAN_MARK, S.ERROR, "没有找到红色的发文机关标志", Route.PDF,
+      expected="红色小标宋，居中")
+def organ_mark_missing(f: PdfFacts) -> Iterator[Hit]:
+    if f.fmt != "plain" and not f.marks:
+        yield hit(at_page(1))
+
+
+def _mark(f: PdfFacts) -> TextLine | None:
+    """The 发文机关标志's first line, in 信函格式 and 文件格式."""
+    return f.marks[0] if f.fmt != "plain" and f.marks else None
+
+
+@rule("organ-mark-font", Clause.ORGAN_MARK, S.WARNING, "发文机关标志不是小标宋", Route.PDF,
+      expected="小标宋")
+def organ_mark_font(f: PdfFacts) -> Iterator[Hit]:
+    mark = _mark(f)
+    wrong = f.wrong_font(mark, FontRole.XIAOBIAOSONG) if mark else None
+    if mark and wrong is not None:
+        yield hit(at_line(mark), measured=wrong)
+
+
+@rule("organ-mark-centre", Clause.ORGAN_MARK, S.WARNING, "发文机关标志没有居中", Route.PDF,
+      expected=f"{pt_to_mm(TYPE_CENTRE):.1f} mm")
+def organ_mark_centre(f: PdfFacts) -> Iterator[Hit]:
+    mark = _mark(f)
+    if mark is None:
+        return
+    centre = (mark.x0 + mark.x1) / 2
+    if abs(centre - PAGE_WIDTH / 2) > mm(2) and abs(centre - TYPE_CENTRE) > mm(2):
+        yield hit(at_line(mark), measured=f"中线距左边 {fmt_mm(centre)}")
+
+
+def _mark_top(f: PdfFacts, fmt: str, want: float) -> Iterator[Hit]:
+    mark = _mark(f)
+    if f.fmt == fmt and mark is not None and abs(mark.top - want) > POSITION_TOL:
+        yield hit(at_line(mark), measured=f"距页顶 {fmt_mm(mark.top)}",
+                  expected=f"距页顶 {pt_to_mm(want):.0f} ± 1 mm")
+
+
+@rule("organ-mark-position", Clause.ORGAN_MARK, S.ERROR, "发文机关标志上边缘位置不对", Route.PDF)
+def organ_mark_position(f: PdfFacts) -> Iterator[Hit]:
+    """文件格式: the 标志's top 35 mm below the type area's top edge (72 mm from the page top)."""
+    yield from _mark_top(f, "document", TYPE_TOP + mm(spec.DOCUMENT_MARK_TOP_BELOW_TYPE_AREA_MM))
+
+
+@rule("organ-mark-position", Clause.LETTER, S.ERROR, "发文机关标志上边缘位置不对", Route.PDF)
+def letter_mark_position(f: PdfFacts) -> Iterator[Hit]:
+    """信函格式: the 标志's top 30 mm from the page top."""
+    yield from _mark_top(f, "letter", mm(spec.LETTER_MARK_TOP_MM))
+
+
+# --- 7.2.5 发文字号 ----------------------------------------------------------------------------
+
+
+@rule("doc-number-format", Clause.DOC_NUMBER, S.ERROR, "发文字号格式不对：{problems}", Route.BOTH)
+def doc_number_format(f: PdfFacts | DocxFacts) -> Iterator[Hit]:
+    """〔YYYY〕 with the full year, no 第, no leading zeros, ending in 号."""
+    number: DocNumberAt
+    for number in f.doc_numbers:
+        problems = number.number.problems()
+        if problems:
+            yield hit(number.loc, measured=number.shown, expected=number.number.canonical,
+                      problems="；".join(problems))
+
+
+@rule("doc-number-position", Clause.LETTER, S.WARNING, "信函格式的发文字号应与版心右边缘对齐",
+      Route.PDF, expected="0 mm")
+def doc_number_position(f: PdfFacts) -> Iterator[Hit]:
+    if f.fmt != "letter" or f.doc_number is None:
+        return
+    ln, seg, _ = f.doc_number
+    if abs(seg[-1].x1 - TYPE_RIGHT) > f.char_pitch:
+        yield hit(at_line(ln), measured=f"右端距版心右边 {fmt_mm(TYPE_RIGHT - seg[-1].x1)}")
+
+
+# --- 7.2.7 the 文件格式's red rule ------------------------------------------------------------
+
+
+def gap_above(rule_: Stroke, text: TextLine, want_mm: float) -> Hit | None:
+    """A page-1 hit when the space from ``text``'s bottom down to the top edge of the header
+    rule is not ``want_mm`` (± the position tolerance)."""
+    gap = (rule_.y - rule_.width / 2) - text.bottom
+    if abs(gap - mm(want_mm)) > POSITION_TOL:
+        return hit(at_page(1), measured=fmt_mm(gap), expected=f"{want_mm:g} mm")
+    return None
+
+
+def _document_rule(f: PdfFacts) -> Stroke | None:
+    length = mm(spec.DOCUMENT_RULE_LENGTH_MM)
+    rules = [s for s in f.red_strokes if abs(s.length - length) < mm(8)]
+    return rules[0] if f.fmt == "document" and rules else None
+
+
+@rule("header-rule", Clause.HEADER_RULE, S.ERROR, "版头分隔线应与版心等宽", Route.PDF,
+      expected=TYPE_SPAN)
+def header_rule(f: PdfFacts) -> Iterator[Hit]:
+    r = _document_rule(f)
+    length = mm(spec.DOCUMENT_RULE_LENGTH_MM)
+    if r is not None and (
+        abs(r.length - length) > POSITION_TOL or abs((r.x0 + r.x1) / 2 - TYPE_CENTRE) > POSITION_TOL
+    ):
+        yield hit(at_page(1), measured=f"{fmt_mm(r.x0)} – {fmt_mm(r.x1)}")
+
+
+@rule("header-rule-gap", Clause.HEADER_RULE, S.WARNING, "版头分隔线应在发文字号下 4 mm", Route.PDF)
+def header_rule_gap(f: PdfFacts) -> Iterator[Hit]:
+    r = _document_rule(f)
+    if r is None:
+        return
+    above = [ln for ln in f.pages[0].lines if ln.baseline < r.y and doc_number_of(ln.compact)]
+    found = gap_above(r, above[-1], spec.DOCUMENT_RULE_BELOW_NUMBER_MM) if above else None
+    if found:
+        yield found
+
+
+# --- 10.1 信函格式: the red double lines ---------------------------------------------------------
+
+
+def _letter_lines(f: PdfFacts) -> tuple[list[Stroke], list[Stroke]] | None:
+    """The red lines of page 1 in the upper and lower half, when there are two of each."""
+    if f.fmt != "letter":
+        return None
+    upper = [s for s in f.red_strokes if s.y < PAGE_HEIGHT / 2]
+    lower = [s for s in f.red_strokes if s.y >= PAGE_HEIGHT / 2]
+    return (upper, lower) if len(upper) >= 2 and len(lower) >= 2 else None
+
+
+@rule("letter-rules", Clause.LETTER, S.ERROR, "信函格式首页应有上下两组红色双线{black}", Route.PDF,
+      expected="上粗下细、上细下粗各一组，长 170 mm")
+def letter_rules(f: PdfFacts) -> Iterator[Hit]:
+    if f.fmt != "letter" or _letter_lines(f) is not None:
+        return
+    upper = [s for s in f.red_strokes if s.y < PAGE_HEIGHT / 2]
+    lower = [s for s in f.red_strokes if s.y >= PAGE_HEIGHT / 2]
+    length = mm(spec.LETTER_RULE_LENGTH_MM)
+    black = [
+        s for s in f.pages[0].strokes if not is_red(s.color) and abs(s.length - length) < mm(8)
+    ]
+    yield hit(at_page(1), measured=f"上 {len(upper)} 条、下 {len(lower)} 条红线",
+              black="（找到的是黑线）" if black else "")
+
+
+def _first_off(f: PdfFacts) -> tuple[str, Stroke] | None:
+    """The first of the four lines (upper pair, then lower pair) whose length is off
+    ("length") or, failing that, that is off centre ("centre")."""
+    lines = _letter_lines(f)
+    for s in [*lines[0][:2], *lines[1][-2:]] if lines is not None else ():
+        if abs(s.length - mm(spec.LETTER_RULE_LENGTH_MM)) > POSITION_TOL:
+            return "length", s
+        centre = (s.x0 + s.x1) / 2
+        if abs(centre - PAGE_WIDTH / 2) > mm(1.5) and abs(centre - TYPE_CENTRE) > mm(1.5):
+            return "centre", s
+    return None
+
+
+@rule("letter-rule-length", Clause.LETTER, S.ERROR, "红色双线长度不对", Route.PDF,
+      expected=f"{spec.LETTER_RULE_LENGTH_MM:g} mm")
+def letter_rule_length(f: PdfFacts) -> Iterator[Hit]:
+    off = _first_off(f)
+    if off is not None and off[0] == "length":
+        yield hit(at_page(1), measured=fmt_mm(off[1].length))
+
+
+@rule("letter-rule-centre", Clause.LETTER, S.ERROR, "红色双线没有居中", Route.PDF,
+      expected=f"{spec.PAGE_WIDTH_MM / 2:g} mm")
+def letter_rule_centre(f: PdfFacts) -> Iterator[Hit]:
+    off = _first_off(f)
+    if off is not None and off[0] == "centre":
+        yield hit(at_page(1), measured=f"中点距左边 {fmt_mm((off[1].x0 + off[1].x1) / 2)}")
+
+
+@rule("letter-rule-order", Clause.LETTER, S.ERROR, "上方双线应上粗下细", Route.PDF,
+      expected="粗线在上")
+def letter_upper_order(f: PdfFacts) -> Iterator[Hit]:
+    lines = _letter_lines(f)
+    if lines is not None and not lines[0][0].width > lines[0][1].width:
+        a, b = lines[0][0], lines[0][1]
+        yield hit(at_page(1), measured=f"{a.width:.2f} pt / {b.width:.2f} pt")
+
+
+@rule("letter-rule-order", Clause.LETTER, S.ERROR, "下方双线应上细下粗", Route.PDF,
+      expected="粗线在下")
+def letter_lower_order(f: PdfFacts) -> Iterator[Hit]:
+    lines = _letter_lines(f)
+    if lines is not None and not lines[1][-1].width > lines[1][-2].width:
+        c, d = lines[1][-2], lines[1][-1]
+        yield hit(at_page(1), measured=f"{c.width:.2f} pt / {d.width:.2f} pt")
+
+
+@rule("letter-bottom-rule", Clause.LETTER, S.ERROR, "下方双线位置不对", Route.PDF,
+      expected=f"{spec.LETTER_BOTTOM_RULE_ABOVE_PAGE_BOTTOM_MM:g} mm")
+def letter_bottom_rule(f: PdfFacts) -> Iterator[Hit]:
+    lines = _letter_lines(f)
+    if lines is None:
+        return
+    c, d = lines[1][-2], lines[1][-1]
+    thick = d if d.width >= c.width else c
+    want = PAGE_HEIGHT - mm(spec.LETTER_BOTTOM_RULE_ABOVE_PAGE_BOTTOM_MM)
+    if abs(thick.y - want) > POSITION_TOL:
+        yield hit(at_page(1), measured=f"粗线距页底 {fmt_mm(PAGE_HEIGHT - thick.y)}")
+
+
+@rule("letter-rule-gap", Clause.LETTER, S.WARNING, "上方双线与发文机关标志的距离不对", Route.PDF)
+def letter_rule_gap(f: PdfFacts) -> Iterator[Hit]:
+    lines = _letter_lines(f)
+    found = gap_above(lines[0][0], f.marks[-1], spec.LETTER_RULE_BELOW_MARK_MM) if (
+        lines is not None and f.marks) else None
+    if found:
+        yield found
+
+
+@rule("letter-header-row", Clause.LETTER, S.WARNING,
+      "双线下的份号、发文字号等应距双线 3 号字高的 7/8", Route.PDF,
+      expected=f"{pt_to_mm(spec.LETTER_HEADER_ROW_BELOW_RULE):.1f} mm")
+def letter_header_row(f: PdfFacts) -> Iterator[Hit]:
+    """份号/密级/紧急程度 and the 发文字号: 7/8 of a 3号 character (14 pt) below the lines."""
+    lines = _letter_lines(f)
+    if lines is None:
+        return
+    thin = lines[0][1]
+    thin_bottom = thin.y + thin.width / 2
+    rows = [ln for ln in f.pages[0].lines if thin_bottom < ln.top < thin_bottom + 3 * f.pitch]
+    titles = {id(t) for t in f.titles}
+    if rows and id(rows[0]) in f.header and id(rows[0]) not in titles:
+        gap = rows[0].top - thin_bottom
+        if abs(gap - spec.LETTER_HEADER_ROW_BELOW_RULE) > POSITION_TOL:
+            yield hit(at_line(rows[0]), measured=fmt_mm(gap))
