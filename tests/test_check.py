@@ -505,3 +505,102 @@ def test_docx_bold_cjk(outputs, tmp_path):
         _edit_docx(outputs["reference"]["docx"], tmp_path / "b.docx", edit), fontset=FONTSET
     )
     _caught(report, "faux-bold", "5.2.2 字体和字号")
+
+
+# --- the table of rules ------------------------------------------------------------------------
+
+
+def _registered(finding) -> bool:
+    """A rule of the table with the finding's id, clause and severity, on its route."""
+    from gongwen.check.rules import Route, table
+
+    route = Route.DOCX if finding.source == "docx" else Route.PDF
+    return any(
+        r.id == finding.rule
+        and str(r.clause) == str(finding.clause)
+        and finding.severity in (r.severity, r.also)
+        and r.route in (route, Route.BOTH)
+        for r in table()
+    )
+
+
+def test_every_finding_is_a_rule_of_the_table(tmp_path, word_default, rendered):
+    reports = [
+        check_pdf(make_pdf(tmp_path / "a.pdf", left=spec.mm(20), date="2022年09月29日",
+                           page_number=lambda n: f"-{n}-"), fontset=FONTSET, letter_format=True),
+        check_pdf(make_pdf(tmp_path / "b.pdf", size=14.0, per_line=31, render_mode=2,
+                           first_right="株发改函[2022]012号"), fontset=FONTSET),
+        check_docx(word_default, rendered_pdf=rendered["word-default"], fontset=FONTSET),
+    ]
+    findings = [f for r in reports for f in r.findings]
+    assert len({f.rule for f in findings}) >= 25
+    assert [f.to_dict() for f in findings if not _registered(f)] == []
+
+
+def test_rule_table_is_documented():
+    """docs/check.md lists the table as the code registers it."""
+    from gongwen.check.rules import markdown_table
+
+    doc = (ROOT / "docs" / "check.md").read_text(encoding="utf-8")
+    begin = doc.index("<!-- rules:begin")
+    listed = doc[doc.index("\n", begin) + 1 : doc.index("<!-- rules:end -->")]
+    assert listed == markdown_table(), "docs/check.md: put rules.markdown_table() between the markers"
+
+
+def test_rule_table_rows():
+    from gongwen.check.report import Clause
+    from gongwen.check.rules import Route, table
+
+    rules = table()
+    assert len(rules) > 100
+    for r in rules:
+        assert r.id == r.id.lower() and " " not in r.id, r.id
+        assert isinstance(r.clause, Clause) and r.message.strip()
+        assert r.also != r.severity
+    rows = {(r.id, r.route) for r in rules}
+    # the shared facts are judged by one rule on both routes
+    for rid in ("date-format", "print-date-format", "doc-number-format", "signature-placement"):
+        assert (rid, Route.BOTH) in rows and (rid, Route.PDF) not in rows
+    # one size and one font rule per role a DOCX paragraph can have
+    ids = {r.id for r in rules}
+    assert {"size-body", "font-body", "size-heading2", "font-attachment-title"} <= ids
+
+
+def test_cli_lists_rules():
+    from typer.testing import CliRunner
+
+    from gongwen.check.rules import table
+    from gongwen.cli import app
+
+    runner = CliRunner()
+    res = runner.invoke(app, ["check", "--rules", "--format", "json"])
+    assert res.exit_code == 0, res.output
+    rows = json.loads(res.stdout)["rules"]
+    assert len(rows) == len(table())
+    assert {"id", "clause", "severity", "route", "message"} <= set(rows[0])
+    text = runner.invoke(app, ["check", "--rules"])
+    assert text.exit_code == 0 and "signature-placement" in text.stdout
+    assert runner.invoke(app, ["check"]).exit_code == 2
+
+
+def test_shared_rules_read_alike_on_both_routes(outputs, tmp_path):
+    """A zero-padded date and a misplaced date: the PDF's page and the DOCX's settings give
+    the same message (one rule judges the facts both routes measure)."""
+    from docx.oxml.ns import qn
+
+    pdf = check_pdf(make_pdf(tmp_path / "d.pdf", date="2022年09月29日"), fontset=FONTSET)
+
+    def edit(d):
+        (date,) = [p for p in d.paragraphs if p.text == "2022年9月29日"]
+        date.runs[0].text = "2022年09月29日"
+        date._p.pPr.find(qn("w:ind")).set(qn("w:leftChars"), "1200")  # 12 characters in
+
+    docx = check_docx(
+        _edit_docx(outputs["reference"]["docx"], tmp_path / "d.docx", edit), fontset=FONTSET
+    )
+    (pdf_date,) = [f for f in pdf.findings if f.rule == "date-format"]
+    (docx_date,) = [f for f in docx.findings if f.rule == "date-format"]
+    assert pdf_date.message == docx_date.message == "成文日期格式不对：月、日不编虚位（不加前导 0）"
+    assert (pdf_date.source, docx_date.source) == ("pdf", "docx")
+    (placed,) = [f for f in docx.findings if f.rule == "signature-placement"]
+    assert "日期右空" in placed.measured and placed.paragraph is not None

@@ -1,10 +1,12 @@
 """``gongwen check``: a GB/T 9704-2012 conformance report for any PDF or DOCX.
 
-:func:`check_file` picks the rules by the file's content: ``pdf.py`` judges where glyphs
-and rules actually are on the page (read by :mod:`gongwen.read.pdf`); ``docx.py`` judges a
-DOCX's effective settings (read by :mod:`gongwen.read.docx`) and, with ``render=True``, also
-LibreOffice's rendering of it (``render.py``). Findings and output: ``report.py`` (JSON
-format in ``docs/check.md``).
+:func:`check_file` picks the route by the file's content. A file is read once
+(:mod:`gongwen.read`) and measured once — ``facts_pdf.py`` the page as drawn, ``facts_docx.py``
+the DOCX's settings, with each line's or paragraph's role from ``layout_roles.py`` — and the
+table of rules (``rules.py``, the rules by clause in ``rules_*.py``) judges the facts;
+``pdf.py`` and ``docx.py`` run a route (``render=True`` also runs the PDF rules on
+LibreOffice's rendering of a DOCX, ``render.py``). Findings and output: ``report.py`` (JSON
+format and the table of rules in ``docs/check.md``).
 """
 
 from __future__ import annotations

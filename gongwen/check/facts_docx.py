@@ -84,6 +84,7 @@ class DocxFacts:
     chars: CharsPerLine | None = None
     placement: Placement | None = None
     footers: list[PageFooter] = field(default_factory=list)
+    font_names: set[str] = field(default_factory=set)  # every face the document names
 
     @property
     def numbered(self) -> bool:
@@ -133,7 +134,7 @@ class DocxFacts:
         if c is not None and c.width > 0:
             out.update(body_size_pt=c.size, char_advance_pt=round(c.advance, 3),
                        chars_per_line=c.per_line)
-        out["fonts"] = sorted(self.package.font_names())
+        out["fonts"] = sorted(self.font_names)
         return out
 
     # --- the facts both routes give ----------------------------------------------------------
@@ -186,6 +187,7 @@ def docx_facts(doc: DocxDocument, *, letter_format: bool = False, fontset: Any =
     f.chars = _chars_per_line(f)
     f.placement = _placement(f)
     f.footers = _footers(f)
+    f.font_names = pkg.font_names()
     return f
 
 

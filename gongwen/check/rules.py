@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any, Protocol
 
-from .report import Clause, Finding, Report, Severity
+from .report import SEVERITY_LABEL, Clause, Finding, Report, Severity
 
 RULE_MODULES = (
     "rules_page",
@@ -198,6 +198,12 @@ def table() -> list[Rule]:
     return list(_TABLE)
 
 
+def by_clause() -> list[Rule]:
+    """Every rule, by clause of the standard (then as registered): the order they are listed."""
+    order = {c: i for i, c in enumerate(Clause)}
+    return sorted(table(), key=lambda r: order[r.clause])
+
+
 def run(route: Route, facts: Any, report: Report, source: str) -> None:
     """Every rule of ``route`` (and the ``both`` rules) over ``facts``, into ``report``;
     ``source`` labels the findings ("pdf", "docx" or "render")."""
@@ -225,8 +231,28 @@ def table_rows() -> list[dict[str, str]]:
             "message": template_text(r.message),
             "expected": r.expected or "",
         }
-        for r in table()
+        for r in by_clause()
     ]
+
+
+def print_table(console: Any = None) -> None:
+    """The table on the terminal (``gongwen check --rules``)."""
+    from rich.console import Console
+    from rich.table import Table
+
+    console = console or Console()
+    out = Table(show_lines=False, expand=False)
+    out.add_column("编号", no_wrap=True)
+    for col in ("条款", "级别", "检查对象", "说明"):
+        out.add_column(col, overflow="fold")
+    for r in by_clause():
+        severity = SEVERITY_LABEL[r.severity] + (f"/{SEVERITY_LABEL[r.also]}" if r.also else "")
+        out.add_row(r.id, str(r.clause), severity, _ROUTE_LABEL[r.route], template_text(r.message))
+    console.print(out)
+    console.print(f"共 {len(out.rows)} 条规则")
+
+
+_ROUTE_LABEL = {"pdf": "PDF 版面", "docx": "DOCX 设置", "both": "两者"}
 
 
 def markdown_table() -> str:

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 
 from .. import grammar, spec
 from ..spec import BODY_SIZE, FontRole, Role
-from .facts import Placement
+from .facts import Placement, WrittenDate
 from .facts_docx import DocxFacts
 from .facts_pdf import PdfFacts
 from .fontnames import role_name
@@ -129,7 +129,12 @@ def first_line_indent(f: DocxFacts) -> Iterator[Hit]:
       expected="如 2022年9月29日")
 def date_format(f: PdfFacts | DocxFacts) -> Iterator[Hit]:
     """Arabic numerals, the full year, no zero padding."""
-    for d in f.written_dates:
+    return date_hits(f.written_dates)
+
+
+def date_hits(dates: list[WrittenDate]) -> Iterator[Hit]:
+    """The dates not written as GB/T 9704 wants, with what is wrong (``problems``)."""
+    for d in dates:
         written = grammar.parse_date(d.date)
         problems = written.problems() if written is not None else []
         if problems:

@@ -222,7 +222,6 @@ def docx_faux_bold(f: DocxFacts) -> Iterator[Hit]:
 
 @rule("fonts-named", Clause.FONTS, S.INFO, "文档用到的字体", Route.DOCX)
 def fonts_named(f: DocxFacts) -> Iterator[Hit]:
-    names = f.package.font_names()
-    if names:
+    if f.font_names:
         yield hit(measured="、".join(
-            f"{n}（{role_name(font_role(n, f.fontset))}）" for n in sorted(names)))
+            f"{n}（{role_name(font_role(n, f.fontset))}）" for n in sorted(f.font_names)))

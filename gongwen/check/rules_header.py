@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass
 
 from .. import spec
 from ..read.geometry import Stroke, TextLine, is_red
@@ -146,13 +147,24 @@ def header_rule_gap(f: PdfFacts) -> Iterator[Hit]:
 # --- 10.1 信函格式: the red double lines ---------------------------------------------------------
 
 
-def _letter_lines(f: PdfFacts) -> tuple[list[Stroke], list[Stroke]] | None:
-    """The red lines of page 1 in the upper and lower half, when there are two of each."""
-    if f.fmt != "letter":
-        return None
+@dataclass(frozen=True, slots=True)
+class DoubleLines:
+    """The 信函格式's red lines on page 1: the upper pair (thick over thin) and the lower
+    pair (thin over thick), as drawn from top to bottom."""
+
+    first: Stroke
+    second: Stroke
+    third: Stroke
+    fourth: Stroke
+
+
+def _letter_lines(f: PdfFacts) -> DoubleLines | None:
+    """The two red lines of the upper half of page 1 and the two of the lower half."""
     upper = [s for s in f.red_strokes if s.y < PAGE_HEIGHT / 2]
     lower = [s for s in f.red_strokes if s.y >= PAGE_HEIGHT / 2]
-    return (upper, lower) if len(upper) >= 2 and len(lower) >= 2 else None
+    if f.fmt != "letter" or len(upper) < 2 or len(lower) < 2:
+        return None
+    return DoubleLines(upper[0], upper[1], lower[-2], lower[-1])
 
 
 @rule("letter-rules", Clause.LETTER, S.ERROR, "信函格式首页应有上下两组红色双线{black}", Route.PDF,
@@ -161,20 +173,21 @@ def letter_rules(f: PdfFacts) -> Iterator[Hit]:
     if f.fmt != "letter" or _letter_lines(f) is not None:
         return
     upper = [s for s in f.red_strokes if s.y < PAGE_HEIGHT / 2]
-    lower = [s for s in f.red_strokes if s.y >= PAGE_HEIGHT / 2]
     length = mm(spec.LETTER_RULE_LENGTH_MM)
     black = [
         s for s in f.pages[0].strokes if not is_red(s.color) and abs(s.length - length) < mm(8)
     ]
-    yield hit(at_page(1), measured=f"上 {len(upper)} 条、下 {len(lower)} 条红线",
+    lower = len(f.red_strokes) - len(upper)
+    yield hit(at_page(1), measured=f"上 {len(upper)} 条、下 {lower} 条红线",
               black="（找到的是黑线）" if black else "")
 
 
 def _first_off(f: PdfFacts) -> tuple[str, Stroke] | None:
-    """The first of the four lines (upper pair, then lower pair) whose length is off
-    ("length") or, failing that, that is off centre ("centre")."""
+    """The first of the four lines whose length is off ("length") or, failing that, that
+    is off centre ("centre")."""
     lines = _letter_lines(f)
-    for s in [*lines[0][:2], *lines[1][-2:]] if lines is not None else ():
+    four = (lines.first, lines.second, lines.third, lines.fourth) if lines is not None else ()
+    for s in four:
         if abs(s.length - mm(spec.LETTER_RULE_LENGTH_MM)) > POSITION_TOL:
             return "length", s
         centre = (s.x0 + s.x1) / 2
@@ -199,32 +212,34 @@ def letter_rule_centre(f: PdfFacts) -> Iterator[Hit]:
         yield hit(at_page(1), measured=f"中点距左边 {fmt_mm((off[1].x0 + off[1].x1) / 2)}")
 
 
+def _widths(a: Stroke, b: Stroke) -> str:
+    return f"{a.width:.2f} pt / {b.width:.2f} pt"
+
+
 @rule("letter-rule-order", Clause.LETTER, S.ERROR, "上方双线应上粗下细", Route.PDF,
       expected="粗线在上")
 def letter_upper_order(f: PdfFacts) -> Iterator[Hit]:
     lines = _letter_lines(f)
-    if lines is not None and not lines[0][0].width > lines[0][1].width:
-        a, b = lines[0][0], lines[0][1]
-        yield hit(at_page(1), measured=f"{a.width:.2f} pt / {b.width:.2f} pt")
+    if lines is not None and not lines.first.width > lines.second.width:
+        yield hit(at_page(1), measured=_widths(lines.first, lines.second))
 
 
 @rule("letter-rule-order", Clause.LETTER, S.ERROR, "下方双线应上细下粗", Route.PDF,
       expected="粗线在下")
 def letter_lower_order(f: PdfFacts) -> Iterator[Hit]:
     lines = _letter_lines(f)
-    if lines is not None and not lines[1][-1].width > lines[1][-2].width:
-        c, d = lines[1][-2], lines[1][-1]
-        yield hit(at_page(1), measured=f"{c.width:.2f} pt / {d.width:.2f} pt")
+    if lines is not None and not lines.fourth.width > lines.third.width:
+        yield hit(at_page(1), measured=_widths(lines.third, lines.fourth))
 
 
 @rule("letter-bottom-rule", Clause.LETTER, S.ERROR, "下方双线位置不对", Route.PDF,
       expected=f"{spec.LETTER_BOTTOM_RULE_ABOVE_PAGE_BOTTOM_MM:g} mm")
 def letter_bottom_rule(f: PdfFacts) -> Iterator[Hit]:
+    """The thick line of the lower pair 20 mm above the page's bottom edge."""
     lines = _letter_lines(f)
     if lines is None:
         return
-    c, d = lines[1][-2], lines[1][-1]
-    thick = d if d.width >= c.width else c
+    thick = lines.fourth if lines.fourth.width >= lines.third.width else lines.third
     want = PAGE_HEIGHT - mm(spec.LETTER_BOTTOM_RULE_ABOVE_PAGE_BOTTOM_MM)
     if abs(thick.y - want) > POSITION_TOL:
         yield hit(at_page(1), measured=f"粗线距页底 {fmt_mm(PAGE_HEIGHT - thick.y)}")
@@ -233,7 +248,7 @@ def letter_bottom_rule(f: PdfFacts) -> Iterator[Hit]:
 @rule("letter-rule-gap", Clause.LETTER, S.WARNING, "上方双线与发文机关标志的距离不对", Route.PDF)
 def letter_rule_gap(f: PdfFacts) -> Iterator[Hit]:
     lines = _letter_lines(f)
-    found = gap_above(lines[0][0], f.marks[-1], spec.LETTER_RULE_BELOW_MARK_MM) if (
+    found = gap_above(lines.first, f.marks[-1], spec.LETTER_RULE_BELOW_MARK_MM) if (
         lines is not None and f.marks) else None
     if found:
         yield found
@@ -247,8 +262,7 @@ def letter_header_row(f: PdfFacts) -> Iterator[Hit]:
     lines = _letter_lines(f)
     if lines is None:
         return
-    thin = lines[0][1]
-    thin_bottom = thin.y + thin.width / 2
+    thin_bottom = lines.second.y + lines.second.width / 2
     rows = [ln for ln in f.pages[0].lines if thin_bottom < ln.top < thin_bottom + 3 * f.pitch]
     titles = {id(t) for t in f.titles}
     if rows and id(rows[0]) in f.header and id(rows[0]) not in titles:

@@ -14,6 +14,7 @@ from .facts_pdf import POSITION_TOL, PdfFacts
 from .report import Clause
 from .report import Severity as S
 from .rules import Hit, Route, at_line, at_page, hit, rule
+from .rules_body import date_hits
 from .rules_fonts import SIZE_TOL
 from .rules_page import fmt_mm
 
@@ -75,11 +76,7 @@ def record_cc_stop(f: PdfFacts) -> Iterator[Hit]:
 
 @rule("print-date-format", Clause.RECORD, S.ERROR, "印发日期格式不对：{problems}", Route.BOTH)
 def print_date_format(f: PdfFacts | DocxFacts) -> Iterator[Hit]:
-    for d in f.print_dates:
-        written = grammar.parse_date(d.date)
-        problems = written.problems() if written is not None else []
-        if problems:
-            yield hit(d.loc, measured=d.shown, problems="；".join(problems))
+    return date_hits(f.print_dates)
 
 
 # --- the 版记's place -------------------------------------------------------------------------

@@ -15,7 +15,9 @@ EXIT_ERROR = 2
 def register(app: typer.Typer) -> None:
     @app.command()
     def check(
-        file: Annotated[Path, typer.Argument(help="要检查的 PDF 或 DOCX 文件", show_default=False)],
+        file: Annotated[
+            Path | None, typer.Argument(help="要检查的 PDF 或 DOCX 文件", show_default=False)
+        ] = None,
         output_format: Annotated[
             str, typer.Option("--format", metavar="text|json", help="输出格式：text（表格）或 json")
         ] = "text",
@@ -24,6 +26,9 @@ def register(app: typer.Typer) -> None:
         ] = False,
         render: Annotated[
             bool, typer.Option("--render", help="DOCX：再用 LibreOffice 排版成 PDF 并检查版面")
+        ] = False,
+        list_rules: Annotated[
+            bool, typer.Option("--rules", help="列出全部检查规则（编号、条款、级别、说明）")
         ] = False,
     ) -> None:
         """按 GB/T 9704-2012 检查 PDF 或 DOCX 的版式；有错误或警告时退出码为 1，无法读取为 2。"""
@@ -36,6 +41,12 @@ def register(app: typer.Typer) -> None:
 
             typer.echo(unknown_choice("--format", output_format, ("text", "json")), err=True)
             raise typer.Exit(EXIT_ERROR)
+        if list_rules:
+            _print_rules(output_format)
+            return
+        if file is None:
+            typer.echo("缺少要检查的文件（PDF 或 DOCX）", err=True)
+            raise typer.Exit(EXIT_ERROR)
         try:
             report = check_file(file, letter_format=letter_format, render=render)
         except GongwenError as exc:
@@ -46,3 +57,15 @@ def register(app: typer.Typer) -> None:
         else:
             print_report(report)
         raise typer.Exit(report.exit_code)
+
+
+def _print_rules(output_format: str) -> None:
+    """The table of rules, as a terminal table or JSON."""
+    import json
+
+    from gongwen.check.rules import print_table, table_rows
+
+    if output_format == "json":
+        sys.stdout.write(json.dumps({"rules": table_rows()}, ensure_ascii=False, indent=2) + "\n")
+    else:
+        print_table()
