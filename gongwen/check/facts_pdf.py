@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .. import grammar, spec
-from ..read.geometry import PdfGeometry, PdfPage, Stroke, TextLine, is_red, median
+from ..read.geometry import Glyph, PdfGeometry, PdfPage, Stroke, TextLine, is_red, median
 from ..spec import (
     BODY_SIZE,
     CHAR_PITCH,
@@ -28,6 +28,7 @@ from ..spec import (
     TYPE_RIGHT,
     TYPE_TOP,
     FontRole,
+    Role,
     mm,
     pt_to_mm,
 )
@@ -78,6 +79,7 @@ class PdfFacts:
     red_strokes: list[Stroke] = field(default_factory=list)  # page 1, longer than 100 mm
     page_numbers: dict[int, TextLine] = field(default_factory=dict)
     furniture: set[int] = field(default_factory=set)  # id() of lines outside the text block
+    blank: set[int] = field(default_factory=set)  # pages without a line of the text block
     records: list[TextLine] = field(default_factory=list)
     record_rules: list[Stroke] = field(default_factory=list)
     body_size: float = BODY_SIZE
@@ -89,13 +91,15 @@ class PdfFacts:
     titles: list[TextLine] = field(default_factory=list)
     marks: list[TextLine] = field(default_factory=list)
     header: set[int] = field(default_factory=set)  # id() of 版头 lines of page 1
-    roles: dict[int, spec.Role] = field(default_factory=dict)  # id() → role, body lines
+    roles: dict[int, Role] = field(default_factory=dict)  # id() → role, body lines
+    # body text lines with CJK glyphs, and how many of those glyphs each font role has
+    body_fonts: list[tuple[TextLine, Counter[FontRole | None]]] = field(default_factory=list)
     edges: Edges = field(default_factory=Edges)
     full_pages: list[tuple[int, int]] = field(default_factory=list)  # (page, line slots)
     full_lines: list[int] = field(default_factory=list)  # glyphs on each full line
     dates: list[TextLine] = field(default_factory=list)
     signature: Signature | None = None
-    doc_number: tuple[TextLine, list[Any], grammar.DocNumber] | None = None
+    doc_number: tuple[TextLine, list[Glyph], grammar.DocNumber] | None = None
     number_middles: dict[int, float] = field(default_factory=dict)  # page → dash middle
     _fonts: dict[str, FontRole | None] = field(default_factory=dict)
 
@@ -166,8 +170,7 @@ class PdfFacts:
 
     def expects_number(self, page: PdfPage) -> bool:
         """A page number belongs on the page: it has text, and is not page 1 of 信函格式."""
-        blank = not any(self.in_type_area(x) for x in page.lines)
-        return not blank and not (self.fmt == "letter" and page.number == 1)
+        return page.number not in self.blank and not (self.fmt == "letter" and page.number == 1)
 
     def measurements(self) -> dict[str, Any]:
         """What was measured, for the report."""
@@ -260,6 +263,7 @@ def _furniture(f: PdfFacts) -> None:
         if len(p.lines) > 1:
             f.furniture.add(id(ln))
     f.furniture.update(id(ln) for ln in layout_roles.above_type_area_mark(f.pages[0]))
+    f.blank = {p.number for p in f.pages if not any(f.in_type_area(ln) for ln in p.lines)}
 
 
 def _body(f: PdfFacts) -> None:
@@ -302,8 +306,12 @@ def _pitches(f: PdfFacts) -> None:
 def _roles(f: PdfFacts) -> None:
     other = f.header | {id(ln) for ln in f.titles} | {id(ln) for ln in f.records}
     for ln in f.body_lines():
-        if id(ln) not in other:
-            f.roles[id(ln)] = layout_roles.body_line_role(ln, char_pitch=f.char_pitch, fmt=f.fmt)
+        if id(ln) in other:
+            continue
+        role = f.roles[id(ln)] = layout_roles.body_line_role(ln, char_pitch=f.char_pitch, fmt=f.fmt)
+        fonts = Counter(f.font(g.font) for g in ln.glyphs if g.wide) if role is Role.BODY else None
+        if fonts:
+            f.body_fonts.append((ln, fonts))
 
 
 def _full_pages(f: PdfFacts) -> None:

@@ -14,9 +14,9 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
 
 from .. import grammar, spec
+from ..ooxml.reader import ParaProps, Run
 from ..read.geometry import PdfPage, TextLine, is_red
 from ..read.roles import heading_role
 from ..spec import LINE_PITCH, TYPE_BOTTOM, TYPE_CENTRE, TYPE_LEFT, TYPE_TOP, Role, mm
@@ -152,12 +152,12 @@ def body_line_role(ln: TextLine, *, char_pitch: float, fmt: str) -> Role:
 @dataclass
 class Para:
     """A DOCX paragraph as the rules see it: its number (every ``w:p`` of the main document,
-    from 1), text, runs (:class:`gongwen.ooxml.reader.Run`), properties and role."""
+    from 1), text, runs with their effective properties, paragraph properties and role."""
 
     index: int
     text: str
-    runs: list[Any]
-    props: Any  # gongwen.ooxml.reader.ParaProps
+    runs: list[Run]
+    props: ParaProps
     in_table: bool
     role: Role | None = None
 

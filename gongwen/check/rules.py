@@ -12,7 +12,18 @@ used for LibreOffice's rendering of a DOCX), a DOCX's settings (``docx``) or eit
 The rules live in modules by clause: ``rules_page`` (5.1–5.2.4 page, type area, grid,
 colour), ``rules_fonts`` (5.2.2), ``rules_header`` (7.2 版头, 10.1 信函格式), ``rules_body``
 (7.3 title, headings, 署名 and 成文日期), ``rules_record`` (7.4 版记), ``rules_page_number``
-(7.5), ``rules_punctuation`` (9).
+(7.5), ``rules_punctuation`` (9). A new rule is one function in its clause's module::
+
+    @rule("title-size", Clause.TITLE, Severity.ERROR, "标题字号不是 2 号", Route.PDF,
+          expected="22 pt（2 号）")
+    def title_size(f: PdfFacts) -> Iterator[Hit]:
+        for ln in f.titles:
+            if abs(ln.size - spec.SIZE_2HAO) > SIZE_TOL:
+                yield hit(at_line(ln), measured=f"{ln.size:g} pt")
+
+A measurement the rule needs and the facts lack is added to ``facts_pdf`` or ``facts_docx``
+(measured once, whichever rules use it); ``docs/check.md`` lists the table (a test says when
+it is out of date).
 """
 
 from __future__ import annotations
@@ -22,8 +33,9 @@ import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any, Protocol
+from typing import Any
 
+from ..read.geometry import TextLine
 from .report import SEVERITY_LABEL, Clause, Finding, Report, Severity
 
 RULE_MODULES = (
@@ -58,14 +70,7 @@ class Loc:
 DOCUMENT = Loc()
 
 
-class _Line(Protocol):
-    page: int
-    index: int
-
-    def where(self) -> str: ...
-
-
-def at_line(line: _Line) -> Loc:
+def at_line(line: TextLine) -> Loc:
     """A PDF line's place: “第N页第M行”."""
     return Loc(line.where(), line.page, line.index)
 

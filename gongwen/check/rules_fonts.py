@@ -4,7 +4,6 @@ and fonts of every run by the role of its paragraph."""
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Iterator
 
 from .. import grammar, spec
@@ -63,21 +62,11 @@ def body_size(f: PdfFacts) -> Iterator[Hit]:
         yield hit(measured=f"{f.body_size:g} pt")
 
 
-def _body_text_lines(f: PdfFacts) -> Iterator[tuple[object, Counter]]:
-    """Body text lines with CJK glyphs, and the font roles of those glyphs."""
-    for ln in f.body_lines():
-        if f.roles.get(id(ln)) is not Role.BODY:
-            continue
-        roles = Counter(f.font(g.font) for g in ln.glyphs if g.wide)
-        if roles:
-            yield ln, roles
-
-
 @rule("body-font", Clause.FONTS, S.ERROR, "正文不是仿宋（{count} 行，首见{first}）", Route.PDF,
       fold="行", expected="仿宋（仿宋_GB2312、FangSong 等）")
 def body_font(f: PdfFacts) -> Iterator[Hit]:
     """Body lines with CJK glyphs in a face of no GB/T 9704 role."""
-    for ln, roles in _body_text_lines(f):
+    for ln, roles in f.body_fonts:
         if roles.get(None):
             names = {g.font for g in ln.glyphs if g.wide and f.font(g.font) is None}
             yield hit(at_line(ln), measured="、".join(sorted(names)))
@@ -87,7 +76,7 @@ def body_font(f: PdfFacts) -> Iterator[Hit]:
       Route.PDF, fold="行", expected="仿宋")
 def body_font_role(f: PdfFacts) -> Iterator[Hit]:
     """Body lines set mostly in another of the standard's faces (黑体, 楷体 …)."""
-    for ln, roles in _body_text_lines(f):
+    for ln, roles in f.body_fonts:
         main = roles.most_common(1)[0][0]
         if not roles.get(None) and main is not FontRole.FANGSONG:
             yield hit(at_line(ln), measured=role_name(main))
