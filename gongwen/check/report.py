@@ -68,11 +68,6 @@ class Report:
     letter_format: bool = False
     rendered: bool = False
 
-    def add(self, severity: Severity, clause: str, rule: str, message: str, **kw: Any) -> Finding:
-        f = Finding(severity, clause, rule, message, **kw)
-        self.findings.append(f)
-        return f
-
     def extend(self, findings: list[Finding]) -> None:
         self.findings.extend(findings)
 

@@ -216,8 +216,7 @@ def run(route: Route, facts: Any, report: Report, source: str) -> None:
     for r in table():
         if r.route not in (route, Route.BOTH) or r.on_empty != empty:
             continue
-        for h in r.hits(facts):
-            report.findings.append(r.finding(h, source))
+        report.extend([r.finding(h, source) for h in r.hits(facts)])
 
 
 def template_text(message: str) -> str:
