@@ -59,6 +59,14 @@ class FieldParagraph:
     sizes: list[float]
     fonts: list[str]
 
+    @property
+    def line(self) -> float:
+        """The height of the paragraph's line, pt."""
+        if self.props.line_rule == "exact" and self.props.line:
+            return self.props.line / 20
+        size = max(self.sizes) if self.sizes else spec.PAGE_NUMBER_SIZE
+        return size * 1.2 * ((self.props.line or 240) / 240)
+
 
 @dataclass(frozen=True, slots=True)
 class PageFooter:
@@ -84,6 +92,8 @@ class DocxFacts:
     chars: CharsPerLine | None = None
     placement: Placement | None = None
     footers: list[PageFooter] = field(default_factory=list)
+    # per section: how far above the page's bottom edge its numbered footer reaches, pt
+    footer_tops: list[float | None] = field(default_factory=list)
     font_names: set[str] = field(default_factory=set)  # every face the document names
 
     @property
@@ -171,7 +181,8 @@ def docx_facts(doc: DocxDocument, *, letter_format: bool = False, fontset: Any =
     """Measure ``doc`` once for the DOCX rules."""
     pkg = doc.package
     paras = [
-        Para(p.index, "".join(r.text for r in p.runs), p.runs, p.props, p.in_table)
+        Para(p.index, "".join(r.text for r in p.runs), p.runs, p.props, p.in_table,
+             p.in_text_box)
         for p in pkg.paragraphs
     ]
     layout_roles.docx_roles(paras)
@@ -187,6 +198,7 @@ def docx_facts(doc: DocxDocument, *, letter_format: bool = False, fontset: Any =
     f.chars = _chars_per_line(f)
     f.placement = _placement(f)
     f.footers = _footers(f)
+    f.footer_tops = [_footer_top(f, s) for s in f.sections]
     f.font_names = pkg.font_names()
     return f
 
@@ -270,27 +282,42 @@ def _placement(f: DocxFacts) -> Placement | None:
     return Placement(sig_right, date_right, s - d, centre, at_paragraph(date.index))
 
 
+def _field_paragraph(foot: Footer) -> FieldParagraph | None:
+    """The footer's paragraph with the field: properties, run sizes and font names."""
+    p = foot.field_paragraph
+    if p is None:
+        return None
+    sizes, fonts = [], []
+    for r in p.runs:
+        if not r.text.strip():
+            continue
+        sizes.append(r.props.size or 10.0)
+        slot = "eastAsia" if any(spec.is_wide(c) for c in r.text) else "ascii"
+        value = r.props.fonts.get(slot)
+        if value:
+            fonts.append(value[1])
+    return FieldParagraph(p.props, sizes, list(dict.fromkeys(fonts)))
+
+
 def _footers(f: DocxFacts) -> list[PageFooter]:
-    """The odd- and even-page footers that hold a PAGE field, with their field paragraph's
-    properties, run sizes and font names."""
+    """The odd- and even-page footers of the last section that hold a PAGE field."""
     out = []
     for kind, label in (("default", "奇数页页脚"), ("even", "偶数页页脚")):
         foot = f.footer(kind)
-        if foot is None or not foot.has_page:
-            continue
-        p = foot.field_paragraph
-        if p is None:
-            out.append(PageFooter(kind, label, foot, None))
-            continue
-        sizes, fonts = [], []
-        for r in p.runs:
-            if not r.text.strip():
-                continue
-            sizes.append(r.props.size or 10.0)
-            slot = "eastAsia" if any(spec.is_wide(c) for c in r.text) else "ascii"
-            value = r.props.fonts.get(slot)
-            if value:
-                fonts.append(value[1])
-        out.append(PageFooter(kind, label, foot,
-                              FieldParagraph(p.props, sizes, list(dict.fromkeys(fonts)))))
+        if foot is not None and foot.has_page:
+            out.append(PageFooter(kind, label, foot, _field_paragraph(foot)))
     return out
+
+
+def _footer_top(f: DocxFacts, sect: Section) -> float | None:
+    """How far above the page bottom the section's default (numbered) footer reaches:
+    footer distance, spacing and the page number's line. Text ends above it (信函格式 pads
+    its footer up to the type area, the bottom margin being page 1's, whose text runs
+    lower: 10.1)."""
+    rid = sect.footers.get("default")
+    foot = f.package.footer(rid) if rid else None
+    para = _field_paragraph(foot) if foot is not None else None
+    if para is None:
+        return None
+    return (sect.margins["footer"] or 0) / 20 + (para.props.before + para.props.after) / 20 \
+        + para.line

@@ -38,6 +38,7 @@ from .fontnames import font_role, role_name
 from .rules import at_line
 
 POSITION_TOL = mm(spec.MARGIN_TOLERANCE_MM)
+MIN_GRID_STEPS = 20  # character steps on full-width-only lines enough to measure the grid
 CLOSING = set("，。、；：？！）》」』】〕〉”’．：；！？｝］")
 OPENING = set("（《「『【〔〈“‘｛［")
 
@@ -63,7 +64,8 @@ class Signature:
 
     date: TextLine
     top: TextLine  # the block's first line
-    lines_before: int  # text lines of the page above the block
+    lines_before: int  # lines of the page's text block above the block
+    text_before: int  # of them, lines of 正文 (decision 10)
     placement: Placement
 
 
@@ -169,8 +171,12 @@ class PdfFacts:
         )
 
     def expects_number(self, page: PdfPage) -> bool:
-        """A page number belongs on the page: it has text, and is not page 1 of 信函格式."""
-        return page.number not in self.blank and not (self.fmt == "letter" and page.number == 1)
+        """A page number belongs on the page: it has text, does not follow a blank page (the
+        版记 page after a blank one is not numbered, 7.5) and is not page 1 of 信函格式."""
+        n = page.number
+        return n not in self.blank and n - 1 not in self.blank and not (
+            self.fmt == "letter" and n == 1
+        )
 
     def measurements(self) -> dict[str, Any]:
         """What was measured, for the report."""
@@ -286,7 +292,9 @@ def _body(f: PdfFacts) -> None:
 
 def _pitches(f: PdfFacts) -> None:
     """The line pitch (median of the tighter baseline steps between body lines) and the
-    character pitch (median of the tighter steps between wide glyphs)."""
+    character pitch (median of the tighter steps between wide glyphs, on lines of full-width
+    characters only when there are enough: a line holding digits or Latin is justified to
+    the measure, its gaps a little wider, decision 1)."""
     deltas: list[float] = []
     for p in f.pages:
         for a, b in itertools.pairwise(f.body[p.number]):
@@ -297,6 +305,9 @@ def _pitches(f: PdfFacts) -> None:
         f.pitch = median([d for d in deltas if d <= low * 1.25])
         f.pitch_measured = True
     steps = [s for ln in f.body_lines() for s in ln.steps()]
+    pure = [s for ln in f.body_lines() if all(g.wide for g in ln.glyphs) for s in ln.steps()]
+    if len(pure) >= MIN_GRID_STEPS:
+        steps = pure
     if steps:
         low = sorted(steps)[len(steps) // 10]
         f.char_pitch = median([s for s in steps if s <= low * 1.2])
@@ -339,8 +350,15 @@ def _full_lines(f: PdfFacts) -> None:
             f.full_lines.append(len(ln.glyphs))
 
 
+def _bottom_limit(f: PdfFacts, page: int) -> float:
+    """How low text may reach: the type area's bottom edge; on 信函格式 page 1, 7/8 of a
+    3号 character above the lower red lines (10.1)."""
+    return spec.letter_text_bottom() if f.fmt == "letter" and page == 1 else TYPE_BOTTOM
+
+
 def _edges(f: PdfFacts) -> Edges:
     e = Edges()
+    records = {id(ln) for ln in f.records}
     starts: Counter[float] = Counter()
     rights: list[float] = []
     tops: list[tuple[float, float]] = []
@@ -360,9 +378,11 @@ def _edges(f: PdfFacts) -> Edges:
             ink_right = last.x0 + (last.size / 2 if last.text in CLOSING else last.x1 - last.x0)
             if ln.x0 < TYPE_LEFT - POSITION_TOL or ink_right > TYPE_RIGHT + POSITION_TOL:
                 e.outside.append(ln)
-        if block and (p.number > 1 or f.fmt == "plain"):
-            tops.append((block[0].top, block[0].size))  # a title's em box is centred too
-        if lines and lines[-1].bottom > TYPE_BOTTOM + POSITION_TOL:
+        # a page that holds only the 版记 has it at the bottom of the type area
+        text = [ln for ln in block if id(ln) not in records]
+        if text and (p.number > 1 or f.fmt == "plain"):
+            tops.append((text[0].top, text[0].size))  # a title's em box is centred too
+        if lines and lines[-1].bottom > _bottom_limit(f, p.number) + POSITION_TOL:
             e.low.append(lines[-1])
     if starts:
         # the leftmost start that several lines share: flush-left lines sit on the margin
@@ -431,7 +451,8 @@ def _signature(f: PdfFacts) -> None:
         centre=((sig.x0 + sig.x1) - (date.x0 + date.x1)) / 2 / u,
         loc=at_line(date),
     )
-    f.signature = Signature(date, top, len(before), placement)
+    text = layout_roles.body_text_lines(before, f.font)
+    f.signature = Signature(date, top, len(before), len(text), placement)
 
 
 def _number_middles(f: PdfFacts) -> None:

@@ -19,22 +19,22 @@ from .. import grammar, spec
 from ..ooxml.reader import ParaProps, Run
 from ..read.geometry import PdfPage, TextLine, is_red
 from ..read.roles import heading_role
-from ..spec import LINE_PITCH, TYPE_BOTTOM, TYPE_CENTRE, TYPE_LEFT, TYPE_TOP, Role, mm
+from ..spec import LINE_PITCH, TYPE_BOTTOM, TYPE_CENTRE, TYPE_LEFT, TYPE_TOP, FontRole, Role, mm
 from .facts import compact, doc_number_of
 
 RED_VALUES = ("FF0000", "C00000", "E60012", "E00000", "EE0000", "CC0000", "D00000")
 
 
-def text_role(text: str, *, before_title: bool) -> Role | None:
+def text_role(text: str, *, in_header: bool) -> Role | None:
     """The role the grammar gives an element's whole (blank-free) text: 版记 lines, a
-    date, a 发文字号 (before the title), an attachment label, a 答复类别, a heading."""
+    date, a 发文字号 (in the 版头), an attachment label, a 答复类别, a heading."""
     if grammar.parse_print_line(text):
         return Role.RECORD_PRINT
     if grammar.parse_cc(text):
         return Role.RECORD_CC
     if grammar.parse_date(text):
         return Role.DATE
-    if before_title and doc_number_of(text):
+    if in_header and doc_number_of(text):
         return Role.DOC_NUMBER
     if grammar.parse_attachment_label(text) is not None:
         return Role.ATTACHMENT_LABEL
@@ -135,7 +135,7 @@ def body_line_role(ln: TextLine, *, char_pitch: float, fmt: str) -> Role:
     """The role of a line of the text block that is not 版头, title or 版记: a heading
     (its number at the paragraph indent), an attachment label (flush left), a 答复类别
     (page 1 of 信函格式 or 文件格式), else body text."""
-    role = text_role(ln.compact, before_title=False)
+    role = text_role(ln.compact, in_header=False)
     indented = abs(ln.x0 - (TYPE_LEFT + 2 * char_pitch)) < char_pitch / 2
     if role in spec.HEADING_ROLES and indented:
         return role
@@ -144,6 +144,26 @@ def body_line_role(ln: TextLine, *, char_pitch: float, fmt: str) -> Role:
     if fmt != "plain" and ln.page == 1 and grammar.parse_reply_category(ln.compact):
         return Role.REPLY_CATEGORY
     return Role.BODY
+
+
+def body_text_lines(
+    lines: Sequence[TextLine], font: Callable[[str], FontRole | None]
+) -> list[TextLine]:
+    """The lines of 正文 among ``lines`` (decision 10): not the 附件说明 (from its “附件：”
+    line on), not contact lines (“联系电话：…”), not a lone heading (黑体 or 楷体 only);
+    ``font`` gives a PDF font name's role."""
+    out = []
+    for ln in lines:
+        note = grammar.parse_attachment_note(ln.text)
+        if note is not None and note.labelled:
+            break
+        if grammar.parse_contacts(ln.text):
+            continue
+        fonts = {font(g.font) for g in ln.glyphs if g.wide}
+        if fonts and fonts <= {FontRole.HEITI, FontRole.KAITI}:
+            continue
+        out.append(ln)
+    return out
 
 
 # --- DOCX paragraphs ------------------------------------------------------------------------
@@ -159,13 +179,14 @@ class Para:
     runs: list[Run]
     props: ParaProps
     in_table: bool
+    in_box: bool = False  # in a text box (a 版头 element placed on the page)
     role: Role | None = None
 
 
 def docx_roles(paras: Sequence[Para]) -> None:
-    """Set each paragraph's role: red before the title is the 发文机关标志, centred and
-    large (or before the title) a title, the paragraph above a date the 署名; the 版头
-    rows up to its last element have no role of their own (None)."""
+    """Set each paragraph's role: red in the 版头 (before the title, or in a text box) is
+    the 发文机关标志, centred and large (or before the title) a title, the paragraph above a
+    date the 署名; the 版头 rows up to its last element have no role of their own (None)."""
     seen_title = False
     for i, p in enumerate(paras):
         text = compact(p.text)
@@ -173,8 +194,11 @@ def docx_roles(paras: Sequence[Para]) -> None:
             continue
         red = all((r.props.color or "").upper() in RED_VALUES for r in p.runs)
         size = max((r.props.size or 0) for r in p.runs)
-        role = text_role(text, before_title=not seen_title)
-        if red and not seen_title:
+        # 版头 text boxes are anchored in the first paragraph (the title when there is no
+        # 答复类别), so they come after it in document order
+        in_header = not seen_title or p.in_box
+        role = text_role(text, in_header=in_header)
+        if red and in_header:
             p.role = Role.ORGAN_MARK
         elif role in (Role.RECORD_PRINT, Role.RECORD_CC, Role.DATE, Role.DOC_NUMBER,
                       Role.ATTACHMENT_LABEL, Role.REPLY_CATEGORY):
@@ -195,8 +219,8 @@ def docx_roles(paras: Sequence[Para]) -> None:
 
 def _header_rows(paras: Sequence[Para]) -> None:
     """With a 发文机关标志 or 发文字号, the paragraphs up to the last 版头 element (标志,
-    发文字号, 签发人, 答复类别) before the title are 版头 rows (份号, 密级, 紧急程度)
-    placed by the 版头's own rules, not body text: their role is None."""
+    发文字号, 签发人, 答复类别) before the title, and those in text boxes, are 版头 rows
+    (份号, 密级, 紧急程度) placed by the 版头's own rules, not body text: their role is None."""
     first_title = next((p.index for p in paras if p.role is Role.TITLE), None)
     header = [
         p.index
@@ -211,7 +235,7 @@ def _header_rows(paras: Sequence[Para]) -> None:
         p.role in (Role.ORGAN_MARK, Role.DOC_NUMBER) for p in paras if p.index <= max(header)
     ):
         for p in paras:
-            if p.index <= max(header) and p.role is Role.BODY:
+            if (p.index <= max(header) or p.in_box) and p.role is Role.BODY:
                 p.role = None
 
 
@@ -230,8 +254,7 @@ def _joint_signatures(paras: Sequence[Para]) -> None:
 
 
 def docx_letter_format(paras: Sequence[Para]) -> bool:
-    """信函格式: an organ mark that is not a 文件格式 one (“…文件”)."""
-    return any(
-        p.role is Role.ORGAN_MARK and not p.text.strip().endswith(spec.DOCUMENT_MARK_SUFFIX)
-        for p in paras
-    )
+    """信函格式: organ marks, none of them a 文件格式 one (“…文件”, or a joint mark's
+    “文件” beside the stacked names)."""
+    marks = [p.text.strip() for p in paras if p.role is Role.ORGAN_MARK]
+    return bool(marks) and not any(m.endswith(spec.DOCUMENT_MARK_SUFFIX) for m in marks)

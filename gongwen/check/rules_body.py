@@ -151,9 +151,12 @@ def no_date(f: PdfFacts) -> Iterator[Hit]:
       "署名和成文日期所在页的正文不足两行（不得出现只有署名和日期的页面）", Route.PDF,
       expected=f"≥ {spec.SIGNATURE_MIN_LINES_BEFORE} 行正文")
 def signature_alone(f: PdfFacts) -> Iterator[Hit]:
+    """At least two lines of 正文 above the 署名 on its page; the 附件说明, contact lines
+    and a lone heading do not count (decision 10)."""
     sig = f.signature
-    if sig is not None and sig.lines_before < spec.SIGNATURE_MIN_LINES_BEFORE:
-        yield hit(at_line(sig.top), measured=f"本页署名前 {sig.lines_before} 行")
+    if sig is not None and sig.text_before < spec.SIGNATURE_MIN_LINES_BEFORE:
+        yield hit(at_line(sig.top),
+                  measured=f"本页署名前 {sig.text_before} 行正文（共 {sig.lines_before} 行）")
 
 
 @rule("signature-placement", Clause.SIGNATURE, S.ERROR, "署名和成文日期的位置不对", Route.BOTH,

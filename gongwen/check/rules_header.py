@@ -53,10 +53,12 @@ def organ_mark_font(f: PdfFacts) -> Iterator[Hit]:
 @rule("organ-mark-centre", Clause.ORGAN_MARK, S.WARNING, "发文机关标志没有居中", Route.PDF,
       expected=f"{pt_to_mm(TYPE_CENTRE):.1f} mm")
 def organ_mark_centre(f: PdfFacts) -> Iterator[Hit]:
+    """Centred on the page or the type area; a joint mark (names stacked, “文件” to their
+    right) as a whole."""
     mark = _mark(f)
     if mark is None:
         return
-    centre = (mark.x0 + mark.x1) / 2
+    centre = (min(ln.x0 for ln in f.marks) + max(ln.x1 for ln in f.marks)) / 2
     if abs(centre - PAGE_WIDTH / 2) > mm(2) and abs(centre - TYPE_CENTRE) > mm(2):
         yield hit(at_line(mark), measured=f"中线距左边 {fmt_mm(centre)}")
 
@@ -243,6 +245,24 @@ def letter_bottom_rule(f: PdfFacts) -> Iterator[Hit]:
     want = PAGE_HEIGHT - mm(spec.LETTER_BOTTOM_RULE_ABOVE_PAGE_BOTTOM_MM)
     if abs(thick.y - want) > POSITION_TOL:
         yield hit(at_page(1), measured=f"粗线距页底 {fmt_mm(PAGE_HEIGHT - thick.y)}")
+
+
+@rule("letter-last-line", Clause.LETTER, S.ERROR,
+      "下方双线上一行文字与该线的距离应为 3 号字高的 7/8", Route.PDF, also=S.WARNING,
+      expected=f"{pt_to_mm(spec.LETTER_TEXT_ABOVE_BOTTOM_RULE):.1f} mm（14 pt）")
+def letter_last_line(f: PdfFacts) -> Iterator[Hit]:
+    """Page 1's last line of text 7/8 of a 3号 character above the lower lines (10.1): an
+    error when closer, a warning when farther but less than a line farther."""
+    lines = _letter_lines(f)
+    text = f.body[1]
+    if lines is None or not text:
+        return
+    last = text[-1]
+    gap = lines.third.y - lines.third.width / 2 - last.bottom
+    want = spec.LETTER_TEXT_ABOVE_BOTTOM_RULE
+    if gap < want - POSITION_TOL or want + POSITION_TOL < gap < want + f.pitch - 1:
+        yield hit(at_line(last), measured=fmt_mm(gap),
+                  severity=S.ERROR if gap < want - POSITION_TOL else S.WARNING)
 
 
 @rule("letter-rule-gap", Clause.LETTER, S.WARNING, "上方双线与发文机关标志的距离不对", Route.PDF)

@@ -152,10 +152,14 @@ def _docx_margin(key: str, want: float, label: str) -> None:
     @rule(f"margin-{key}", Clause.TYPE_AREA, S.ERROR, f"{label}不对", Route.DOCX,
           expected=f"{pt_to_mm(want):.0f} mm（{twips(want)}）")
     def margin(f: DocxFacts) -> Iterator[Hit]:
+        """The left margin with the gutter; the bottom one up to where a numbered footer
+        reaches when that is higher (the text ends there, as Word does)."""
         for n, sect in enumerate(f.sections, start=1):
             got = sect.margins[key] or 0
             if key == "left":
                 got += sect.margins["gutter"] or 0
+            if key == "bottom":
+                got = max(abs(got), twips(f.footer_tops[n - 1] or 0.0))
             if abs(abs(got) - twips(want)) > TWIPS_TOL:
                 measured = f"{abs(got) / 20 * spec.MM_PER_PT:.1f} mm（{got}）"
                 yield hit(Loc(f"第{n}节"), measured=measured)

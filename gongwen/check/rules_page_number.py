@@ -1,6 +1,7 @@
 """Rules of the page number (GB/T 9704 §7.5 and the project's decision 4): “— N —” in 4号
 宋体, the dash line 7 mm below the type area, odd pages right and even pages left one
-character in, none on page 1 of 信函格式 or on a blank page — as drawn on each page, and as
+character in, none on page 1 of 信函格式, on a blank page or on the 版记 page after one — as
+drawn on each page, and as
 the DOCX's footers set it."""
 
 from __future__ import annotations
@@ -53,8 +54,8 @@ def letter_first_page_number(f: PdfFacts) -> Iterator[Hit]:
         yield hit(at_line(ln), measured=ln.text)
 
 
-@rule("page-number-unexpected", Clause.PAGE_NUMBER, S.ERROR, "空白页不标页码", Route.PDF,
-      expected="无页码")
+@rule("page-number-unexpected", Clause.PAGE_NUMBER, S.ERROR, "空白页和其后的版记页不标页码",
+      Route.PDF, expected="无页码")
 def blank_page_number(f: PdfFacts) -> Iterator[Hit]:
     for p in f.pages:
         ln = f.page_numbers.get(p.number)
@@ -237,10 +238,7 @@ def docx_page_number_position(f: DocxFacts) -> Iterator[Hit]:
     for foot, para in fields(f):
         if foot.kind != "default" or s is None:
             continue
-        size = max(para.sizes) if para.sizes else spec.PAGE_NUMBER_SIZE
-        line, exact = para.props.line, para.props.line_rule == "exact"
-        height = line / 20 if exact and line else size * 1.2 * ((line or 240) / 240)
-        centre = (s.margins["footer"] or 0) / 20 + height / 2
+        centre = (s.margins["footer"] or 0) / 20 + para.props.after / 20 + para.line / 2
         if abs(centre - want) > TOL + 1.5:
             yield hit(Loc(foot.label), measured=f"页码中线距页底约 {pt_to_mm(centre):.1f} mm",
                       expected=f"约 {pt_to_mm(want):.0f} mm")
