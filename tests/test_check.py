@@ -567,8 +567,10 @@ def test_rule_table_rows():
 
 
 def test_cli_lists_rules():
+    from rich.cells import cell_len
     from typer.testing import CliRunner
 
+    from gongwen.check.report import Clause
     from gongwen.check.rules import table
     from gongwen.cli import app
 
@@ -576,10 +578,16 @@ def test_cli_lists_rules():
     res = runner.invoke(app, ["check", "--rules", "--format", "json"])
     assert res.exit_code == 0, res.output
     rows = json.loads(res.stdout)["rules"]
-    assert len(rows) == len(table())
-    assert {"id", "clause", "severity", "route", "message"} <= set(rows[0])
-    text = runner.invoke(app, ["check", "--rules"])
+    assert sorted((r["id"], r["route"], r["message"]) for r in rows) == sorted(
+        (r.id, str(r.route), r.message) for r in table()
+    )
+    clauses = [r["clause"] for r in rows]  # listed by clause, in the standard's order
+    assert clauses == sorted(clauses, key=[str(c) for c in Clause].index)
+    chars = next(r for r in rows if r["id"] == "chars-per-line" and r["route"] == "pdf")
+    assert (chars["severity"], chars["also"]) == ("error", "warning")
+    text = runner.invoke(app, ["check", "--rules"], env={"COLUMNS": "80"})
     assert text.exit_code == 0 and "signature-placement" in text.stdout
+    assert max(cell_len(line) for line in text.stdout.splitlines()) <= 80
     assert runner.invoke(app, ["check"]).exit_code == 2
 
 

@@ -1,5 +1,6 @@
-"""Every JSON output (batch --report, diff --format json, check --format json) carries its
-kind and version the same way and validates against its JSON Schema shipped in the package."""
+"""Every JSON output (batch --report, diff --format json, check --format json, check --rules
+--format json) carries its kind and version the same way and validates against its JSON
+Schema shipped in the package."""
 
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ from gongwen.cli import app
 
 from .conftest import EXAMPLE_LETTER, REFERENCE_TEXT, REFERENCE_YAML, ROOT
 
-KINDS = ("batch-report", "diff", "check")
+KINDS = ("batch-report", "diff", "check", "check-rules")
 
 
 def _validate(kind: str, data: dict) -> None:
@@ -110,3 +111,13 @@ def test_check_report(name: str, outputs: dict[str, Path]):
     data = json.loads(result.stdout)
     _validate("check", data)
     assert data["file"] == str(outputs[name]) and data["kind"] == name.rsplit(".", 1)[1]
+
+
+def test_check_rules():
+    from gongwen.check.rules import table
+
+    result = CliRunner().invoke(app, ["check", "--rules", "--format", "json"])
+    assert result.exit_code == 0, result.stderr
+    data = json.loads(result.stdout)
+    _validate("check-rules", data)
+    assert len(data["rules"]) == len(table())

@@ -224,47 +224,55 @@ def template_text(message: str) -> str:
     return re.sub(r"\{[a-z_]+\}", "…", message)
 
 
-def table_rows() -> list[dict[str, str]]:
-    """The table as rows: id, clause, severity, route, message, expected."""
+def table_rows() -> list[dict[str, str | None]]:
+    """The table as rows, by clause: id, clause, severity (and the second one some findings
+    have), route, message template, expected value (schema gongwen-check-rules/1)."""
     return [
         {
             "id": r.id,
             "clause": str(r.clause),
-            "severity": str(r.severity) + (f"/{r.also}" if r.also else ""),
+            "severity": str(r.severity),
+            "also": str(r.also) if r.also else None,
             "route": str(r.route),
-            "message": template_text(r.message),
-            "expected": r.expected or "",
+            "message": r.message,
+            "expected": r.expected,
         }
         for r in by_clause()
     ]
 
 
 def print_table(console: Any = None) -> None:
-    """The table on the terminal (``gongwen check --rules``)."""
+    """The table on the terminal (``gongwen check --rules``): by clause, each rule a short
+    block — id, severity and route, then the message wrapped by display width (a table cuts
+    Chinese words in two at 80 columns)."""
     from rich.console import Console
-    from rich.table import Table
+    from rich.text import Text
+
+    from ..clitext import wrap
 
     console = console or Console()
-    out = Table(show_lines=False, expand=False)
-    out.add_column("编号", no_wrap=True)
-    for col in ("条款", "级别", "检查对象", "说明"):
-        out.add_column(col, overflow="fold")
-    for r in by_clause():
+    width = max(40, console.width) - 6
+    clause = None
+    rules = by_clause()
+    for r in rules:
+        if r.clause != clause:
+            clause = r.clause
+            console.print(Text.assemble("\n", (str(clause), "bold")))
         severity = SEVERITY_LABEL[r.severity] + (f"/{SEVERITY_LABEL[r.also]}" if r.also else "")
-        out.add_row(r.id, str(r.clause), severity, _ROUTE_LABEL[r.route], template_text(r.message))
-    console.print(out)
-    console.print(f"共 {len(out.rows)} 条规则")
+        console.print(Text(f"  {r.id}  {severity}  {_ROUTE_LABEL[r.route]}"), soft_wrap=True)
+        for piece in wrap(template_text(r.message), width):
+            console.print(Text("      " + piece), soft_wrap=True)
+    console.print(f"\n共 {len(rules)} 条规则")
 
 
-_ROUTE_LABEL = {"pdf": "PDF 版面", "docx": "DOCX 设置", "both": "两者"}
+_ROUTE_LABEL = {"pdf": "PDF 版面", "docx": "DOCX 设置", "both": "PDF 版面和 DOCX 设置"}
 
 
 def markdown_table() -> str:
     """The table as Markdown (``docs/check.md`` holds it between markers)."""
     out = ["| id | clause | severity | route | message |", "|---|---|---|---|---|"]
-    for row in table_rows():
-        msg = row["message"].replace("|", "\\|")
-        out.append(
-            f"| `{row['id']}` | {row['clause']} | {row['severity']} | {row['route']} | {msg} |"
-        )
+    for r in by_clause():
+        msg = template_text(r.message).replace("|", "\\|")
+        severity = str(r.severity) + (f"/{r.also}" if r.also else "")
+        out.append(f"| `{r.id}` | {r.clause} | {severity} | {r.route} | {msg} |")
     return "\n".join(out) + "\n"

@@ -15,6 +15,7 @@ EXIT_ERROR = 2
 def register(app: typer.Typer) -> None:
     @app.command()
     def check(
+        ctx: typer.Context,
         file: Annotated[
             Path | None, typer.Argument(help="要检查的 PDF 或 DOCX 文件", show_default=False)
         ] = None,
@@ -44,9 +45,11 @@ def register(app: typer.Typer) -> None:
         if list_rules:
             _print_rules(output_format)
             return
-        if file is None:
-            typer.echo("缺少要检查的文件（PDF 或 DOCX）", err=True)
-            raise typer.Exit(EXIT_ERROR)
+        if file is None:  # optional only with --rules
+            from typer import _click as click  # typer carries its own click
+
+            param = next(p for p in ctx.command.params if p.name == "file")
+            raise click.exceptions.MissingParameter(ctx=ctx, param=param)
         try:
             report = check_file(file, letter_format=letter_format, render=render)
         except GongwenError as exc:
@@ -60,12 +63,14 @@ def register(app: typer.Typer) -> None:
 
 
 def _print_rules(output_format: str) -> None:
-    """The table of rules, as a terminal table or JSON."""
+    """The table of rules, as a list or as JSON (schema gongwen-check-rules/1)."""
     import json
 
     from gongwen.check.rules import print_table, table_rows
+    from gongwen.schemas import header
 
     if output_format == "json":
-        sys.stdout.write(json.dumps({"rules": table_rows()}, ensure_ascii=False, indent=2) + "\n")
+        data = {**header("check-rules"), "rules": table_rows()}
+        sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
     else:
         print_table()

@@ -1,11 +1,12 @@
 """JSON Schemas of gongwen's JSON outputs, shipped inside the package.
 
 Every JSON document gongwen writes for tools (``batch --report``, ``diff --format json``,
-``check --format json``) starts with the same two fields: ``"schema"``, the document's kind
-and version (``"gongwen-diff/1"``), and ``"gongwen_version"``. The version goes up when a
-field changes meaning or is removed; added fields keep it. ``<kind>.schema.json`` here is the
-JSON Schema (draft 2020-12) of each; a problem with an input is always the same object,
-``{"file", "line", "column", "field", "message"}`` (:class:`gongwen.errors.Problem`).
+``check --format json``, ``check --rules --format json``) starts with the same two fields:
+``"schema"``, the document's kind and version (``"gongwen-diff/1"``), and
+``"gongwen_version"``. The version goes up when a field changes meaning or is removed; added
+fields keep it. ``<kind>.schema.json`` here is the JSON Schema (draft 2020-12) of each; a
+problem with an input is always the same object, ``{"file", "line", "column", "field",
+"message"}`` (:class:`gongwen.errors.Problem`).
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-VERSIONS = {"batch-report": 2, "diff": 1, "check": 1}
+VERSIONS = {"batch-report": 2, "diff": 1, "check": 1, "check-rules": 1}
 
 
 def schema_id(kind: str) -> str:
@@ -39,7 +40,8 @@ def header(kind: str) -> dict[str, str]:
 
 @cache
 def load(kind: str) -> dict[str, Any]:
-    """The JSON Schema of ``kind`` (``"batch-report"``, ``"diff"`` or ``"check"``)."""
+    """The JSON Schema of ``kind`` (``"batch-report"``, ``"diff"``, ``"check"`` or
+    ``"check-rules"``)."""
     text = resources.files(__name__).joinpath(f"{kind}.schema.json").read_text(encoding="utf-8")
     return json.loads(text)
 
