@@ -13,13 +13,16 @@ and text boxes included, from 1).
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from ..read.docx import DocxDocument
 from ..read.source import read_input
 from . import rules
 from .facts_docx import docx_facts
 from .report import Report
+
+if TYPE_CHECKING:  # pragma: no cover
+    from ..fonts import FontSet
 
 
 def check_docx(
@@ -28,7 +31,7 @@ def check_docx(
     letter_format: bool = False,
     render: bool = False,
     rendered_pdf: str | Path | bytes | None = None,
-    fontset: Any = None,
+    fontset: FontSet | None = None,
     report: Report | None = None,
 ) -> Report:
     """Check a DOCX's settings; with ``render`` (or a ``rendered_pdf`` made earlier) also the

@@ -10,7 +10,7 @@ date placement and the footers' page-number paragraphs. Rules only read these fa
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .. import grammar, spec
 from ..ooxml.reader import Footer, Package, ParaProps, Run, Section
@@ -21,6 +21,9 @@ from .facts import DocNumberAt, Placement, WrittenDate, compact, doc_number_of
 from .fontnames import font_role
 from .layout_roles import Para
 from .rules import at_paragraph
+
+if TYPE_CHECKING:  # pragma: no cover
+    from ..fonts import FontSet
 
 GRID_TYPES = ("lines", "linesAndChars", "snapToChars")
 
@@ -83,7 +86,7 @@ class DocxFacts:
     """What the DOCX rules read; see the module docstring."""
 
     package: Package
-    fontset: Any
+    fontset: FontSet | None
     paras: list[Para]
     letter: bool
     empty: bool
@@ -177,7 +180,9 @@ class DocxFacts:
         return out
 
 
-def docx_facts(doc: DocxDocument, *, letter_format: bool = False, fontset: Any = None) -> DocxFacts:
+def docx_facts(
+    doc: DocxDocument, *, letter_format: bool = False, fontset: FontSet | None = None
+) -> DocxFacts:
     """Measure ``doc`` once for the DOCX rules."""
     pkg = doc.package
     paras = [

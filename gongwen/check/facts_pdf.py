@@ -14,7 +14,7 @@ from __future__ import annotations
 import itertools
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .. import grammar, spec
 from ..read.geometry import Glyph, PdfGeometry, PdfPage, Stroke, TextLine, is_red, median
@@ -36,6 +36,9 @@ from . import layout_roles
 from .facts import DocNumberAt, Placement, WrittenDate, doc_number_of
 from .fontnames import font_role, role_name
 from .rules import at_line
+
+if TYPE_CHECKING:  # pragma: no cover
+    from ..fonts import FontSet
 
 POSITION_TOL = mm(spec.MARGIN_TOLERANCE_MM)
 MIN_GRID_STEPS = 20  # character steps on full-width-only lines enough to measure the grid
@@ -74,7 +77,7 @@ class PdfFacts:
     """What the PDF rules read; see the module docstring."""
 
     geometry: PdfGeometry
-    fontset: Any
+    fontset: FontSet | None
     letter_flag: bool
     empty: bool = False
     fmt: str = "plain"  # "letter", "document", "plain"
@@ -214,7 +217,7 @@ class PdfFacts:
 
 
 def pdf_facts(
-    geometry: PdfGeometry, *, letter_format: bool = False, fontset: Any = None
+    geometry: PdfGeometry, *, letter_format: bool = False, fontset: FontSet | None = None
 ) -> PdfFacts:
     """Measure ``geometry`` once for the PDF rules."""
     f = PdfFacts(geometry, fontset, letter_format)

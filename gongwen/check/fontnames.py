@@ -11,10 +11,13 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING
 
 from ..read.pdf import base_name
 from ..spec import FontRole
+
+if TYPE_CHECKING:  # pragma: no cover
+    from ..fonts import FontSet
 
 # Normalised substrings, most specific first: 小标宋 before 宋体, bold Fandol Song before regular.
 _KEYWORDS: tuple[tuple[str, FontRole], ...] = (
@@ -82,7 +85,7 @@ def normalise(name: str) -> str:
 
 
 @lru_cache(maxsize=8)
-def _fontset_table(fontset: Any) -> tuple[tuple[str, FontRole], ...]:
+def _fontset_table(fontset: FontSet) -> tuple[tuple[str, FontRole], ...]:
     rows: list[tuple[str, FontRole]] = []
     for role in FontRole:
         names: list[str] = []
@@ -117,7 +120,7 @@ def _manifest_table() -> tuple[tuple[str, FontRole], ...]:
     return tuple(rows)
 
 
-def font_role(name: str, fontset: Any = None) -> FontRole | None:
+def font_role(name: str, fontset: FontSet | None = None) -> FontRole | None:
     """The role ``name`` stands for, or None (Western or unknown face)."""
     if not name:
         return None

@@ -9,7 +9,7 @@ forced with ``letter_format``.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from ..read.geometry import PdfGeometry
 from ..read.pdf import read_pdf_geometry
@@ -17,12 +17,15 @@ from . import rules
 from .facts_pdf import pdf_facts
 from .report import Report
 
+if TYPE_CHECKING:  # pragma: no cover
+    from ..fonts import FontSet
+
 
 def check_pdf(
     source: str | Path | bytes,
     *,
     letter_format: bool = False,
-    fontset: Any = None,
+    fontset: FontSet | None = None,
     label: str | None = None,
     origin: str = "pdf",
     report: Report | None = None,
@@ -40,7 +43,7 @@ def check_geometry(
     report: Report,
     *,
     letter_format: bool = False,
-    fontset: Any = None,
+    fontset: FontSet | None = None,
     origin: str = "pdf",
 ) -> None:
     """The PDF rules over a geometry already read; ``origin`` labels the findings ("pdf", or
