@@ -39,10 +39,18 @@ class GongwenError(Exception):
     """An error caused by the user's input or environment; printed without a traceback."""
 
 
-class LetterError(GongwenError):
-    """A letter file that cannot be used; lists every problem found."""
+MAX_PROBLEMS = 100  # problems listed for one file; the rest are counted, not listed
 
-    def __init__(self, problems: list[Problem]):
+
+class LetterError(GongwenError):
+    """A letter file that cannot be used; lists every problem found, up to
+    :data:`MAX_PROBLEMS` (a last line counts the others)."""
+
+    def __init__(self, problems: list[Problem], omitted: int = 0):
+        rest = omitted + max(0, len(problems) - MAX_PROBLEMS)
+        if rest and problems:
+            more = f"……另有 {rest} 处问题未列出（每个文件最多列出 {MAX_PROBLEMS} 处）"
+            problems = [*problems[:MAX_PROBLEMS], Problem(problems[0].file, 0, 0, "", more)]
         self.problems = problems
         super().__init__("\n".join(str(p) for p in problems))
 

@@ -179,13 +179,13 @@ def render_letter(
     from .fonts import load_fontset
 
     if seal is not None:
-        check_seal_bytes(seal, sources)
+        seal = check_seal_bytes(seal, sources)
     else:
-        path = seal_image(letter, base_dir, sources)
-        seal = path.read_bytes() if path is not None else None
+        checked = seal_image(letter, base_dir, sources)
+        seal = checked.data if checked is not None else None
     fontset = load_fontset(fonts, strict=strict_fonts)  # type: ignore[arg-type]
     doc = compose(letter, base_dir)
-    if seal is not None:  # read once: the layout carries the image's bytes
+    if seal is not None:  # read once and checked: the layout carries the image's bytes
         doc = dataclasses.replace(doc, seal=Seal(SealMode.IMAGE, doc.seal.image, seal))
     check_size(doc, sources)
     warnings = check_glyphs(doc, fontset, sources, strict=strict_fonts)
@@ -203,13 +203,15 @@ def render_letter(
     return result
 
 
-def check_seal_bytes(data: bytes, sources: SourceMap | None) -> None:
-    """A seal image given as bytes passes the checks of one named in the letter."""
-    from .assets import FIELD, check_seal_data
+def check_seal_bytes(data: bytes, sources: SourceMap | None) -> bytes:
+    """A seal image given as bytes passes the checks of one named in the letter; returns
+    the bytes the exporters embed (:func:`gongwen.assets.embeddable`)."""
+    from .assets import FIELD, check_seal_data, embeddable
 
     problem = check_seal_data(data, "印章图片")
     if problem:
         raise LetterError([_problem(sources, FIELD, problem)])
+    return embeddable(data)
 
 
 def render_file(
