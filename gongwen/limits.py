@@ -186,17 +186,17 @@ def check_zip(source: bytes | Path, name: str, *, kind: str = "DOCX") -> None:
     with z:
         infos = z.infolist()
         if len(infos) > MAX_ZIP_ENTRIES:
-            raise InputError(name, f"{kind}中的文件过多（{len(infos)} 个，上限 {MAX_ZIP_ENTRIES} 个）")
+            count = len(infos)
+            raise InputError(name, f"{kind}中的文件过多（{count} 个，上限 {MAX_ZIP_ENTRIES} 个）")
         total = 0
         for info in infos:
             size = info.file_size
             total += size
             xml = info.filename.lower().endswith((".xml", ".rels"))
             if xml and size > MAX_ZIP_XML:
-                raise InputError(
-                    name,
-                    f"{kind}中的 {info.filename} 解压后过大（{size} 字节，上限 {_mib(MAX_ZIP_XML)}）",
-                )
+                limit = _mib(MAX_ZIP_XML)
+                reason = f"{kind}中的 {info.filename} 解压后过大（{size} 字节，上限 {limit}）"
+                raise InputError(name, reason)
             if total > MAX_ZIP_TOTAL:
                 raise InputError(name, f"{kind}解压后过大（上限 {_mib(MAX_ZIP_TOTAL)}）")
             if xml and _has_doctype(z, info):
@@ -235,7 +235,8 @@ def check_pdf(data: bytes, name: str) -> None:
             continue  # not zlib: another filter, an encrypted stream, or not a stream at all
         size = _inflated_size(data, start, MAX_PDF_STREAM + 1)
         if size > MAX_PDF_STREAM:
-            raise InputError(name, f"PDF 中有一个数据流解压后过大（超过上限 {_mib(MAX_PDF_STREAM)}）")
+            limit = _mib(MAX_PDF_STREAM)
+            raise InputError(name, f"PDF 中有一个数据流解压后过大（超过上限 {limit}）")
         total += size
         if total > MAX_PDF_INFLATED:
             raise InputError(name, f"PDF 的数据流解压后共计过大（上限 {_mib(MAX_PDF_INFLATED)}）")

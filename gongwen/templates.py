@@ -758,7 +758,8 @@ def _table(
     out = []
     for number, row in enumerate(rows, start=2):
         if number > MAX_TABLE_ROWS:
-            raise LetterError([Problem(file, number, 0, "", f"行数过多（上限 {MAX_TABLE_ROWS} 行）")])
+            message = f"行数过多（上限 {MAX_TABLE_ROWS} 行）"
+            raise LetterError([Problem(file, number, 0, "", message)])
         if len(row) > limits.MAX_TABLE_COLUMNS:
             message = f"列数过多（{len(row)} 列，上限 {limits.MAX_TABLE_COLUMNS} 列）"
             raise LetterError([Problem(file, number, 0, "", message)])
