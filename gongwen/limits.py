@@ -39,6 +39,7 @@ MAX_DOCX_BYTES = 64 * MiB
 MAX_PDF_BYTES = 128 * MiB
 MAX_TABLE_BYTES = 32 * MiB  # a mail-merge CSV or XLSX
 MAX_TEMPLATE_BYTES = 1 * MiB  # a template file
+MAX_INPUT_BYTES = 128 * MiB  # the largest of the above: what diff and import read at most
 
 # --- inflated sizes ---------------------------------------------------------------------------
 MAX_ZIP_ENTRIES = 2_000
@@ -49,7 +50,7 @@ MAX_PDF_INFLATED = 256 * MiB  # all of them together
 MAX_PDF_PAGES = 500  # a letter is at most about 400 pages
 
 # --- work -------------------------------------------------------------------------------------
-MAX_DOCX_PARAGRAPHS = 30_000  # a letter is at most 5 000 paragraphs
+MAX_DOCX_PARAGRAPHS = 20_000  # a letter is at most 5 000 paragraphs
 MAX_TABLE_COLUMNS = 500
 MAX_PROBLEMS = 100  # problems listed for one file; the rest are counted
 TEMPLATE_SECONDS = 5.0  # filling one template or one letter's {{ 变量 }}
@@ -205,6 +206,28 @@ def check_zip(source: bytes | Path, name: str, *, kind: str = "DOCX") -> None:
                 )
 
 
+_PARAGRAPH_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?p[\s/>]")
+
+
+def check_docx(data: bytes, name: str) -> None:
+    """:func:`check_zip`, then refuse a document of far more paragraphs than a letter has
+    (:data:`MAX_DOCX_PARAGRAPHS`), counted from the XML's tags before any parser builds
+    a tree of them."""
+    import io
+
+    if len(data) > MAX_DOCX_BYTES:
+        raise InputError(name, f"DOCX 文件太大（{len(data)} 字节，上限 {_mib(MAX_DOCX_BYTES)}）")
+    check_zip(data, name)
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as z:
+            xml = z.read("word/document.xml")
+    except Exception:  # not a DOCX: the reader says so in its own words
+        return
+    count = len(_PARAGRAPH_TAG.findall(xml))
+    if count > MAX_DOCX_PARAGRAPHS:
+        raise InputError(name, f"段落过多（约 {count} 段，上限 {MAX_DOCX_PARAGRAPHS} 段）")
+
+
 def _has_doctype(z: zipfile.ZipFile, info: zipfile.ZipInfo) -> bool:
     """Whether an XML part declares a DOCTYPE (it must come before the root element, so the
     first 64 KiB tell)."""
@@ -227,6 +250,8 @@ def check_pdf(data: bytes, name: str) -> None:
     """Refuse a PDF whose Flate streams inflate beyond the bounds, before any parser
     decodes them. Each stream that starts like a zlib stream is inflated in small steps and
     thrown away, so this check itself uses little memory."""
+    if len(data) > MAX_PDF_BYTES:
+        raise InputError(name, f"PDF 文件太大（{len(data)} 字节，上限 {_mib(MAX_PDF_BYTES)}）")
     total = 0
     for m in _STREAM.finditer(data):
         start = m.end()
@@ -272,13 +297,14 @@ def check_pdf_pages(count: int, name: str, limit: int | None = None) -> None:
 
 def pdf_error(exc: BaseException) -> str:
     """Why pdfminer could not read a PDF, in Chinese (an encrypted file says so)."""
-    kind = type(exc).__name__
+    # pdfplumber wraps pdfminer's exception: look inside
+    inner = exc.args[0] if exc.args and isinstance(exc.args[0], BaseException) else exc
+    kind = type(inner).__name__
     if "Password" in kind or "Encrypt" in kind:
         return "PDF 已加密，需要密码才能读取"
-    if isinstance(exc, MemoryError):
+    if isinstance(inner, MemoryError):
         return "PDF 内容过大，内存不足"
-    detail = str(exc).strip()
-    return f"{kind}: {detail}" if detail else kind
+    return error_text(inner)
 
 
 # --------------------------------------------------------------------------------------------

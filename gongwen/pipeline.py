@@ -32,6 +32,7 @@ DEFAULT_FORMATS = ("pdf", "docx")
 # about 15 s (100 000 characters take about 6 s to lay out and draw on one core).
 MAX_LETTER_CHARS = 200_000
 MAX_LETTER_BLOCKS = 5_000
+MAX_LINE_BREAKS = 1_000  # line breaks written inside paragraphs (a title's lines …)
 
 
 @dataclass
@@ -121,6 +122,11 @@ def check_size(doc: Document, sources: SourceMap | None) -> None:
     if len(doc.blocks) > MAX_LETTER_BLOCKS:
         message = f"段落过多：{len(doc.blocks)} 段，上限 {MAX_LETTER_BLOCKS} 段"
         raise LetterError([_problem(sources, "body", message)])
+    breaks = {b.source: b.text.count("\n") for b in doc.blocks if "\n" in b.text}
+    if sum(breaks.values()) > MAX_LINE_BREAKS:
+        where = max(breaks, key=lambda k: breaks[k])
+        message = f"换行过多：{sum(breaks.values())} 处，上限 {MAX_LINE_BREAKS} 处"
+        raise LetterError([_problem(sources, where, message)])
 
 
 def compose_warnings(doc: Document, sources: SourceMap | None) -> list[Problem]:

@@ -219,7 +219,18 @@ def iso_date(value: Any) -> str:
     return text
 
 
+def required(value: Any, name: str) -> Any:
+    """``value``, or the error of a missing variable ``name`` when it is empty (a title of
+    only spaces or 《》 would print as “您提出的《》提案”)."""
+    if isinstance(value, Undefined):
+        value._fail_with_undefined_error()
+    if not _plain(value).strip():
+        raise UndefinedError(f"'{name}' is undefined")
+    return value
+
+
 FILTERS = {
+    "required": required,
     "yaml_str": yaml_str,
     "yaml_comment": yaml_comment,
     "trusted": trusted,
