@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
-from .errors import GongwenError
+from .errors import GongwenError, os_error_reason
 
 MiB = 1024 * 1024
 
@@ -118,7 +118,7 @@ def open_regular(path: Path | str) -> Iterator[tuple[int, int]]:
     except IsADirectoryError:
         raise InputError(path, "是目录，不是文件") from None
     except OSError as exc:
-        raise InputError(path, f"无法读取（{describe_os_error(exc)}）") from None
+        raise InputError(path, f"无法读取（{os_error_reason(exc)}）") from None
     try:
         st = os.fstat(fd)
         if stat.S_ISDIR(st.st_mode):
@@ -129,40 +129,9 @@ def open_regular(path: Path | str) -> Iterator[tuple[int, int]]:
             os.set_blocking(fd, True)
         yield fd, st.st_size
     except OSError as exc:
-        raise InputError(path, f"无法读取（{describe_os_error(exc)}）") from None
+        raise InputError(path, f"无法读取（{os_error_reason(exc)}）") from None
     finally:
         os.close(fd)
-
-
-_ERRNO_TEXT = {
-    "EACCES": "没有权限",
-    "EPERM": "不允许的操作",
-    "EROFS": "文件系统是只读的",
-    "ENOSPC": "磁盘已满",
-    "EDQUOT": "超出磁盘配额",
-    "EFBIG": "文件超出允许的大小",
-    "ENAMETOOLONG": "文件名过长",
-    "ENOENT": "文件或目录不存在",
-    "ENOTDIR": "路径中有一段不是目录",
-    "EISDIR": "是目录",
-    "EEXIST": "已存在",
-    "ELOOP": "路径中有符号链接",
-    "EIO": "输入输出错误",
-    "EMFILE": "打开的文件过多",
-    "EXDEV": "跨文件系统",
-    "EBUSY": "文件正被占用",
-    "ETXTBSY": "文件正被占用",
-}
-
-
-def describe_os_error(exc: OSError) -> str:
-    """An OSError in Chinese: '磁盘已满（No space left on device）'."""
-    import errno
-
-    name = errno.errorcode.get(exc.errno or 0, "")
-    text = _ERRNO_TEXT.get(name)
-    detail = exc.strerror or str(exc) or type(exc).__name__
-    return f"{text}（{detail}）" if text else detail
 
 
 # --------------------------------------------------------------------------------------------

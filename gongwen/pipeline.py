@@ -20,7 +20,7 @@ from .document import Document, Seal, SealMode
 from .errors import GongwenError, LetterError, Problem
 from .loader import SourceMap, load_letter_with_sources
 from .model import Letter
-from .output import write_atomic
+from .output import write_files
 
 if TYPE_CHECKING:
     from .export import Output
@@ -228,7 +228,8 @@ def render_file(
     fonts: str = "auto",
     strict_fonts: bool = False,
 ) -> tuple[Rendered, list[Path]]:
-    """Load, render and write atomically; nothing is written on error.
+    """Load, render and write atomically, all formats together; nothing is written on error
+    (a full disk or a read-only folder included).
 
     ``out`` is a folder (``out/<name>.<fmt>`` for each format) or, for one format, a file
     named ``*.pdf`` / ``*.docx``; ``formats`` None means the default formats, or the one
@@ -247,29 +248,28 @@ def render_file(
         base_dir=Path(path).parent,
         sources=sources,
     )
-    written = []
+    folders: dict[Path, dict[str, bytes]] = {}  # (render writes one folder's files)
     for fmt, target in targets.items():
         output_folder(target.parent)
-        written += _write(rendered, fmt, target)
+        folders.setdefault(target.parent, {}).update(_files(rendered, fmt, target))
+    written: list[Path] = []
+    for folder, files in folders.items():
+        written += write_files(folder, files)
     return rendered, written
 
 
 def write_outputs(rendered: Rendered, out_dir: Path, stem: str) -> list[Path]:
-    """Write every output as ``out_dir/<stem>.<fmt>`` (atomically); the paths written."""
-    written = []
+    """Write every output as ``out_dir/<stem>.<fmt>``, all together (atomically, nothing
+    replaced if one fails); the paths written."""
+    files: dict[str, bytes] = {}
     for fmt in rendered.outputs:
-        written += _write(rendered, fmt, out_dir / f"{stem}.{fmt}")
-    return written
+        files.update(_files(rendered, fmt, out_dir / f"{stem}.{fmt}"))
+    return write_files(out_dir, files)
 
 
-def _write(rendered: Rendered, fmt: str, target: Path) -> list[Path]:
-    """Write one format's output to ``target`` (or, page by page, beside it as
-    ``NAME-1.fmt`` …), each file atomically."""
+def _files(rendered: Rendered, fmt: str, target: Path) -> dict[str, bytes]:
+    """One format's output as files named after ``target`` (or, page by page, beside it as
+    ``NAME-1.fmt`` …)."""
     from .export import file_names
 
-    written = []
-    for name, data in file_names(target.stem, fmt, rendered.outputs[fmt]):
-        path = target.with_name(name)
-        write_atomic(path, data)
-        written.append(path)
-    return written
+    return dict(file_names(target.stem, fmt, rendered.outputs[fmt]))
