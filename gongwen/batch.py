@@ -339,18 +339,21 @@ def check_outputs(
             other = owners.setdefault(key, item)
             if other is not item:
                 clashes.append(f"{item.source} 和 {other.source} 都要写入 {out_dir / rel}")
+    folders: dict[str, None] = {}
     for key, item in owners.items():
         parts = key.split("/")
         for i in range(1, len(parts)):
             folder = "/".join(parts[:i])
             if folder in owners:
                 other = owners[folder]
-                clashes.append(f"{other.source} 的输出 {out_dir / folder} 是文件，而 "
-                               f"{item.source} 需要同名的文件夹")
+                folders[f"{other.source} 的输出 {out_dir / folder} 是文件，而 "
+                        f"{item.source} 的输出要放在同名的文件夹里"] = None
     if escapes:
         raise BatchError("\n".join(escapes))
     if clashes:
         raise BatchError("两封信对应同一个输出文件，未开始排版：\n" + "\n".join(clashes))
+    if folders:
+        raise BatchError("输出文件与输出文件夹同名，未开始排版：\n" + "\n".join(folders))
     if report is not None:
         target = report.resolve()
         if target.is_dir():

@@ -48,6 +48,7 @@ MAX_ZIP_TOTAL = 256 * MiB  # all parts together, inflated
 MAX_PDF_STREAM = 64 * MiB  # one Flate stream of a PDF, inflated
 MAX_PDF_INFLATED = 256 * MiB  # all of them together
 MAX_PDF_PAGES = 500  # a letter is at most about 400 pages
+MAX_VISUAL_PAGES = 50  # pages drawn by ``gongwen diff --visual`` (about 10 s)
 
 # --- work -------------------------------------------------------------------------------------
 MAX_DOCX_PARAGRAPHS = 20_000  # a letter is at most 5 000 paragraphs

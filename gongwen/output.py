@@ -277,10 +277,14 @@ class _Dir:
             while view:
                 view = view[os.write(fd, view):]
             os.fsync(fd)
-        except OSError as exc:
-            raise _fail(shown, exc) from None
-        finally:
+        except BaseException as exc:
             os.close(fd)
+            with contextlib.suppress(OSError):
+                self.unlink(name)
+            if isinstance(exc, OSError):
+                raise _fail(shown, exc) from None
+            raise
+        os.close(fd)
 
     def keep_old(self, name: str) -> str | None:
         """A hard link to the file ``name`` now holds, to put back if the commit fails."""
