@@ -190,7 +190,13 @@ def render_letter(
         checked = seal_image(letter, base_dir, sources)
         seal = checked.data if checked is not None else None
     fontset = load_fontset(fonts, strict=strict_fonts)  # type: ignore[arg-type]
-    doc = compose(letter, base_dir)
+    try:
+        doc = compose(letter, base_dir)
+    except LetterError:
+        raise
+    except GongwenError as exc:  # a {{ 变量 }} that could not be filled, located in the file
+        where, message = getattr(exc, "where", ""), getattr(exc, "message", str(exc))
+        raise LetterError([_problem(sources, where, message)]) from None
     if seal is not None:  # read once and checked: the layout carries the image's bytes
         doc = dataclasses.replace(doc, seal=Seal(SealMode.IMAGE, doc.seal.image, seal))
     check_size(doc, sources)

@@ -67,6 +67,7 @@ from .schemas import letter_schema_reference
 __all__ = [
     "BUILTIN_DIR",
     "ENV_VAR",
+    "ExpansionError",
     "SUFFIX",
     "TemplateInfo",
     "VariableDoc",
@@ -94,6 +95,14 @@ MAX_TABLE_ROWS = 100_000
 
 # --------------------------------------------------------------------------------------------
 # Filters: values into YAML
+
+
+class ExpansionError(GongwenError):
+    """A letter's ``{{ 变量 }}`` that could not be filled: the field (``where``) and why."""
+
+    def __init__(self, where: str, message: str):
+        self.where, self.message = where, message
+        super().__init__(f"{where}: {message}")
 
 
 class YamlText(str):
@@ -470,7 +479,7 @@ def expand_text(text: str, variables: Mapping[str, str], where: str) -> str:
         else:
             message = f.message
         line = f"（第{f.line}行）" if f.line and "\n" in text else ""
-        raise GongwenError(f"{where}: 变量展开失败{line}：{message}") from None
+        raise ExpansionError(where, f"变量展开失败{line}：{message}") from None
 
 
 # --------------------------------------------------------------------------------------------
