@@ -54,6 +54,17 @@ class LetterError(GongwenError):
         self.problems = problems
         super().__init__("\n".join(str(p) for p in problems))
 
+    def __reduce__(self) -> tuple[object, ...]:
+        # pickled to batch workers as it stands (the list already capped)
+        return _restored, (type(self), self.problems)
+
+
+def _restored(cls: type[LetterError], problems: list[Problem]) -> LetterError:
+    error = cls.__new__(cls)
+    GongwenError.__init__(error, "\n".join(str(p) for p in problems))
+    error.problems = problems
+    return error
+
 
 def did_you_mean(value: str, choices: Iterable[str]) -> str:
     """'（是不是 official？）' when ``value`` is close to one of ``choices``, else ''."""
