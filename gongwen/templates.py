@@ -67,8 +67,8 @@ from .schemas import letter_schema_reference
 __all__ = [
     "BUILTIN_DIR",
     "ENV_VAR",
-    "ExpansionError",
     "SUFFIX",
+    "ExpansionError",
     "TemplateInfo",
     "VariableDoc",
     "describe",
