@@ -26,7 +26,6 @@ import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO
 
 from .errors import GongwenError, os_error_reason
 
@@ -53,7 +52,6 @@ MAX_VISUAL_PAGES = 50  # pages drawn by ``gongwen diff --visual`` (about 10 s)
 # --- work -------------------------------------------------------------------------------------
 MAX_DOCX_PARAGRAPHS = 20_000  # a letter is at most 5 000 paragraphs
 MAX_TABLE_COLUMNS = 500
-MAX_PROBLEMS = 100  # problems listed for one file; the rest are counted
 TEMPLATE_SECONDS = 5.0  # filling one template or one letter's {{ 变量 }}
 TEMPLATE_MEMORY = 256 * MiB
 LETTER_SECONDS = 120.0  # one letter of a batch (``gongwen batch --timeout``)
@@ -440,24 +438,3 @@ def no_interruption() -> Iterator[None]:
         yield
     finally:
         signal.pthread_sigmask(signal.SIG_SETMASK, old)
-
-
-def capped(lines: list[str], what: str = "问题") -> list[str]:
-    """At most :data:`MAX_PROBLEMS` lines, then one saying how many more there are."""
-    if len(lines) <= MAX_PROBLEMS:
-        return lines
-    rest = len(lines) - MAX_PROBLEMS
-    return [*lines[:MAX_PROBLEMS], f"……另有 {rest} 处{what}未列出（最多列出 {MAX_PROBLEMS} 处）"]
-
-
-def short(text: str, limit: int = 40) -> str:
-    """``text`` cut to ``limit`` characters for quoting in a message."""
-    return text if len(text) <= limit else text[:limit] + "…"
-
-
-def fileobj_size(fh: IO[bytes]) -> int:
-    """The size of an open file (for readers given a file object)."""
-    pos = fh.tell()
-    end = fh.seek(0, os.SEEK_END)
-    fh.seek(pos)
-    return end

@@ -9,6 +9,8 @@ from typing import Annotated, Any
 
 import typer
 
+from ..limits import LETTER_SECONDS
+
 EXIT_USAGE = 2
 
 
@@ -170,7 +172,7 @@ def register(app: typer.Typer) -> None:
         ] = None,
         timeout: Annotated[
             float, typer.Option("--timeout", min=1.0, help="每封信的排版时间上限（秒）")
-        ] = 120.0,
+        ] = LETTER_SECONDS,
     ) -> None:
         """并行排版许多信件：进度、汇总表、JSON 报告；输出原子写入，失败的信件不影响其他。"""
         from rich.console import Console
