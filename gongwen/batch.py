@@ -598,19 +598,6 @@ def _render_and_write(task: _Task, render: RenderFn, result: LetterResult) -> No
             result.deps[str(file)] = _sha256(data)
 
 
-@contextlib.contextmanager
-def _deferred(*signals: signal.Signals):
-    """Hold ``signals`` until the block is done (POSIX, main thread); they arrive after it."""
-    if not hasattr(signal, "pthread_sigmask") or not _main():
-        yield
-        return
-    old = signal.pthread_sigmask(signal.SIG_BLOCK, signals)
-    try:
-        yield
-    finally:
-        signal.pthread_sigmask(signal.SIG_SETMASK, old)
-
-
 class _Stop(BaseException):
     """SIGTERM in a worker: unwind (removing the temporary file), then exit."""
 
@@ -732,7 +719,7 @@ def _load_manifest(out_dir: Path) -> dict[str, dict[str, Any]]:
 def _save_manifest(out_dir: Path, letters: dict[str, dict[str, Any]]) -> None:
     doc = {"version": MANIFEST_VERSION, "letters": dict(sorted(letters.items()))}
     text = json.dumps(doc, ensure_ascii=False, indent=1) + "\n"
-    with _deferred(signal.SIGINT, signal.SIGTERM):
+    with limits.deferred(signal.SIGINT, signal.SIGTERM):
         write_atomic(out_dir / MANIFEST_NAME, text.encode("utf-8"))
 
 
@@ -899,7 +886,7 @@ def render_many(
     )
     if report is not None:
         text = json.dumps(batch.report(), ensure_ascii=False, indent=2) + "\n"
-        with _deferred(signal.SIGINT, signal.SIGTERM):
+        with limits.deferred(signal.SIGINT, signal.SIGTERM):
             write_atomic(Path(report), text.encode("utf-8"))
     return batch
 

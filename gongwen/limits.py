@@ -422,10 +422,8 @@ def budget(
 
 
 @contextlib.contextmanager
-def no_interruption() -> Iterator[None]:
-    """Hold the budget's alarm (and SIGTERM) while a group of files is committed: a letter's
-    outputs are renamed into place together or not at all."""
-    signals = {signal.SIGALRM, signal.SIGTERM} if hasattr(signal, "SIGALRM") else set()
+def deferred(*signals: signal.Signals) -> Iterator[None]:
+    """Hold ``signals`` until the block is done (POSIX, main thread); they arrive after it."""
     if (
         not signals
         or not hasattr(signal, "pthread_sigmask")
@@ -438,3 +436,10 @@ def no_interruption() -> Iterator[None]:
         yield
     finally:
         signal.pthread_sigmask(signal.SIG_SETMASK, old)
+
+
+def no_interruption() -> contextlib.AbstractContextManager[None]:
+    """Hold the budget's alarm and SIGTERM while a group of files is committed: a letter's
+    outputs are renamed into place together or not at all."""
+    held = [getattr(signal, name) for name in ("SIGALRM", "SIGTERM") if hasattr(signal, name)]
+    return deferred(*held)

@@ -14,37 +14,14 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from typer.testing import CliRunner
 
 from gongwen import limits
-from gongwen.cli import app
 from gongwen.errors import MAX_PROBLEMS, GongwenError
 
-from .conftest import ROOT
+from .conftest import ROOT, SMALL_LETTER, invoke
 
-LETTER = """\
-format: plain
-addressees:
-  - 张示例委员
-body:
-  - 您提出的提案收悉。现答复如下：
-  - heading: 工作情况
-    body:
-      - 我局高度重视。
-signature:
-  organs:
-    - 示例市某局
-  date: 2024-06-18
-"""
-
-
-def gongwen(*args: str | Path) -> tuple[int, str]:
-    """Run a command in-process; returns exit code and everything it printed."""
-    result = CliRunner().invoke(app, [str(a) for a in args])
-    assert result.exception is None or isinstance(result.exception, SystemExit), (
-        result.exception)
-    assert "Traceback" not in result.output
-    return result.exit_code, result.output
+LETTER = SMALL_LETTER
+gongwen = invoke
 
 
 def expanding(body: str) -> str:

@@ -15,41 +15,18 @@ import time
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
 
 from gongwen import batch, output
 from gongwen.batch import MANIFEST_NAME, BatchError, render_many
-from gongwen.cli import app
 from gongwen.pipeline import Rendered
 
-from .conftest import ROOT
+from .conftest import ROOT, SMALL_LETTER, invoke
 
-LETTER = """\
-format: plain
-addressees:
-  - 张示例委员
-body:
-  - 您提出的关于{topic}的提案收悉。现答复如下：
-  - heading: 工作情况
-    body:
-      - 我局高度重视。
-signature:
-  organs:
-    - 示例市某局
-  date: 2024-06-18
-"""
+gongwen = invoke
 
 
 def letter(topic: str = "园区") -> str:
-    return LETTER.format(topic=topic)
-
-
-def gongwen(*args: str | Path) -> tuple[int, str]:
-    result = CliRunner().invoke(app, [str(a) for a in args])
-    assert result.exception is None or isinstance(result.exception, SystemExit), (
-        result.exception)
-    assert "Traceback" not in result.output
-    return result.exit_code, result.output
+    return SMALL_LETTER.replace("您提出的提案", f"您提出的关于{topic}的提案")
 
 
 def _letters(folder: Path, names: dict[str, str]) -> Path:
