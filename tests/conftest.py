@@ -28,6 +28,15 @@ signature:
 """
 
 
+def write_letters(folder: Path, names: dict[str, str]) -> Path:
+    """Write ``{relative path: text}`` below ``folder`` (folders made as needed); ``folder``."""
+    for name, text in names.items():
+        path = folder / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    return folder
+
+
 def invoke(*args: str | Path) -> tuple[int, str]:
     """Run a ``gongwen`` command in-process: its exit code and everything it printed, after
     checking that it raised nothing and printed no traceback."""

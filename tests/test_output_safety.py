@@ -20,7 +20,7 @@ from gongwen import batch, output
 from gongwen.batch import MANIFEST_NAME, BatchError, render_many
 from gongwen.pipeline import Rendered
 
-from .conftest import ROOT, SMALL_LETTER, invoke
+from .conftest import ROOT, SMALL_LETTER, invoke, write_letters
 
 gongwen = invoke
 
@@ -29,12 +29,6 @@ def letter(topic: str = "园区") -> str:
     return SMALL_LETTER.replace("您提出的提案", f"您提出的关于{topic}的提案")
 
 
-def _letters(folder: Path, names: dict[str, str]) -> Path:
-    for name, text in names.items():
-        path = folder / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-    return folder
 
 
 def _temporaries(folder: Path) -> list[Path]:
@@ -127,7 +121,7 @@ def read_only(tmp_path: Path):
 
 
 def test_read_only_output_folder(read_only: Path, tmp_path: Path) -> None:
-    path = _letters(tmp_path, {"a.yaml": letter()}) / "a.yaml"
+    path = write_letters(tmp_path, {"a.yaml": letter()}) / "a.yaml"
     cases = [
         (["render", path, "-o", read_only, "--fonts", "open"], f"{read_only / 'a.pdf'}: 无法写入"),
         (["schema", "-o", read_only / "s.json"], f"{read_only / 's.json'}: 无法写入"),
@@ -146,7 +140,7 @@ def test_read_only_output_folder(read_only: Path, tmp_path: Path) -> None:
 
 
 def test_output_option_naming_a_file_or_a_folder_in_the_way(tmp_path: Path) -> None:
-    path = _letters(tmp_path, {"L.yaml": letter()}) / "L.yaml"
+    path = write_letters(tmp_path, {"L.yaml": letter()}) / "L.yaml"
     (tmp_path / "L.pdf").write_text("x")
     code, out = gongwen("render", path, "-o", tmp_path / "L.pdf", "--fonts", "open")
     assert code == 2 and "L.pdf: 已有同名的文件，不能用作输出文件夹" in out
@@ -160,7 +154,7 @@ def test_output_option_naming_a_file_or_a_folder_in_the_way(tmp_path: Path) -> N
 
 def test_a_250_byte_name(tmp_path: Path) -> None:
     name = "长" * 81 + "x"  # 244 bytes; with .yaml 249, with .docx 249
-    path = _letters(tmp_path, {f"{name}.yaml": letter()}) / f"{name}.yaml"
+    path = write_letters(tmp_path, {f"{name}.yaml": letter()}) / f"{name}.yaml"
     code, out = gongwen("render", path, "-o", tmp_path / "out", "--fonts", "open")
     assert code == 0, out
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [f"{name}.docx", f"{name}.pdf"]
@@ -168,7 +162,7 @@ def test_a_250_byte_name(tmp_path: Path) -> None:
 
 
 def test_a_name_that_is_not_utf8_fails_alone(tmp_path: Path) -> None:
-    src = _letters(tmp_path / "in", {"a.yaml": letter()})
+    src = write_letters(tmp_path / "in", {"a.yaml": letter()})
     with open(os.path.join(os.fsencode(src), b"\xff\xfe.yaml"), "wb") as fh:
         fh.write(letter().encode())
     report = tmp_path / "report.json"
@@ -201,7 +195,7 @@ def swapping_render(letter, formats, *, fonts="auto", strict_fonts=False, base_d
 
 def test_a_folder_swapped_for_a_link_is_not_followed(tmp_path: Path,
                                                       monkeypatch: pytest.MonkeyPatch) -> None:
-    src = _letters(tmp_path / "in", {
+    src = write_letters(tmp_path / "in", {
         "sub/a.yaml": letter("甲"), "sub/b.yaml": letter("SWAP"), "sub/c.yaml": letter("丙"),
     })
     out, outside = tmp_path / "out", tmp_path / "outside"
@@ -222,7 +216,7 @@ def test_a_folder_swapped_for_a_link_is_not_followed(tmp_path: Path,
 
 
 def test_report_cannot_overwrite_an_output(tmp_path: Path) -> None:
-    src = _letters(tmp_path / "in", {"min.yaml": letter()})
+    src = write_letters(tmp_path / "in", {"min.yaml": letter()})
     for report in ("min.pdf", MANIFEST_NAME):
         with pytest.raises(BatchError, match="会覆盖输出文件"):
             render_many([src], "pdf", 1, tmp_path / "out", report=tmp_path / "out" / report)
@@ -230,7 +224,7 @@ def test_report_cannot_overwrite_an_output(tmp_path: Path) -> None:
 
 
 def test_changed_verifies_the_outputs(tmp_path: Path) -> None:
-    src = _letters(tmp_path / "in", {"a.yaml": letter("甲"), "b.yaml": letter("乙")})
+    src = write_letters(tmp_path / "in", {"a.yaml": letter("甲"), "b.yaml": letter("乙")})
     out = tmp_path / "out"
     render_many([src], "pdf", 1, out, fonts="open")
     good = (out / "b.pdf").read_bytes()
@@ -241,7 +235,7 @@ def test_changed_verifies_the_outputs(tmp_path: Path) -> None:
 
 
 def test_failed_and_removed_letters_lose_their_outputs(tmp_path: Path) -> None:
-    src = _letters(tmp_path / "in", {
+    src = write_letters(tmp_path / "in", {
         "a.yaml": letter("甲"), "b.yaml": letter("乙"), "c.yaml": letter("丙")})
     out = tmp_path / "out"
     first = render_many([src], "pdf,docx", 1, out, fonts="open")
@@ -266,7 +260,7 @@ def test_failed_and_removed_letters_lose_their_outputs(tmp_path: Path) -> None:
 
 
 def test_an_output_in_the_way_of_a_folder_is_refused_up_front(tmp_path: Path) -> None:
-    src = _letters(tmp_path / "in", {"x.yaml": letter(), "x.pdf/y.yaml": letter()})
+    src = write_letters(tmp_path / "in", {"x.yaml": letter(), "x.pdf/y.yaml": letter()})
     with pytest.raises(BatchError, match="输出文件与输出文件夹同名") as info:
         render_many([src], "pdf,docx", 1, tmp_path / "out")
     assert str(info.value).count("x.pdf/y.yaml") == 1
@@ -292,7 +286,7 @@ def hanging_render(letter, formats, *, fonts="auto", strict_fonts=False, base_di
 
 
 def test_a_letter_that_hangs_fails_at_the_time_limit(tmp_path: Path) -> None:
-    src = _letters(tmp_path / "in", {"a.yaml": letter("甲"), "hang.yaml": letter("HANG")})
+    src = write_letters(tmp_path / "in", {"a.yaml": letter("甲"), "hang.yaml": letter("HANG")})
     result = render_many([src], "pdf", 2, tmp_path / "out", render=hanging_render, timeout=0.5)
     by = {r.name: r for r in result.results}
     assert by["a"].status == "rendered"
@@ -303,7 +297,7 @@ def test_a_letter_that_hangs_fails_at_the_time_limit(tmp_path: Path) -> None:
 def test_a_stuck_worker_is_stopped_by_the_batch(tmp_path: Path,
                                                 monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(batch, "STUCK_GRACE_S", 0.5)
-    src = _letters(tmp_path / "in", {"a.yaml": letter("甲"), "stuck.yaml": letter("STUCK")})
+    src = write_letters(tmp_path / "in", {"a.yaml": letter("甲"), "stuck.yaml": letter("STUCK")})
     result = render_many([src], "pdf", 2, tmp_path / "out", render=hanging_render, timeout=0.5)
     by = {r.name: r for r in result.results}
     assert by["a"].status == "rendered"
@@ -315,7 +309,7 @@ def test_a_looping_letter_fails_alone_in_a_real_batch(tmp_path: Path) -> None:
     loop = ("{% for a in range(10000) %}{% for b in range(10000) %}{% endfor %}{% endfor %}")
     looping = letter().replace("format: plain\n", "format: plain\noptions: {expand_variables: true}\n"
                                ).replace("我局高度重视。", '"' + loop + '"')
-    src = _letters(tmp_path / "in", {"a.yaml": letter(), "loop.yaml": looping})
+    src = write_letters(tmp_path / "in", {"a.yaml": letter(), "loop.yaml": looping})
     proc = subprocess.run(
         [sys.executable, "-m", "gongwen.cli", "batch", str(src), "-o", str(tmp_path / "out"),
          "--timeout", "4", "--fonts", "open", "-f", "pdf", "--no-progress", "-j", "2"],

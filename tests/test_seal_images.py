@@ -16,20 +16,9 @@ from gongwen.assets import seal_image
 from gongwen.errors import LetterError
 from gongwen.loader import load_letter_with_sources
 
-LETTER = """\
-format: plain
-addressees:
-  - 张示例委员
-body:
-  - 您提出的提案收悉。现答复如下：
-signature:
-  organs:
-    - 示例市某局
-  date: 2024-06-18
-  seal:
-    mode: image
-    image: {image}
-"""
+from .conftest import SMALL_LETTER
+
+LETTER = SMALL_LETTER + "  seal:\n    mode: image\n    image: {image}\n"
 
 
 def _seal(mode: str = "RGB") -> Image.Image:
@@ -164,7 +153,7 @@ def test_any_seal_bytes_are_refused_or_embeddable(tmp_path_factory, data: bytes)
     try:
         seal = _checked(path)
     except LetterError as exc:
-        assert str(exc).startswith(f"{path}:12:12: signature.seal.image: "), exc
+        assert str(exc).startswith(f"{path}:15:12: signature.seal.image: "), exc
         return
     finally:
         shutil.rmtree(folder, ignore_errors=True)
