@@ -202,6 +202,8 @@ def read_data(path: Path) -> tuple[dict[str, Any], _Located]:
             message = "是目录，不是信件文件；排版整个目录请用 gongwen batch"
         raise LetterError([Problem(file, 0, 0, "", message)]) from None
     kind = sniff(path, raw)
+    if kind == "binary" and _stray_nul(raw):
+        kind = "yaml"  # a letter with a stray NUL: reported where it stands (_check_text)
     if kind not in ("yaml", "text"):
         message = kind_message(kind, "信件应是 YAML 文件（.yaml）", ELSEWHERE.get(kind, ""))
         raise LetterError([Problem(file, 0, 0, "", message)])
@@ -215,6 +217,17 @@ def read_data(path: Path) -> tuple[dict[str, Any], _Located]:
             message = "文件不是 UTF-8 或 GB18030 编码的文字；请以 UTF-8 保存"
             raise LetterError([Problem(file, line, 1, "", message)]) from None
     return read_text_data(text, file)
+
+
+def _stray_nul(raw: bytes) -> bool:
+    """Text that is valid UTF-8 with a few NUL bytes: a letter, not a binary file."""
+    if raw.count(b"\0") > 16:
+        return False
+    try:
+        raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def read_text_data(text: str, file: str) -> tuple[dict[str, Any], _Located]:

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from gongwen import batch, output
+from gongwen import batch, output, schemas
 from gongwen.batch import MANIFEST_NAME, BatchError, render_many
 from gongwen.pipeline import Rendered
 
@@ -128,7 +128,7 @@ def test_read_only_output_folder(read_only: Path, tmp_path: Path) -> None:
         (["new", "proposal", "-o", read_only / "n.yaml", "--set", "organ=示例局", "--set",
           "addressees=张委员", "--set", "proposal_title=关于示例的建议"],
          f"{read_only / 'n.yaml'}: 无法写入"),
-        (["batch", path, "-o", read_only, "--no-progress"], f"{read_only}: 无法写入输出文件夹"),
+        (["batch", path, "-o", read_only, "--no-progress"], f"{read_only / '.gongwen-batch.lock'}: "),
         (["batch", path, "-o", tmp_path / "out", "--report", read_only / "r.json",
           "--no-progress", "--fonts", "open"], f"--report {read_only / 'r.json'}: 无法写入"),
     ]
@@ -141,15 +141,15 @@ def test_read_only_output_folder(read_only: Path, tmp_path: Path) -> None:
 
 def test_output_option_naming_a_file_or_a_folder_in_the_way(tmp_path: Path) -> None:
     path = write_letters(tmp_path, {"L.yaml": letter()}) / "L.yaml"
-    (tmp_path / "L.pdf").write_text("x")
-    code, out = gongwen("render", path, "-o", tmp_path / "L.pdf", "--fonts", "open")
-    assert code == 2 and "L.pdf: 已有同名的文件，不能用作输出文件夹" in out
+    (tmp_path / "notes").write_text("x")
+    code, out = gongwen("render", path, "-o", tmp_path / "notes", "--fonts", "open")
+    assert code == 2 and "notes: 是已有的文件，不是目录" in out
     (tmp_path / "out" / "L.pdf").mkdir(parents=True)
     code, out = gongwen("render", path, "-o", tmp_path / "out", "--fonts", "open")
     assert code == 2 and "L.pdf: 已有同名的文件夹，无法写入" in out
     assert not (tmp_path / "out" / "L.docx").exists()  # not half a letter either
-    code, out = gongwen("batch", path, "-o", tmp_path / "L.pdf", "--no-progress")
-    assert code == 2 and "已有同名的文件" in out
+    code, out = gongwen("batch", path, "-o", tmp_path / "notes", "--no-progress")
+    assert code == 2 and "notes: 是已有的文件，不是目录" in out
 
 
 def test_a_250_byte_name(tmp_path: Path) -> None:
@@ -208,7 +208,7 @@ def test_a_folder_swapped_for_a_link_is_not_followed(tmp_path: Path,
     assert by["sub/a"].status == "rendered"
     for name in ("sub/b", "sub/c"):
         assert by[name].status == "failed"
-        assert "是符号链接或不是文件夹，拒绝写入" in by[name].problems[0]
+        assert "是符号链接或不是文件夹，拒绝写入" in by[name].problems[0].message
 
 
 # --------------------------------------------------------------------------------------------
@@ -255,8 +255,7 @@ def test_failed_and_removed_letters_lose_their_outputs(tmp_path: Path) -> None:
                                 "outputs": ["c.pdf", "c.docx"]}]
     import jsonschema
 
-    schema = json.loads((ROOT / "docs" / "batch-report.schema.json").read_text(encoding="utf-8"))
-    jsonschema.validate(data, schema)
+    jsonschema.validate(data, schemas.load("batch-report"))
 
 
 def test_an_output_in_the_way_of_a_folder_is_refused_up_front(tmp_path: Path) -> None:
@@ -291,7 +290,7 @@ def test_a_letter_that_hangs_fails_at_the_time_limit(tmp_path: Path) -> None:
     by = {r.name: r for r in result.results}
     assert by["a"].status == "rendered"
     assert by["hang"].status == "failed"
-    assert "排版超出时间上限（0.5 秒）" in by["hang"].problems[0]
+    assert "排版超出时间上限（0.5 秒）" in by["hang"].problems[0].message
 
 
 def test_a_stuck_worker_is_stopped_by_the_batch(tmp_path: Path,
@@ -302,7 +301,7 @@ def test_a_stuck_worker_is_stopped_by_the_batch(tmp_path: Path,
     by = {r.name: r for r in result.results}
     assert by["a"].status == "rendered"
     assert by["stuck"].status == "failed"
-    assert "排版超出时间上限（0.5 秒），排版进程已停止" in by["stuck"].problems[0]
+    assert "排版超出时间上限（0.5 秒），排版进程已停止" in by["stuck"].problems[0].message
 
 
 def test_a_looping_letter_fails_alone_in_a_real_batch(tmp_path: Path) -> None:
