@@ -398,8 +398,7 @@ def _unreadable(label: str, exc: BaseException) -> PdfReadError:
     reason = pdf_error(exc)
     if "加密" in reason:
         return PdfReadError(f"{label}: {reason}")
-    inner = exc.args[0] if exc.args and isinstance(exc.args[0], BaseException) else exc
-    return PdfReadError(f"{label}: {UNREADABLE}（{type(inner).__name__}）")
+    return PdfReadError(f"{label}: {UNREADABLE}（{type(exc).__name__}）")
 
 
 def read_pdf_geometry(source: str | Path | bytes, name: str | None = None) -> PdfGeometry:
