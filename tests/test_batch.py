@@ -111,8 +111,6 @@ def fake_render(letter, formats, *, fonts="auto", strict_fonts=False, base_dir=N
     return Rendered(None, layout, {f: body for f in formats}, ["note"])  # type: ignore[arg-type]
 
 
-
-
 # --------------------------------------------------------------------------------------------
 # Inputs and output names
 

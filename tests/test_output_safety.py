@@ -18,6 +18,7 @@ import pytest
 
 from gongwen import batch, output, schemas
 from gongwen.batch import MANIFEST_NAME, BatchError, render_many
+from gongwen.layout import Layout, Page
 from gongwen.pipeline import Rendered
 
 from .conftest import ROOT, SMALL_LETTER, invoke, write_letters
@@ -180,6 +181,9 @@ def test_a_name_that_is_not_utf8_fails_alone(tmp_path: Path) -> None:
 # Nothing outside OUT, even when a folder inside it is swapped for a link
 
 
+ONE_PAGE = Layout((Page(1, 1, ()),))
+
+
 def swapping_render(letter, formats, *, fonts="auto", strict_fonts=False, base_dir=None,
                     sources=None):
     """Renders fake outputs; the letter mentioning SWAP first swaps OUT/sub for a link to
@@ -190,7 +194,7 @@ def swapping_render(letter, formats, *, fonts="auto", strict_fonts=False, base_d
         os.rename(out / "sub", out / "sub.old")
         (out / "sub").symlink_to(os.environ["GONGWEN_TEST_OUTSIDE"], target_is_directory=True)
     body = f"%PDF-1.4\n1 0 obj << /Type /Page >>\n{text}".encode()
-    return Rendered(None, {f: body for f in formats}, [])  # type: ignore[arg-type]
+    return Rendered(None, ONE_PAGE, {f: body for f in formats}, [])  # type: ignore[arg-type]
 
 
 def test_a_folder_swapped_for_a_link_is_not_followed(tmp_path: Path,
@@ -281,7 +285,7 @@ def hanging_render(letter, formats, *, fonts="auto", strict_fonts=False, base_di
         while True:
             time.sleep(1)
     body = f"%PDF-1.4\n1 0 obj << /Type /Page >>\n{text}".encode()
-    return Rendered(None, {f: body for f in formats}, [])  # type: ignore[arg-type]
+    return Rendered(None, ONE_PAGE, {f: body for f in formats}, [])  # type: ignore[arg-type]
 
 
 def test_a_letter_that_hangs_fails_at_the_time_limit(tmp_path: Path) -> None:
