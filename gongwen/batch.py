@@ -9,26 +9,44 @@ bytes) over a process pool and writes each letter's outputs with
   files (:func:`collect`), or ``(name, Letter | LetterError)`` pairs from a mail merge
   (:func:`items_from_table`). A letter's *name* is its path relative to the folder (or the
   glob's fixed prefix) it was found under, without the suffix: ``OUT/<name>.<fmt>`` mirrors
-  the input tree. Names that would leave ``OUT`` and two letters with the same output are
-  refused before anything renders (:class:`BatchError`).
+  the input tree. Names that would leave ``OUT``, two letters with the same output, an
+  output that another letter's outputs need as a folder (``x.yaml`` beside ``x.pdf/y.yaml``)
+  and a ``--report`` that would overwrite an output are refused before anything renders
+  (:class:`BatchError`).
+* **Symbolic links**: a file named on the command line is read even if it is a link. Links
+  met while walking a folder or expanding a glob are not followed: a linked file fails
+  with a message (its content is never read), a linked folder is not entered (so link
+  loops cannot hang the walk). A file whose name is not UTF-8 fails with a message.
 * **Workers** load the font set once (the pool's initializer), ignore Ctrl-C (the parent
   handles it) and on SIGTERM remove the temporary file they are writing, then exit.
 * **Failures are isolated**: a letter that fails is reported with its problems
   (``FILE:LINE:COL: field: message``) and the rest go on; a worker process that dies takes
-  only its own letter with it (the letters it was holding are retried one by one).
+  only its own letter with it (the letters it was holding are retried one by one). A letter
+  gets at most ``timeout`` seconds (``--timeout``, default 120): a letter that takes longer
+  fails with a message naming the limit.
+* **OUT stays consistent with the report**: a letter that fails loses the outputs an
+  earlier run left (someone publishing OUT must not find last week's letter); a letter whose
+  YAML file (or table row) is gone loses its outputs and its manifest entry; both are
+  listed under ``removed`` in the report.
 * **--changed**: ``OUT/.gongwen-batch.json`` keeps, per letter, a key hashing the YAML bytes
   (or the merged letter), the gongwen version and source digest, the font files' identity
   (path, size, mtime)
-  and the options, plus the files the letter used (seal image) with their hashes; a letter
-  whose key, files and outputs are unchanged is not rendered again.
-* **Atomicity**: outputs appear whole or not at all. ``kill -9`` can leave hidden temporary
-  files (``.NAME.XXXXXXXX.tmp``) beside the outputs; the next batch into the same folder
-  removes them. One batch at a time writes to a folder (``OUT/.gongwen-batch.lock``).
+  and the options, plus the files the letter used (seal image) with their hashes, and the
+  hashes of the outputs written; a letter whose key, files and outputs (by content) are
+  unchanged is not rendered again.
+* **Atomicity**: outputs appear whole or not at all, and a letter's formats together
+  (:func:`gongwen.output.write_files`). ``kill -9`` can leave hidden temporary files
+  (``.NAME.XXXXXXXX.tmp``) beside the outputs; the next batch into the same folder removes
+  them. One batch at a time writes to a folder (``OUT/.gongwen-batch.lock``). Every write
+  goes through a descriptor of ``OUT`` held for the whole batch, entering subfolders without
+  following links, so nothing is written outside ``OUT`` even if a folder inside it is
+  swapped for a link while the batch runs.
 """
 
 from __future__ import annotations
 
 import contextlib
+import fnmatch
 import glob
 import hashlib
 import json
@@ -37,18 +55,29 @@ import os
 import re
 import signal
 import sys
+import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures import TimeoutError as FutureTimeout
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path, PurePosixPath
 from typing import Any, Protocol
 
-from .errors import GongwenError, LetterError, Problem
+from . import limits
+from .errors import GongwenError, LetterError, Problem, os_error_reason
 from .model import Letter
-from .output import write_atomic
+from .output import (
+    OutputError,
+    hold_root,
+    read_output,
+    release_root,
+    remove_files,
+    write_atomic,
+    write_files,
+)
 from .schemas import gongwen_version, header
 
 __all__ = [
@@ -69,9 +98,10 @@ LOCK_NAME = ".gongwen-batch.lock"
 LETTER_SUFFIXES = (".yaml", ".yml")
 MANIFEST_VERSION = 2
 SAVE_EVERY_S = 2.0
+STUCK_GRACE_S = 30.0  # beyond twice the time limit, a worker that has not answered is killed
 
 # write_atomic's temporary names: ".<target name>.<8 random chars>.tmp"
-_TEMP_RE = re.compile(r"^\..+\.(pdf|docx|json)\.[A-Za-z0-9_]{8}\.tmp$")
+_TEMP_RE = re.compile(r"^\..+\.[A-Za-z0-9]{1,8}\.[A-Za-z0-9_]{8}\.tmp$")
 
 RENDERED, UNCHANGED, FAILED, CANCELLED = "rendered", "unchanged", "failed", "cancelled"
 STATUSES = (RENDERED, UNCHANGED, FAILED, CANCELLED)
@@ -95,6 +125,7 @@ class BatchItem:
     letter: Letter | None = None
     error: LetterError | None = None  # a mail-merge row that failed before rendering
     base_dir: Path | None = None
+    table: Path | None = None  # the mail-merge table the row came from (absolute)
 
 
 def safe_name(name: str) -> str:
@@ -126,10 +157,15 @@ def _glob_root(pattern: str) -> Path:
     return Path(*fixed) if fixed else Path(".")
 
 
-def _walk(folder: Path, skip: Path | None) -> list[Path]:
+def _walk(folder: Path, skip: Path | None, depth: int | None = None) -> list[Path]:
+    """Letter files below ``folder``, hidden ones skipped; linked folders are not entered
+    (os.walk does not follow them), ``depth`` folders down at most."""
     found: list[Path] = []
+    base = len(folder.parts)
     for dirpath, dirnames, filenames in os.walk(folder):
         here = Path(dirpath)
+        if depth is not None and len(here.parts) - base >= depth:
+            dirnames[:] = []
         dirnames[:] = sorted(
             d for d in dirnames
             if not _is_hidden(d) and (skip is None or (here / d).resolve() != skip)
@@ -141,11 +177,52 @@ def _walk(folder: Path, skip: Path | None) -> list[Path]:
     return found
 
 
+def _glob(pattern: str, root: Path) -> list[Path]:
+    """The letter files matching ``pattern`` (``*``, ``?``, ``[…]``, ``**`` for any folders)
+    below its fixed folder ``root``, walked without following linked folders: unlike
+    :func:`glob.glob`, two ``ln -s .`` loops cannot make it run forever."""
+    parts = Path(pattern).parts[len(root.parts) if str(root) != "." else 0:]
+    deep = "**" in parts
+    files = _walk(root, None, None if deep else max(0, len(parts) - 1))
+    return [f for f in files if _matches(parts, f.relative_to(root).parts)]
+
+
+def _matches(pattern: tuple[str, ...], parts: tuple[str, ...]) -> bool:
+    seen: dict[tuple[int, int], bool] = {}
+
+    def match(i: int, j: int) -> bool:
+        if (i, j) not in seen:
+            if i == len(pattern):
+                ok = j == len(parts)
+            elif pattern[i] == "**":
+                ok = match(i + 1, j) or (j < len(parts) and match(i, j + 1))
+            else:
+                ok = j < len(parts) and fnmatch.fnmatchcase(parts[j], pattern[i]) and match(
+                    i + 1, j + 1)
+            seen[(i, j)] = ok
+        return seen[(i, j)]
+
+    return match(0, 0)
+
+
+def _displayable(text: str) -> str:
+    """A path as text that can be printed and written to JSON: bytes that are not UTF-8
+    (kept by Python as lone surrogates) shown as U+FFFD."""
+    return text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+
+
+def _refused(name: str, source: str, message: str, base_dir: Path) -> BatchItem:
+    error = LetterError([Problem(source, 0, 0, "", message)])
+    return BatchItem(name, source, error=error, base_dir=base_dir)
+
+
 def collect(paths: Iterable[str | Path], out_dir: Path | None = None) -> list[BatchItem]:
     """The letters under folders, matching globs, or named, each with its output name.
 
     Each argument must give at least one letter. A file met twice is rendered once.
-    ``out_dir`` is skipped when it lies inside an input folder.
+    ``out_dir`` is skipped when it lies inside an input folder. A link met while walking a
+    folder or expanding a glob, and a file whose name is not UTF-8, give an item that fails
+    with a message (nothing of it is read).
     """
     skip = out_dir.resolve() if out_dir is not None else None
     items: list[BatchItem] = []
@@ -153,28 +230,37 @@ def collect(paths: Iterable[str | Path], out_dir: Path | None = None) -> list[Ba
     for arg in paths:
         text = str(arg)
         path = Path(text)
+        named = False
         if path.is_dir():
             root, files = path, _walk(path, skip)
         elif path.is_file():
-            root, files = path.parent, [path]
+            root, files, named = path.parent, [path], True
         elif glob.has_magic(text):
             root = _glob_root(text)
-            files = [
-                Path(f) for f in sorted(glob.glob(text, recursive=True))
-                if Path(f).is_file() and Path(f).suffix.lower() in LETTER_SUFFIXES
-            ]
+            files = _glob(text, root) if root.is_dir() else []
         else:
-            raise BatchError(f"{text}: 没有这个文件或文件夹，也不是匹配到文件的通配符")
+            shown = _displayable(text)
+            raise BatchError(f"{shown}: 没有这个文件或文件夹，也不是匹配到文件的通配符")
         if not files:
-            raise BatchError(f"{text}: 没有找到信件（*.yaml、*.yml）")
+            raise BatchError(f"{_displayable(text)}: 没有找到信件（*.yaml、*.yml）")
         for file in files:
+            rel = os.path.relpath(file, root)
+            name = safe_name(_displayable(str(PurePosixPath(Path(rel).as_posix()).with_suffix(""))))
+            source = _displayable(str(file))
+            if source != str(file):
+                message = "文件名不是 UTF-8 编码，无法写出同名的输出；请改名"
+                items.append(_refused(name, source, message, file.parent))
+                continue
+            if not named and file.is_symlink():
+                message = ("是符号链接；批量排版不跟随文件夹中的符号链接，"
+                           "请直接给出该文件或把它复制进来")
+                items.append(_refused(name, source, message, file.parent))
+                continue
             real = file.resolve()
             if real in seen:
                 continue
             seen.add(real)
-            rel = os.path.relpath(file, root)
-            name = safe_name(str(PurePosixPath(Path(rel).as_posix()).with_suffix("")))
-            items.append(BatchItem(name, str(file), path=file, base_dir=file.parent))
+            items.append(BatchItem(name, source, path=file, base_dir=file.parent))
     return items
 
 
@@ -194,13 +280,14 @@ def items_from_table(
     items: list[BatchItem] = []
     data = Path(data)
     names = _names_from_column(data, name_column) if name_column else {}
+    table = data.resolve()
     for row_id, value in letters_from_table(kind, data, template_dirs):
         name = safe_name(names.get(str(row_id)) or _row_name(str(row_id), data))
         source = str(row_id) if data.name in str(row_id) else f"{data}#{row_id}"
         if isinstance(value, LetterError):
-            items.append(BatchItem(name, source, error=value, base_dir=data.parent))
+            items.append(BatchItem(name, source, error=value, base_dir=data.parent, table=table))
         else:
-            items.append(BatchItem(name, source, letter=value, base_dir=data.parent))
+            items.append(BatchItem(name, source, letter=value, base_dir=data.parent, table=table))
     return items
 
 
@@ -231,8 +318,12 @@ def _row_name(row_id: str, data: Path) -> str:
     return _UNSAFE_CHARS.sub("-", row_id).strip("-")
 
 
-def check_outputs(items: Sequence[BatchItem], formats: Sequence[str], out_dir: Path) -> None:
-    """Refuse outputs that leave ``out_dir`` or that two letters share (case-insensitively)."""
+def check_outputs(
+    items: Sequence[BatchItem], formats: Sequence[str], out_dir: Path, report: Path | None = None
+) -> None:
+    """Refuse outputs that leave ``out_dir``, that two letters share (case-insensitively),
+    that another letter needs as a folder (``x.pdf`` of ``x.yaml`` and ``x.pdf/y.pdf`` of
+    ``x.pdf/y.yaml``), and a report that would overwrite an output or the manifest."""
     root = out_dir.resolve()
     owners: dict[str, BatchItem] = {}
     clashes: list[str] = []
@@ -248,10 +339,29 @@ def check_outputs(items: Sequence[BatchItem], formats: Sequence[str], out_dir: P
             other = owners.setdefault(key, item)
             if other is not item:
                 clashes.append(f"{item.source} 和 {other.source} 都要写入 {out_dir / rel}")
+    folders: dict[str, None] = {}
+    for key, item in owners.items():
+        parts = key.split("/")
+        for i in range(1, len(parts)):
+            folder = "/".join(parts[:i])
+            if folder in owners:
+                other = owners[folder]
+                folders[f"{other.source} 的输出 {out_dir / folder} 是文件，而 "
+                        f"{item.source} 的输出要放在同名的文件夹里"] = None
     if escapes:
         raise BatchError("\n".join(escapes))
     if clashes:
         raise BatchError("两封信对应同一个输出文件，未开始排版：\n" + "\n".join(clashes))
+    if folders:
+        raise BatchError("输出文件与输出文件夹同名，未开始排版：\n" + "\n".join(folders))
+    if report is not None:
+        target = report.resolve()
+        if target.is_dir():
+            raise BatchError(f"--report {report}: 是文件夹；请给出报告的文件名")
+        if target.is_relative_to(root):
+            rel = target.relative_to(root).as_posix().casefold()
+            if rel in owners or rel in (MANIFEST_NAME, LOCK_NAME):
+                raise BatchError(f"--report {report}: 会覆盖输出文件；请换一个报告文件名")
 
 
 # --------------------------------------------------------------------------------------------
@@ -270,13 +380,17 @@ class LetterResult:
     warnings: list[Problem] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     time: float = 0.0  # seconds spent rendering and writing, in the worker
+    removed: list[str] = field(default_factory=list)  # earlier outputs removed (failed letter)
     key: str = ""
     deps: dict[str, str] = field(default_factory=dict)  # file → sha256, for --changed
+    digests: dict[str, str] = field(default_factory=dict)  # output → sha256, for --changed
 
     def report(self) -> dict[str, Any]:
         d = asdict(self)
-        d.pop("key")
-        d.pop("deps")
+        for private in ("key", "deps", "digests"):
+            d.pop(private)
+        if not self.removed:
+            d.pop("removed")
         d["time"] = round(self.time, 4)
         d["warnings"] = [w.to_json() for w in self.warnings]
         d["problems"] = [p.to_json() for p in self.problems]
@@ -294,6 +408,7 @@ class BatchResult:
     changed_only: bool
     seconds: float
     interrupted: bool = False
+    removed: list[dict[str, Any]] = field(default_factory=list)  # letters gone since last run
 
     def count(self, status: str) -> int:
         return sum(1 for r in self.results if r.status == status)
@@ -321,6 +436,7 @@ class BatchResult:
             "seconds": round(self.seconds, 3),
             "counts": {s: self.count(s) for s in STATUSES},
             "letters": [r.report() for r in self.results],
+            "removed": self.removed,
         }
 
 
@@ -376,8 +492,8 @@ def _item_key(item: BatchItem, env: str) -> str:
     else:
         assert item.path is not None
         try:
-            h.update(b"yaml\0" + item.path.read_bytes())
-        except OSError:
+            h.update(b"yaml\0" + limits.read_bounded(item.path, limits.MAX_YAML_BYTES))
+        except GongwenError:
             return ""
     return h.hexdigest()
 
@@ -385,9 +501,9 @@ def _item_key(item: BatchItem, env: str) -> str:
 def _deps_unchanged(deps: dict[str, str]) -> bool:
     for file, digest in deps.items():
         try:
-            if _sha256(Path(file).read_bytes()) != digest:
+            if _sha256(limits.read_bounded(file, limits.MAX_INPUT_BYTES)) != digest:
                 return False
-        except OSError:
+        except GongwenError:
             return False
     return True
 
@@ -404,6 +520,7 @@ class _Task:
     strict: bool
     out_dir: Path
     key: str
+    timeout: float | None = None
 
 
 RenderFn = Callable[..., Any]
@@ -418,34 +535,10 @@ def render_item(task: _Task, render: RenderFn | None = None) -> LetterResult:
     started = time.perf_counter()
     result = LetterResult(item.name, item.source, FAILED, key=task.key)
     try:
-        sources = None
-        if item.error is not None:
-            raise item.error
-        if item.letter is not None:
-            letter = item.letter
-        else:
-            from .loader import load_letter_with_sources
-
-            assert item.path is not None
-            letter, sources = load_letter_with_sources(item.path)
-        rendered = render(
-            letter, task.formats, fonts=task.fonts, strict_fonts=task.strict,
-            base_dir=item.base_dir, sources=sources,
-        )
-        for rel, data in rendered.files(item.name):
-            with _deferred(signal.SIGTERM):  # a stop waits for the rename, never a half file
-                write_atomic(task.out_dir / rel, data)
-            result.outputs.append(rel)
-        result.pages = rendered.pages  # from the layout
-        result.warnings = [
-            w if isinstance(w, Problem) else Problem(item.source, 0, 0, "", str(w))
-            for w in rendered.warnings
-        ]
-        seal = letter.signature.seal.image
-        if seal:
-            file = ((item.base_dir or Path.cwd()) / seal).resolve()
-            with contextlib.suppress(OSError):
-                result.deps[str(file)] = _sha256(file.read_bytes())
+        budget = limits.budget("排版", seconds=task.timeout) if task.timeout else (
+            contextlib.nullcontext())
+        with budget:
+            _render_and_write(task, render, result)
         result.status = RENDERED
     except LetterError as exc:
         result.problems = list(exc.problems)
@@ -471,17 +564,38 @@ def _placed(problem: Problem, source: str) -> Problem:
     return replace(problem, file=source) if problem.file == "<letter>" else problem
 
 
-@contextlib.contextmanager
-def _deferred(*signals: signal.Signals):
-    """Hold ``signals`` until the block is done (POSIX, main thread); they arrive after it."""
-    if not hasattr(signal, "pthread_sigmask") or not _main():
-        yield
-        return
-    old = signal.pthread_sigmask(signal.SIG_BLOCK, signals)
-    try:
-        yield
-    finally:
-        signal.pthread_sigmask(signal.SIG_SETMASK, old)
+def _render_and_write(task: _Task, render: RenderFn, result: LetterResult) -> None:
+    item = task.item
+    sources = None
+    if item.error is not None:
+        raise item.error
+    if item.letter is not None:
+        letter = item.letter
+    else:
+        from .loader import load_letter_with_sources
+
+        assert item.path is not None
+        letter, sources = load_letter_with_sources(item.path)
+    rendered = render(
+        letter, task.formats, fonts=task.fonts, strict_fonts=task.strict,
+        base_dir=item.base_dir, sources=sources,
+    )
+    files = dict(rendered.files(item.name))
+    # all formats at once, or none; a stop (SIGTERM, the time limit) waits for the renames
+    write_files(task.out_dir, files)
+    result.outputs = list(files)
+    result.digests = {rel: _sha256(data) for rel, data in files.items()}
+    result.pages = rendered.pages  # from the layout
+    result.warnings = [
+        w if isinstance(w, Problem) else Problem(item.source, 0, 0, "", str(w))
+        for w in rendered.warnings
+    ]
+    seal = letter.signature.seal.image
+    if seal:
+        file = ((item.base_dir or Path.cwd()) / seal).resolve()
+        with contextlib.suppress(GongwenError):
+            data = limits.read_bounded(file, limits.MAX_INPUT_BYTES)
+            result.deps[str(file)] = _sha256(data)
 
 
 class _Stop(BaseException):
@@ -580,16 +694,15 @@ def _locked(out_dir: Path):
 
 
 def clean_temp_files(out_dir: Path) -> list[Path]:
-    """Remove temporary files left by an interrupted write (``kill -9``); returns them."""
-    removed = []
-    for dirpath, _dirs, files in os.walk(out_dir):
-        for f in files:
-            if _TEMP_RE.match(f):
-                path = Path(dirpath) / f
-                with contextlib.suppress(OSError):
-                    path.unlink()
-                    removed.append(path)
-    return removed
+    """Remove temporary files left by an interrupted write (``kill -9``); returns them.
+    Linked folders are not entered."""
+    found = [
+        (Path(dirpath) / f).relative_to(out_dir).as_posix()
+        for dirpath, _dirs, files in os.walk(out_dir)
+        for f in files
+        if _TEMP_RE.match(f)
+    ]
+    return [out_dir / rel for rel in remove_files(out_dir, found)]
 
 
 def _load_manifest(out_dir: Path) -> dict[str, dict[str, Any]]:
@@ -606,18 +719,44 @@ def _load_manifest(out_dir: Path) -> dict[str, dict[str, Any]]:
 def _save_manifest(out_dir: Path, letters: dict[str, dict[str, Any]]) -> None:
     doc = {"version": MANIFEST_VERSION, "letters": dict(sorted(letters.items()))}
     text = json.dumps(doc, ensure_ascii=False, indent=1) + "\n"
-    with _deferred(signal.SIGINT, signal.SIGTERM):
+    with limits.deferred(signal.SIGINT, signal.SIGTERM):
         write_atomic(out_dir / MANIFEST_NAME, text.encode("utf-8"))
 
 
 def _unchanged(entry: dict[str, Any] | None, key: str, outputs: list[str], out_dir: Path) -> bool:
+    """Whether a letter's key, files and outputs are as the manifest recorded them; the
+    outputs are compared by content (an emptied or replaced output is rendered again)."""
     if not entry or not key or entry.get("key") != key:
         return False
     if sorted(entry.get("outputs", [])) != sorted(outputs):
         return False
-    if not all((out_dir / o).is_file() for o in outputs):
+    digests = entry.get("digests")
+    if not isinstance(digests, dict) or sorted(digests) != sorted(outputs):
         return False
+    for rel in outputs:
+        data = read_output(out_dir, rel)
+        if data is None or _sha256(data) != digests[rel]:
+            return False
     return _deps_unchanged(entry.get("deps", {}))
+
+
+def _gone(entry: dict[str, Any], tables: set[str]) -> bool:
+    """Whether a manifest entry's letter no longer exists: its YAML file is gone, or its
+    table is gone or is part of this batch (which did not produce the row again)."""
+    if entry.get("path"):
+        return not Path(entry["path"]).exists()
+    if entry.get("table"):
+        return entry["table"] in tables or not Path(entry["table"]).exists()
+    return False
+
+
+def _outputs_of(name: str, entry: dict[str, Any] | None) -> list[str]:
+    """A letter's outputs in OUT: every format's, and those an earlier run recorded (pages
+    written one file each included)."""
+    from .export import formats
+
+    outs = [f"{name}.{f}" for f in formats()] + list((entry or {}).get("outputs", []))
+    return list(dict.fromkeys(o for o in outs if isinstance(o, str)))
 
 
 # --------------------------------------------------------------------------------------------
@@ -653,14 +792,16 @@ def render_many(
     progress: Progress | None = None,
     render: RenderFn | None = None,
     mp_context: str | None = None,
+    timeout: float | None = limits.LETTER_SECONDS,
 ) -> BatchResult:
     """Render letters in ``jobs`` worker processes into ``out_dir``, mirroring their folders.
 
     ``paths`` are folders, globs or files (see :func:`collect`); ``items`` adds prepared
     items (a mail merge). ``render`` replaces :func:`gongwen.pipeline.render_letter` (it must
-    be picklable for non-fork start methods). Raises :class:`BatchError` before rendering
-    anything when the batch cannot start; otherwise every letter gets a result, and Ctrl-C or
-    SIGTERM stops the workers and returns what finished (``interrupted``).
+    be picklable for non-fork start methods). ``timeout`` bounds each letter (seconds; None
+    for no bound). Raises :class:`BatchError` before rendering anything when the batch
+    cannot start; otherwise every letter gets a result, and Ctrl-C or SIGTERM stops the
+    workers and returns what finished (``interrupted``).
     """
     from .pipeline import parse_formats
 
@@ -669,7 +810,9 @@ def render_many(
     todo_items = collect(paths, out) + list(items or [])
     if not todo_items:
         raise BatchError("gongwen batch: 没有要排版的信件")
-    check_outputs(todo_items, fmts, out)
+    check_outputs(todo_items, fmts, out, Path(report) if report is not None else None)
+    if report is not None:
+        _check_writable(Path(report))
     jobs = max(1, jobs or default_jobs())
     env = json.dumps(
         {
@@ -681,9 +824,10 @@ def render_many(
         sort_keys=True,
     )
     started = time.perf_counter()
-    with _locked(out):
+    with _locked(out), _held(out):
         clean_temp_files(out)
         manifest = _load_manifest(out)
+        removed = _remove_gone(out, manifest, todo_items)
         results: dict[str, LetterResult] = {}
         tasks: list[_Task] = []
         for item in todo_items:
@@ -696,10 +840,11 @@ def render_many(
                     item.name, item.source, UNCHANGED, outputs=outputs,
                     pages=entry.get("pages"),
                     warnings=[Problem(**w) for w in entry.get("warnings", [])],
-                    key=key, deps=entry.get("deps", {}),
+                    key=key, deps=entry.get("deps", {}), digests=entry.get("digests", {}),
                 )
             else:
-                tasks.append(_Task(item, fmts, fonts, strict_fonts, out, key))
+                tasks.append(_Task(item, fmts, fonts, strict_fonts, out, key, timeout))
+        origins = {i.name: _origin(i) for i in todo_items}
 
         def record(result: LetterResult) -> None:
             results[result.name] = result
@@ -708,9 +853,12 @@ def render_many(
                     "key": result.key, "source": result.source, "outputs": result.outputs,
                     "pages": result.pages, "deps": result.deps,
                     "warnings": [w.to_json() for w in result.warnings],
+                    "digests": result.digests, **origins.get(result.name, {}),
                 }
             elif result.status == FAILED:
-                manifest.pop(result.name, None)
+                # no output of a failed letter stays in OUT: not last week's, not a half one
+                entry = manifest.pop(result.name, None)
+                result.removed = remove_files(out, _outputs_of(result.name, entry))
             if progress is not None:
                 progress.advance(result)
 
@@ -724,6 +872,7 @@ def render_many(
                 interrupted = _run_pool(
                     tasks, min(jobs, max(1, len(tasks))), _context(mp_context),
                     (fonts, strict_fonts, render), record, lambda: _save_manifest(out, manifest),
+                    timeout,
                 )
         finally:
             if progress is not None:
@@ -733,13 +882,66 @@ def render_many(
             results.get(i.name) or LetterResult(i.name, i.source, CANCELLED) for i in todo_items
         ]
     batch = BatchResult(
-        ordered, out, fmts, jobs, changed, time.perf_counter() - started, interrupted
+        ordered, out, fmts, jobs, changed, time.perf_counter() - started, interrupted, removed
     )
     if report is not None:
         text = json.dumps(batch.report(), ensure_ascii=False, indent=2) + "\n"
-        with _deferred(signal.SIGINT, signal.SIGTERM):
+        with limits.deferred(signal.SIGINT, signal.SIGTERM):
             write_atomic(Path(report), text.encode("utf-8"))
     return batch
+
+
+@contextlib.contextmanager
+def _held(out: Path):
+    """Hold a descriptor of OUT while the batch runs (workers fork with it)."""
+    try:
+        hold_root(out)
+    except OutputError as exc:
+        raise BatchError(str(exc)) from None
+    try:
+        yield
+    finally:
+        release_root(out)
+
+
+def _check_writable(report: Path) -> None:
+    """Refuse a report that could not be written, before any letter is rendered."""
+    folder = report.parent
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=".gongwen-report-", dir=folder)
+        os.close(fd)
+        os.unlink(tmp)
+    except OSError as exc:
+        why = os_error_reason(exc)
+        raise BatchError(f"--report {report}: 无法写入（{why}）") from None
+
+
+def _origin(item: BatchItem) -> dict[str, str]:
+    """Where a letter comes from, for finding letters that are gone in a later run."""
+    if item.path is not None:
+        return {"path": str(item.path.resolve())}
+    if item.table is not None:
+        return {"table": str(item.table)}
+    return {}
+
+
+def _remove_gone(
+    out: Path, manifest: dict[str, dict[str, Any]], todo: Sequence[BatchItem]
+) -> list[dict[str, Any]]:
+    """Remove the outputs and manifest entries of letters whose YAML file (or table row) is
+    gone since an earlier run; returns what was removed, for the report."""
+    names = {i.name for i in todo}
+    tables = {str(i.table) for i in todo if i.table is not None}
+    removed = []
+    for name in sorted(manifest):
+        entry = manifest[name]
+        if name in names or not isinstance(entry, dict) or not _gone(entry, tables):
+            continue
+        files = remove_files(out, _outputs_of(name, entry))
+        del manifest[name]
+        removed.append({"name": name, "source": str(entry.get("source", "")), "outputs": files})
+    return removed
 
 
 class _Terminated(KeyboardInterrupt):
@@ -770,15 +972,22 @@ def _run_pool(
     initargs: tuple[Any, ...],
     record: Callable[[LetterResult], None],
     save: Callable[[], None],
+    timeout: float | None = None,
 ) -> bool:
     """Run ``tasks``; returns True if interrupted. Letters whose worker died are retried
-    one at a time in a fresh worker, so a letter that kills its worker fails alone."""
+    one at a time in a fresh worker, so a letter that kills its worker fails alone.
+
+    A worker stops a letter at ``timeout`` itself; should a worker not come back long after
+    that (stuck outside Python), the workers are killed and their letters retried alone,
+    where the stuck one fails."""
     if not tasks:
         return False
     retry: list[_Task] = []
     pool = ProcessPoolExecutor(jobs, mp_context=ctx, initializer=_init_worker, initargs=initargs)
     last_save = time.monotonic()
     pending: dict[Future, _Task] = {}
+    running: dict[Future, float] = {}
+    overdue = 2 * timeout + STUCK_GRACE_S if timeout else None
     try:
         for t in tasks:
             pending[pool.submit(_work, t)] = t
@@ -786,11 +995,20 @@ def _run_pool(
             done, _ = wait(pending, timeout=1.0, return_when=FIRST_COMPLETED)
             for fut in done:
                 task = pending.pop(fut)
+                running.pop(fut, None)
                 try:
                     record(fut.result())
                 except BrokenProcessPool:
                     retry.append(task)
-            if time.monotonic() - last_save > SAVE_EVERY_S:
+                except Exception as exc:  # a result that did not come back whole
+                    record(_failed(task, f"排版进程出错：{limits.error_text(exc)}"))
+            now = time.monotonic()
+            for fut in pending:
+                if fut.running():
+                    running.setdefault(fut, now)
+            if overdue and any(now - t0 > overdue for t0 in running.values()):
+                _kill_workers(pool)  # their letters come back as BrokenProcessPool: retried
+            if now - last_save > SAVE_EVERY_S:
                 save()
                 last_save = time.monotonic()
         pool.shutdown(wait=True)
@@ -800,12 +1018,13 @@ def _run_pool(
             )
             pool = solo
             try:
-                record(solo.submit(_work, task).result())
+                record(solo.submit(_work, task).result(timeout=overdue))
             except BrokenProcessPool:
-                record(LetterResult(
-                    task.item.name, task.item.source, FAILED, key=task.key,
-                    problems=[Problem(task.item.source, 0, 0, "", "排版进程意外退出")],
-                ))
+                record(_failed(task, "排版进程意外退出"))
+            except FutureTimeout:
+                _kill_workers(solo)
+                assert timeout is not None
+                record(_failed(task, f"排版超出时间上限（{timeout:g} 秒），排版进程已停止"))
             solo.shutdown(wait=True)
         return False
     except KeyboardInterrupt:
@@ -815,6 +1034,17 @@ def _run_pool(
             if fut.done() and not fut.cancelled() and fut.exception() is None:
                 record(fut.result())
         return True
+
+
+def _failed(task: _Task, message: str) -> LetterResult:
+    return LetterResult(task.item.name, task.item.source, FAILED, key=task.key,
+                        problems=[Problem(task.item.source, 0, 0, "", message)])
+
+
+def _kill_workers(pool: ProcessPoolExecutor) -> None:
+    for proc in list((getattr(pool, "_processes", None) or {}).values()):
+        with contextlib.suppress(Exception):
+            proc.kill()
 
 
 def _stop_pool(pool: ProcessPoolExecutor) -> None:

@@ -247,5 +247,13 @@ class _Composer:
 
 
 def compose(letter: Letter, base_dir: Path | None = None) -> Document:
-    """Compose a validated letter. ``base_dir`` resolves relative paths (the seal image)."""
-    return _Composer(letter, base_dir).compose()
+    """Compose a validated letter. ``base_dir`` resolves relative paths (the seal image).
+
+    A letter that expands ``{{ 变量 }}`` does all its expansion under one template budget
+    (time and memory, :func:`gongwen.templates.template_budget`)."""
+    if not letter.options.expand_variables:
+        return _Composer(letter, base_dir).compose()
+    from .templates import template_budget
+
+    with template_budget():
+        return _Composer(letter, base_dir).compose()

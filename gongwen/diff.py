@@ -20,6 +20,13 @@ by :mod:`gongwen.read`):
 5. A pair whose only difference is the heading number (一、→二、, （二）→（三）) is
    *renumbered*; a pair with the same text but different known roles is a *role* change.
 
+Work is bounded. ``SequenceMatcher`` is quadratic on repetitive input (20 000 × 长 against
+itself with one character changed); where the pairs of equal items it would compare exceed
+``MAX_MATCH_WORK``, a linear fallback keeps the common prefix and suffix and marks the
+middle as one replacement. The pairing programme runs only on regions whose cost
+(``REGION_WORK``) is bounded, otherwise paragraphs are paired in order; moves are searched
+among at most ``MAX_MOVE_PAIRS`` deleted × inserted pairs (beyond, only identical text).
+
 The similarity ratio is ``2·M / (|A| + |B|)`` over normalised characters, ``M`` the characters
 matched by the alignment (moved paragraphs count as matched). The result is *identical*
 when there is no change and, with ``--layout``, no layout difference.
@@ -64,6 +71,7 @@ from __future__ import annotations
 import html
 import json
 import math
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
@@ -82,6 +90,9 @@ MOVE_MIN = 0.6  # a deleted and an inserted paragraph elsewhere are a move at th
 JOIN_PENALTY = 0.5  # per extra paragraph in a merge/split, so that simpler pairings win ties
 MAX_JOIN = 4  # paragraphs joined at most in a merge or split
 DP_LIMIT = 6400  # region cells above which merges/splits are not tried
+MAX_MATCH_WORK = 4_000_000  # equal-item pairs SequenceMatcher may compare; beyond: linear
+REGION_WORK = 4_000_000  # characters the pairing programme may score in one region
+MAX_MOVE_PAIRS = 250_000  # deleted × inserted paragraphs compared for moves
 KINDS = ("changed", "inserted", "deleted", "moved", "merged", "split", "renumbered", "role")
 
 
@@ -195,6 +206,48 @@ def _slice_map(origin: list[int], length: int) -> list[int]:
     return [*starts, length]
 
 
+Opcode = tuple[str, int, int, int, int]
+
+
+def match_work(a: Sequence[object], b: Sequence[object]) -> int:
+    """How many pairs of equal items ``SequenceMatcher`` would compare at its top level:
+    the sum over items of (count in a) × (count in b). Linear to compute."""
+    ca, cb = Counter(a), Counter(b)
+    if len(cb) < len(ca):
+        ca, cb = cb, ca
+    return sum(n * cb[x] for x, n in ca.items() if x in cb)
+
+
+def opcodes(a: Sequence[object], b: Sequence[object]) -> tuple[list[Opcode], int]:
+    """``SequenceMatcher``'s opcodes and matched count for ``a`` and ``b``, or, where that
+    would take more than ``MAX_MATCH_WORK``, a linear diff: common prefix and suffix equal,
+    the middle replaced."""
+    if match_work(a, b) <= MAX_MATCH_WORK:
+        sm = SequenceMatcher(None, a, b, autojunk=False)
+        return sm.get_opcodes(), sum(m.size for m in sm.get_matching_blocks())
+    return _linear_opcodes(a, b)
+
+
+def _linear_opcodes(a: Sequence[object], b: Sequence[object]) -> tuple[list[Opcode], int]:
+    n, m = len(a), len(b)
+    pre = 0
+    while pre < n and pre < m and a[pre] == b[pre]:
+        pre += 1
+    suf = 0
+    while suf < n - pre and suf < m - pre and a[n - 1 - suf] == b[m - 1 - suf]:
+        suf += 1
+    ops: list[Opcode] = []
+    if pre:
+        ops.append(("equal", 0, pre, 0, pre))
+    if n - suf > pre or m - suf > pre:
+        tag = "replace" if n - suf > pre and m - suf > pre else (
+            "delete" if n - suf > pre else "insert")
+        ops.append((tag, pre, n - suf, pre, m - suf))
+    if suf:
+        ops.append(("equal", n - suf, n, m - suf, m))
+    return ops, pre + suf
+
+
 def char_ops(a: str, b: str, norm: Normalisation = DEFAULT) -> tuple[list[Op], int]:
     """Character diff of ``a`` and ``b`` under ``norm``, in original text; and the number of
     normalised characters matched."""
@@ -203,11 +256,8 @@ def char_ops(a: str, b: str, norm: Normalisation = DEFAULT) -> tuple[list[Op], i
     sa, sb = _slice_map(oa, len(a)), _slice_map(ob, len(b))
     if not na and not nb:
         return [], 0
-    sm = SequenceMatcher(None, na, nb, autojunk=False)
-    ops = []
-    for tag, i1, i2, j1, j2 in sm.get_opcodes():
-        ops.append(Op(tag, a[sa[i1]:sa[i2]], b[sb[j1]:sb[j2]]))
-    matched = sum(m.size for m in sm.get_matching_blocks())
+    codes, matched = opcodes(na, nb)
+    ops = [Op(tag, a[sa[i1]:sa[i2]], b[sb[j1]:sb[j2]]) for tag, i1, i2, j1, j2 in codes]
     return ops, matched
 
 
@@ -218,7 +268,7 @@ def _ratio_matched(na: str, nb: str) -> tuple[float, int]:
     total = len(na) + len(nb)
     if sm.real_quick_ratio() < PAIR_MIN * 0.999 or sm.quick_ratio() < PAIR_MIN * 0.999:
         return sm.quick_ratio(), 0
-    matched = sum(m.size for m in sm.get_matching_blocks())
+    _codes, matched = opcodes(na, nb)
     return 2.0 * matched / total, matched
 
 
@@ -278,6 +328,10 @@ class _Aligner:
             return [_Item("ins", (), (j,)) for j in range(j1, j2)]
         if m == 0:
             return [_Item("del", (i,), ()) for i in range(i1, i2)]
+        size_a = sum(len(t) + 1 for t in self.na[i1:i2])
+        size_b = sum(len(t) + 1 for t in self.nb[j1:j2])
+        if m * size_a + n * size_b > REGION_WORK:
+            return self._in_order(i1, i2, j1, j2)
         kmax = MAX_JOIN if n * m <= DP_LIMIT else 1
         best = [[0.0] * (m + 1) for _ in range(n + 1)]
         move: list[list[_Item | None]] = [[None] * (m + 1) for _ in range(n + 1)]
@@ -325,10 +379,24 @@ class _Aligner:
             j += len(it.b) if it.kind != "del" else 0
         return items
 
-    def align(self) -> list[_Item]:
-        sm = SequenceMatcher(None, self.na, self.nb, autojunk=False)
+    def _in_order(self, i1: int, i2: int, j1: int, j2: int) -> list[_Item]:
+        """A region too large for the pairing programme: the k-th paragraphs on each side
+        pair when similar enough, the rest are deleted or inserted (linear)."""
         items: list[_Item] = []
-        for tag, i1, i2, j1, j2 in sm.get_opcodes():
+        for k in range(max(i2 - i1, j2 - j1)):
+            i, j = i1 + k, j1 + k
+            if i < i2 and j < j2 and self.score((i,), (j,))[0] >= PAIR_MIN:
+                items.append(_Item("pair", (i,), (j,)))
+                continue
+            if i < i2:
+                items.append(_Item("del", (i,), ()))
+            if j < j2:
+                items.append(_Item("ins", (), (j,)))
+        return items
+
+    def align(self) -> list[_Item]:
+        items: list[_Item] = []
+        for tag, i1, i2, j1, j2 in opcodes(self.na, self.nb)[0]:
             if tag == "equal":
                 items.extend(_Item("same", (i1 + k,), (j1 + k,)) for k in range(i2 - i1))
             else:
@@ -342,18 +410,25 @@ class _Aligner:
             return items
         used: set[int] = set()
         moved: dict[int, int] = {}
+        similar = len(dels) * len(inss) <= MAX_MOVE_PAIRS  # else: identical text only
+        by_text: dict[str, list[int]] = {}
+        for ki in reversed(inss):
+            by_text.setdefault(self.nb[items[ki].b[0]], []).append(ki)
         for kd in dels:
             ia = items[kd].a
             best_k, best_r = None, MOVE_MIN
-            for ki in inss:
-                if ki in used:
-                    continue
-                if self.na[ia[0]] == self.nb[items[ki].b[0]]:
-                    best_k, best_r = ki, 1.0
-                    break
-                r, _ = self.score(ia, items[ki].b)
-                if r >= best_r + 1e-9:
-                    best_k, best_r = ki, r
+            same = by_text.get(self.na[ia[0]], [])
+            while same and same[-1] in used:
+                same.pop()
+            if same:
+                best_k = same.pop()
+            elif similar:
+                for ki in inss:
+                    if ki in used:
+                        continue
+                    r, _ = self.score(ia, items[ki].b)
+                    if r >= best_r + 1e-9:
+                        best_k, best_r = ki, r
             if best_k is not None:
                 used.add(best_k)
                 moved[kd] = best_k

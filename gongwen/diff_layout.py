@@ -27,6 +27,8 @@ and a magenta box round the changed area; the report lists the changed pixels pe
 
 from __future__ import annotations
 
+import itertools
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -247,17 +249,48 @@ def compare_layout(a: Reading, b: Reading, *, tolerance_mm: float = 1.0) -> Layo
 
 
 # --- pixel overlays --------------------------------------------------------------------------
-def _render_pages(data: bytes, dpi: int) -> list[Any]:
+def _page_images(data: bytes, dpi: int) -> Iterator[Any]:
+    """Each page as a greyscale image, one at a time (memory stays flat however many pages)."""
     import pypdfium2 as pdfium
 
     pdf = pdfium.PdfDocument(data)
     try:
-        return [
-            pdf[i].render(scale=dpi / 72, grayscale=True).to_pil().convert("L")
-            for i in range(len(pdf))
-        ]
+        for i in range(len(pdf)):
+            page = pdf[i]
+            try:
+                yield page.render(scale=dpi / 72, grayscale=True).to_pil().convert("L")
+            finally:
+                page.close()
     finally:
         pdf.close()
+
+
+def pdf_page_count(data: bytes) -> int:
+    """The pages of a PDF, counted by pdfium (fast: no page is parsed); 0 when pdfium cannot
+    open it (the PDF reader then says why)."""
+    import pypdfium2 as pdfium
+
+    try:
+        pdf = pdfium.PdfDocument(data)
+    except Exception:
+        return 0
+    try:
+        return len(pdf)
+    finally:
+        pdf.close()
+
+
+def check_visual_pages(data: bytes, name: str) -> None:
+    """Refuse ``--visual`` for a PDF of more pages than :data:`gongwen.limits.MAX_VISUAL_PAGES`
+    (each page is drawn twice at 100 dpi); ``--layout`` compares every page."""
+    from . import limits
+
+    pages = pdf_page_count(data)
+    if pages > limits.MAX_VISUAL_PAGES:
+        raise limits.InputError(
+            name, f"--visual 最多叠图 {limits.MAX_VISUAL_PAGES} 页，此 PDF 有 {pages} 页；"
+            "请用 --layout 比较全部页面的版面"
+        )
 
 
 def overlay(img_a: Any, img_b: Any) -> tuple[Any, int, tuple[int, int, int, int] | None]:
@@ -305,11 +338,11 @@ def write_overlays(a: Reading, b: Reading, out_dir: Path, *, dpi: int = RENDER_D
         out_dir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise GongwenError(f"{out_dir}: 无法创建目录（{os_error_reason(exc)}）") from exc
-    pages_a, pages_b = _render_pages(a.pdf, dpi), _render_pages(b.pdf, dpi)
+    check_visual_pages(a.pdf, a.path)
+    check_visual_pages(b.pdf, b.path)
     records = []
-    for n in range(max(len(pages_a), len(pages_b))):
-        ia = pages_a[n] if n < len(pages_a) else None
-        ib = pages_b[n] if n < len(pages_b) else None
+    pages = itertools.zip_longest(_page_images(a.pdf, dpi), _page_images(b.pdf, dpi))
+    for n, (ia, ib) in enumerate(pages):
         img, count, box = overlay(ia, ib)
         path = out_dir / f"page-{n + 1:03d}.png"
         img.save(path, format="PNG", optimize=False)

@@ -39,12 +39,31 @@ class GongwenError(Exception):
     """An error caused by the user's input or environment; printed without a traceback."""
 
 
-class LetterError(GongwenError):
-    """A letter file that cannot be used; lists every problem found."""
+MAX_PROBLEMS = 100  # problems listed for one file; the rest are counted, not listed
 
-    def __init__(self, problems: list[Problem]):
+
+class LetterError(GongwenError):
+    """A letter file that cannot be used; lists every problem found, up to
+    :data:`MAX_PROBLEMS` (a last line counts the others)."""
+
+    def __init__(self, problems: list[Problem], omitted: int = 0):
+        rest = omitted + max(0, len(problems) - MAX_PROBLEMS)
+        if rest and problems:
+            more = f"……另有 {rest} 处问题未列出（每个文件最多列出 {MAX_PROBLEMS} 处）"
+            problems = [*problems[:MAX_PROBLEMS], Problem(problems[0].file, 0, 0, "", more)]
         self.problems = problems
         super().__init__("\n".join(str(p) for p in problems))
+
+    def __reduce__(self) -> tuple[object, ...]:
+        # pickled to batch workers as it stands (the list already capped)
+        return _restored, (type(self), self.problems)
+
+
+def _restored(cls: type[LetterError], problems: list[Problem]) -> LetterError:
+    error = cls.__new__(cls)
+    GongwenError.__init__(error, "\n".join(str(p) for p in problems))
+    error.problems = problems
+    return error
 
 
 def did_you_mean(value: str, choices: Iterable[str]) -> str:
@@ -77,6 +96,8 @@ _ERRNO_TEXT = {
     "EINVAL": "文件名或参数无效",
     "EIO": "读写出错（I/O 错误）",
     "EMFILE": "打开的文件太多",
+    "EFBIG": "文件超出允许的大小",
+    "ETXTBSY": "正被占用",
 }
 
 

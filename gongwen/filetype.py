@@ -95,7 +95,13 @@ ELSEWHERE = {
 
 def decode_text(data: bytes, name: str, expected: str) -> str:
     """A text file's bytes as UTF-8 (BOM or not), UTF-16 with a BOM, or GB18030; a file
-    holding NUL bytes is refused as binary (``expected`` names what the caller reads)."""
+    holding NUL bytes is refused as binary (``expected`` names what the caller reads), and
+    so is one beyond :data:`gongwen.limits.MAX_TEXT_BYTES`."""
+    from . import limits
+
+    if len(data) > limits.MAX_TEXT_BYTES:
+        bound = limits.MAX_TEXT_BYTES // limits.MiB
+        raise limits.InputError(name, f"文本文件太大（{len(data)} 字节，上限 {bound} MiB）")
     if _utf16(data):
         try:
             return data.decode("utf-16")

@@ -50,10 +50,12 @@ _CN_WRITE = "〇一二三四五六七八九"
 
 
 def parse_chinese_number(text: str) -> int | None:
-    """一 → 1, 十 → 10, 十二 → 12, 二十 → 20, 三十一 → 31, 二〇二二 → 2022 (digit by digit);
-    None when ``text`` is not such a number."""
+    """一 → 1, 十 → 10, 十二 → 12, 二十 → 20, 三十一 → 31, 一百零五 → 105, 二〇二二 → 2022
+    (digit by digit); None when ``text`` is not such a number."""
     if not text:
         return None
+    if "百" in text or "千" in text:
+        return _parse_hundreds(text)
     if "十" not in text:
         if any(c not in CN_DIGITS for c in text):
             return None
@@ -65,13 +67,53 @@ def parse_chinese_number(text: str) -> int | None:
     return (CN_DIGITS[tens] if tens else 1) * 10 + (CN_DIGITS[ones] if ones else 0)
 
 
+def _parse_hundreds(text: str) -> int | None:
+    """一百 → 100, 一百零五 → 105, 一千零一十 → 1010: exactly the forms
+    :func:`format_chinese_number` writes, else None."""
+    total, rest = 0, text
+    for value, unit in ((1000, "千"), (100, "百")):
+        head, sep, tail = rest.partition(unit)
+        if sep:
+            if not CN_DIGITS.get(head):
+                return None
+            total += CN_DIGITS[head] * value
+            rest = tail
+    rest = rest.removeprefix("零")
+    tens, sep, ones = rest.partition("十")
+    for digit in (tens, ones) if sep else (rest,):
+        if digit and digit not in CN_DIGITS:
+            return None
+    if sep:
+        total += CN_DIGITS.get(tens, 0) * 10 + CN_DIGITS.get(ones, 0)
+    elif rest:
+        total += CN_DIGITS[rest]
+    if not 100 <= total <= 9999 or format_chinese_number(total) != text:
+        return None
+    return total
+
+
+_UNITS = ((1000, "千"), (100, "百"), (10, "十"), (1, ""))
+
+
 def format_chinese_number(n: int) -> str:
-    """1 → 一, 10 → 十, 12 → 十二, 21 → 二十一 (1–99)."""
-    if not 1 <= n <= 99:
+    """1 → 一, 10 → 十, 12 → 十二, 21 → 二十一, 100 → 一百, 105 → 一百零五, 110 → 一百一十,
+    1010 → 一千零一十 (1–9999: a letter has at most 5 000 paragraphs)."""
+    if not 1 <= n <= 9999:
         raise ValueError(f"cannot number item {n} in Chinese numerals")
-    tens, ones = divmod(n, 10)
-    head = "" if tens == 0 else ("十" if tens == 1 else _CN_WRITE[tens] + "十")
-    return head + (_CN_WRITE[ones] if ones else "")
+    if n < 100:
+        tens, ones = divmod(n, 10)
+        head = "" if tens == 0 else ("十" if tens == 1 else _CN_WRITE[tens] + "十")
+        return head + (_CN_WRITE[ones] if ones else "")
+    out = ""
+    zero = False
+    for value, unit in _UNITS:
+        digit, n = divmod(n, value)
+        if digit:
+            out += ("零" if zero else "") + _CN_WRITE[digit] + unit
+            zero = False
+        elif out and n:
+            zero = True
+    return out
 
 
 def _number(text: str) -> int | None:

@@ -1054,10 +1054,12 @@ def _short(text: str, n: int = 24) -> str:
 def print_summary(result: Imported, console: Any) -> None:
     """The import report (rich) on ``console``: recognised parts, guesses, plain paragraphs."""
     from rich.table import Table
+    from rich.text import Text
 
-    table = Table("要素", "识别结果", title=f"导入 {result.source}", title_justify="left")
+    # text, never markup: the letter's words and file names may hold "[/bold]"
+    table = Table("要素", "识别结果", title=Text(f"导入 {result.source}"), title_justify="left")
     for label, value in summary_rows(result):
-        table.add_row(label, value)
+        table.add_row(Text(label), Text(value))
     console.print(table)
     if result.styled:
         console.print("角色取自 gongwen 的 DOCX 段落样式。")

@@ -2,7 +2,8 @@
 
 The only module that reads YAML. Loading is safe: the YAML is composed to nodes and turned
 into plain dicts, lists and strings by hand, so no tag can construct an object, aliases are
-refused (no alias bombs), and file size and nesting depth are bounded. Scalars stay the
+refused (no alias bombs), and file size, node count and nesting depth are bounded (the node
+count is estimated before the slow YAML scanner runs). Scalars stay the
 strings the user wrote (``000001`` and ``28686334`` keep their digits); pydantic then parses
 dates, booleans and enums from them.
 """
@@ -21,19 +22,27 @@ from ruamel.yaml import YAML
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
+from . import limits
 from . import model as model_mod
-from .errors import LetterError, Problem, did_you_mean, os_error_reason
+from .errors import MAX_PROBLEMS, LetterError, Problem, did_you_mean
 from .filetype import ELSEWHERE, kind_message, sniff
 from .model import Letter
 
-MAX_FILE_BYTES = 2 * 1024 * 1024
+MAX_FILE_BYTES = limits.MAX_YAML_BYTES
 MAX_DEPTH = 40
-MAX_NODES = 200_000
+MAX_NODES = 50_000  # a letter of 5 000 sections needs about 25 000
 
 YAML_TAG = "tag:yaml.org,2002:"
 _PLAIN_TAGS = {f"{YAML_TAG}{t}" for t in ("str", "int", "float", "bool", "timestamp")}
 _NULL_TAG = f"{YAML_TAG}null"
 _FORBIDDEN_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
+# what the YAML reader refuses in the raw text (YAML 1.2's printable set, 5.1)
+_UNPRINTABLE = re.compile(
+    "[^\x09\x0a\x0d\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]"
+)
+# every node but the first follows one of these: a flow separator or opener, a block
+# sequence entry, or a mapping key's colon
+_NODE_MARKS = re.compile(r"[,\[{]|(?:^|\s)-(?=\s)|:(?=\s)", re.M)
 
 Path_ = tuple[str | int, ...]
 
@@ -121,9 +130,34 @@ _OPEN_TOKENS = ("FlowSequenceStartToken", "FlowMappingStartToken", "BlockMapping
 _CLOSE_TOKENS = ("FlowSequenceEndToken", "FlowMappingEndToken", "BlockEndToken")
 
 
-def _check_nesting(yaml: YAML, text: str, file: str) -> None:
-    """Refuse deep nesting from the token stream, before the (recursive) composer sees it."""
+def _check_text(text: str, file: str) -> None:
+    """Refuse, before the YAML reader sees it, text it cannot read (a raw control character,
+    located) and text with far too many items to be a letter (counted in C, fast)."""
+    bad = _UNPRINTABLE.search(text)
+    if bad:
+        line, col = _line_col(text, bad.start())
+        message = f"文件中有不可打印的控制字符 U+{ord(bad.group()):04X}"
+        raise LetterError([Problem(file, line, col, "", message)])
+    for marks, m in enumerate(_NODE_MARKS.finditer(text), 1):
+        if marks > 2 * MAX_NODES:
+            line, col = _line_col(text, m.start())
+            raise LetterError([Problem(file, line, col, "", _too_many())])
+
+
+def _too_many() -> str:
+    return f"内容过多（超过 {MAX_NODES} 项）"
+
+
+def _line_col(text: str, pos: int) -> tuple[int, int]:
+    line = text.count("\n", 0, pos) + 1
+    return line, pos - (text.rfind("\n", 0, pos) + 1) + 1
+
+
+def _check_tokens(yaml: YAML, text: str, file: str) -> None:
+    """Refuse deep nesting and too many items from the token stream, before the (recursive,
+    slower) composer sees it."""
     depth = 0
+    scalars = 0
     for token in yaml.scan(text):
         name = type(token).__name__
         if name in _OPEN_TOKENS:
@@ -134,6 +168,11 @@ def _check_nesting(yaml: YAML, text: str, file: str) -> None:
                 raise LetterError([Problem(file, mark.line + 1, mark.column + 1, "", message)])
         elif name in _CLOSE_TOKENS:
             depth -= 1
+        elif name == "ScalarToken":
+            scalars += 1
+            if scalars > 2 * MAX_NODES:  # keys are scalars too
+                mark = token.start_mark
+                raise LetterError([Problem(file, mark.line + 1, mark.column + 1, "", _too_many())])
 
 
 def _pos(node: Node) -> tuple[int, int]:
@@ -156,20 +195,15 @@ def read_data(path: Path) -> tuple[dict[str, Any], _Located]:
     """Read a YAML file into plain data, raising :class:`LetterError` on any problem."""
     file = str(path)
     try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise LetterError([Problem(file, 0, 0, "", "文件不存在")]) from None
-    except IsADirectoryError:
-        message = "是目录，不是信件文件；排版整个目录请用 gongwen batch"
+        raw = limits.read_bounded(path, MAX_FILE_BYTES)
+    except limits.InputError as exc:
+        message = exc.reason
+        if message.startswith("是目录"):
+            message = "是目录，不是信件文件；排版整个目录请用 gongwen batch"
         raise LetterError([Problem(file, 0, 0, "", message)]) from None
-    except OSError as exc:
-        message = f"无法读取文件：{os_error_reason(exc)}"
-        raise LetterError([Problem(file, 0, 0, "", message)]) from None
-    if len(raw) > MAX_FILE_BYTES:
-        raise LetterError(
-            [Problem(file, 0, 0, "", f"文件太大（{len(raw)} 字节，上限 {MAX_FILE_BYTES} 字节）")]
-        )
     kind = sniff(path, raw)
+    if kind == "binary" and _stray_nul(raw):
+        kind = "yaml"  # a letter with a stray NUL: reported where it stands (_check_text)
     if kind not in ("yaml", "text"):
         message = kind_message(kind, "信件应是 YAML 文件（.yaml）", ELSEWHERE.get(kind, ""))
         raise LetterError([Problem(file, 0, 0, "", message)])
@@ -185,14 +219,26 @@ def read_data(path: Path) -> tuple[dict[str, Any], _Located]:
     return read_text_data(text, file)
 
 
+def _stray_nul(raw: bytes) -> bool:
+    """Text that is valid UTF-8 with a few NUL bytes: a letter, not a binary file."""
+    if raw.count(b"\0") > 16:
+        return False
+    try:
+        raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
 def read_text_data(text: str, file: str) -> tuple[dict[str, Any], _Located]:
     """:func:`read_data` for YAML text already in memory; ``file`` names it in problems."""
     if len(text.encode("utf-8", "surrogatepass")) > MAX_FILE_BYTES:
         raise LetterError([Problem(file, 0, 0, "", f"内容太大（上限 {MAX_FILE_BYTES} 字节）")])
+    _check_text(text, file)
     located = _Located(file)
     yaml = YAML(typ="rt", pure=True)
     try:
-        _check_nesting(yaml, text, file)
+        _check_tokens(yaml, text, file)
         node = yaml.compose(text)
         data = located.build(node) if node is not None else None
     except MarkedYAMLError as exc:
@@ -206,7 +252,7 @@ def read_text_data(text: str, file: str) -> tuple[dict[str, Any], _Located]:
     except _Refused:
         raise LetterError(located.problems) from None
     except _TooBig as exc:
-        located.problem(exc.node, exc.path, f"内容过多（超过 {MAX_NODES} 项）")
+        located.problem(exc.node, exc.path, _too_many())
         raise LetterError(located.problems) from None
     except (_TooDeep, RecursionError) as exc:
         if isinstance(exc, _TooDeep):
@@ -220,6 +266,11 @@ def read_text_data(text: str, file: str) -> tuple[dict[str, Any], _Located]:
         raise LetterError(
             [Problem(file, 1, 1, "", "文件顶层应是字段表（如 title: …、body: …），不是列表或文字")]
         )
+    if not set(data) & set(Letter.model_fields):
+        # not a letter at all (a configuration file, a password file …): say so without
+        # quoting any of its content
+        message = "不是信件文件：顶层没有任何信件字段（如 title、body、signature）"
+        raise LetterError([Problem(file, 1, 1, "", message)])
     if located.problems:
         raise LetterError(located.problems)
     return data, located
@@ -297,7 +348,7 @@ def _validated(data: dict[str, Any], located: _Located) -> tuple[Letter, SourceM
     try:
         letter = Letter.model_validate(data)
     except ValidationError as exc:
-        raise LetterError(list(_problems(exc, located))) from None
+        raise _validation_error(exc, located) from None
     positions = {dotted(p): pos for p, pos in located.values.items()}
     return letter, SourceMap(located.file, positions)
 
@@ -326,9 +377,18 @@ def load_letter(path: str | Path) -> Letter:
     return load_letter_with_sources(path)[0]
 
 
-def _problems(exc: ValidationError, located: _Located) -> Iterator[Problem]:
+def _validation_error(exc: ValidationError, located: _Located) -> LetterError:
+    """The problems of a failed validation, messages made for the first
+    :data:`~gongwen.errors.MAX_PROBLEMS` only (150 000 unknown keys cost no more than 100)."""
+    errors = exc.errors(include_url=False)
+    shown = list(_problems(errors[: MAX_PROBLEMS + 50], located))
+    omitted = max(0, len(errors) - MAX_PROBLEMS - 50)
+    return LetterError(shown, omitted)
+
+
+def _problems(errors: list[Any], located: _Located) -> Iterator[Problem]:
     seen: set[tuple[Path_, str]] = set()
-    for err in exc.errors(include_url=False):
+    for err in errors:
         loc = _data_path(tuple(err["loc"]), located)
         inner = err.get("ctx", {}).get("path")
         if inner:
@@ -394,9 +454,10 @@ def _message(err: dict[str, Any]) -> str:
     if kind == "extra_forbidden":
         name = str(loc[-1]) if loc else ""
         names = [n for n in _FIELD_NAMES if n != name]
-        hint = difflib.get_close_matches(name, names, n=1, cutoff=0.6)
+        hint = difflib.get_close_matches(name[:64], names, n=1, cutoff=0.6)
         suggestion = f"；是不是 {hint[0]}？" if hint else ""
-        return f"未知字段 {name!r}{suggestion}"
+        shown = name if len(name) <= 40 else name[:40] + "…"  # never a whole line of a file
+        return f"未知字段 {shown!r}{suggestion}"
     if kind.startswith("date_"):
         return f"日期无效：{err['input']!r}；请写作 2022-09-29 或 2022年9月29日 这样的真实日期"
     if kind in ("enum", "literal_error"):

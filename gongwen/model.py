@@ -31,11 +31,17 @@ MAX_HEADING_LEVEL = 4
 
 def _date_before(value: object) -> object:
     """A date as written in a letter (2022-09-29) or as printed (2022年9月29日, 2022/9/29 …:
-    :func:`grammar.parse_date`) → the date; anything else unchanged, for pydantic to report."""
+    :func:`grammar.parse_date`) → the date; an impossible date of those forms unchanged, for
+    pydantic to report. Anything else — a bare number such as ``0`` or ``1664409600``, which
+    pydantic would read as seconds since 1970 — is refused."""
     if isinstance(value, str):
         written = parse_date(value)
-        if written is not None and written.date is not None:
+        if written is None:
+            raise PydanticCustomError("date_format", "日期格式无效")
+        if written.date is not None:
             return written.date
+    elif isinstance(value, int | float) and not isinstance(value, bool):
+        raise PydanticCustomError("date_format", "日期格式无效")
     return value
 
 
@@ -50,6 +56,7 @@ class Strict(BaseModel):
 
 
 Text = Annotated[str, Field(min_length=1)]
+
 
 
 class Secrecy(StrEnum):

@@ -20,7 +20,7 @@ from .document import Document, Seal, SealMode
 from .errors import GongwenError, LetterError, Problem
 from .loader import SourceMap, load_letter_with_sources
 from .model import Letter
-from .output import write_atomic
+from .output import write_files
 
 if TYPE_CHECKING:
     from .export import Output
@@ -32,6 +32,7 @@ DEFAULT_FORMATS = ("pdf", "docx")
 # about 15 s (100 000 characters take about 6 s to lay out and draw on one core).
 MAX_LETTER_CHARS = 200_000
 MAX_LETTER_BLOCKS = 5_000
+MAX_LINE_BREAKS = 1_000  # line breaks written inside paragraphs (a title's lines …)
 
 
 @dataclass
@@ -121,6 +122,11 @@ def check_size(doc: Document, sources: SourceMap | None) -> None:
     if len(doc.blocks) > MAX_LETTER_BLOCKS:
         message = f"段落过多：{len(doc.blocks)} 段，上限 {MAX_LETTER_BLOCKS} 段"
         raise LetterError([_problem(sources, "body", message)])
+    breaks = {b.source: b.text.count("\n") for b in doc.blocks if "\n" in b.text}
+    if sum(breaks.values()) > MAX_LINE_BREAKS:
+        where = max(breaks, key=lambda k: breaks[k])
+        message = f"换行过多：{sum(breaks.values())} 处，上限 {MAX_LINE_BREAKS} 处"
+        raise LetterError([_problem(sources, where, message)])
 
 
 def compose_warnings(doc: Document, sources: SourceMap | None) -> list[Problem]:
@@ -179,13 +185,19 @@ def render_letter(
     from .fonts import load_fontset
 
     if seal is not None:
-        check_seal_bytes(seal, sources)
+        seal = check_seal_bytes(seal, sources)
     else:
-        path = seal_image(letter, base_dir, sources)
-        seal = path.read_bytes() if path is not None else None
+        checked = seal_image(letter, base_dir, sources)
+        seal = checked.data if checked is not None else None
     fontset = load_fontset(fonts, strict=strict_fonts)  # type: ignore[arg-type]
-    doc = compose(letter, base_dir)
-    if seal is not None:  # read once: the layout carries the image's bytes
+    try:
+        doc = compose(letter, base_dir)
+    except LetterError:
+        raise
+    except GongwenError as exc:  # a {{ 变量 }} that could not be filled, located in the file
+        where, message = getattr(exc, "where", ""), getattr(exc, "message", str(exc))
+        raise LetterError([_problem(sources, where, message)]) from None
+    if seal is not None:  # read once and checked: the layout carries the image's bytes
         doc = dataclasses.replace(doc, seal=Seal(SealMode.IMAGE, doc.seal.image, seal))
     check_size(doc, sources)
     warnings = check_glyphs(doc, fontset, sources, strict=strict_fonts)
@@ -203,13 +215,15 @@ def render_letter(
     return result
 
 
-def check_seal_bytes(data: bytes, sources: SourceMap | None) -> None:
-    """A seal image given as bytes passes the checks of one named in the letter."""
-    from .assets import FIELD, check_seal_data
+def check_seal_bytes(data: bytes, sources: SourceMap | None) -> bytes:
+    """A seal image given as bytes passes the checks of one named in the letter; returns
+    the bytes the exporters embed (:func:`gongwen.assets.embeddable`)."""
+    from .assets import FIELD, check_seal_data, embeddable
 
     problem = check_seal_data(data, "印章图片")
     if problem:
         raise LetterError([_problem(sources, FIELD, problem)])
+    return embeddable(data)
 
 
 def render_file(
@@ -220,7 +234,8 @@ def render_file(
     fonts: str = "auto",
     strict_fonts: bool = False,
 ) -> tuple[Rendered, list[Path]]:
-    """Load, render and write atomically; nothing is written on error.
+    """Load, render and write atomically, all formats together; nothing is written on error
+    (a full disk or a read-only folder included).
 
     ``out`` is a folder (``out/<name>.<fmt>`` for each format) or, for one format, a file
     named ``*.pdf`` / ``*.docx``; ``formats`` None means the default formats, or the one
@@ -239,29 +254,28 @@ def render_file(
         base_dir=Path(path).parent,
         sources=sources,
     )
-    written = []
+    folders: dict[Path, dict[str, bytes]] = {}  # (render writes one folder's files)
     for fmt, target in targets.items():
         output_folder(target.parent)
-        written += _write(rendered, fmt, target)
+        folders.setdefault(target.parent, {}).update(_files(rendered, fmt, target))
+    written: list[Path] = []
+    for folder, files in folders.items():
+        written += write_files(folder, files)
     return rendered, written
 
 
 def write_outputs(rendered: Rendered, out_dir: Path, stem: str) -> list[Path]:
-    """Write every output as ``out_dir/<stem>.<fmt>`` (atomically); the paths written."""
-    written = []
+    """Write every output as ``out_dir/<stem>.<fmt>``, all together (atomically, nothing
+    replaced if one fails); the paths written."""
+    files: dict[str, bytes] = {}
     for fmt in rendered.outputs:
-        written += _write(rendered, fmt, out_dir / f"{stem}.{fmt}")
-    return written
+        files.update(_files(rendered, fmt, out_dir / f"{stem}.{fmt}"))
+    return write_files(out_dir, files)
 
 
-def _write(rendered: Rendered, fmt: str, target: Path) -> list[Path]:
-    """Write one format's output to ``target`` (or, page by page, beside it as
-    ``NAME-1.fmt`` …), each file atomically."""
+def _files(rendered: Rendered, fmt: str, target: Path) -> dict[str, bytes]:
+    """One format's output as files named after ``target`` (or, page by page, beside it as
+    ``NAME-1.fmt`` …)."""
     from .export import file_names
 
-    written = []
-    for name, data in file_names(target.stem, fmt, rendered.outputs[fmt]):
-        path = target.with_name(name)
-        write_atomic(path, data)
-        written.append(path)
-    return written
+    return dict(file_names(target.stem, fmt, rendered.outputs[fmt]))

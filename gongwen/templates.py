@@ -17,6 +17,11 @@ Safety:
   passed with ``| trusted``.
 * The result is loaded with the ordinary loader (:func:`gongwen.loader.load_letter_text`),
   so it is validated like any letter file.
+* Work is bounded: ``range`` gives at most 10 000 items, repetition and powers are capped,
+  the output is at most 2 MiB, and filling a template (or a letter's ``{{ 变量 }}``) runs
+  under a budget of 5 seconds and 256 MiB (:func:`gongwen.limits.budget`), so nested loops,
+  runaway string growth or recursion end in a message naming the limit. Template and table
+  files are read with a size bound (:func:`gongwen.limits.read_bounded`).
 
 A template's header comment ``{# … #}`` documents it; lines of the form
 ``  name  必填|可选  中文名：说明`` declare its variables (shown by ``gongwen new KIND
@@ -52,8 +57,8 @@ from jinja2.exceptions import SecurityError
 from jinja2.runtime import Undefined
 from jinja2.sandbox import SandboxedEnvironment
 
-from . import bundled
-from .errors import GongwenError, LetterError, Problem, os_error_reason
+from . import bundled, limits
+from .errors import GongwenError, LetterError, Problem
 from .grammar import parse_date
 from .loader import MAX_FILE_BYTES, load_letter_text
 from .model import Letter
@@ -63,6 +68,7 @@ __all__ = [
     "BUILTIN_DIR",
     "ENV_VAR",
     "SUFFIX",
+    "ExpansionError",
     "TemplateInfo",
     "VariableDoc",
     "describe",
@@ -89,6 +95,14 @@ MAX_TABLE_ROWS = 100_000
 
 # --------------------------------------------------------------------------------------------
 # Filters: values into YAML
+
+
+class ExpansionError(GongwenError):
+    """A letter's ``{{ 变量 }}`` that could not be filled: the field (``where``) and why."""
+
+    def __init__(self, where: str, message: str):
+        self.where, self.message = where, message
+        super().__init__(f"{where}: {message}")
 
 
 class YamlText(str):
@@ -214,7 +228,18 @@ def iso_date(value: Any) -> str:
     return text
 
 
+def required(value: Any, name: str) -> Any:
+    """``value``, or the error of a missing variable ``name`` when it is empty (a title of
+    only spaces or 《》 would print as “您提出的《》提案”)."""
+    if isinstance(value, Undefined):
+        value._fail_with_undefined_error()
+    if not _plain(value).strip():
+        raise UndefinedError(f"'{name}' is undefined")
+    return value
+
+
 FILTERS = {
+    "required": required,
     "yaml_str": yaml_str,
     "yaml_comment": yaml_comment,
     "trusted": trusted,
@@ -277,11 +302,36 @@ def _configure(env: SandboxedEnvironment) -> SandboxedEnvironment:
     return env
 
 
+class _BoundedLoader(FileSystemLoader):
+    """jinja2's file loader, reading a template only if it is a regular file of at most
+    :data:`gongwen.limits.MAX_TEMPLATE_BYTES` (never a device or a pipe)."""
+
+    def get_source(self, environment: Any, template: str) -> tuple[str, str, Any]:
+        from jinja2.loaders import split_template_path
+
+        pieces = split_template_path(template)
+        for folder in self.searchpath:
+            path = Path(folder, *pieces)
+            if path.is_file() or (path.exists() and not path.is_dir()):
+                text = _read_template(path)
+                mtime = path.stat().st_mtime
+                return text, str(path), lambda p=path, m=mtime: p.stat().st_mtime == m
+        raise TemplateNotFound(template)
+
+
+def _read_template(path: Path) -> str:
+    try:
+        data = limits.read_bounded(path, limits.MAX_TEMPLATE_BYTES, what="模板文件")
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        raise GongwenError(f"{path}: 模板文件不是 UTF-8 编码") from None
+
+
 def _template_env(dirs: Sequence[Path]) -> SandboxedEnvironment:
     loader = ChoiceLoader(
         [
-            FileSystemLoader([str(d) for d in dirs]),
-            PrefixLoader({"builtin": FileSystemLoader(str(BUILTIN_DIR))}),
+            _BoundedLoader([str(d) for d in dirs]),
+            PrefixLoader({"builtin": _BoundedLoader(str(BUILTIN_DIR))}),
         ]
     )
     env = _Sandbox(
@@ -355,6 +405,13 @@ def _failure(exc: BaseException) -> _Failure:
     if template == "<template>":
         template = None
     text = str(exc)
+    if isinstance(exc, RecursionError):
+        return _Failure("模板递归过深（宏或 include 调用了自身）", template=template, line=line,
+                        security=True)
+    if isinstance(exc, MemoryError):
+        return _Failure(_MEMORY_MESSAGE, template=template, line=line, security=True)
+    if isinstance(exc, limits.LimitError):
+        return _Failure(text, template=template, line=line, security=True)
     if isinstance(exc, SecurityError) or "is unsafe" in text:
         return _Failure(
             f"模板中不安全的操作已被拒绝：{text}", template=template, line=line, security=True
@@ -370,6 +427,22 @@ def _failure(exc: BaseException) -> _Failure:
     if isinstance(exc, _UnsafeOutput):
         return _Failure(text, template=template, line=line)
     return _Failure(text or type(exc).__name__, template=template, line=line)
+
+
+_MEMORY_MESSAGE = f"模板展开超出内存上限（{limits.TEMPLATE_MEMORY // limits.MiB} MiB）"
+
+
+def template_budget() -> Any:
+    """The budget one template expansion (or one letter's ``{{ 变量 }}``) runs under."""
+    return limits.budget(
+        "模板展开", seconds=limits.TEMPLATE_SECONDS, memory=limits.TEMPLATE_MEMORY
+    )
+
+
+def _render_bounded(template: Any, context: Mapping[str, Any]) -> str:
+    """:func:`_render` under :func:`template_budget`."""
+    with template_budget():
+        return _render(template, context)
 
 
 def _render(template: Any, context: Mapping[str, Any]) -> str:
@@ -391,20 +464,22 @@ def _render(template: Any, context: Mapping[str, Any]) -> str:
 def expand_text(text: str, variables: Mapping[str, str], where: str) -> str:
     """Fill ``{{ name }}`` in a letter's text from its ``variables`` (sandboxed, strict).
 
-    Errors become :class:`GongwenError` naming the field path ``where``.
+    Errors become :class:`GongwenError` naming the field path ``where``. The caller runs it
+    under :func:`template_budget` (compose does, once for a whole letter).
     """
     if "{" not in text:
         return text
     try:
         return _render(_text_env().from_string(text), dict(variables))
-    except (TemplateError, ArithmeticError, TypeError, ValueError, OverflowError) as exc:
+    except (TemplateError, ArithmeticError, TypeError, ValueError, OverflowError, RecursionError,
+            MemoryError, limits.LimitError) as exc:
         f = _failure(exc)
         if f.variable and not f.security:
             message = f"变量 {f.variable} 未定义；请在 variables 中给出"
         else:
             message = f.message
         line = f"（第{f.line}行）" if f.line and "\n" in text else ""
-        raise GongwenError(f"{where}: 变量展开失败{line}：{message}") from None
+        raise ExpansionError(where, f"变量展开失败{line}：{message}") from None
 
 
 # --------------------------------------------------------------------------------------------
@@ -479,10 +554,7 @@ def list_templates(extra_dirs: Sequence[Path] = ()) -> dict[str, TemplateInfo]:
             kind = path.name[: -len(SUFFIX)]
             if kind.startswith("_") or kind in found:
                 continue
-            try:
-                source = path.read_text(encoding="utf-8")
-            except (OSError, UnicodeDecodeError) as exc:
-                raise GongwenError(f"{path}: 无法读取模板（{exc}）") from None
+            source = _read_template(path)
             doc, variables = _parse_doc(source)
             names = {v.name for v in variables}
             for parent in _parents(source, d):
@@ -505,8 +577,8 @@ def _parents(source: str, folder: Path, depth: int = 0) -> Iterator[tuple[Variab
     if not path.is_file():
         path = BUILTIN_DIR / name
     try:
-        parent = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError):
+        parent = _read_template(path)
+    except GongwenError:
         return
     yield _parse_doc(parent)[1]
     yield from _parents(parent, path.parent, depth + 1)
@@ -514,7 +586,7 @@ def _parents(source: str, folder: Path, depth: int = 0) -> Iterator[tuple[Variab
 
 def describe(info: TemplateInfo) -> str:
     """A template's documentation with the variables of the templates it extends."""
-    own = {v.name for v in _parse_doc(info.path.read_text(encoding="utf-8"))[1]}
+    own = {v.name for v in _parse_doc(_read_template(info.path))[1]}
     inherited = [v for v in info.variables if v.name not in own]
     text = info.doc
     if inherited:
@@ -592,7 +664,7 @@ def render_template(
     info = find_template(kind, template_dirs)
     template = _compile(info, template_dirs)
     try:
-        text = _render(template, _context(variables, letter_schema_reference(dest)[0]))
+        text = _render_bounded(template, _context(variables, letter_schema_reference(dest)[0]))
     except Exception as exc:  # any error in a template is the user's
         f = _failure(exc)
         hint = ""
@@ -658,37 +730,41 @@ def read_table(path: Path) -> tuple[list[str], list[tuple[int, dict[str, str], i
 
     Row numbers count the header as row 1, as a spreadsheet shows them. Empty cells are
     left out (a template's default applies, or the variable is reported missing); rows with
-    no text at all are skipped. CSV may be UTF-8 (with or without BOM) or GB18030.
+    no text at all are skipped. CSV may be UTF-8 (with or without BOM) or GB18030. A table
+    is at most 32 MiB, 100 000 rows and 500 columns.
     """
     file = str(path)
     suffix = path.suffix.lower()
+    if suffix not in (".csv", ".xlsx", ".xlsm"):
+        message = f"不支持的表格格式 {suffix or '(无后缀)'}；请用 .csv 或 .xlsx"
+        raise LetterError([Problem(file, 0, 0, "", message)])
     try:
-        if suffix == ".csv":
-            raw = path.read_bytes()
-            if len(raw) > 50 * MAX_FILE_BYTES:
-                raise LetterError([Problem(file, 0, 0, "", "表格文件太大")])
+        raw = limits.read_bounded(path, limits.MAX_TABLE_BYTES, what="表格文件")
+    except limits.InputError as exc:
+        raise LetterError([Problem(file, 0, 0, "", exc.reason)]) from None
+    if suffix == ".csv":
+        try:
+            text = raw.decode("utf-8-sig")
+        except UnicodeDecodeError:
             try:
-                text = raw.decode("utf-8-sig")
+                text = raw.decode("gb18030")
             except UnicodeDecodeError:
-                try:
-                    text = raw.decode("gb18030")
-                except UnicodeDecodeError:
-                    raise LetterError(
-                        [Problem(file, 0, 0, "", "CSV 不是 UTF-8 或 GB18030 编码")]
-                    ) from None
-            rows: Iterator[Sequence[Any]] = iter(list(csv.reader(io.StringIO(text, newline=""))))
-        elif suffix in (".xlsx", ".xlsm"):
-            rows = _xlsx_rows(path)
-        else:
-            message = f"不支持的表格格式 {suffix or '(无后缀)'}；请用 .csv 或 .xlsx"
-            raise LetterError([Problem(file, 0, 0, "", message)])
-    except FileNotFoundError:
-        raise LetterError([Problem(file, 0, 0, "", "文件不存在")]) from None
-    except OSError as exc:
-        message = f"无法读取文件：{os_error_reason(exc)}"
-        raise LetterError([Problem(file, 0, 0, "", message)]) from None
+                raise LetterError(
+                    [Problem(file, 0, 0, "", "CSV 不是 UTF-8 或 GB18030 编码")]
+                ) from None
+        del raw
+        rows: Iterator[Sequence[Any]] = csv.reader(io.StringIO(text, newline=""))
+    else:
+        rows = iter(_xlsx_rows(raw, file))
+    try:
+        return _table(rows, file)
     except csv.Error as exc:
         raise LetterError([Problem(file, 0, 0, "", f"CSV 格式错误：{exc}")]) from None
+
+
+def _table(
+    rows: Iterator[Sequence[Any]], file: str
+) -> tuple[list[str], list[tuple[int, dict[str, str], int]]]:
     header_row = next(rows, None)
     if header_row is None:
         raise LetterError([Problem(file, 1, 1, "", "表格是空的：第1行应是列名（变量名）")])
@@ -702,7 +778,13 @@ def read_table(path: Path) -> tuple[list[str], list[tuple[int, dict[str, str], i
     out = []
     for number, row in enumerate(rows, start=2):
         if number > MAX_TABLE_ROWS:
-            raise LetterError([Problem(file, number, 0, "", f"行数过多（上限 {MAX_TABLE_ROWS}）")])
+            message = f"行数过多（上限 {MAX_TABLE_ROWS} 行）"
+            raise LetterError([Problem(file, number, 0, "", message)])
+        if len(row) > limits.MAX_TABLE_COLUMNS:
+            message = f"列数过多（{len(row)} 列，上限 {limits.MAX_TABLE_COLUMNS} 列）"
+            raise LetterError([Problem(file, number, 0, "", message)])
+        if not any(v is not None and v != "" for v in row):
+            continue
         cells = [_cell(v) for v in row]
         if not any(cells):
             continue
@@ -712,22 +794,42 @@ def read_table(path: Path) -> tuple[list[str], list[tuple[int, dict[str, str], i
     return header, out
 
 
-def _xlsx_rows(path: Path) -> Iterator[Sequence[Any]]:
+def _xlsx_rows(data: bytes, file: str) -> list[tuple[Any, ...]]:
+    """The first sheet's rows, empty cells at a row's end left out. The package is checked
+    first (:func:`gongwen.limits.check_zip`: sizes, no DOCTYPE); the sheet's declared size
+    is ignored, so a stray cell at XFD1048576 costs nothing until its row is reached."""
     try:
         import openpyxl
     except ImportError:  # pragma: no cover
         raise GongwenError("读取 .xlsx 需要 openpyxl：pip install openpyxl") from None
+
+    def fail(message: str) -> LetterError:
+        return LetterError([Problem(file, 0, 0, "", message)])
+
     try:
-        wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except FileNotFoundError:
-        raise
+        limits.check_zip(data, file, kind="Excel 文件")
+    except limits.InputError as exc:
+        raise fail(exc.reason) from None
+    try:
+        wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # a broken workbook is the user's
-        raise LetterError([Problem(str(path), 0, 0, "", f"无法读取 Excel 文件：{exc}")]) from None
+        raise fail(f"无法读取 Excel 文件：{limits.error_text(exc)}") from None
+    rows: list[tuple[Any, ...]] = []
     try:
         sheet = wb.worksheets[0]
-        return iter([tuple(r) for r in sheet.iter_rows(min_row=1, values_only=True)])
+        sheet.reset_dimensions()  # type: ignore[union-attr]
+        for row in sheet.iter_rows(min_row=1, values_only=True):
+            if len(rows) > MAX_TABLE_ROWS:
+                break  # _table reports the row count
+            end = len(row)
+            while end and row[end - 1] is None:
+                end -= 1
+            rows.append(tuple(row[:end]))
+    except Exception as exc:  # a broken sheet is the user's
+        raise fail(f"无法读取 Excel 文件：{limits.error_text(exc)}") from None
     finally:
         wb.close()
+    return rows
 
 
 def letters_from_table(
@@ -770,7 +872,7 @@ def _merge(
             continue
         values = {columns[c]: v for c, v in cells.items()}
         try:
-            text = _render(template, _context(values, DEFAULT_SCHEMA))
+            text = _render_bounded(template, _context(values, DEFAULT_SCHEMA))
         except Exception as exc:  # a row's failure is reported, not raised
             f = _failure(exc)
             where = f"（模板 {f.where()}）" if f.where() else ""

@@ -12,6 +12,45 @@ REFERENCE_TEXT = ROOT / "letters" / "reference" / "zhuzhou-fgw-2022-reply.txt"
 EXAMPLE_LETTER = ROOT / "letters" / "examples" / "letter-format-reply.yaml"
 
 
+SMALL_LETTER = """\
+format: plain
+addressees:
+  - 张示例委员
+body:
+  - 您提出的提案收悉。现答复如下：
+  - heading: 工作情况
+    body:
+      - 我局高度重视。
+signature:
+  organs:
+    - 示例市某局
+  date: 2024-06-18
+"""
+
+
+def write_letters(folder: Path, names: dict[str, str]) -> Path:
+    """Write ``{relative path: text}`` below ``folder`` (folders made as needed); ``folder``."""
+    for name, text in names.items():
+        path = folder / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    return folder
+
+
+def invoke(*args: str | Path) -> tuple[int, str]:
+    """Run a ``gongwen`` command in-process: its exit code and everything it printed, after
+    checking that it raised nothing and printed no traceback."""
+    from typer.testing import CliRunner
+
+    from gongwen.cli import app
+
+    result = CliRunner().invoke(app, [str(a) for a in args])
+    assert result.exception is None or isinstance(result.exception, SystemExit), (
+        result.exception)
+    assert "Traceback" not in result.output
+    return result.exit_code, result.output
+
+
 @pytest.fixture(scope="session")
 def reference_yaml() -> Path:
     return REFERENCE_YAML

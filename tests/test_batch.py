@@ -35,7 +35,7 @@ from gongwen.layout import Layout, Page
 from gongwen.loader import load_letter
 from gongwen.pipeline import Rendered
 
-from .conftest import EXAMPLE_LETTER, REFERENCE_YAML
+from .conftest import EXAMPLE_LETTER, REFERENCE_YAML, write_letters
 
 SCHEMA = schemas.load("batch-report")
 
@@ -111,20 +111,12 @@ def fake_render(letter, formats, *, fonts="auto", strict_fonts=False, base_dir=N
     return Rendered(None, layout, {f: body for f in formats}, ["note"])  # type: ignore[arg-type]
 
 
-def _letters(folder: Path, names: dict[str, str]) -> Path:
-    for name, text in names.items():
-        path = folder / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-    return folder
-
-
 # --------------------------------------------------------------------------------------------
 # Inputs and output names
 
 
 def test_collect_mirrors_folders_and_globs(tmp_path: Path) -> None:
-    src = _letters(tmp_path / "in", {
+    src = write_letters(tmp_path / "in", {
         "a.yaml": small(), "sub/b.yml": small(), "sub/deep/c.yaml": small(),
         ".hidden/d.yaml": small(), "notes.txt": "x",
     })
@@ -151,12 +143,12 @@ def test_safe_name_keeps_plain_paths() -> None:
 
 
 def test_collision_is_refused_before_rendering(tmp_path: Path) -> None:
-    src = _letters(tmp_path / "in", {"a.yaml": small(), "a.yml": small()})
+    src = write_letters(tmp_path / "in", {"a.yaml": small(), "a.yml": small()})
     out = tmp_path / "out"
     with pytest.raises(BatchError, match="同一个输出文件"):
         render_many([src], "pdf", 2, out, render=fake_render)
     assert not out.exists() or not _outputs(out)
-    other = _letters(tmp_path / "other", {"A.yaml": small()})
+    other = write_letters(tmp_path / "other", {"A.yaml": small()})
     with pytest.raises(BatchError):
         render_many([tmp_path / "in" / "a.yaml", other], "pdf", 2, out, render=fake_render)
 
@@ -183,7 +175,7 @@ def test_escape_is_refused(tmp_path: Path) -> None:
 
 
 def test_failures_are_isolated(tmp_path: Path) -> None:
-    src = _letters(tmp_path / "in", {
+    src = write_letters(tmp_path / "in", {
         "ok1.yaml": small(), "boom.yaml": small("BOOM"), "crash.yaml": small("CRASH"),
         "ok2.yaml": small("其他"), "sub/ok3.yaml": small("第三"),
     })
@@ -200,7 +192,7 @@ def test_failures_are_isolated(tmp_path: Path) -> None:
 
 
 def test_changed_renders_only_what_changed(tmp_path: Path) -> None:
-    src = _letters(tmp_path / "in", {"a.yaml": small(), "b.yaml": small("乙")})
+    src = write_letters(tmp_path / "in", {"a.yaml": small(), "b.yaml": small("乙")})
     out = tmp_path / "out"
     first = render_many([src], "pdf", 2, out, render=fake_render)
     assert first.count("rendered") == 2
@@ -283,7 +275,7 @@ def test_usage_errors_exit_2(tmp_path: Path) -> None:
     assert runner.invoke(app, ["batch", str(tmp_path / "none"), "-o", str(tmp_path)]).exit_code == 2
     assert runner.invoke(app, ["batch", str(tmp_path)]).exit_code == 2  # no -o
     assert runner.invoke(app, ["batch", "-o", str(tmp_path)]).exit_code == 2  # nothing to do
-    _letters(tmp_path / "in", {"a.yaml": small()})
+    write_letters(tmp_path / "in", {"a.yaml": small()})
     res = runner.invoke(app, ["batch", str(tmp_path / "in"), "-o", str(tmp_path / "o"),
                               "-f", "png"])
     assert res.exit_code == 2
@@ -302,7 +294,7 @@ def mixed_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
         "example.yaml": EXAMPLE_LETTER.read_text(encoding="utf-8"),
         **{f"broken/{n}": text for n, (text, _, _) in BROKEN.items()},
     }
-    return _letters(root / "letters", letters)
+    return write_letters(root / "letters", letters)
 
 
 def test_batch_good_and_broken(mixed_folder: Path, tmp_path: Path) -> None:
@@ -363,7 +355,7 @@ def _wait_for_output(out: Path, proc: subprocess.Popen, timeout: float = 60) -> 
 def many_letters(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("many")
     text = REFERENCE_YAML.read_text(encoding="utf-8")
-    return _letters(root / "letters", {f"part{i % 3}/letter{i:02d}.yaml": text for i in range(30)})
+    return write_letters(root / "letters", {f"part{i % 3}/letter{i:02d}.yaml": text for i in range(30)})
 
 
 def _assert_only_complete(out: Path) -> None:
@@ -479,7 +471,7 @@ def test_interrupt_stops_workers_and_prints_summary(
 
 
 def test_collision_and_escape_refused_by_cli(tmp_path: Path) -> None:
-    src = _letters(tmp_path / "in", {"a.yaml": small(), "a.yml": small()})
+    src = write_letters(tmp_path / "in", {"a.yaml": small(), "a.yml": small()})
     out = tmp_path / "out"
     proc = _run_cli(str(src), "-o", str(out), cwd=tmp_path)
     assert proc.returncode == 2
@@ -548,7 +540,7 @@ def test_mail_merge_names_outputs_from_a_column(tmp_path: Path) -> None:
 
 def test_python_api_round_trip(tmp_path: Path) -> None:
     """render_many with the real pipeline, in-process API (used by docs/batch.md)."""
-    src = _letters(tmp_path / "in", {"x.yaml": small()})
+    src = write_letters(tmp_path / "in", {"x.yaml": small()})
     res = render_many([src], ["pdf"], 1, tmp_path / "out")
     assert res.exit_code == 0, res.results
     (only,) = res.results
@@ -559,7 +551,7 @@ def test_a_second_batch_on_the_same_folder_is_refused(tmp_path: Path) -> None:
     """The folder lock (filelock, so Windows too): a batch holding OUT keeps a second out."""
     from filelock import FileLock
 
-    src = _letters(tmp_path / "in", {"a.yaml": small()})
+    src = write_letters(tmp_path / "in", {"a.yaml": small()})
     out = tmp_path / "out"
     out.mkdir()
     with (FileLock(out / ".gongwen-batch.lock", timeout=0),

@@ -16,18 +16,20 @@ HAN = "株洲市发展改革委员会示例财政局工信科技商务自然资�
 
 # --- Chinese numerals and heading numbers ---------------------------------------------------------
 @pytest.mark.parametrize(("n", "text"), [(1, "一"), (10, "十"), (11, "十一"), (20, "二十"),
-                                         (29, "二十九"), (99, "九十九")])
+                                         (29, "二十九"), (99, "九十九"), (100, "一百"),
+                                         (105, "一百零五"), (110, "一百一十"), (1010, "一千零一十"),
+                                         (2005, "二千零五"), (9999, "九千九百九十九")])
 def test_chinese_numbers(n, text):
     assert g.format_chinese_number(n) == text
     assert g.parse_chinese_number(text) == n
 
 
 def test_chinese_numbers_out_of_range_and_malformed():
-    for n in (0, 100):
+    for n in (0, 10_000):
         with pytest.raises(ValueError):
             g.format_chinese_number(n)
     assert g.parse_chinese_number("二〇二二") == 2022  # digit by digit, as years are written
-    for bad in ("", "十十", "三十三十", "甲"):
+    for bad in ("", "十十", "三十三十", "甲", "百", "一百十", "一百一", "零百"):
         assert g.parse_chinese_number(bad) is None
 
 

@@ -29,11 +29,15 @@ class CheckError(GongwenError):
 
 def file_kind(path: Path) -> str:
     """ "pdf" or "docx" from the file's first bytes; CheckError otherwise."""
+    import os
+
+    from .. import limits
+
     try:
-        with path.open("rb") as f:
-            head = f.read(1024)
-    except FileNotFoundError as e:
-        raise CheckError(f"{path}: 文件不存在") from e
+        with limits.open_regular(path) as (fd, _size):  # never a device or a pipe
+            head = os.read(fd, 1024)
+    except limits.InputError as e:
+        raise CheckError(str(e)) from None
     except OSError as e:
         raise CheckError(f"{path}: 无法读取：{os_error_reason(e)}") from e
     if b"%PDF-" in head:

@@ -9,6 +9,8 @@ from typing import Annotated, Any
 
 import typer
 
+from ..limits import LETTER_SECONDS
+
 EXIT_USAGE = 2
 
 
@@ -91,6 +93,7 @@ def _problems(result: Any, emit: Any) -> None:
 
 def _summary(batch: Any, console: Any) -> None:
     from rich.table import Table
+    from rich.text import Text
 
     table = Table(title="gongwen batch", show_edge=True)
     for col in ("排版", "未变", "失败", "未完成", "页数", "用时", "速度"):
@@ -105,9 +108,12 @@ def _summary(batch: Any, console: Any) -> None:
     console.print(table)
     if batch.failed:
         failed = Table("失败的信件", "问题", title="失败", show_lines=False)
-        for r in batch.failed:
-            failed.add_row(r.source, str(r.problems[0]) if r.problems else "")
+        for r in batch.failed:  # as text: a [/bold] in a problem is not rich markup
+            failed.add_row(Text(r.source), Text(str(r.problems[0]) if r.problems else ""))
         console.print(failed)
+    if batch.removed:
+        gone = "、".join(o for r in batch.removed for o in r["outputs"]) or "（无输出文件）"
+        console.print(Text(f"已删除源文件不在了的信件的输出：{gone}"))
     if batch.interrupted:
         console.print(f"已中断：{batch.count('cancelled')} 封信未排版。")
 
@@ -164,6 +170,9 @@ def register(app: typer.Typer) -> None:
             bool | None,
             typer.Option("--progress/--no-progress", help="进度条（默认：终端上显示）"),
         ] = None,
+        timeout: Annotated[
+            float, typer.Option("--timeout", min=1.0, help="每封信的排版时间上限（秒）")
+        ] = LETTER_SECONDS,
     ) -> None:
         """并行排版许多信件：进度、汇总表、JSON 报告；输出原子写入，失败的信件不影响其他。"""
         from rich.console import Console
@@ -194,6 +203,7 @@ def register(app: typer.Typer) -> None:
             result = render_many(
                 paths or [], formats, jobs, out, items=items, fonts=fonts,
                 strict_fonts=strict, changed=changed, report=report, progress=bar,
+                timeout=timeout,
             )
         except GongwenError as exc:
             typer.echo(str(exc), err=True)

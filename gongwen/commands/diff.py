@@ -34,6 +34,14 @@ def run_diff(
     from ..diff import diff_readings
     from ..read import read_any
 
+    if visual is not None:  # refuse early, before reading pages that would not be drawn
+        from ..diff_layout import check_visual_pages
+        from ..read import read_input
+
+        for path in (a, b):
+            data = read_input(path)
+            if data.startswith(b"%PDF-"):
+                check_visual_pages(data, str(path))
     ra, rb = read_any(a), read_any(b)
     result = diff_readings(ra, rb, strict=strict)
     if layout or visual is not None:

@@ -18,7 +18,8 @@ def run_import(
 ) -> str:
     """Import ``source``; write the YAML to ``output`` (atomically) or return it for stdout.
 
-    The report of what was recognised goes to stderr unless ``quiet``.
+    An existing ``output`` is overwritten only with ``force``, and never when it is
+    ``source`` itself. The report of what was recognised goes to stderr unless ``quiet``.
     """
     from rich.console import Console
 
@@ -29,6 +30,8 @@ def run_import(
 
     if output is not None:
         output = output_file(output, f"{source.stem}.yaml", force=force)
+        if output.exists() and source.exists() and output.samefile(source):
+            raise GongwenError(f"{output}: 就是要导入的文件；请给出另一个 .yaml 文件名")
     result = import_file(source)
     text = to_yaml(result, output)
     if output is not None:

@@ -15,17 +15,22 @@ EXIT_USER_ERROR = 2
 
 
 def parse_sets(pairs: list[str]) -> dict[str, str]:
-    """``["a=1", "b=x=y"]`` → ``{"a": "1", "b": "x=y"}``; a bad name is an error."""
+    """``["a=1", "b=x=y"]`` → ``{"a": "1", "b": "x=y"}``; a bad name is an error. An empty
+    value (``--set a=``) counts as not given, as an empty cell does in a mail merge: a
+    required variable is then reported missing instead of printing as an empty gap."""
     values: dict[str, str] = {}
+    given: set[str] = set()
     for pair in pairs:
         name, sep, value = pair.partition("=")
         name = name.strip()
         if not sep or not name.isidentifier():
             message = f"--set: 应写作 名称=值，如 --set proposal_number=0042；收到 {pair!r}"
             raise GongwenError(message)
-        if name in values:
+        if name in given:
             raise GongwenError(f"--set {name}: 给出了两次")
-        values[name] = value.replace("\\n", "\n")
+        given.add(name)
+        if value.strip():
+            values[name] = value.replace("\\n", "\n")
     return values
 
 

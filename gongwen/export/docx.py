@@ -589,11 +589,19 @@ def _settings(d: docx.document.Document) -> None:
     ox.settings_for_word(d.settings.element)
 
 
+CORE_PROPERTY_CHARS = 255  # python-docx (and the OPC core properties) take no more
+
+
+def _core_property(text: str) -> str:
+    """``text`` for a core property: cut to 255 characters (the whole stays in the body)."""
+    return text if len(text) <= CORE_PROPERTY_CHARS else text[: CORE_PROPERTY_CHARS - 1] + "…"
+
+
 def _core_properties(d: docx.document.Document, doc: Document) -> None:
     cp = d.core_properties
-    cp.title = doc.title
-    cp.author = doc.author
-    cp.last_modified_by = doc.author
+    cp.title = _core_property(doc.title)
+    cp.author = _core_property(doc.author)
+    cp.last_modified_by = _core_property(doc.author)
     cp.comments = ""
     cp.subject = ""
     cp.keywords = ""

@@ -51,8 +51,10 @@ class DocxDocument:
 
     @classmethod
     def open(cls, data: bytes, name: str = "<docx>") -> DocxDocument:
+        from .. import limits
         from ..export.docx import STYLE_NAMES
 
+        limits.check_docx(data, name)  # size, inflated parts, DOCTYPE, paragraphs: before parsing
         try:
             package = Package(data)
         except DocxReadError as e:

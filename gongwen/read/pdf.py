@@ -390,15 +390,39 @@ def _check_codes(
 
 
 # --- the one reading of a PDF ------------------------------------------------------------------
+def _unreadable(label: str, exc: BaseException) -> PdfReadError:
+    """pdfminer's failure as a message: an encrypted file says so, a damaged one names the
+    error's kind."""
+    from ..limits import pdf_error
+
+    reason = pdf_error(exc)
+    if "加密" in reason:
+        return PdfReadError(f"{label}: {reason}")
+    return PdfReadError(f"{label}: {UNREADABLE}（{type(exc).__name__}）")
+
+
 def read_pdf_geometry(source: str | Path | bytes, name: str | None = None) -> PdfGeometry:
-    """Every page of a PDF (a path or its bytes): lines, rules, fonts, missing glyphs."""
+    """Every page of a PDF (a path or its bytes): lines, rules, fonts, missing glyphs.
+
+    Within :mod:`gongwen.limits`: a file of at most 128 MiB whose Flate streams inflate to
+    at most 64 MiB each and 256 MiB together (checked before pdfminer decodes them) and at
+    most 500 pages; each page's caches are released once it is read."""
     import pdfplumber
 
+    from .. import limits
+
     label = name or (str(source) if not isinstance(source, bytes) else "<pdf>")
+    data = source if isinstance(source, bytes) else limits.read_bounded(
+        source, limits.MAX_PDF_BYTES, what="PDF 文件")
+    limits.check_pdf(data, label)
     try:
-        pdf = pdfplumber.open(io.BytesIO(source) if isinstance(source, bytes) else str(source))
+        pdf = pdfplumber.open(io.BytesIO(data))
+        count = len(pdf.pages)
     except Exception as e:  # pdfminer raises many kinds on a broken file
-        raise PdfReadError(f"{label}: {UNREADABLE}（{type(e).__name__}）") from e
+        raise _unreadable(label, e) from e
+    if count > limits.MAX_PDF_PAGES:
+        pdf.close()
+        limits.check_pdf_pages(count, label)
     with pdf:
         try:
             pages = []
@@ -441,10 +465,11 @@ def read_pdf_geometry(source: str | Path | bytes, name: str | None = None) -> Pd
                         _strokes(page, n),
                     )
                 )
+                page.close()  # pdfplumber's caches of this page: memory stays flat
         except PdfReadError:
             raise
         except Exception as e:
-            raise PdfReadError(f"{label}: {UNREADABLE}（{type(e).__name__}）") from e
+            raise _unreadable(label, e) from e
     # text pdfminer could not map to Unicode comes out as "(cid:N)"
     for p in pages:
         for ln in p.lines:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..errors import GongwenError, os_error_reason
+from .. import limits
 from ..filetype import decode_text
 from .model import SourceKind
 
@@ -31,13 +31,16 @@ def detect_kind(path: Path, head: bytes) -> SourceKind:
 
 
 def read_input(path: Path) -> bytes:
-    """The bytes of an input file, with a plain message when it is missing, a folder or
-    unreadable."""
-    if not path.exists():
-        raise GongwenError(f"{path}: 文件不存在")
-    if path.is_dir():
-        raise GongwenError(f"{path}: 是目录，不是文件")
-    try:
-        return path.read_bytes()
-    except OSError as exc:
-        raise GongwenError(f"{path}: 无法读取（{os_error_reason(exc)}）") from exc
+    """The bytes of an input file, with a plain message when it is missing, a folder, a
+    device or a pipe, unreadable, or larger than any input gongwen reads
+    (:func:`gongwen.limits.read_bounded`; each kind's own bound is checked by its reader)."""
+    return limits.read_bounded(path, limits.MAX_INPUT_BYTES)
+
+
+def check_paragraph_count(count: int, name: str) -> None:
+    """Refuse a DOCX or text of more paragraphs than :data:`gongwen.limits.MAX_DOCX_PARAGRAPHS`
+    (a letter has at most 5 000)."""
+    if count > limits.MAX_DOCX_PARAGRAPHS:
+        raise limits.InputError(
+            name, f"段落过多（{count} 段，上限 {limits.MAX_DOCX_PARAGRAPHS} 段）"
+        )

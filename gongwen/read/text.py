@@ -11,7 +11,7 @@ import re
 
 from ..grammar import parse_publicity
 from .model import Paragraph, Reading, RoleSource, SourceKind, clean_line
-from .source import decode_text
+from .source import check_paragraph_count, decode_text
 
 _LINE_BREAK = re.compile(r"\r\n|\r|\n|\u2028|\u2029")
 
@@ -80,8 +80,10 @@ def read_text(text: str, name: str = "<text>") -> Reading:
     """One paragraph per non-empty line, chrome kept aside, roles guessed."""
     from .roles import guess_roles
 
+    lines = text_lines(text)
+    check_paragraph_count(len(lines), name)
     paras, dropped = [], []
-    for number, line in text_lines(text):
+    for number, line in lines:
         if is_chrome(line):
             dropped.append(line)
             continue
