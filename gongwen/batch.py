@@ -67,7 +67,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any, Protocol
 
 from . import limits
-from .errors import GongwenError, LetterError, Problem, os_error_reason
+from .errors import GongwenError, LetterError, Problem, option, os_error_reason
 from .model import Letter
 from .output import (
     OutputError,
@@ -276,7 +276,8 @@ def items_from_table(
     try:
         from .templates import letters_from_table  # type: ignore[import-not-found]
     except ImportError as exc:
-        raise BatchError(f"--template: 邮件合并需要 gongwen.templates，当前不可用：{exc}") from None
+        why = f"邮件合并需要 gongwen.templates，当前不可用：{exc}"
+        raise BatchError(f"{option('template')}: {why}") from None
     items: list[BatchItem] = []
     data = Path(data)
     names = _names_from_column(data, name_column) if name_column else {}
@@ -301,10 +302,11 @@ def _names_from_column(data: Path, column: str) -> dict[str, str]:
     header, rows = read_table(data)
     if column not in header:
         listed = "、".join(h for h in header if h)
-        raise BatchError(f"--name-column: 表格 {data} 没有列 {column!r}；表头：{listed}")
+        raise BatchError(f"{option('name_column')}: 表格 {data} 没有列 {column!r}；表头：{listed}")
     empty = [str(number) for number, cells, _ in rows if not cells.get(column)]
     if empty:
-        raise BatchError(f"--name-column {column}: 第 {'、'.join(empty)} 行此列为空；每行须有名字")
+        rows = "、".join(empty)
+        raise BatchError(f"{option('name_column', column)}: 第 {rows} 行此列为空；每行须有名字")
     return {f"{data.name}:row {number}": _UNSAFE_CHARS.sub("-", cells[column]).strip("-")
             for number, cells, _ in rows}
 
@@ -357,11 +359,11 @@ def check_outputs(
     if report is not None:
         target = report.resolve()
         if target.is_dir():
-            raise BatchError(f"--report {report}: 是文件夹；请给出报告的文件名")
+            raise BatchError(f"{option('report', report)}: 是文件夹；请给出报告的文件名")
         if target.is_relative_to(root):
             rel = target.relative_to(root).as_posix().casefold()
             if rel in owners or rel in (MANIFEST_NAME, LOCK_NAME):
-                raise BatchError(f"--report {report}: 会覆盖输出文件；请换一个报告文件名")
+                raise BatchError(f"{option('report', report)}: 会覆盖输出文件；请换一个报告文件名")
 
 
 # --------------------------------------------------------------------------------------------
@@ -914,7 +916,7 @@ def _check_writable(report: Path) -> None:
         os.unlink(tmp)
     except OSError as exc:
         why = os_error_reason(exc)
-        raise BatchError(f"--report {report}: 无法写入（{why}）") from None
+        raise BatchError(f"{option('report', report)}: 无法写入（{why}）") from None
 
 
 def _origin(item: BatchItem) -> dict[str, str]:

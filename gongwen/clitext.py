@@ -253,11 +253,28 @@ def _first_sentence(text: str) -> str:
 
 EXIT_USER_ERROR = 2
 
+# The flag of each library keyword whose flag is not ``--`` + the keyword with dashes; the
+# library names options by keyword (gongwen.errors.option) and the command line spells them.
+FLAGS = {
+    "formats": "--format",
+    "out": "-o",
+    "variables": "--set",
+    "strict_fonts": "--strict",
+    "list_vars": "gongwen new {} --list-vars",
+}
+
 
 def run(command: Any, args: Sequence[str] | None, prog_name: str | None, **extra: Any) -> int:
     """Run ``command`` and turn every way it can end into an exit code: a user's mistake
     (a usage error, a :class:`GongwenError`, an OSError) is one Chinese message and 2; an
     internal error is a one-line report and 1 (``GONGWEN_TRACEBACK=1`` shows the traceback)."""
+    from .errors import options_spelled_as_flags
+
+    with options_spelled_as_flags(FLAGS):
+        return _run(command, args, prog_name, **extra)
+
+
+def _run(command: Any, args: Sequence[str] | None, prog_name: str | None, **extra: Any) -> int:
     import sys
 
     import typer

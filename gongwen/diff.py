@@ -78,6 +78,7 @@ from difflib import SequenceMatcher
 from pathlib import Path
 from typing import Any
 
+from .errors import option, spell
 from .grammar import parse_heading_number
 from .read import Paragraph, Reading
 from .schemas import header, schema_id
@@ -552,8 +553,9 @@ CONTEXT = 12  # characters of unchanged text shown around each change in the ter
 def normalisation_text(result: DiffResult) -> str:
     names = result.normalisation.names()
     if not names:
-        return "严格比较（--strict）：逐字比较，未做任何归一化"
-    return "已归一化：" + "、".join(NORM_LABELS[n] for n in names) + "（--strict 可逐字比较）"
+        return spell(f"严格比较（{option('strict', True)}）：逐字比较，未做任何归一化")
+    labels = "、".join(NORM_LABELS[n] for n in names)
+    return spell(f"已归一化：{labels}（{option('strict', True)} 可逐字比较）")
 
 
 def summary_text(result: DiffResult) -> str:

@@ -33,7 +33,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .errors import GongwenError, os_error_reason
+from .errors import GongwenError, option, os_error_reason
 from .read import Reading, SourceKind, TextLine, read_pdf_bytes
 from .spec import Role, pt_to_mm
 from .textnorm import normalise
@@ -59,13 +59,13 @@ def pdf_reading_for_layout(reading: Reading, path: Path, *, fonts: str = "auto")
                 letter, ("pdf",), fonts=fonts, base_dir=path.parent, sources=sources
             )
         except FontError as exc:  # a font problem is the user's environment
-            raise GongwenError(f"--fonts {fonts}: 无法为版面比较载入字体：{exc}") from exc
+            raise GongwenError(f"{option('fonts', fonts)}: 无法为版面比较载入字体：{exc}") from exc
         return read_pdf_bytes(rendered.outputs["pdf"], f"{path}（排版）")  # type: ignore[arg-type]
     from .diff import KIND_NAMES
 
     raise GongwenError(
         f"{path}: 这是{KIND_NAMES[reading.kind.value]}；"
-        "版面比较（--layout、--visual）需要 PDF 或信件 YAML"
+        f"版面比较（{option('layout')}、{option('visual')}）需要 PDF 或信件 YAML"
     )
 
 
@@ -288,8 +288,9 @@ def check_visual_pages(data: bytes, name: str) -> None:
     pages = pdf_page_count(data)
     if pages > limits.MAX_VISUAL_PAGES:
         raise limits.InputError(
-            name, f"--visual 最多叠图 {limits.MAX_VISUAL_PAGES} 页，此 PDF 有 {pages} 页；"
-            "请用 --layout 比较全部页面的版面"
+            name,
+            f"{option('visual')} 最多叠图 {limits.MAX_VISUAL_PAGES} 页，此 PDF 有 {pages} 页；"
+            f"请用 {option('layout')} 比较全部页面的版面"
         )
 
 
@@ -331,9 +332,9 @@ def write_overlays(a: Reading, b: Reading, out_dir: Path, *, dpi: int = RENDER_D
         import PIL  # noqa: F401
         import pypdfium2  # noqa: F401
     except ImportError as exc:  # pragma: no cover
-        raise GongwenError(f"--visual: 需要 Pillow 和 pypdfium2：{exc}") from exc
+        raise GongwenError(f"{option('visual')}: 需要 Pillow 和 pypdfium2：{exc}") from exc
     if a.pdf is None or b.pdf is None:
-        raise GongwenError("--visual: 需要两个 PDF（或信件 YAML）")
+        raise GongwenError(f"{option('visual')}: 需要两个 PDF（或信件 YAML）")
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:

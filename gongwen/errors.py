@@ -7,8 +7,10 @@ line prints it as Chinese text, without a traceback, and exits 2.
 
 from __future__ import annotations
 
+import contextlib
 import difflib
-from collections.abc import Iterable
+import re
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -28,15 +30,68 @@ class Problem:
         if self.line:
             where += f":{self.line}:{self.column}" if self.column else f":{self.line}"
         field = f"{self.field}: " if self.field else ""
-        return f"{where}: {field}{self.message}"
+        return f"{where}: {field}{spell(self.message)}"
 
     def to_json(self) -> dict[str, Any]:
         """The problem as a JSON object (``problem`` in gongwen's JSON Schemas)."""
-        return asdict(self)
+        return {**asdict(self), "message": spell(self.message)}
 
 
 class GongwenError(Exception):
-    """An error caused by the user's input or environment; printed without a traceback."""
+    """An error caused by the user's input or environment; printed without a traceback.
+
+    A message names the caller's options with :func:`option`; ``str()`` spells them as the
+    caller wrote them (keyword arguments, or the command line's flags)."""
+
+    def __str__(self) -> str:
+        return spell(super().__str__())
+
+
+# -- options named in messages --------------------------------------------------------
+# Library code names an option by its keyword (``fonts``); the command line shows its flag
+# (``--fonts``). A message holds a marker that :func:`spell` turns into one or the other.
+_OPTION = re.compile("\ue000([a-z_]+)(?:\ue001([^\ue002]*))?\ue002")
+_flags: dict[str, str] | None = None  # keyword → flag once the command line has said so
+
+
+def option(name: str, value: object = None) -> str:
+    """The caller's option ``name`` inside a message: with ``value`` None the option
+    itself (``fonts`` / ``--fonts``); ``True`` a switch turned on (``strict=True`` /
+    ``--strict``); otherwise the option with that value (``fonts='x'`` / ``--fonts x``)."""
+    given = "" if value is None else "\ue001" + ("\ue003" if value is True else str(value))
+    return f"\ue000{name}{given}\ue002"
+
+
+@contextlib.contextmanager
+def options_spelled_as_flags(flags: Mapping[str, str]) -> Iterator[None]:
+    """Within this block, messages spell options as command-line flags: ``flags`` maps a
+    keyword to its flag where it is not ``--`` + the keyword with dashes (``{}`` marks
+    where a value goes when it does not simply follow the flag)."""
+    global _flags
+    saved, _flags = _flags, dict(flags)
+    try:
+        yield
+    finally:
+        _flags = saved
+
+
+def spell(text: str) -> str:
+    """``text`` with every :func:`option` marker spelled for the caller."""
+    if "\ue000" not in text:
+        return text
+    return _OPTION.sub(_spelled, text)
+
+
+def _spelled(match: re.Match[str]) -> str:
+    name, value = match.group(1), match.group(2)
+    if _flags is None:
+        if value is None:
+            return name
+        return f"{name}=True" if value == "\ue003" else f"{name}={value!r}"
+    flag = _flags.get(name, "--" + name.replace("_", "-"))
+    if value in (None, "\ue003"):
+        return flag.replace(" {}", "")
+    return flag.format(value) if "{}" in flag else f"{flag} {value}"
 
 
 MAX_PROBLEMS = 100  # problems listed for one file; the rest are counted, not listed
@@ -72,11 +127,12 @@ def did_you_mean(value: str, choices: Iterable[str]) -> str:
     return f"（是不是 {close[0]}？）" if close else ""
 
 
-def unknown_choice(option: str, value: str, choices: Iterable[str]) -> str:
-    """The message for a value an option does not take, with the values it does take."""
+def unknown_choice(name: str, value: str, choices: Iterable[str]) -> str:
+    """The message for a value an option does not take, with the values it does take;
+    ``name`` is an :func:`option` marker or a name as the user wrote it."""
     choices = list(choices)
     hint = did_you_mean(value, choices)
-    return f"{option}: 没有 {value!r} 这一项；可用：{'、'.join(choices)}{hint}"
+    return f"{name}: 没有 {value!r} 这一项；可用：{'、'.join(choices)}{hint}"
 
 
 _ERRNO_TEXT = {

@@ -88,7 +88,7 @@ ELSEWHERE = {
     "pdf": "检查 PDF 的版式请用 gongwen check，比较请用 gongwen diff",
     "docx": "从 DOCX 导入成信件 YAML 请用 gongwen import",
     "doc": "请先在 Word 中另存为 .docx",
-    "xlsx": "表格用于邮件合并：gongwen batch --template 种类 --data 表格",
+    "xlsx": "表格用于邮件合并（gongwen batch，见 docs/batch.md）",
     "yaml": "排版信件请用 gongwen render，检查请用 gongwen validate",
 }
 

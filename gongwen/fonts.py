@@ -41,7 +41,7 @@ from pathlib import Path
 from typing import Literal
 
 from gongwen import bundled
-from gongwen.errors import GongwenError, os_error_reason, unknown_choice
+from gongwen.errors import GongwenError, option, os_error_reason, unknown_choice
 from gongwen.spec import FontRole
 
 __all__ = [
@@ -583,7 +583,7 @@ def _resolve(mode: FontMode, dirs: tuple[Path, ...], strict: bool) -> FontSet:
 
     if errors:
         raise FontError(
-            "--fonts official --strict: 缺少可用的公文字体："
+            f"{option('fonts', 'official')} {option('strict', True)}: 缺少可用的公文字体："
             + "；".join(errors)
             + f"。找过的文件夹：{'、'.join(map(str, dirs)) or '（无）'}"
             + f"；可把字体放进其中之一，或用环境变量 {ENV_FONT_DIRS} 指定文件夹"
@@ -622,7 +622,7 @@ def load_fontset(
     naming every such role and the families tried.
     """
     if mode not in FONT_MODES:
-        raise FontError(unknown_choice("--fonts", mode, FONT_MODES))
+        raise FontError(unknown_choice(option("fonts"), mode, FONT_MODES))
     dirs = tuple(search_dirs(font_dirs)) if mode != "open" else ()
     key = (mode, dirs, bool(strict), str(bundled_dir()))
     with _LOCK:

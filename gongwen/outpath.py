@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .errors import GongwenError, os_error_text
+from .errors import GongwenError, option, os_error_text
 
 
 def output_file(out: Path, usual_name: str, *, force: bool = True) -> Path:
@@ -22,16 +22,16 @@ def output_file(out: Path, usual_name: str, *, force: bool = True) -> Path:
     ``force=False`` an existing file is an error."""
     target = out / usual_name if out.is_dir() else out
     if not force and target.exists():
-        raise GongwenError(f"{target}: 文件已存在；要覆盖请加 --force")
+        raise GongwenError(f"{target}: 文件已存在；要覆盖请加 {option('force', True)}")
     if target.is_dir():
-        raise GongwenError(f"{target}: 是目录；-o 需要一个文件名")
+        raise GongwenError(f"{target}: 是目录；{option('out')} 需要一个文件名")
     return target
 
 
 def output_folder(out: Path) -> Path:
     """The folder ``-o out`` names, made when missing; an existing file is an error."""
     if out.exists() and not out.is_dir():
-        raise GongwenError(f"{out}: 是已有的文件，不是目录；-o 需要一个目录")
+        raise GongwenError(f"{out}: 是已有的文件，不是目录；{option('out')} 需要一个目录")
     try:
         out.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
@@ -55,9 +55,10 @@ def render_targets(
         if formats != (suffix,):
             asked = ",".join(formats)
             raise GongwenError(
-                f"-o {out}: 文件名是 .{suffix}，而 --format 是 {asked}；"
-                f"一种格式时 -o 给文件名（如 -o {out.with_suffix('.' + formats[0]).name}），"
-                "多种格式时 -o 给目录"
+                f"{option('out', out)}: 文件名是 .{suffix}，而 {option('formats')} 是 {asked}；"
+                f"一种格式时 {option('out')} 给文件名"
+                f"（如 {option('out', out.with_suffix('.' + formats[0]).name)}），"
+                f"多种格式时 {option('out')} 给目录"
             )
         if out.parent != Path("") and out.parent.exists() and not out.parent.is_dir():
             raise GongwenError(f"{out.parent}: 是已有的文件，不是目录")
@@ -65,7 +66,8 @@ def render_targets(
     formats = formats or known
     if out.exists() and not out.is_dir():
         raise GongwenError(
-            f"-o {out}: 是已有的文件，不是目录；输出 {'、'.join(formats)} 时 -o 给目录，"
+            f"{option('out', out)}: 是已有的文件，不是目录；"
+            f"输出 {'、'.join(formats)} 时 {option('out')} 给目录，"
             f"只输出一种时可给 .{formats[0]} 文件名"
         )
     return formats, {fmt: out / f"{stem}.{fmt}" for fmt in formats}

@@ -67,9 +67,9 @@ def parse_formats(value: str | Iterable[str]) -> tuple[str, ...]:
     out = tuple(dict.fromkeys(n.strip().lower() for n in names if n.strip()))
     bad = [n for n in out if n not in known]
     if bad or not out:
-        from .errors import unknown_choice
+        from .errors import option, unknown_choice
 
-        raise GongwenError(unknown_choice("--format", ",".join(bad) or str(value), known))
+        raise GongwenError(unknown_choice(option("formats"), ",".join(bad) or str(value), known))
     return out
 
 

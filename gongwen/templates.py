@@ -58,7 +58,7 @@ from jinja2.runtime import Undefined
 from jinja2.sandbox import SandboxedEnvironment
 
 from . import bundled, limits
-from .errors import GongwenError, LetterError, Problem
+from .errors import GongwenError, LetterError, Problem, option
 from .grammar import parse_date
 from .loader import MAX_FILE_BYTES, load_letter_text
 from .model import Letter
@@ -492,7 +492,7 @@ def template_dirs(extra: Sequence[Path] = ()) -> list[Path]:
     for d in extra:
         d = Path(d)
         if not d.is_dir():
-            raise GongwenError(f"{d}: 模板目录不存在（--templates）")
+            raise GongwenError(f"{d}: 模板目录不存在（{option('templates')}）")
         dirs.append(d)
     for part in os.environ.get(ENV_VAR, "").split(os.pathsep):
         if part.strip():
@@ -672,8 +672,8 @@ def render_template(
             doc = next((v for v in info.variables if v.name == f.variable), None)
             label = f"（{doc.label}）" if doc and doc.label else ""
             hint = (
-                f"{label}：用 --set {f.variable}=… 给出；"
-                f"gongwen new {kind} --list-vars 列出全部变量"
+                f"{label}：用 {option('variables', f.variable + '=…')} 给出；"
+                f"{option('list_vars', kind)} 列出全部变量"
             )
         file = f.template or _display(str(info.path))
         problem = Problem(file, f.line or 0, 0, f.variable or "", f.message + hint)

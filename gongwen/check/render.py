@@ -15,7 +15,7 @@ import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
-from ..errors import GongwenError
+from ..errors import GongwenError, option
 from ..fonts import FONT_SUFFIXES, bundled_dir
 
 TIMEOUT = 180.0
@@ -72,7 +72,9 @@ def render_docx_files(
     ``font_dirs`` defaults to the bundled fonts."""
     soffice = soffice_path()
     if soffice is None:
-        raise RenderError("--render 需要 LibreOffice（soffice），但没有找到；请安装 LibreOffice")
+        raise RenderError(
+            f"{option('render', True)} 需要 LibreOffice（soffice），但没有找到；请安装 LibreOffice"
+        )
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     dirs = list(font_dirs) if font_dirs is not None else [bundled_dir()]
