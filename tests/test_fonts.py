@@ -334,7 +334,7 @@ def test_bundled_dir_override(tmp_path, monkeypatch):
     monkeypatch.setenv(gf.ENV_BUNDLED, str(alt))
     with pytest.raises(FontError, match="缺少自带字体"):
         load_fontset("open")
-    with pytest.raises(FontError, match="--fonts: 没有 'nope' 这一项；可用：auto、open、official"):
+    with pytest.raises(FontError, match="fonts: 没有 'nope' 这一项；可用：auto、open、official"):
         load_fontset("nope")  # type: ignore[arg-type]
 
 
