@@ -40,8 +40,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from gongwen import bundled
+from gongwen import bundled, fontdata
 from gongwen.errors import GongwenError, option, os_error_reason, unknown_choice
+from gongwen.fontdata import FaceData, face_data
 from gongwen.spec import FontRole
 
 __all__ = [
@@ -63,6 +64,10 @@ ENV_FONT_DIRS = "GONGWEN_FONT_DIRS"
 ENV_BUNDLED = "GONGWEN_BUNDLED_FONTS"
 MANIFEST = "fonts.toml"
 FONT_SUFFIXES = frozenset({".ttf", ".otf", ".ttc", ".otc"})
+
+
+HAS, FALLBACK, MISSING = 0, 1, 2
+"""How a role's face chain covers a character (:meth:`FontSet.char_face`)."""
 
 
 class FontError(GongwenError):
@@ -199,40 +204,20 @@ class _FaceInfo:
         return not (self.fs_type == 0x0002 or self.fs_type & 0x0300)
 
 
-def _decode_name(rec) -> str | None:
-    try:
-        text = rec.toUnicode()
-    except (UnicodeDecodeError, LookupError):
-        return None
-    text = text.replace("\x00", "").strip()
-    return text or None
-
-
 def _face_info(font, path: Path, index: int) -> _FaceInfo:
-    ranked: list[tuple[int, int, str]] = []
-    sub17: list[str] = []
-    if "name" in font:
-        for rec in font["name"].names:
-            if rec.nameID not in (1, 16, 17):
-                continue
-            text = _decode_name(rec)
-            if text is None:
-                continue
-            if rec.nameID == 17:
-                sub17.append(text)
-                continue
-            english = rec.platformID == 3 and rec.langID == 0x409
-            ranked.append((rec.nameID, 0 if english else 1, text))
-    ranked.sort(key=lambda t: (t[0], t[1]))
+    fs_type = font["OS/2"].fsType if "OS/2" in font else 0
+    return _info_of(fontdata.family_names(font), fontdata.outline_kind(font), fs_type, path, index)
+
+
+def _info_of(
+    names: list[tuple[int, bool, str]], outlines: str, fs_type: int, path: Path, index: int
+) -> _FaceInfo:
+    """A face's facts from its names ``(name ID, Windows English, text)`` of IDs 1, 16, 17."""
+    ranked = sorted(((nid, 0 if english else 1, text) for nid, english, text in names
+                     if nid != 17), key=lambda t: (t[0], t[1]))
+    sub17 = [text for nid, _, text in names if nid == 17]
     families = tuple(dict.fromkeys(t[2] for t in ranked))
     legacy = tuple(dict.fromkeys(t[2] for t in ranked if t[0] == 1))
-    if "glyf" in font:
-        outlines = "glyf"
-    elif "CFF " in font or "CFF2" in font:
-        outlines = "cff"
-    else:
-        outlines = "none"
-    fs_type = font["OS/2"].fsType if "OS/2" in font else 0
     regular = not sub17 or any(s.casefold() in ("regular", "book", "normal") for s in sub17)
     return _FaceInfo(path, index, families, legacy, regular, outlines, fs_type)
 
@@ -317,39 +302,14 @@ def _scan(dirs: Iterable[Path]) -> dict[str, list[_FaceInfo]]:
 # Coverage data (cmap, advances), loaded lazily once per face and process
 
 
-class _Metrics:
-    __slots__ = ("advances", "notdef_advance", "upem")
-
-    def __init__(self, path: Path, index: int):
-        from fontTools.ttLib import TTFont
-
-        try:
-            with TTFont(str(path), fontNumber=index, lazy=True) as font:
-                cmap = font.getBestCmap() or {}
-                hmtx = font["hmtx"].metrics
-                self.upem: int = font["head"].unitsPerEm
-                order = font.getGlyphOrder()
-                notdef = order[0] if order else ".notdef"
-                self.notdef_advance: int = hmtx.get(notdef, (self.upem, 0))[0]
-                self.advances: dict[int, int] = {
-                    cp: hmtx[g][0] for cp, g in cmap.items() if g != notdef and g in hmtx
-                }
-        except FontError:
-            raise
-        except Exception as e:
-            raise FontError(f"{path}: 无法读取字体（第 {index} 个字面）：{e}") from e
-
-
-_METRICS: dict[tuple[str, int], _Metrics] = {}
-
-
-def _metrics(face: ResolvedFont) -> _Metrics:
-    key = (str(face.path), face.subfont_index)
-    with _LOCK:
-        m = _METRICS.get(key)
-        if m is None:
-            m = _METRICS[key] = _Metrics(face.path, face.subfont_index)
-    return m
+def _metrics(face: ResolvedFont) -> FaceData:
+    """The face's glyph facts (:mod:`gongwen.fontdata`), read once per process."""
+    try:
+        return face_data(face.path, face.subfont_index)
+    except FontError:
+        raise
+    except Exception as e:
+        raise FontError(f"{face.path}: 无法读取字体（第 {face.subfont_index} 个字面）：{e}") from e
 
 
 # --------------------------------------------------------------------------------------------
@@ -377,6 +337,7 @@ class FontSet:
         self._substitutes = dict(substitutes)
         self._fallbacks = tuple(fallbacks)
         self._docx = dict(docx)
+        self._placed: dict[tuple[str, str], tuple[ResolvedFont, int, int, int]] = {}
         self._chains = {
             r: tuple(
                 dict.fromkeys(
@@ -426,7 +387,28 @@ class FontSet:
         """True if the face's cmap maps ``ch`` (one character) to a glyph other than glyph 0."""
         if len(ch) != 1:
             raise ValueError(f"has_glyph wants one character, got {ch!r}")
-        return ord(ch) in _metrics(face).advances
+        return ord(ch) in _metrics(face).cmap
+
+    def char_face(self, role: FontRole, ch: str) -> tuple[ResolvedFont, int, int, int]:
+        """How layout sets ``ch`` in ``role``, once per process: ``(face, units, upem,
+        status)``: the face that draws it, its advance in that face's units per em, and
+        :data:`HAS` (the role face has it), :data:`FALLBACK` (a fallback face, the one
+        returned, has it) or :data:`MISSING` (no face has it: the role face draws glyph 0).
+        Whitespace is drawn from the role face, unchecked."""
+        key = (role, ch)
+        hit = self._placed.get(key)
+        if hit is None:
+            primary = self.face(role)
+            found = primary if ch.isspace() else self.face_for(role, ch)
+            if found is None:
+                face, status = primary, MISSING
+            elif found.key != primary.key:
+                face, status = found, FALLBACK
+            else:
+                face, status = primary, HAS
+            m = _metrics(face)
+            hit = self._placed[key] = (face, m.advance(ord(ch)), m.upem, status)
+        return hit
 
     def face_for(self, role: FontRole, ch: str) -> ResolvedFont | None:
         """The role's face if it has ``ch``, else the first fallback that has it, else None."""
@@ -434,7 +416,7 @@ class FontSet:
             raise ValueError(f"face_for wants one character, got {ch!r}")
         cp = ord(ch)
         for f in self._chains[FontRole(role)]:
-            if cp in _metrics(f).advances:
+            if cp in _metrics(f).cmap:
                 return f
         return None
 
@@ -445,8 +427,7 @@ class FontSet:
         renderer would draw; use :meth:`face_for` first to avoid that.
         """
         m = _metrics(face)
-        units = m.advances.get(ord(ch), m.notdef_advance)
-        return units * size / m.upem
+        return m.advance(ord(ch)) * size / m.upem
 
     def missing(self, role: FontRole, text: str) -> list[str]:
         """Characters of ``text`` the role face lacks, each once in first-seen order.
@@ -454,8 +435,8 @@ class FontSet:
         Whitespace is ignored. A missing character may still be drawn from a fallback face
         (see :meth:`face_for`).
         """
-        adv = _metrics(self.face(role)).advances
-        return [ch for ch in dict.fromkeys(text) if not ch.isspace() and ord(ch) not in adv]
+        cmap = _metrics(self.face(role)).cmap
+        return [ch for ch in dict.fromkeys(text) if not ch.isspace() and ord(ch) not in cmap]
 
     def unsupported(self, role: FontRole, text: str) -> list[str]:
         """Characters of ``text`` that no face in the role's chain has (whitespace ignored)."""
@@ -488,10 +469,11 @@ def _bundled_face(
             + (f"（{role_label(role)}）" if role else "")
             + f"；请用 python3 {folder / 'build.py'} 重新生成，或设置环境变量 {ENV_BUNDLED}"
         )
-    infos = _faces_in(path)
-    if not infos:
-        raise FontError(f"{path}: 无法读取自带字体")
-    info = infos[0]
+    try:
+        data = face_data(path, 0)
+    except Exception as e:
+        raise FontError(f"{path}: 无法读取自带字体：{e}") from e
+    info = _info_of(data.names, data.outlines, data.fs_type, path, 0)
     if info.outlines != "glyf":
         raise FontError(f"{path}: 自带字体没有 TrueType 轮廓")
     return ResolvedFont(role, info.primary_family, path, 0, False, reason, key), info
@@ -639,7 +621,7 @@ def clear_caches() -> None:
     with _LOCK:
         _FILE_CACHE.clear()
         _DIR_CACHE.clear()
-        _METRICS.clear()
+        fontdata.clear()
         _FONTSETS.clear()
 
 

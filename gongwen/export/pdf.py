@@ -1,73 +1,114 @@
 """PDF export: draw the laid-out pages with reportlab.
 
 Layout (``gongwen.layout``) decides every position, down to each glyph's; this module only
-paints. Text goes through ``textOut`` on canvas text objects, never through Paragraph
-markup, so letter text is never interpreted. Output is deterministic: ``invariant`` mode
-(fixed dates and ID), subset names derived from a per-document counter, images named by
-their content.
+paints. reportlab's canvas and object model make the page tree, the Info dictionary, the
+cross-reference table, the rules and the images; the text is written here as content
+operators, for a CJK grid: one ``BT``/``ET`` per line, and per run one ``Tm`` at its first
+glyph and one ``TJ`` array of 2-byte CIDs, with a kerning number wherever the layout put a
+glyph elsewhere than the previous one's advance (justification, squeezed punctuation).
+Fonts are one ``Type0``/``CIDFontType2`` per face (:mod:`.pdffont`). Letter text is never
+interpreted. Output is deterministic: ``invariant`` mode (fixed dates and ID), subset tags
+derived from the glyph sets, images named by their content.
 """
 
 from __future__ import annotations
 
 import io
-import threading
-import zlib
 
 from reportlab.lib.colors import Color, HexColor
 from reportlab.lib.utils import ImageReader
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 
 from ..document import Document
-from ..fonts import ResolvedFont, patch_reportlab
+from ..fontdata import face_data
 from ..layout import Layout, Page, Run
 from . import ExportContext
+from .pdffont import FaceFont
 
 PRODUCER = "gongwen"
 
-_REGISTERED: dict[str, tuple[str, int]] = {}
-_LOCK = threading.Lock()
 
+class _Canvas(Canvas):
+    """reportlab's canvas without its initial font (a Helvetica nobody draws with)."""
 
-def register_font(face: ResolvedFont) -> str:
-    """Register a ``ResolvedFont`` with reportlab once per process; returns its name."""
-    key = face.key
-    source = (str(face.path), int(face.subfont_index))
-    with _LOCK:
-        known = _REGISTERED.get(key)
-        if known == source:
-            return key
-        if known is not None:  # same key, another file: keep both distinct
-            key = f"{key}-{zlib.crc32(repr(source).encode()):08x}"
-            if _REGISTERED.get(key) == source:
-                return key
-        pdfmetrics.registerFont(TTFont(key, source[0], subfontIndex=source[1]))
-        _REGISTERED[key] = source
-    return key
+    def _make_preamble(self) -> None:
+        self._preamble = "1 0 0 1 0 0 cm"
 
 
 def _color(hex6: str) -> Color:
     return HexColor("#" + hex6.lstrip("#"))
 
 
-def _draw_run(c: Canvas, run: Run, font: str, height: float) -> None:
-    """Draw one run. With extra spacing each glyph gets its own text origin (the layout's
-    ``Run.xs``): readers disagree on whether ``Tc`` applies after a string's last glyph,
-    and reportlab splits strings at subset boundaries, so absolute positions are the only
-    portable form."""
-    t = c.beginText()
-    t.setFont(font, run.size)
-    t.setFillColor(_color(run.color))
-    y = height - run.y
-    if abs(run.char_space) < 1e-9:
-        t.setTextOrigin(run.x, y)
-        t.textOut(run.text)
-    else:
-        for ch, x in zip(run.text, run.xs, strict=True):
-            t.setTextOrigin(x, y)
-            t.textOut(ch)
-    c.drawText(t)
+def _n(v: float) -> str:
+    """A coordinate or kerning number: at most 3 decimals."""
+    r = round(v, 3)
+    return str(int(r)) if r == int(r) else repr(r)
+
+
+_RGB: dict[str, str] = {}
+
+
+def _fill(hex6: str) -> str:
+    op = _RGB.get(hex6)
+    if op is None:
+        c = _color(hex6)
+        op = _RGB[hex6] = f"{_n(c.red)} {_n(c.green)} {_n(c.blue)} rg"
+    return op
+
+
+def _text_ops(runs: tuple[Run, ...], fonts: dict[str, tuple[str, FaceFont]], h: float) -> str:
+    """A page's text as content operators: one text object per baseline."""
+    out: list[str] = []
+    y_open: float | None = None
+    state: tuple[str, float] | None = None
+    fill = ""
+    for run in runs:
+        if run.y != y_open:
+            if y_open is not None:
+                out.append("ET")
+            out.append("BT")
+            y_open = run.y
+        name, font = fonts[run.font]
+        if state != (name, run.size):
+            state = (name, run.size)
+            out.append(f"/{name} {_n(run.size)} Tf")
+        if run.color != fill:
+            fill = run.color
+            out.append(_fill(fill))
+        out.append(f"1 0 0 1 {_n(run.x)} {_n(h - run.y)} Tm")
+        out.append(_tj(run, font))
+    if y_open is not None:
+        out.append("ET")
+    return "\n".join(out)
+
+
+def _tj(run: Run, font: FaceFont) -> str:
+    """One ``TJ`` of a run: its CIDs, with the run's extra spacing between glyphs as a
+    kerning number (thousandths of the size). Each glyph of a run stands at the previous
+    one's origin plus its advance (the widths of ``/W``) plus ``Run.char_space``."""
+    codes = map(font.hex.__getitem__, run.text)
+    if not run.char_space or len(run.text) == 1:
+        return f"[<{''.join(codes)}>]TJ"
+    kern = _n(-run.char_space * 1000 / run.size)
+    return f"[<{f'>{kern}<'.join(codes)}>]TJ"
+
+
+def _fonts(layout: Layout, doc) -> dict[str, tuple[str, FaceFont]]:
+    """Each face's :class:`FaceFont` under its resource name (F1, F2 … in key order),
+    registered with reportlab's document."""
+    chars: dict[str, set[str]] = {}
+    for page in layout.pages:
+        for run in page.runs:
+            chars.setdefault(run.font, set()).update(run.text)
+    out: dict[str, tuple[str, FaceFont]] = {}
+    resources = doc.idToObject["BasicFonts"].dict
+    for n, key in enumerate(sorted(chars), start=1):
+        face = layout.fonts[key]
+        font = FaceFont(face_data(face.path, face.subfont_index), chars[key])
+        name = f"F{n}"
+        resources[name] = doc.Reference(font.objects(doc), name)
+        out[key] = (name, font)
+    return out
 
 
 def export(layout: Layout, doc: Document, ctx: ExportContext) -> bytes:
@@ -77,22 +118,15 @@ def export(layout: Layout, doc: Document, ctx: ExportContext) -> bytes:
 
 def draw_layout(layout: Layout, *, title: str = "", author: str = "") -> bytes:
     """Paint a :class:`~gongwen.layout.Layout` to PDF bytes."""
-    patch_reportlab()  # correct ToUnicode for characters beyond U+FFFF
-    names = {key: register_font(face) for key, face in layout.fonts.items()}
     buf = io.BytesIO()
     first = layout.pages[0] if layout.pages else Page(1, None, ())
-    c = Canvas(
-        buf,
-        pagesize=(first.width, first.height),
-        invariant=1,
-        pageCompression=1,
-        initialFontName=next(iter(sorted(names.values())), "Helvetica"),
-    )
+    c = _Canvas(buf, pagesize=(first.width, first.height), invariant=1, pageCompression=1)
     c.setTitle(title)
     c.setAuthor(author)
     c.setCreator(PRODUCER)
     c.setProducer(PRODUCER)
     c.setSubject("")
+    fonts = _fonts(layout, c._doc)
     for page in layout.pages:
         h = page.height
         c.setPageSize((page.width, h))
@@ -112,8 +146,8 @@ def draw_layout(layout: Layout, *, title: str = "", author: str = "") -> bytes:
                 preserveAspectRatio=True,
                 anchor="c",
             )
-        for run in page.runs:
-            _draw_run(c, run, names[run.font], h)
+        if page.runs:
+            c.addLiteral(_text_ops(page.runs, fonts, h))
         c.showPage()
     c.save()
     return buf.getvalue()

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from .. import spec
 from ..document import Block, Document, LetterFormat, SealMode
+from ..fonts import FALLBACK
 from ..spec import (
     CHAR_PITCH,
     LINE_PITCH,
@@ -137,21 +138,17 @@ class _Builder:
         """The glyphs of ``pieces``, each from the first face of its role that has it;
         ``src`` numbers them from that offset in the block's text."""
         out: list[Glyph] = []
+        char_face = self.fs.char_face
+        fonts = self.fonts
         for text, role in pieces:
-            primary = self.fs.face(role)
             for ch in text:
-                face = primary
-                if ch != "\n" and not ch.isspace():
-                    found = self.fs.face_for(role, ch)
-                    if found is None:
-                        self.warnings.setdefault((ch, where), LayoutWarning(ch, where, None))
-                    elif found.key != primary.key:
-                        face = found
-                        self.warnings.setdefault(
-                            (ch, where), LayoutWarning(ch, where, found.family)
-                        )
-                self.fonts.setdefault(face.key, face)
-                adv = 0.0 if ch == "\n" else self.fs.advance(face, ch, size)
+                face, units, upem, status = char_face(role, ch)
+                if status and (ch, where) not in self.warnings:  # a fallback face, or none
+                    family = face.family if status == FALLBACK else None
+                    self.warnings[ch, where] = LayoutWarning(ch, where, family)
+                if face.key not in fonts:
+                    fonts[face.key] = face
+                adv = 0.0 if ch == "\n" else units * size / upem
                 out.append(Glyph(ch, face, size, color, adv, src))
                 src += 1
         return out

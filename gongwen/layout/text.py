@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import TYPE_CHECKING, Literal
 
 from uniseg.linebreak import line_break_units
@@ -98,51 +99,73 @@ def _glyph_offset(g: Glyph, c: float) -> float:
     return (c - g.advance) / 2
 
 
+_BREAK, _SPACE, _WIDE, _HALF = range(4)
+_KINDS: dict[str, int] = {}
+
+
+def _kind(ch: str) -> int:
+    """A character's cluster kind (cached): line break, space, full-width, half-width."""
+    k = _KINDS.get(ch)
+    if k is None:
+        if ch == "\n":
+            k = _BREAK
+        elif ch.isspace() and not is_wide(ch):
+            k = _SPACE
+        else:
+            k = _WIDE if is_wide(ch) else _HALF
+        _KINDS[ch] = k
+    return k
+
+
 def clusters_of(glyphs: list[Glyph]) -> list[Cluster]:
     """Group glyphs into clusters (see module doc)."""
     out: list[Cluster] = []
+    kinds = [_KINDS.get(g.ch) for g in glyphs]
+    if None in kinds:
+        kinds = [_kind(g.ch) for g in glyphs]
     i, n = 0, len(glyphs)
     while i < n:
         g = glyphs[i]
-        ch = g.ch
-        if ch == "\n":
-            out.append(Cluster("break", [g], 0.0))
-            i += 1
-        elif ch.isspace() and not is_wide(ch):
-            out.append(Cluster("space", [g], g.advance))
-            i += 1
-        elif is_wide(ch):
+        k = kinds[i]
+        if k == _WIDE:
             c = cell(g.size)
-            pair = glyphs[i : i + 2]
-            if len(pair) == 2 and pair[0].ch + pair[1].ch in PAIRED:
-                out.append(Cluster("wide", pair, 2 * c))
+            ch = g.ch
+            if i + 1 < n and ch + glyphs[i + 1].ch in PAIRED:
+                out.append(Cluster("wide", glyphs[i : i + 2], 2 * c))
                 i += 2
                 continue
             squeeze = c / 2 if ch in SQUEEZE_CLOSING or ch in SQUEEZE_OPENING else 0.0
             out.append(Cluster("wide", [g], c, squeeze))
             i += 1
-        else:
-            j = i
-            while (
-                j < n
-                and glyphs[j].ch != "\n"
-                and not is_wide(glyphs[j].ch)
-                and not glyphs[j].ch.isspace()
-            ):
+        elif k == _HALF:
+            j = i + 1
+            while j < n and kinds[j] == _HALF:
                 j += 1
             out.extend(_run_pieces(glyphs[i:j]))
             i = j
+        elif k == _SPACE:
+            out.append(Cluster("space", [g], g.advance))
+            i += 1
+        else:
+            out.append(Cluster("break", [g], 0.0))
+            i += 1
     return out
+
+
+@lru_cache(maxsize=4096)
+def _unit_lengths(text: str) -> tuple[int, ...]:
+    """Lengths of the UAX #14 line break units of a half-width run."""
+    return tuple(len(u) for u in line_break_units(text))
 
 
 def _run_pieces(run: list[Glyph]) -> list[Cluster]:
     """A half-width run cut at its UAX #14 line break opportunities, the pieces glued."""
     pieces: list[Cluster] = []
     k = 0
-    for unit in line_break_units("".join(g.ch for g in run)):
-        part = run[k : k + len(unit)]
+    for length in _unit_lengths("".join(g.ch for g in run)):
+        part = run[k : k + length]
         pieces.append(Cluster("half", part, sum(g.advance for g in part), glue=bool(pieces)))
-        k += len(unit)
+        k += length
     return pieces
 
 
