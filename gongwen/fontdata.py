@@ -123,7 +123,7 @@ def extract(path: str, index: int) -> dict:
         cps = sorted(cmap)
         metrics = font["hmtx"].metrics
         head, hhea, post = font["head"], font["hhea"], font["post"]
-        os2 = font["OS/2"] if "OS/2" in font else None
+        os2 = font.get("OS/2")
         upem = head.unitsPerEm
         default = metrics.get(order[0], (upem, 0)) if order else (upem, 0)
         adv = array("H", (metrics.get(n, default)[0] for n in order))

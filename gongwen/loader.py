@@ -83,12 +83,15 @@ class _Located:
             if tag not in _PLAIN_TAGS:
                 self.problem(node, path, f"不允许使用 YAML 标签 {tag.replace(YAML_TAG, '!!')}")
                 return None
-            bad = _FORBIDDEN_CHARS.search(node.value)
+            value = node.value
+            if node.style == ">":  # ruamel.yaml marks the folds of a folded scalar with BEL
+                value = value.replace("\a", "")
+            bad = _FORBIDDEN_CHARS.search(value)
             if bad:
                 self.problem(
                     node, path, f"文字中有不可打印的控制字符 U+{ord(bad.group()):04X}"
                 )
-            return node.value
+            return value
         if isinstance(node, SequenceNode):
             if tag != f"{YAML_TAG}seq":
                 self.problem(node, path, f"不允许使用 YAML 标签 {tag.replace(YAML_TAG, '!!')}")
@@ -235,6 +238,18 @@ def read_text_data(text: str, file: str) -> tuple[dict[str, Any], _Located]:
     if len(text.encode("utf-8", "surrogatepass")) > MAX_FILE_BYTES:
         raise LetterError([Problem(file, 0, 0, "", f"内容太大（上限 {MAX_FILE_BYTES} 字节）")])
     _check_text(text, file)
+    read = read_plain_yaml(text, file) or read_yaml(text, file)
+    if not set(read[0]) & set(Letter.model_fields):
+        # not a letter at all (a configuration file, a password file …): say so without
+        # quoting any of its content
+        message = "不是信件文件：顶层没有任何信件字段（如 title、body、signature）"
+        raise LetterError([Problem(file, 1, 1, "", message)])
+    return read
+
+
+def read_yaml(text: str, file: str) -> tuple[dict[str, Any], _Located]:
+    """The exact path of :func:`read_text_data`: ruamel.yaml's composer (YAML 1.2) and its
+    marks, every problem located and worded."""
     located = _Located(file)
     yaml = YAML(typ="rt", pure=True)
     try:
@@ -266,14 +281,139 @@ def read_text_data(text: str, file: str) -> tuple[dict[str, Any], _Located]:
         raise LetterError(
             [Problem(file, 1, 1, "", "文件顶层应是字段表（如 title: …、body: …），不是列表或文字")]
         )
-    if not set(data) & set(Letter.model_fields):
-        # not a letter at all (a configuration file, a password file …): say so without
-        # quoting any of its content
-        message = "不是信件文件：顶层没有任何信件字段（如 title、body、signature）"
-        raise LetterError([Problem(file, 1, 1, "", message)])
-    if located.problems:
+    if located.problems and set(data) & set(Letter.model_fields):
         raise LetterError(located.problems)
     return data, located
+
+
+# --------------------------------------------------------------------------------------------
+# The fast path: libyaml's events
+
+
+_BAIL_CHARS = re.compile("[\t\x85\u2028\u2029\ufeff]")  # tabs; YAML 1.1 line breaks; BOM
+_NULL = re.compile(r"~|null|Null|NULL")  # YAML 1.2 core schema (ruamel.yaml's resolver)
+
+
+class _Bail(Exception):
+    """The text needs the exact path: a problem to word, or YAML the fast path leaves alone."""
+
+
+def read_plain_yaml(text: str, file: str) -> tuple[dict[str, Any], _Located] | None:
+    """:func:`read_yaml`'s result for a letter in plain YAML, built from libyaml's event
+    stream (PyYAML's C parser, about 50 times faster than ruamel.yaml's pure-Python one);
+    None when the letter needs :func:`read_yaml`.
+
+    The data and positions are the same: scalars stay the strings written, an untagged plain
+    scalar ``~``/``null``/``Null``/``NULL``/empty is None (ruamel.yaml's YAML 1.2 reading;
+    YAML 1.1's ``yes``/``on``/octal/sexagesimal forms only change tags, and every tag is a
+    string here), marks are lines and columns in characters. Whatever the fast path does not
+    read the way ruamel.yaml does is left to it, together with every problem, so that its
+    messages stay the only ones: a tag, an anchor or alias, a ``%`` directive, a second
+    document, ``<<`` or ``=`` (merge and value keys), an empty key or value (ruamel.yaml marks
+    an empty value where the next token starts), a complex or repeated key, a control
+    character, a tab (ruamel.yaml refuses some that libyaml reads), characters that are line
+    breaks in YAML 1.1 only (U+0085, U+2028, U+2029), a byte order mark inside the text,
+    nesting deeper than :data:`MAX_DEPTH`, more than :data:`MAX_NODES` items, and any syntax
+    error. The event stream is read iteratively, so that deep nesting costs no stack
+    (libyaml's own composer recurses in C).
+    """
+    try:
+        import yaml
+    except ImportError:  # pragma: no cover - PyYAML is a dependency
+        return None
+    loader = getattr(yaml, "CSafeLoader", None)
+    if loader is None or _BAIL_CHARS.search(text) or _FORBIDDEN_CHARS.search(text):
+        return None
+    try:
+        data = _from_events(yaml.parse(text, Loader=loader), _Located(file), yaml)
+    except (_Bail, yaml.YAMLError):
+        return None
+    if data is None:
+        return None
+    return data
+
+
+def _from_events(events, located: _Located, yaml) -> tuple[dict[str, Any], _Located] | None:
+    """Plain data from a YAML event stream (see :func:`read_plain_yaml`)."""
+    scalar_event, alias_event = yaml.ScalarEvent, yaml.AliasEvent
+    seq_start, map_start = yaml.SequenceStartEvent, yaml.MappingStartEvent
+    seq_end, map_end = yaml.SequenceEndEvent, yaml.MappingEndEvent
+    doc_start, stream_end = yaml.DocumentStartEvent, yaml.StreamEndEvent
+    values, keys, containers = located.values, located.keys, located.containers
+    root: Any = None
+    documents = 0
+    nodes = 0
+    # frames: [container, path, pending key (None: a key comes next), is a mapping]
+    stack: list[list[Any]] = []
+    for event in events:
+        kind = type(event)
+        if kind is seq_end or kind is map_end:
+            stack.pop()
+            continue
+        if kind is doc_start:
+            documents += 1
+            if documents > 1 or event.explicit or event.version or event.tags:
+                raise _Bail
+            continue
+        if kind is stream_end:
+            break
+        if kind is not scalar_event and kind is not seq_start and kind is not map_start:
+            if kind is alias_event:
+                raise _Bail
+            continue  # stream start, document end
+        if event.anchor is not None or event.tag is not None:
+            raise _Bail
+        mark = event.start_mark
+        pos = (mark.line + 1, mark.column + 1)
+        if stack:
+            top = stack[-1]
+            if top[3]:  # a mapping
+                if top[2] is None:  # this is a key
+                    if kind is not scalar_event:
+                        raise _Bail
+                    key = event.value
+                    if key in top[0] or key in ("", "<<", "="):
+                        raise _Bail  # repeated, empty, or a merge or value key
+                    top[2] = key
+                    keys[(*top[1], key)] = pos
+                    continue
+                path = (*top[1], top[2])
+            else:
+                path = (*top[1], len(top[0]))
+        else:
+            path = ()
+        nodes += 1
+        if nodes > MAX_NODES or len(stack) > MAX_DEPTH:
+            raise _Bail
+        values[path] = pos
+        if kind is scalar_event:
+            value = event.value
+            if event.implicit[0]:
+                if not value or value == "<<" or value == "=":
+                    raise _Bail  # ruamel.yaml marks an empty value where the next token is
+                if _NULL.fullmatch(value):
+                    value = None
+            elif event.style in ("|", ">") and value.startswith("\n"):
+                raise _Bail  # leading blank lines: libyaml reads some that ruamel.yaml refuses
+            if value is not None and _FORBIDDEN_CHARS.search(value):
+                raise _Bail
+        else:
+            containers.add(path)
+            value = {} if kind is map_start else []
+        if stack:
+            top = stack[-1]
+            if top[3]:
+                top[0][top[2]] = value
+                top[2] = None
+            else:
+                top[0].append(value)
+        else:
+            root = value
+        if kind is not scalar_event:
+            stack.append([value, path, None, kind is map_start])
+    if not isinstance(root, dict):
+        return None  # empty, or not a mapping: worded by the exact path
+    return root, located
 
 
 _TOKEN_NAMES = {

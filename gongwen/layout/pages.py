@@ -140,6 +140,7 @@ class _Builder:
         out: list[Glyph] = []
         char_face = self.fs.char_face
         fonts = self.fonts
+        append = out.append
         for text, role in pieces:
             for ch in text:
                 face, units, upem, status = char_face(role, ch)
@@ -149,7 +150,7 @@ class _Builder:
                 if face.key not in fonts:
                     fonts[face.key] = face
                 adv = 0.0 if ch == "\n" else units * size / upem
-                out.append(Glyph(ch, face, size, color, adv, src))
+                append(Glyph(ch, face, size, color, adv, src))
                 src += 1
         return out
 
@@ -556,7 +557,11 @@ def _runs(placed: list[tuple[float, Glyph]], y: float) -> list[Run]:
     for x, g in placed:
         if cur:
             px, pg = cur[-1]
-            same = pg.face.key == g.face.key and pg.size == g.size and pg.color == g.color
+            same = (
+                (pg.face is g.face or pg.face.key == g.face.key)
+                and pg.size == g.size
+                and pg.color == g.color
+            )
             step = x - px - pg.advance
             if same and len(cur) == 1:
                 cs = step

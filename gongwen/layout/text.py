@@ -451,21 +451,28 @@ def set_line(
     if cls:
         out.start, out.end = cls[0].glyphs[0].src, cls[-1].glyphs[-1].src + 1
     x = start
+    place = out.placed.append
     for k, (c, w, s) in enumerate(zip(items, widths, shifts, strict=True)):
         if k > fixed and (inner or not c.glue):
             x += gap
-        if c.kind == "wide":
-            cw = c.width / len(c.glyphs)
-            for i, g in enumerate(c.glyphs):
-                out.placed.append((x + i * cw + _glyph_offset(g, cw) - s, g))
-        elif c.kind == "half":
+        kind = c.kind
+        if kind == "wide":
+            gl = c.glyphs
+            if len(gl) == 1:  # the common case, as the loop below computes it
+                g = gl[0]
+                place((x + _glyph_offset(g, c.width) - s, g))
+            else:
+                cw = c.width / len(gl)
+                for i, g in enumerate(gl):
+                    place((x + i * cw + _glyph_offset(g, cw) - s, g))
+        elif kind == "half":
             step = gap if inner and k >= fixed else 0.0
             for g in c.glyphs:
-                out.placed.append((x, g))
+                place((x, g))
                 x += g.advance + step
             x -= w + step  # back to the cluster's start: the common advance follows
         else:  # inner space: keep it so the text reads the same
-            out.placed.append((x, c.glyphs[0]))
+            place((x, c.glyphs[0]))
         x += w
     return out
 
