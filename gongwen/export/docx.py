@@ -32,14 +32,19 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 import io
 import math
+import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
 import docx
 import docx.shared
+from docx.opc.coreprops import CoreProperties
+from docx.opc.oxml import serialize_part_xml
+from docx.oxml.parser import parse_xml
 from lxml import etree
 
 from .. import spec
@@ -248,11 +253,12 @@ class _Builder:
     """Appends the document's paragraphs to the body of a python-docx document, placing the
     版头, signature block, seal and 版记 where the layout put them."""
 
-    def __init__(self, doc: Document, layout: Layout, d: docx.document.Document) -> None:
+    def __init__(self, doc: Document, layout: Layout, body: etree._Element,
+                 part: docx.parts.document.DocumentPart | None) -> None:
         self.doc = doc
         self.layout = layout
-        self.d = d
-        self.body = d.element.body
+        self.package_part = part  # adds the seal's image part; None: the letter has no image
+        self.body = body
         self.sect_pr = ox.body_section(self.body)
         self.shape_id = 0
         self.lines: dict[int, list[Line]] = {}
@@ -428,7 +434,8 @@ class _Builder:
         """The layout's seal image, centred over the date as Word sets it."""
         sig = self.signature
         assert sig is not None
-        inline = self.d.part.new_pic_inline(io.BytesIO(image.data),
+        assert self.package_part is not None
+        inline = self.package_part.new_pic_inline(io.BytesIO(image.data),
                                             docx.shared.Pt(image.width),
                                             docx.shared.Pt(image.height))
         centre = sig.place.date + sig.widths[date] / 2
@@ -529,8 +536,58 @@ def _fill_footer(footer: docx.section._Footer, content: list[etree._Element]) ->
 # --- Entry points ---------------------------------------------------------------------------
 def export(layout: Layout, doc: Document, ctx: ExportContext) -> bytes:
     """The exporter of format ``docx`` (see :mod:`gongwen.export`): the letter as DOCX
-    bytes (same input, same bytes)."""
-    fontset: FontNames = ctx.fonts
+    bytes (same input, same bytes).
+
+    Only ``word/document.xml`` and ``docProps/core.xml`` depend on the letter (and, with a
+    seal, its image part): every other part, compressed, is built once per process, font
+    set and letter format (:func:`_shared_parts`). A letter with an image goes through
+    python-docx's package (:func:`export_package`), which adds the image's part and
+    relationship; both ways give the same bytes."""
+    if any(page.images for page in layout.pages):
+        return export_package(layout, doc, ctx)
+    shared = _shared_parts(_font_names(ctx.fonts), doc.fmt)
+    root = parse_xml(shared.document)
+    _Builder(doc, layout, root.body, None).build()
+    core = parse_xml(shared.core)
+    _core_properties(CoreProperties(core), doc)
+    own = {"word/document.xml": serialize_part_xml(root),
+           "docProps/core.xml": serialize_part_xml(core)}
+    return ox.write_zip(
+        ox.zip_entry(name, own[name]) if entry is None else entry
+        for name, entry in shared.entries
+    )
+
+
+def export_package(layout: Layout, doc: Document, ctx: ExportContext) -> bytes:
+    """:func:`export` through python-docx's package, every part built for this letter."""
+    d = _package(ctx.fonts, doc.fmt)
+    _Builder(doc, layout, d.element.body, d.part).build()
+    _core_properties(d.core_properties, doc)
+    return _saved(d, _font_names(ctx.fonts))
+
+
+FontNamesKey = tuple[tuple[str, tuple[str, ...]], ...]
+
+
+def _font_names(fontset: FontNames) -> FontNamesKey:
+    """Each font role's DOCX family and alternates: all the static parts take from fonts."""
+    return tuple((family, tuple(alts))
+                 for family, alts in (fontset.docx_names(role) for role in FontRole))
+
+
+class _KnownNames:
+    """A :class:`FontNames` answering from :func:`_font_names`' tuple."""
+
+    def __init__(self, names: FontNamesKey) -> None:
+        self.names = dict(zip(FontRole, names, strict=True))
+
+    def docx_names(self, role: FontRole) -> tuple[str, Sequence[str]]:
+        return self.names[role]
+
+
+def _package(fontset: FontNames, fmt: LetterFormat) -> docx.document.Document:
+    """A python-docx document with the letter's styles, settings, section and footers, and
+    an empty body."""
     d = docx.Document()
     _prune_template(d)
     styles = d.styles.element
@@ -541,34 +598,57 @@ def export(layout: Layout, doc: Document, ctx: ExportContext) -> bytes:
     _settings(d)
 
     sect_pr = ox.clear_body(d.element.body)
-    letter = doc.fmt is LetterFormat.LETTER
+    letter = fmt is LetterFormat.LETTER
     section = d.sections[0]
     ox.page_setup(
         sect_pr, width=spec.PAGE_WIDTH, height=spec.PAGE_HEIGHT,
         top=spec.MARGIN_TOP, bottom=letter_bottom_margin() if letter else spec.MARGIN_BOTTOM,
         left=spec.MARGIN_LEFT, right=spec.MARGIN_RIGHT, header=spec.mm(15),
-        footer=footer_distance(doc.fmt), grid_type=spec.DOCX_GRID_TYPE,
+        footer=footer_distance(fmt), grid_type=spec.DOCX_GRID_TYPE,
         line_pitch=spec.LINE_PITCH, title_page=False)
-    _fill_footer(section.footer, _footer_paragraph(odd=True, fmt=doc.fmt))
-    _fill_footer(section.even_page_footer, _footer_paragraph(odd=False, fmt=doc.fmt))
+    _fill_footer(section.footer, _footer_paragraph(odd=True, fmt=fmt))
+    _fill_footer(section.even_page_footer, _footer_paragraph(odd=False, fmt=fmt))
     if letter:  # no number on page 1 of a 信函格式 letter; an empty 1 pt line
         section.different_first_page_header_footer = True
         _fill_footer(section.first_page_footer,
                      [ox.ppr(style=FOOTER_ID, line=1, before=0, after=0)])
+    return d
 
-    _Builder(doc, layout, d).build()
-    _core_properties(d, doc)
 
+def _saved(d: docx.document.Document, names: FontNamesKey) -> bytes:
+    """The document's package as bytes, with gongwen's font table and app properties."""
     families: dict[str, Sequence[str]] = {}
-    for role in FontRole:
-        family, alternates = fontset.docx_names(role)
-        families.setdefault(family, tuple(alternates))
+    for family, alternates in names:
+        families.setdefault(family, alternates)
     out = io.BytesIO()
     d.save(out)
     return ox.rezip(out.getvalue(), {
         "word/fontTable.xml": ox.font_table(sorted(families.items())),
         "docProps/app.xml": ox.APP_XML,
     })
+
+
+_OWN_PARTS = ("word/document.xml", "docProps/core.xml")
+
+
+@dataclass(frozen=True, slots=True)
+class _SharedParts:
+    """The package of a letter with an empty body: its parts in order, compressed (None for
+    the letter's own parts), and the XML the letter's own parts start from."""
+
+    entries: tuple[tuple[str, ox.ZipEntry | None], ...]
+    document: bytes
+    core: bytes
+
+
+@functools.cache
+def _shared_parts(names: FontNamesKey, fmt: LetterFormat) -> _SharedParts:
+    data = _saved(_package(_KnownNames(names), fmt), names)
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        parts = {name: z.read(name) for name in z.namelist()}
+    entries = tuple((name, None if name in _OWN_PARTS else ox.zip_entry(name, blob))
+                    for name, blob in parts.items())
+    return _SharedParts(entries, parts["word/document.xml"], parts["docProps/core.xml"])
 
 
 def _prune_template(d: docx.document.Document) -> None:
@@ -597,8 +677,7 @@ def _core_property(text: str) -> str:
     return text if len(text) <= CORE_PROPERTY_CHARS else text[: CORE_PROPERTY_CHARS - 1] + "…"
 
 
-def _core_properties(d: docx.document.Document, doc: Document) -> None:
-    cp = d.core_properties
+def _core_properties(cp: CoreProperties, doc: Document) -> None:
     cp.title = _core_property(doc.title)
     cp.author = _core_property(doc.author)
     cp.last_modified_by = _core_property(doc.author)
