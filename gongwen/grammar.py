@@ -21,8 +21,26 @@ import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from .spec import page_number_text
+
+
+class _lazy:  # spelt like the function it stands for
+    """``re.compile(pattern, flags)``, compiled when first used: compiling all of this
+    module's expressions takes longer than rendering a letter, and a command uses few."""
+
+    __slots__ = ("_compiled", "_flags", "_pattern")
+
+    def __init__(self, pattern: str, flags: int = 0) -> None:
+        self._pattern, self._flags = pattern, flags
+        self._compiled: re.Pattern[str] | None = None
+
+    def __getattr__(self, name: str) -> Any:
+        if self._compiled is None:
+            self._compiled = re.compile(self._pattern, self._flags)
+        return getattr(self._compiled, name)
+
 
 _SP = r"[ \t\u3000\xa0]*"  # blanks a published element may hold between its characters
 
@@ -146,7 +164,7 @@ _CN_N = rf"(?P<n>[{_CN_NUMBER}]{{1,3}})"
 _AR_N = r"(?P<n>\d{1,2})"
 # level, the GB/T 9704 form (either width), and the forms people also type for it
 _HEADING_FORMS: tuple[tuple[int, re.Pattern[str], re.Pattern[str]], ...] = tuple(
-    (level, re.compile(strict), re.compile(loose or strict))
+    (level, _lazy(strict), _lazy(loose or strict))
     for level, strict, loose in (
         (1, rf"^{_CN_N}{_SP}、", rf"^{_CN_N}{_SP}[、.．]"),
         (2, rf"^[（(]{_SP}{_CN_N}{_SP}[）)]", None),
@@ -189,7 +207,7 @@ _DATE = (
     rf"(?:(?P<y>{_YEAR}){_SP}年{_SP}(?P<m>{_MONTH_DAY}){_SP}月{_SP}(?P<d>{_MONTH_DAY}){_SP}日"
     rf"|(?P<y2>\d{{4}}){_SP}(?P<sep>[-./]){_SP}(?P<m2>\d{{1,2}}){_SP}(?P=sep){_SP}(?P<d2>\d{{1,2}}))"
 )
-_DATE_LINE = re.compile(rf"^{_SP}{_DATE}{_SP}$")
+_DATE_LINE = _lazy(rf"^{_SP}{_DATE}{_SP}$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -265,7 +283,7 @@ def format_date(date: dt.date, *, chinese: bool = False) -> str:
 
 
 # --- 印发机关和印发日期 (版记) -------------------------------------------------------------------
-_PRINT_LINE = re.compile(rf"^{_SP}(?P<printer>.*?){_SP}(?P<date>{_DATE}){_SP}印{_SP}发{_SP}$")
+_PRINT_LINE = _lazy(rf"^{_SP}(?P<printer>.*?){_SP}(?P<date>{_DATE}){_SP}印{_SP}发{_SP}$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -293,7 +311,7 @@ def format_print_line(printer: str, date: dt.date) -> tuple[str, str]:
 # --- 发文字号 ------------------------------------------------------------------------------------
 _OPEN = "〔[【［﹝(（〖{〈《<"
 _CLOSE = "〕]】］﹞)）〗}〉》>"
-_DOC_NUMBER = re.compile(
+_DOC_NUMBER = _lazy(
     rf"^{_SP}(?P<code>[^\s{re.escape(_OPEN + _CLOSE)}:：，,。；;、]{{1,30}}?){_SP}"
     rf"(?P<open>[{re.escape(_OPEN)}]){_SP}(?P<year>\d+){_SP}(?P<close>[{re.escape(_CLOSE)}]){_SP}"
     rf"(?P<di>第?){_SP}(?P<serial>\d+){_SP}(?P<hao>号?)"
@@ -355,7 +373,7 @@ def format_doc_number(code: str, year: int | str, serial: int | str, *,
 
 
 # --- 份号 ----------------------------------------------------------------------------------------
-_COPY_NUMBER = re.compile(r"^\d{6}$")
+_COPY_NUMBER = _lazy(r"^\d{6}$")
 
 
 def parse_copy_number(text: str) -> str | None:
@@ -371,7 +389,7 @@ def format_copy_number(number: int | str) -> str:
 
 # --- 密级和保密期限 ------------------------------------------------------------------------------
 SECRECY_LEVELS = ("绝密", "机密", "秘密")
-_SECRECY = re.compile(
+_SECRECY = _lazy(
     rf"^{_SP}(?P<level>{_words(*SECRECY_LEVELS)})(?:{_SP}★{_SP}(?P<period>\S.*?))?{_SP}$")
 
 
@@ -398,7 +416,7 @@ def format_secrecy(level: str, period: str | None = None) -> str:
 # A letter is 特急 or 加急 (GB/T 9704 7.2.3); 特提 and 平急 are for telegrams.
 URGENCY_LEVELS = ("特急", "加急")
 TELEGRAM_URGENCY_LEVELS = ("特提", "特急", "加急", "平急")
-_URGENCY = re.compile(rf"^{_SP}(?P<u>{_words(*TELEGRAM_URGENCY_LEVELS)}){_SP}$")
+_URGENCY = _lazy(rf"^{_SP}(?P<u>{_words(*TELEGRAM_URGENCY_LEVELS)}){_SP}$")
 
 
 def parse_urgency(text: str) -> str | None:
@@ -414,8 +432,8 @@ def format_urgency(level: str) -> str:
 # --- 签发人 --------------------------------------------------------------------------------------
 SIGNER_LABEL = "签发人："
 SIGNER_SEPARATOR = "\u3000"
-_SIGNER = re.compile(rf"^{_SP}{_spaced('签发人')}{_SP}[:：]{_SP}(?P<names>.*?){_SP}$")
-_NAME_SEPARATORS = re.compile(r"[\s、，,]+")
+_SIGNER = _lazy(rf"^{_SP}{_spaced('签发人')}{_SP}[:：]{_SP}(?P<names>.*?){_SP}$")
+_NAME_SEPARATORS = _lazy(r"[\s、，,]+")
 
 
 @dataclass(frozen=True, slots=True)
@@ -443,7 +461,7 @@ def format_signers(names: Sequence[str]) -> tuple[str, str]:
 REPLY_CATEGORIES = ("A", "B", "C", "D")
 _CATEGORY_LABEL = (rf"(?:{_words('答复', '办理结果', '办理', '提案', '建议', '答复件')}{_SP})?"
                    rf"{_words('类别', '类型', '分类')}")
-_CATEGORY = re.compile(
+_CATEGORY = _lazy(
     rf"^{_SP}(?P<open>[（(【\[［]?){_SP}(?:(?P<label>{_CATEGORY_LABEL}){_SP}(?P<colon>[:：]?){_SP})?"
     rf"(?P<c>[A-DＡ-Ｄ]){_SP}(?P<lei>类?){_SP}(?P<close>[）)】\]］]?){_SP}$"
 )
@@ -493,9 +511,9 @@ def format_reply_category(letter: str, *, label: str | None = None, colon: str =
 
 # --- 抄送 (版记) ---------------------------------------------------------------------------------
 CC_LABEL = "抄送："
-_CC = re.compile(
+_CC = _lazy(
     rf"^{_SP}(?P<label>{_words('抄送', '主送')}){_SP}(?P<colon>[:：]){_SP}(?P<names>.*)$")
-_CC_SEPARATORS = re.compile(r"[，,、；;]")
+_CC_SEPARATORS = _lazy(r"[，,、；;]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -529,7 +547,7 @@ def format_cc(names: Sequence[str]) -> tuple[str, str]:
 
 
 # --- template placeholders ----------------------------------------------------------------------
-_PLACEHOLDER = re.compile(r"[（(]\s*(?:请在此|请填写)[^）)]*[）)]")
+_PLACEHOLDER = _lazy(r"[（(]\s*(?:请在此|请填写)[^）)]*[）)]")
 
 
 def find_placeholders(text: str) -> list[str]:
@@ -539,9 +557,9 @@ def find_placeholders(text: str) -> list[str]:
 
 # --- 附件说明 and attachment labels --------------------------------------------------------------
 ATTACHMENT_LABEL = "附件"
-_ATTACH_NOTE = re.compile(rf"^{_SP}{_spaced('附件')}{_SP}[:：]{_SP}(?P<rest>.*)$")
-_ATTACH_ITEM = re.compile(rf"^{_SP}(?P<n>\d{{1,2}}){_SP}(?P<sep>[.．、]){_SP}(?P<title>\S.*)$")
-_ATTACH_LABEL = re.compile(rf"^{_SP}{_spaced('附件')}{_SP}(?P<n>\d{{0,2}}){_SP}$")
+_ATTACH_NOTE = _lazy(rf"^{_SP}{_spaced('附件')}{_SP}[:：]{_SP}(?P<rest>.*)$")
+_ATTACH_ITEM = _lazy(rf"^{_SP}(?P<n>\d{{1,2}}){_SP}(?P<sep>[.．、]){_SP}(?P<title>\S.*)$")
+_ATTACH_LABEL = _lazy(rf"^{_SP}{_spaced('附件')}{_SP}(?P<n>\d{{0,2}}){_SP}$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -603,8 +621,8 @@ CONTACT_LABELS = (
 # a label names a way to reach someone, perhaps after a few characters (办公室电话, 单位地址)
 _ONE_LABEL = rf"[\u4e00-\u9fff]{{0,4}}?{_words(*CONTACT_LABELS)}"
 _LABEL = rf"{_ONE_LABEL}(?:{_SP}(?:及|和|与|、|/|及其){_SP}{_ONE_LABEL})*"
-_CONTACT_START = re.compile(rf"^{_SP}(?P<label>{_LABEL}){_SP}[:：]{_SP}")
-_CONTACT_NEXT = re.compile(
+_CONTACT_START = _lazy(rf"^{_SP}(?P<label>{_LABEL}){_SP}[:：]{_SP}")
+_CONTACT_NEXT = _lazy(
     rf"(?P<sep>[ \t\u3000\xa0]+|{_SP}[；;，,]{_SP})(?P<label>{_LABEL}){_SP}[:：]")
 
 
@@ -649,12 +667,12 @@ def format_contact(label: str, value: str) -> str:
 
 
 # --- 附注 and 公开属性 ---------------------------------------------------------------------------
-_NOTE = re.compile(r"^[（(](?P<inner>.+)[）)]$")
+_NOTE = _lazy(r"^[（(](?P<inner>.+)[）)]$")
 PUBLICITY_VALUES = ("主动公开", "依申请公开", "不予公开", "同意公开", "不公开", "部分公开",
                     "不同意公开", "公开发布")
 _PUBLICITY_LABELS = ("公开属性", "公开方式", "公开类型", "信息公开属性", "信息公开方式",
                      "公开选项", "是否公开")
-_PUBLICITY = re.compile(
+_PUBLICITY = _lazy(
     rf"^{_SP}[（(]?{_SP}(?:(?P<label>{_words(*_PUBLICITY_LABELS)}){_SP}[:：]{_SP}|此件{_SP})?"
     rf"(?P<value>{'|'.join(PUBLICITY_VALUES)})(?:发布)?{_SP}[）)]?{_SP}$"
 )
@@ -702,7 +720,7 @@ def format_publicity(value: str) -> str:
 # the page number's form (“— 3 —”: a dash and a space each side) is a GB/T 9704 figure
 format_page_number = page_number_text
 
-_PAGE_NUMBER = re.compile(
+_PAGE_NUMBER = _lazy(
     r"^(?:[^\d\u3400-\u9fff]{0,4}(?P<n>\d{1,4})[^\d\u3400-\u9fff]{0,4}"
     r"|第\s*(?P<n2>\d{1,4})\s*页(?:\s*[，,/]?\s*共\s*\d+\s*页)?|(?P<n3>\d{1,4})\s*/\s*\d{1,4})$"
 )

@@ -15,18 +15,19 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
-from ruamel.yaml import YAML
-from ruamel.yaml.error import MarkedYAMLError, YAMLError
-from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from . import limits
 from . import model as model_mod
 from .errors import MAX_PROBLEMS, LetterError, Problem, did_you_mean
 from .filetype import ELSEWHERE, kind_message, sniff
 from .model import Letter
+
+if TYPE_CHECKING:  # ruamel.yaml is imported where it is used: most letters never need it
+    from ruamel.yaml import YAML
+    from ruamel.yaml.nodes import Node
 
 MAX_FILE_BYTES = limits.MAX_YAML_BYTES
 MAX_DEPTH = 40
@@ -74,10 +75,10 @@ class _Located:
         if depth > MAX_DEPTH:
             raise _TooDeep(node, path)
         self.values[path] = _pos(node)
-        if not isinstance(node, ScalarNode):
+        if node.id != "scalar":
             self.containers.add(path)
         tag = str(node.tag.value if hasattr(node.tag, "value") else node.tag)
-        if isinstance(node, ScalarNode):
+        if node.id == "scalar":  # ruamel.yaml's ScalarNode
             if tag == _NULL_TAG:
                 return None
             if tag not in _PLAIN_TAGS:
@@ -92,16 +93,16 @@ class _Located:
                     node, path, f"文字中有不可打印的控制字符 U+{ord(bad.group()):04X}"
                 )
             return value
-        if isinstance(node, SequenceNode):
+        if node.id == "sequence":
             if tag != f"{YAML_TAG}seq":
                 self.problem(node, path, f"不允许使用 YAML 标签 {tag.replace(YAML_TAG, '!!')}")
             return [self.build(item, (*path, i), depth + 1) for i, item in enumerate(node.value)]
-        if isinstance(node, MappingNode):
+        if node.id == "mapping":
             if tag != f"{YAML_TAG}map":
                 self.problem(node, path, f"不允许使用 YAML 标签 {tag.replace(YAML_TAG, '!!')}")
             result: dict[str, Any] = {}
             for key_node, value_node in node.value:
-                if not isinstance(key_node, ScalarNode):
+                if key_node.id != "scalar":
                     self.problem(key_node, path, "字段名必须是简单的文字")
                     continue
                 key = key_node.value
@@ -250,6 +251,9 @@ def read_text_data(text: str, file: str) -> tuple[dict[str, Any], _Located]:
 def read_yaml(text: str, file: str) -> tuple[dict[str, Any], _Located]:
     """The exact path of :func:`read_text_data`: ruamel.yaml's composer (YAML 1.2) and its
     marks, every problem located and worded."""
+    from ruamel.yaml import YAML
+    from ruamel.yaml.error import MarkedYAMLError, YAMLError
+
     located = _Located(file)
     yaml = YAML(typ="rt", pure=True)
     try:
@@ -647,6 +651,8 @@ def dump_letter(letter: Letter) -> str:
 def dump_data(data: dict[str, Any]) -> str:
     """Plain letter data as YAML text: block style, Chinese unescaped, lines unwrapped."""
     import io
+
+    from ruamel.yaml import YAML
 
     yaml = YAML(typ="rt", pure=True)
     yaml.allow_unicode = True

@@ -353,3 +353,25 @@ def test_heading_chain_kept_with_next(fs):
 def test_title_breaks_keep_words_whole(fs, title, lines):
     lay = layout_document(doc(blk(Role.TITLE, title)), fs)
     assert [ln.text for ln in lines_of(lay, 0)] == lines
+
+
+def test_unbroken_runs_are_single_uax14_units() -> None:
+    """The runs the layout keeps whole without asking uniseg have no break opportunity in
+    UAX #14 either (letters, digits, numbers with marks, year ranges)."""
+    import random
+
+    from uniseg.linebreak import line_break_units
+
+    from gongwen.layout.text import UNBROKEN_RUN
+
+    rng = random.Random(9704)
+    samples = ["2021-2025", "1,000", "137.1%", "5G", "a1b2", "28686334", "0.5", "12,345.67%"]
+    alphabet = "0123456789abcXYZ.,%-"
+    samples += ["".join(rng.choice(alphabet) for _ in range(rng.randint(1, 8)))
+                for _ in range(3000)]
+    kept = 0
+    for text in samples:
+        if UNBROKEN_RUN.fullmatch(text):
+            kept += 1
+            assert list(line_break_units(text)) == [text], text
+    assert kept > 100

@@ -5,10 +5,11 @@ from __future__ import annotations
 import difflib
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
+from .. import clitext
 from ..errors import GongwenError
 
 EXIT_USER_ERROR = 2
@@ -80,17 +81,26 @@ def new_letter(
     return text
 
 
+_HELP = (
+    "按模板新建一封信件 YAML，填好变量并校验后写入 -o 文件（出错时不写任何文件）。\n\n"
+    "变量用 --set 名称=值 给出（可重复；值中的 \\n 表示换行）；"
+    "gongwen new KIND --list-vars 列出模板的全部变量及说明。"
+    "自己的模板放在 --templates DIR 或环境变量 GONGWEN_TEMPLATES 所指的目录，"
+    "名为 KIND.yaml.j2，同名时优先于自带模板。"
+)
+
+
+class _NewCommand(clitext.Command):
+    """``gongwen new``: its help lists the templates, read only when the help is shown (so
+    that ``gongwen --help`` and the other commands do not load the templates)."""
+
+    def format_help(self, ctx: Any, formatter: Any) -> None:
+        self.help = _help()
+        super().format_help(ctx, formatter)
+
+
 def _help() -> str:
-    lines = [
-        "按模板新建一封信件 YAML，填好变量并校验后写入 -o 文件（出错时不写任何文件）。",
-        "",
-        "变量用 --set 名称=值 给出（可重复；值中的 \\n 表示换行）；"
-        "gongwen new KIND --list-vars 列出模板的全部变量及说明。"
-        "自己的模板放在 --templates DIR 或环境变量 GONGWEN_TEMPLATES 所指的目录，"
-        "名为 KIND.yaml.j2，同名时优先于自带模板。",
-        "",
-        "模板种类：",
-    ]
+    lines = [_HELP, "", "模板种类："]
     try:
         from ..templates import list_templates
 
@@ -105,7 +115,7 @@ def _help() -> str:
 
 
 def register(app: typer.Typer) -> None:
-    @app.command("new", help=_help())
+    @app.command("new", help=_HELP, cls=_NewCommand)
     def new_command(
         kind: Annotated[
             str | None, typer.Argument(help="模板种类，如 proposal、suggestion、cohandling、reply")

@@ -44,7 +44,6 @@ from ..fontdata import FaceData
 
 COMPRESSION = 1  # libdeflate level of font programs: level 6 saves ~1 %, costs ~3 ms a letter
 _LITTLE = sys.byteorder == "little"
-_HEX = [f"{i:04X}" for i in range(1 << 16)]
 _TABLE_ORDER = ("cvt ", "fpgm", "glyf", "head", "hhea", "hmtx", "loca", "maxp", "prep")
 # composite glyph flags (OpenType glyf): the arguments are words; a scale; x and y scales;
 # a 2×2 matrix; more components follow
@@ -59,7 +58,7 @@ class FaceFont:
         self.chars = sorted(set(chars))
         cmap = data.cmap
         self.gids = [0, *(cmap.get(ord(ch), 0) for ch in self.chars)]  # by CID
-        self.hex = {ch: _HEX[cid] for cid, ch in enumerate(self.chars, start=1)}
+        self.hex = {ch: f"{cid:04X}" for cid, ch in enumerate(self.chars, start=1)}
         scale = 1000 / data.upem
         adv = data.advances
         self.widths = [adv[g] * scale for g in self.gids]  # by CID, in 1000 units of text space
@@ -172,7 +171,7 @@ def tounicode(chars: list[str]) -> str:
     for k in range(0, len(chars), 100):  # at most 100 entries a block
         block = chars[k : k + 100]
         lines.append(f"{len(block)} beginbfchar")
-        lines += [f"<{_HEX[k + i + 1]}> <{utf16(ch)}>" for i, ch in enumerate(block)]
+        lines += [f"<{k + i + 1:04X}> <{utf16(ch)}>" for i, ch in enumerate(block)]
         lines.append("endbfchar")
     lines += ["endcmap", "CMapName currentdict /CMap defineresource pop", "end", "end"]
     return "\n".join(lines)

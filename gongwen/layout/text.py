@@ -14,6 +14,7 @@ measure by spreading the slack over the gaps.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -152,9 +153,17 @@ def clusters_of(glyphs: list[Glyph]) -> list[Cluster]:
     return out
 
 
+# half-width runs with no UAX #14 break opportunity inside (LB23, LB25, LB28: letters and
+# digits; numbers with decimal or thousands marks, a percent sign, a range of years), the
+# runs of most letters: one unit without asking uniseg (pure Python, ~0.6 ms a run)
+UNBROKEN_RUN = re.compile(r"[0-9A-Za-z]+|\d+(?:[.,]\d+)*%?|\d+-\d+")
+
+
 @lru_cache(maxsize=4096)
 def _unit_lengths(text: str) -> tuple[int, ...]:
     """Lengths of the UAX #14 line break units of a half-width run."""
+    if UNBROKEN_RUN.fullmatch(text):
+        return (len(text),)
     return tuple(len(u) for u in line_break_units(text))
 
 
