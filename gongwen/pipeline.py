@@ -78,22 +78,24 @@ def check_glyphs(
 ) -> list[Problem]:
     """Every character needs a font: fallback use is a warning (an error when ``strict``);
     a character no font has is an error naming its field and line."""
+    from .fonts import FALLBACK, MISSING
+
     missing: dict[str, set[str]] = {}
     fallback: dict[tuple[str, str], set[str]] = {}
+    char_face = fontset.char_face  # what layout will set, resolved once per process
     for block in doc.blocks:
         for span in block.spans:
             role = block.font_of(span)
-            primary = fontset.face(role)
             for ch in dict.fromkeys(span.text):
                 if ch.isspace():
                     continue
-                face = fontset.face_for(role, ch)
-                if face is None:
+                face, _, _, status = char_face(role, ch)
+                if status == MISSING:
                     missing.setdefault(block.source, set()).add(ch)
-                elif face != primary:
+                elif status == FALLBACK:
                     fallback.setdefault((block.source, face.family), set()).add(ch)
         for ch in dict.fromkeys(block.tail):
-            if not ch.isspace() and fontset.face_for(block.style.font, ch) is None:
+            if not ch.isspace() and char_face(block.style.font, ch)[3] == MISSING:
                 missing.setdefault(block.source, set()).add(ch)
     problems = [
         _problem(sources, where, "没有字体含有这些字符，无法排印：" + _chars(chars))

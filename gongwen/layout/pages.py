@@ -540,40 +540,31 @@ def _used_bottom(p: PageBuild) -> float:
 def _runs(placed: list[tuple[float, Glyph]], y: float) -> list[Run]:
     """Merge glyphs into runs: same face, size, colour and a constant extra spacing."""
     runs: list[Run] = []
-    cur: list[tuple[float, Glyph]] = []
-    cs = 0.0
-
-    def flush() -> None:
-        if cur:
-            g0 = cur[0][1]
-            text = "".join(g.ch for _, g in cur)
-            space = cs if len(cur) > 1 else 0.0
-            xs = tuple(x for x, _ in cur)
-            advances = tuple(g.advance for _, g in cur)
-            runs.append(
-                Run(xs[0], y, text, g0.face.key, g0.size, g0.color, space, xs, advances)
-            )
-
-    for x, g in placed:
-        if cur:
-            px, pg = cur[-1]
-            same = (
-                (pg.face is g.face or pg.face.key == g.face.key)
-                and pg.size == g.size
-                and pg.color == g.color
-            )
-            step = x - px - pg.advance
-            if same and len(cur) == 1:
-                cs = step
-                cur.append((x, g))
-                continue
-            if same and abs(step - cs) < 1e-4:
-                cur.append((x, g))
-                continue
-            flush()
-        cur = [(x, g)]
+    n = len(placed)
+    i = 0
+    while i < n:
+        x0, g0 = placed[i]
+        face, key, size, color = g0.face, g0.face.key, g0.size, g0.color
+        px, advance = x0, g0.advance
         cs = 0.0
-    flush()
+        j = i + 1
+        while j < n:
+            x, g = placed[j]
+            if not ((g.face is face or g.face.key == key) and g.size == size
+                    and g.color == color):
+                break
+            step = x - px - advance
+            if j == i + 1:
+                cs = step
+            elif not abs(step - cs) < 1e-4:
+                break
+            px, advance = x, g.advance
+            j += 1
+        part = placed[i:j]
+        xs = tuple([x for x, _ in part])
+        runs.append(Run(x0, y, "".join([g.ch for _, g in part]), key, size, color,
+                        cs if j - i > 1 else 0.0, xs, tuple([g.advance for _, g in part])))
+        i = j
     return runs
 
 

@@ -101,6 +101,8 @@ def _glyph_offset(g: Glyph, c: float) -> float:
 
 
 _BREAK, _SPACE, _WIDE, _HALF = range(4)
+_PAIR_FIRST = frozenset(p[0] for p in PAIRED)
+_SQUEEZABLE = SQUEEZE_CLOSING | SQUEEZE_OPENING
 _KINDS: dict[str, int] = {}
 
 
@@ -125,18 +127,20 @@ def clusters_of(glyphs: list[Glyph]) -> list[Cluster]:
     if None in kinds:
         kinds = [_kind(g.ch) for g in glyphs]
     i, n = 0, len(glyphs)
+    size, c = None, 0.0
     while i < n:
         g = glyphs[i]
         k = kinds[i]
         if k == _WIDE:
-            c = cell(g.size)
+            if g.size != size:
+                size = g.size
+                c = cell(size)
             ch = g.ch
-            if i + 1 < n and ch + glyphs[i + 1].ch in PAIRED:
+            if ch in _PAIR_FIRST and i + 1 < n and ch + glyphs[i + 1].ch in PAIRED:
                 out.append(Cluster("wide", glyphs[i : i + 2], 2 * c))
                 i += 2
                 continue
-            squeeze = c / 2 if ch in SQUEEZE_CLOSING or ch in SQUEEZE_OPENING else 0.0
-            out.append(Cluster("wide", [g], c, squeeze))
+            out.append(Cluster("wide", [g], c, c / 2 if ch in _SQUEEZABLE else 0.0))
             i += 1
         elif k == _HALF:
             j = i + 1
