@@ -325,15 +325,16 @@ def phase_paired(work: Path, rounds: int) -> dict[str, Any]:
         gongwen(key, ("pdf", "docx"))
         typst(key)
     times: dict[str, list[float]] = {}
+    stages: dict[str, list[float]] = {}
     for _ in range(rounds):
         for key in cases:
             for name, fn in ((f"{key}_pdf", lambda k=key: gongwen(k, ("pdf",))),
                              (f"{key}_both", lambda k=key: gongwen(k, ("pdf", "docx"))),
                              (f"{key}_typst", lambda k=key: typst(k))):
                 times.setdefault(name, []).append(cpu_timed(fn))
-    stages = _stages(texts["reference"], str(REFERENCE), fontset, ctx, rounds)
+        _stages(texts["reference"], str(REFERENCE), fontset, ctx, stages)
     result: dict[str, Any] = {k: stats_ms(v) for k, v in times.items()}
-    result["stages"] = stages
+    result["stages"] = {k: round(1000 * statistics.median(v), 2) for k, v in stages.items()}
     result["one_page_letter"] = f"{one_page.name}, {_pages(one_page, fontset)} page(s)"
     for key in cases:
         typst_ms = result[f"{key}_typst"]["median"]
@@ -351,34 +352,31 @@ def _pages(path: Path, fontset: Any) -> int:
     return len(layout_document(compose(load_letter(path), path.parent), fontset).pages)
 
 
-def _stages(text: str, name: str, fontset: Any, ctx: Any, rounds: int) -> dict[str, float]:
-    """Median CPU ms of each stage of the reference letter, each timed on its own."""
+def _stages(text: str, name: str, fontset: Any, ctx: Any, out: dict[str, list[float]]) -> None:
+    """The CPU seconds of each stage of the reference letter, added to ``out``."""
     from gongwen.compose import compose
     from gongwen.export import export
     from gongwen.layout import layout_document
     from gongwen.loader import load_letter_text_with_sources
     from gongwen.pipeline import check_glyphs
 
-    out: dict[str, list[float]] = {}
-    for _ in range(rounds):
-        t = time.process_time
-        t0 = t()
-        letter, sources = load_letter_text_with_sources(text, name)
-        t1 = t()
-        doc = compose(letter, REFERENCE.parent)
-        t2 = t()
-        check_glyphs(doc, fontset, sources)
-        t3 = t()
-        layout = layout_document(doc, fontset)
-        t4 = t()
-        export("pdf", layout, doc, ctx)
-        t5 = t()
-        export("docx", layout, doc, ctx)
-        t6 = t()
-        for stage, a, b in (("load", t0, t1), ("compose", t1, t2), ("glyph check", t2, t3),
-                            ("layout", t3, t4), ("PDF drawing", t4, t5), ("DOCX", t5, t6)):
-            out.setdefault(stage, []).append(b - a)
-    return {k: round(1000 * statistics.median(v), 2) for k, v in out.items()}
+    t = time.process_time
+    t0 = t()
+    letter, sources = load_letter_text_with_sources(text, name)
+    t1 = t()
+    doc = compose(letter, REFERENCE.parent)
+    t2 = t()
+    check_glyphs(doc, fontset, sources)
+    t3 = t()
+    layout = layout_document(doc, fontset)
+    t4 = t()
+    export("pdf", layout, doc, ctx)
+    t5 = t()
+    export("docx", layout, doc, ctx)
+    t6 = t()
+    for stage, a, b in (("load", t0, t1), ("compose", t1, t2), ("glyph check", t2, t3),
+                        ("layout", t3, t4), ("PDF drawing", t4, t5), ("DOCX", t5, t6)):
+        out.setdefault(stage, []).append(b - a)
 
 
 def _profile(fn, runs: int = 10, top: int = 14) -> str:
