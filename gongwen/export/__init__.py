@@ -51,6 +51,7 @@ Exporter: TypeAlias = "Callable[[Layout, Document, ExportContext], Output]"
 EXPORTERS: dict[str, str | Exporter] = {
     "pdf": "gongwen.export.pdf:export",
     "docx": "gongwen.export.docx:export",
+    "svg": "gongwen.export.svg:export",
 }
 """Format name → exporter (or ``"module:function"`` naming it)."""
 
