@@ -127,6 +127,13 @@ MISTAKES: list[tuple[str, list[str]]] = [
     ("new an unknown reply category", ["new", "proposal", *SETS, "--set", "category=E"]),
     ("new an impossible date", ["new", "proposal", *SETS, "--set", "date=2024-02-30"]),
     ("new a missing template folder", ["new", "proposal", "--templates", "nosuch"]),
+    # serve
+    ("serve beyond the loopback interface without a token", ["serve", "--host", "0.0.0.0"]),
+    ("serve with a short token", ["serve", "--token", "abc"]),
+    ("serve a file", ["serve", "l.yaml"]),
+    ("serve a missing folder", ["serve", "nosuch"]),
+    ("serve a port out of range", ["serve", "--port", "70000"]),
+    ("serve a misspelt font mode", ["serve", "--fonts", "offical"]),
 ]
 
 

@@ -165,7 +165,7 @@ def test_rendering_lays_out_once(monkeypatch, reference_yaml: Path) -> None:
 
 def test_exporters_table(fontset, example: Document) -> None:
     assert parse_formats("PDF, docx") == ("pdf", "docx")
-    with pytest.raises(gongwen.GongwenError, match="可用：pdf、docx"):
+    with pytest.raises(gongwen.GongwenError, match="可用：pdf、docx、svg"):
         parse_formats("odt")
 
     def txt(layout, doc, ctx: ExportContext) -> bytes:

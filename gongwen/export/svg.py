@@ -140,6 +140,8 @@ def page_svg(layout: Layout, page: Page, *, width: str | None = None) -> PageDra
         xs = run.xs or _origins(layout, run)
         uses = []
         for ch, x in zip(run.text, xs, strict=True):
+            if ch.isspace():  # a space draws nothing
+                continue
             gid, upem = glyph_id(face, ch)
             used.setdefault(gid, (face, ch))
             s = _num(run.size / upem)

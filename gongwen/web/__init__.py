@@ -14,7 +14,6 @@
 
 from __future__ import annotations
 
-import secrets
 import socket
 from collections.abc import Callable
 from pathlib import Path
@@ -57,10 +56,9 @@ def check_token(host: str, token: str | None) -> None:
     if token is not None and len(token) < MIN_TOKEN:
         raise GongwenError(f"--token: 访问令牌太短（至少 {MIN_TOKEN} 个字符）")
     if token is None and not is_loopback(host):
-        example = secrets.token_urlsafe(24)
         raise GongwenError(
             f"--host {host}: 绑定到本机以外的地址时须用 --token 给出访问令牌（至少 "
-            f"{MIN_TOKEN} 个字符），如 --token {example}；只在本机使用请去掉 --host"
+            f"{MIN_TOKEN} 个字符的随机串）；只在本机使用请去掉 --host"
         )
 
 
@@ -81,7 +79,8 @@ def serve(
 
     check_token(host, token)
     if not root.is_dir():
-        raise GongwenError(f"{root}: 不是目录；gongwen serve 服务一个放信件的文件夹")
+        what = "不是目录" if root.exists() else "没有这个目录"
+        raise GongwenError(f"{root}: {what}；gongwen serve 服务一个放信件的文件夹")
     sock = bind(host, port)
     actual = sock.getsockname()[1]
     settings = Settings(root, host, actual, token, fonts, list(template_dirs or []))
