@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
 # Installs what gongwen's test suite needs on a fresh Debian/Ubuntu machine with Python 3.11:
 # LibreOffice (DOCX → PDF checks), poppler-utils (pdftoppm), qpdf (PDF validity), chromium
-# (headless check of the diff's HTML report), and the
-# package itself with its test extras.
+# (headless check of the diff's HTML report; the web application's browser tests, driven by
+# Playwright for Python with this system build — `playwright install` is never run), a
+# Chinese font for Chromium's page text (fonts-wqy-microhei: the web pages' own words; the
+# letters themselves are drawn from gongwen's bundled fonts), and the package itself with its
+# test extras.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -11,6 +14,7 @@ command -v soffice >/dev/null 2>&1 || need+=(libreoffice-writer-nogui)
 command -v pdftoppm >/dev/null 2>&1 || need+=(poppler-utils)
 command -v qpdf >/dev/null 2>&1 || need+=(qpdf)
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
+command -v fc-list >/dev/null 2>&1 && fc-list :lang=zh | grep -q . || need+=(fonts-wqy-microhei)
 if [ ${#need[@]} -gt 0 ]; then
   sudo=""
   [ "$(id -u)" -eq 0 ] || sudo="sudo"

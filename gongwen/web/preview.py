@@ -97,8 +97,9 @@ class Previewer:
 
 
 def draw_pages(layout: Layout, document: Any) -> tuple[list[dict[str, Any]], dict[str, Any]]:
-    """Every page's SVG (100 % wide), its hash and its lines' boxes with the field each
-    line comes from; and the outlines used (id → (face, character))."""
+    """Every page's SVG (100 % wide), its hash, its text (for screen readers: the glyphs
+    are outlines) and its lines' boxes with the field each line comes from; and the
+    outlines used (id → (face, character))."""
     pages = []
     used: dict[str, Any] = {}
     blocks = document.blocks if document is not None else ()
@@ -117,6 +118,7 @@ def draw_pages(layout: Layout, document: Any) -> tuple[list[dict[str, Any]], dic
                 "bottom": round(ln.bottom, 2),
             })
         digest = hashlib.sha1(drawing.svg.encode("utf-8")).hexdigest()
-        pages.append({"svg": drawing.svg, "hash": digest, "lines": lines,
+        text = "\n".join(ln.text for ln in page.lines)
+        pages.append({"svg": drawing.svg, "hash": digest, "lines": lines, "text": text,
                       "width": page.width, "height": page.height})
     return pages, used

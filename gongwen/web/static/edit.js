@@ -384,6 +384,10 @@ function showPreview(preview, ms) {
     }
     if (box.dataset.hash !== page.hash) {
       box.innerHTML = page.svg;
+      const text = document.createElement("div");
+      text.className = "page-text";  // the page's words for screen readers (glyphs are outlines)
+      text.textContent = page.text;
+      box.appendChild(text);
       box.dataset.hash = page.hash;
     }
     box.dataset.number = String(i + 1);
