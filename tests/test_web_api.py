@@ -200,7 +200,8 @@ def test_preview_pages_are_the_layout_and_outlines_are_sent_once(client: TestCli
     pages = first["preview"]["pages"]
     assert len(pages) == len(layout.pages)
     uses = sum(page["svg"].count("<use ") for page in pages)
-    assert uses == sum(len(run.text) for page in layout.pages for run in page.runs)
+    assert uses == sum(not ch.isspace() for page in layout.pages for run in page.runs
+                       for ch in run.text)
     used = {gid for page in pages for gid in _ids(page["svg"])}
     assert set(first["preview"]["glyphs"]) <= used and len(first["preview"]["glyphs"]) > 300
     again = sync(client, yaml=REFERENCE_YAML.read_text(encoding="utf-8"), view="v1")
@@ -208,6 +209,13 @@ def test_preview_pages_are_the_layout_and_outlines_are_sent_once(client: TestCli
     assert [p["hash"] for p in again["preview"]["pages"]] == [p["hash"] for p in pages]
     other = sync(client, yaml=REFERENCE_YAML.read_text(encoding="utf-8"), view="v2")
     assert other["preview"]["glyphs"] == first["preview"]["glyphs"]
+    # the pages the view shows unchanged come without their SVG
+    text = REFERENCE_YAML.read_text(encoding="utf-8").replace("最后,再次衷心感谢", "最后,衷心感谢")
+    shown = [p["hash"] for p in pages]
+    edited = sync(client, yaml=text, view="v1", pages=shown)["preview"]["pages"]
+    sent = [i for i, p in enumerate(edited) if p["svg"] is not None]
+    assert sent and sent == [i for i, p in enumerate(edited) if p["hash"] != shown[i]]
+    assert 0 not in sent  # an edit on the last page leaves the first alone
     # every line of the preview names the field it comes from
     fields = {ln["field"] for page in pages for ln in page["lines"]}
     assert {"addressees", "body[0]", "body[1].heading", "signature.date"} <= fields

@@ -70,9 +70,11 @@ def serve(
     token: str | None = None,
     fonts: str = "auto",
     template_dirs: list[Path] | None = None,
+    warm: bool = True,
     announce: Callable[[str], None] = print,
 ) -> None:
-    """Serve the letters of ``root`` at ``host:port`` until interrupted."""
+    """Serve the letters of ``root`` at ``host:port`` until interrupted; ``warm`` reads the
+    glyph outlines of the folder's first letters in the background at start."""
     import uvicorn
 
     from .app import Settings, create_app
@@ -83,7 +85,7 @@ def serve(
         raise GongwenError(f"{root}: {what}；gongwen serve 服务一个放信件的文件夹")
     sock = bind(host, port)
     actual = sock.getsockname()[1]
-    settings = Settings(root, host, actual, token, fonts, list(template_dirs or []))
+    settings = Settings(root, host, actual, token, fonts, list(template_dirs or []), warm)
     app = create_app(settings)
     shown = f"[{host}]" if ":" in host else host
     address = f"http://{shown}:{actual}/" + (f"?token={token}" if token else "")

@@ -370,17 +370,20 @@ def create_app(settings: Settings) -> Starlette:
                 text = letters.yaml_from_data(payload["data"], previous)
             else:
                 text = _str(payload, "yaml")
-            checked = letters.check_text(text, name, base_dir)
+            from_yaml = "data" not in payload
+            checked = letters.check_text(text, name, base_dir, data=from_yaml or want_form)
             answer: dict[str, Any] = {
                 "yaml": text, "problems": letters.problems_json(checked.problems),
             }
-            if "data" not in payload:
+            if from_yaml:
                 answer["data"] = checked.data
             if want_form and checked.data is not None:
                 answer["form"] = state.form_html(checked.data)
             if checked.letter is not None and want_preview:
+                known = payload.get("pages")
+                known = [h for h in known if isinstance(h, str)] if isinstance(known, list) else []
                 try:
-                    preview = state.previewer.render(checked.letter, view)
+                    preview = state.previewer.render(checked.letter, view, known)
                 except LetterError as exc:
                     answer["problems"] = letters.problems_json(exc.problems)
                 else:

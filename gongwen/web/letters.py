@@ -81,18 +81,21 @@ def yaml_from_data(data: Any, previous: str = "") -> str:
     return text
 
 
-def check_text(text: str, name: str, base_dir: Path | None) -> Checked:
+def check_text(text: str, name: str, base_dir: Path | None, *, data: bool = True) -> Checked:
     """Read and validate letter YAML as ``gongwen validate`` does (``name`` stands for the
-    file in problems; a seal image is looked up in ``base_dir``)."""
-    try:
-        data, _ = read_text_data(text, name)
-    except LetterError as exc:
-        return Checked(text, None, exc.problems)
+    file in problems; a seal image is looked up in ``base_dir``); ``data``: also the plain
+    data, for the form (a form edit already has it)."""
+    plain = None
+    if data:
+        try:
+            plain, _ = read_text_data(text, name)
+        except LetterError as exc:
+            return Checked(text, None, exc.problems)
     try:
         letter = gongwen.loads(text, name=name, base_dir=base_dir)
     except LetterError as exc:
-        return Checked(text, data, exc.problems)
-    return Checked(text, data, [], letter)
+        return Checked(text, plain, exc.problems)
+    return Checked(text, plain, [], letter)
 
 
 def problems_json(problems: list[Problem], level: str = "error") -> list[dict[str, Any]]:

@@ -20,7 +20,7 @@ from typing import Any
 from ..api import LoadedLetter
 from ..errors import Problem
 from ..export import svg
-from ..layout import Layout
+from ..layout import Layout, Page
 
 MAX_VIEWS = 64  # editing views whose sent outlines are remembered
 
@@ -61,14 +61,19 @@ class Previewer:
                 self._views.popitem(last=False)
             return sent
 
-    def render(self, letter: LoadedLetter, view: str) -> Preview:
-        """Lay ``letter`` out and draw its pages; raises the render's ``LetterError``."""
+    def render(self, letter: LoadedLetter, view: str, known: list[str] | None = None) -> Preview:
+        """Lay ``letter`` out and draw its pages; raises the render's ``LetterError``.
+        A page whose hash is the one at its place in ``known`` (what the view shows) is
+        sent without its SVG."""
         import gongwen
 
         started = time.perf_counter()
         with self._render_lock:
             rendered = gongwen.render(letter, [], fonts=self.fonts)
             pages, used = draw_pages(rendered.layout, rendered.document)
+        for i, page in enumerate(pages):
+            if known and i < len(known) and known[i] == page["hash"]:
+                page["svg"] = None
         sent = self._sent(view)
         with self._views_lock:
             new = {gid: ref for gid, ref in used.items() if gid not in sent}
@@ -96,6 +101,28 @@ class Previewer:
                 continue
 
 
+_DRAWN: OrderedDict[tuple[Any, ...], svg.PageDrawing] = OrderedDict()
+_DRAWN_LOCK = threading.Lock()
+MAX_DRAWN = 64  # pages whose SVG is kept: a page the edit left alone is not drawn again
+
+
+def _drawing(layout: Layout, page: Page) -> svg.PageDrawing:
+    """The page's SVG, from the cache when a page with the same drawing was drawn before."""
+    faces = tuple(sorted({run.font: layout.fonts[run.font].path for run in page.runs}.items()))
+    key = (page.width, page.height, page.runs, page.rules, page.images, faces)
+    with _DRAWN_LOCK:
+        found = _DRAWN.get(key)
+        if found is not None:
+            _DRAWN.move_to_end(key)
+            return found
+    drawing = svg.page_svg(layout, page, width="100%")
+    with _DRAWN_LOCK:
+        _DRAWN[key] = drawing
+        while len(_DRAWN) > MAX_DRAWN:
+            _DRAWN.popitem(last=False)
+    return drawing
+
+
 def draw_pages(layout: Layout, document: Any) -> tuple[list[dict[str, Any]], dict[str, Any]]:
     """Every page's SVG (100 % wide), its hash, its text (for screen readers: the glyphs
     are outlines) and its lines' boxes with the field each line comes from; and the
@@ -104,7 +131,7 @@ def draw_pages(layout: Layout, document: Any) -> tuple[list[dict[str, Any]], dic
     used: dict[str, Any] = {}
     blocks = document.blocks if document is not None else ()
     for page in layout.pages:
-        drawing = svg.page_svg(layout, page, width="100%")
+        drawing = _drawing(layout, page)
         used.update(drawing.glyphs)
         lines = []
         for ln in page.lines:

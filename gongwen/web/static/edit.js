@@ -111,7 +111,8 @@ async function flush() {
   if (inflight || !pending) return;
   const job = pending;
   pending = null;
-  const body = { view: state.view, file: state.file, name: state.name, form: job.form, yaml: state.yaml };
+  const body = { view: state.view, file: state.file, name: state.name, form: job.form, yaml: state.yaml,
+                 pages: [...pagesBox.children].map((box) => box.dataset.hash || "") };
   if (job.source === "data") body.data = state.data;
   const sent = performance.now();
   document.body.classList.add("busy");
@@ -382,7 +383,7 @@ function showPreview(preview, ms) {
       box.className = "page";
       pagesBox.appendChild(box);
     }
-    if (box.dataset.hash !== page.hash) {
+    if (box.dataset.hash !== page.hash && page.svg != null) {
       box.innerHTML = page.svg;
       const text = document.createElement("div");
       text.className = "page-text";  // the page's words for screen readers (glyphs are outlines)
