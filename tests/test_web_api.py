@@ -361,17 +361,22 @@ def test_downloads_are_the_api_bytes(client: TestClient) -> None:
 
 
 def test_check_points_at_pages_and_lines(client: TestClient) -> None:
-    text = SMALL.replace("我们做了大量工作。", "我们做了大量工作" + "，" * 3 + "。")
+    text = SMALL.replace("我们做了大量工作。", "——" * 30)  # dashes split over lines
     response = client.post("/api/check", json={"yaml": text, "name": "small.yaml"})
     assert response.status_code == 200
     report = response.json()
     assert report["schema"].startswith("gongwen-check/") and report["file"] == "small.pdf"
-    clean = client.post("/api/check", json={"yaml": REFERENCE_YAML.read_text(encoding="utf-8")})
-    assert clean.json()["summary"]["errors"] == 0
-    located = [f for f in report["findings"] + clean.json()["findings"] if f.get("line")]
+    located = [f for f in report["findings"] if f["line"]]
+    assert located, report["findings"]
+    layout = gongwen.render(gongwen.loads(text), [], fonts="open").layout
     for finding in located:
         box = finding["box"]
-        assert box is not None and 0 < box["x0"] < box["x1"] < 596 and 0 < box["top"] < 842
+        lines = layout.pages[finding["page"] - 1].lines
+        # the box is a typeset line of that page, the one the finding names
+        (line,) = [ln for ln in lines if abs(ln.y - (box["top"] + 0.88 * ln.size)) < 1.5]
+        assert "——" in line.text and line.x0 == pytest.approx(box["x0"], abs=0.5)
+    clean = client.post("/api/check", json={"yaml": REFERENCE_YAML.read_text(encoding="utf-8")})
+    assert clean.json()["summary"]["errors"] == 0
 
 
 def test_diff_against_an_uploaded_reference(client: TestClient) -> None:
@@ -513,6 +518,9 @@ def test_batch_renders_the_folder_with_progress_and_report(client: TestClient,
     assert status["done"] == status["total"] == 4
     failed = [x for x in report["letters"] if x["status"] == "failed"]
     assert failed[0]["problems"][0]["field"] == "signature.date"
+    # the page names files as the folder's list does, without the served folder's path
+    assert str(folder) not in json.dumps(report, ensure_ascii=False)
+    assert failed[0]["source"] == "broken.yaml", failed[0]
     assert (folder / "out" / "sub" / "example.pdf").is_file()
     saved = json.loads((folder / "out" / "batch-report.json").read_text(encoding="utf-8"))
     assert saved["counts"] == report["counts"]

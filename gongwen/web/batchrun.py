@@ -8,6 +8,7 @@ polls :meth:`BatchRunner.status` for the progress and, at the end, the report
 
 from __future__ import annotations
 
+import os
 import threading
 import time
 from dataclasses import dataclass, field
@@ -51,7 +52,19 @@ class BatchRunner:
     def advance(self, result: LetterResult) -> None:
         with self._lock:
             assert self._job is not None
-            self._job.letters.append(result.report())
+            self._job.letters.append(self._relative(result.report()))
+
+    def _relative(self, value: Any) -> Any:
+        """A report with the served folder's path left out of file names and messages (the
+        page names files as the folder's letters list does)."""
+        prefix = str(self.root) + os.sep
+        if isinstance(value, str):
+            return value.replace(prefix, "")
+        if isinstance(value, list):
+            return [self._relative(v) for v in value]
+        if isinstance(value, dict):
+            return {k: self._relative(v) for k, v in value.items()}
+        return value
 
     def stop(self) -> None:
         pass
@@ -74,7 +87,7 @@ class BatchRunner:
                 [self.root], job.formats, None, out_dir, fonts=self.fonts, progress=self,
                 report=out_dir / REPORT_NAME, mp_context="forkserver",
             )
-            report = result.report()
+            report = self._relative(result.report())
             report["report_file"] = f"{job.out}/{REPORT_NAME}"
             with self._lock:
                 job.report, job.state = json.loads(json.dumps(report)), "done"
