@@ -8,7 +8,10 @@ from __future__ import annotations
 import base64
 import io
 import json
+import os
 import shutil
+import subprocess
+import sys
 import threading
 import time
 import zipfile
@@ -315,15 +318,44 @@ def test_a_zip_bomb_docx_is_refused(client: TestClient) -> None:
     assert time.monotonic() - started < 30
 
 
-def test_oversized_uploads_are_refused_while_read(client: TestClient) -> None:
-    from gongwen.web.letters import MAX_UPLOAD_BYTES
+def test_oversized_uploads_are_refused_while_read(client: TestClient,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    from gongwen import limits
 
+    # the body is cut at the largest input gongwen reads (lowered here to keep the test small)
+    monkeypatch.setattr(limits, "MAX_INPUT_BYTES", 1024 * 1024)
     response = client.post("/api/import", params={"name": "big.txt"},
-                           content=b"a" * (MAX_UPLOAD_BYTES + 1))
+                           content=b"a" * (limits.MAX_INPUT_BYTES + 1))
     assert response.status_code == 413 and "太大" in response.json()["error"]
     response = client.post("/api/upload", params={"name": "big.yaml"},
-                           content=b"a: b\n" * (1024 * 1024))
+                           content=b"a: b\n" * (limits.MAX_YAML_BYTES // 5 + 1))
     assert response.status_code == 413
+
+
+def test_uploads_meet_each_kinds_bound_as_on_the_command_line(client: TestClient,
+                                                              tmp_path: Path) -> None:
+    from gongwen import limits
+
+    # a text beyond the bound for published replies: refused by the reader the CLI uses
+    text = ("第一段。\n" * (limits.MAX_TEXT_BYTES // 13 + 1)).encode("utf-8")
+    assert limits.MAX_TEXT_BYTES < len(text) < limits.MAX_INPUT_BYTES
+    response = client.post("/api/import", params={"name": "长.txt"}, content=text)
+    assert response.status_code == 400
+    error = response.json()["error"]
+    big = tmp_path / "长.txt"
+    big.write_bytes(text)
+    cli = subprocess.run([sys.executable, "-m", "gongwen.cli", "import", str(big)],
+                         capture_output=True, text=True, cwd=tmp_path)
+    assert cli.returncode == 2
+    assert error.split(": ", 1)[1] in cli.stderr, (error, cli.stderr)
+    # a DOCX of more paragraphs than any letter: counted before a parser sees it
+    body = "<w:p/>" * (limits.MAX_DOCX_PARAGRAPHS + 10)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("[Content_Types].xml", "<Types/>")
+        z.writestr("word/document.xml", f"<w:document><w:body>{body}</w:body></w:document>")
+    response = client.post("/api/import", params={"name": "多.docx"}, content=buffer.getvalue())
+    assert response.status_code == 400 and "段落过多" in response.json()["error"]
 
 
 def test_upload_a_yaml(client: TestClient) -> None:
@@ -493,6 +525,21 @@ def test_a_link_inside_the_folder_is_followed(client: TestClient, folder: Path) 
     assert response.status_code == 200
     assert (folder / "alias.yaml").is_symlink()
     assert (folder / "small.yaml").read_text(encoding="utf-8") == SMALL + "\n"
+
+
+def test_a_pipe_or_an_oversized_letter_is_refused_as_the_loader_refuses_it(
+        client: TestClient, folder: Path) -> None:
+    from gongwen import limits
+
+    os.mkfifo(folder / "pipe.yaml")  # opening it for reading would wait for a writer
+    (folder / "big.yaml").write_bytes(b"# x\n" * (limits.MAX_YAML_BYTES // 4 + 1))
+    for name in ("pipe.yaml", "big.yaml"):
+        response = client.get("/edit", params={"file": name})
+        assert response.status_code in (400, 403), response.text
+        assert name in response.text and str(folder) not in response.text
+        saved = client.post("/api/save", json={"file": name, "yaml": SMALL, "base": "0" * 64})
+        assert saved.status_code == 400 and str(folder) not in saved.json()["error"]
+    assert (folder / "big.yaml").stat().st_size > limits.MAX_YAML_BYTES
 
 
 # --------------------------------------------------------------------------------------------

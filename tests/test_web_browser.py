@@ -190,7 +190,7 @@ def test_body_tree_add_move_delete(page, address: str) -> None:
     assert yaml.index("新增小节") < yaml.index("感谢您对发展改革工作的关心和支持")
     # into the section above it, then out again
     page.locator(f'[data-field="body[{count - 1}]"] > .item-head [data-op="in"]').click()
-    page.wait_for_function("() => state.data.body.length === %d" % count)
+    page.wait_for_function(f"() => state.data.body.length === {count}")
     inner = page.evaluate(f"() => state.data.body[{count - 2}].body.at(-1).heading")
     assert inner == "新增小节"
     # delete it

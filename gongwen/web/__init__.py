@@ -43,7 +43,8 @@ def bind(host: str, port: int) -> socket.socket:
         from ..errors import os_error_reason
 
         if exc.errno in (98, 48, 10048):  # EADDRINUSE on Linux, macOS, Windows
-            raise GongwenError(f"--port {port}: 端口已被占用；请换一个端口，如 --port 8001") from None
+            message = f"--port {port}: 端口已被占用；请换一个端口，如 --port 8001"
+            raise GongwenError(message) from None
         raise GongwenError(f"--host {host}: 无法绑定（{os_error_reason(exc)}）") from None
     sock.listen(128)
     return sock

@@ -39,6 +39,7 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from .. import limits
 from ..errors import GongwenError, LetterError
 from . import form as form_mod
 from . import letters
@@ -409,7 +410,7 @@ def create_app(settings: Settings) -> Starlette:
         return JSONResponse({"draft": state.add_draft(Draft(text, name))})
 
     async def import_(request: Request) -> Response:
-        data = await read_body(request, letters.MAX_UPLOAD_BYTES)
+        data = await read_body(request, limits.MAX_INPUT_BYTES)
         upload = letters.safe_upload_name(request.query_params.get("name", ""), "导入.txt")
         name = Path(upload).stem + ".yaml"
         text, guesses = await run_in_threadpool(
@@ -420,9 +421,7 @@ def create_app(settings: Settings) -> Starlette:
                              "guesses": guesses})
 
     async def upload(request: Request) -> Response:
-        from ..loader import MAX_FILE_BYTES
-
-        data = await read_body(request, MAX_FILE_BYTES)
+        data = await read_body(request, limits.MAX_YAML_BYTES)
         name = letters.safe_upload_name(request.query_params.get("name", ""), "上传.yaml")
         text = letters.from_upload(data, name)
         if Path(name).suffix.lower() not in (".yaml", ".yml"):
@@ -457,7 +456,7 @@ def create_app(settings: Settings) -> Starlette:
         return JSONResponse(await run_in_threadpool(letters.check, letter, settings.fonts))
 
     async def diff(request: Request) -> Response:
-        payload = await read_json(request, MAX_JSON_BYTES + letters.MAX_UPLOAD_BYTES * 4 // 3)
+        payload = await read_json(request, MAX_JSON_BYTES + limits.MAX_INPUT_BYTES * 4 // 3 + 4)
         name, _ = state.where(payload)
         reference_name = letters.safe_upload_name(_str(payload, "reference_name"), "参照.txt")
         try:

@@ -5,7 +5,9 @@ Every path a request names is relative to the folder and is resolved and contain
 that lead out of the folder are refused. A save is a compare-and-swap: the client sends the
 SHA-256 of the file as it opened it, and the save is refused when the file has changed since
 (someone else saved it), so the later of two concurrent saves never overwrites the first;
-the write itself is atomic (:func:`gongwen.output.write_atomic`).
+letters are read as the loader reads them (:func:`gongwen.limits.read_bounded`: regular files
+within the size bound) and written as every output is (:func:`gongwen.output.write_atomic`:
+atomically, no symbolic link followed).
 """
 
 from __future__ import annotations
@@ -16,9 +18,10 @@ import threading
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
+from .. import limits
 from ..errors import GongwenError, os_error_reason
 from ..loader import MAX_FILE_BYTES
-from ..output import write_atomic
+from ..output import OutputError, write_atomic
 
 LETTER_SUFFIXES = (".yaml", ".yml")
 MAX_LISTED = 2000  # letters listed on the start page
@@ -78,7 +81,8 @@ class Folder:
         if not real.is_relative_to(self.root):
             raise PathRefused(f"{relative}: 指向所服务文件夹之外（符号链接），拒绝访问")
         if must_exist and not real.is_file():
-            raise PathRefused(f"{relative}: 文件不存在")
+            what = "不是普通文件，不读取" if real.exists() else "文件不存在"
+            raise PathRefused(f"{relative}: {what}")
         return real
 
     def relative(self, path: Path) -> str:
@@ -109,17 +113,18 @@ class Folder:
     # --- reading and saving -----------------------------------------------------------------
 
     def read(self, relative: str) -> tuple[bytes, Path]:
-        """A letter's bytes (at most the loader's size limit) and its resolved path."""
+        """A letter's bytes (at most the loader's size bound) and its resolved path."""
         path = self.resolve(relative)
+        return self._read(relative, path), path
+
+    @staticmethod
+    def _read(relative: str, path: Path) -> bytes:
+        """``path``'s bytes, refused as the loader refuses a file (too large, not a regular
+        file, unreadable), named by ``relative`` (the folder's own path is not shown)."""
         try:
-            size = path.stat().st_size
-            if size > MAX_FILE_BYTES:
-                raise GongwenError(
-                    f"{relative}: 文件太大（{size} 字节，上限 {MAX_FILE_BYTES} 字节）"
-                )
-            return path.read_bytes(), path
-        except OSError as exc:
-            raise GongwenError(f"{relative}: 无法读取（{os_error_reason(exc)}）") from None
+            return limits.read_bounded(path, MAX_FILE_BYTES, what="信件文件")
+        except limits.InputError as exc:
+            raise limits.InputError(relative, exc.reason) from None
 
     def _lock(self, path: Path) -> threading.Lock:
         with self._guard:
@@ -133,15 +138,13 @@ class Folder:
         :class:`SaveConflict`, and nothing is written.
         """
         if len(data) > MAX_FILE_BYTES:
-            raise GongwenError(f"{relative}: 内容太大（上限 {MAX_FILE_BYTES} 字节）")
+            bound = MAX_FILE_BYTES // limits.MiB
+            raise limits.InputError(relative, f"内容太大（上限 {bound} MiB）")
         path = self.resolve(relative, must_exist=False)
         if path.is_dir():
             raise PathRefused(f"{relative}: 是目录")
         with self._lock(path):
-            try:
-                current = path.read_bytes() if path.exists() else None
-            except OSError as exc:
-                raise GongwenError(f"{relative}: 无法读取（{os_error_reason(exc)}）") from None
+            current = self._read(relative, path) if path.exists() else None
             if base is None and current is not None:
                 raise SaveConflict(
                     f"{relative}: 文件已存在，没有覆盖；请换一个文件名，或打开该文件后再修改"
@@ -157,6 +160,8 @@ class Folder:
                 raise PathRefused(f"{relative}: 所在的文件夹不存在")
             try:
                 write_atomic(path, data)
+            except OutputError as exc:  # named by the path a request uses
+                raise OutputError(str(exc).replace(str(path), relative)) from None
             except OSError as exc:
-                raise GongwenError(f"{relative}: 无法写入（{os_error_reason(exc)}）") from None
+                raise OutputError(f"{relative}: 无法写入（{os_error_reason(exc)}）") from None
         return digest(data)

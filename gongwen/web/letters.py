@@ -7,8 +7,9 @@ the loader the command line uses, so every message is the one ``gongwen validate
 Starting a letter (:func:`from_template`, :func:`from_import`, :func:`from_upload`),
 exporting, checking and comparing go through ``gongwen.render``, ``gongwen.import_letter``,
 ``gongwen.check_conformance`` and ``gongwen.compare``; an uploaded file is written to a
-private temporary folder and read by the same functions, with the same guards, as a file
-named on the command line.
+private temporary folder and read by the same functions, with the same guards
+(:mod:`gongwen.limits`: each kind's size bound, zip and PDF inflation, paragraph counts), as
+a file named on the command line.
 """
 
 from __future__ import annotations
@@ -26,12 +27,12 @@ from typing import Any
 
 import gongwen
 
+from .. import limits
 from ..errors import GongwenError, LetterError, Problem
 from ..loader import MAX_DEPTH, MAX_FILE_BYTES, dump_data, read_text_data
 from .form import ordered
 
 DRAFT_NAME = "新信件.yaml"
-MAX_UPLOAD_BYTES = 16 * 1024 * 1024  # a published reply (DOCX, PDF, text) or a reference
 _SAFE_NAME = re.compile(r"[^\w\u3400-\u9fff\uf900-\ufaff.\-（）()]+")
 
 
@@ -117,9 +118,11 @@ def safe_upload_name(name: str, default: str) -> str:
 @contextlib.contextmanager
 def uploaded(data: bytes, name: str) -> Iterator[Path]:
     """The upload as a file in a private temporary folder, removed afterwards; errors
-    raised inside name it by its upload name only (not the temporary folder)."""
-    if len(data) > MAX_UPLOAD_BYTES:
-        raise GongwenError(f"{name}: 文件太大（{len(data)} 字节，上限 {MAX_UPLOAD_BYTES} 字节）")
+    raised inside name it by its upload name only (not the temporary folder). The readers
+    apply each kind's bound; nothing beyond the largest input gongwen reads is written."""
+    if len(data) > limits.MAX_INPUT_BYTES:
+        raise limits.InputError(name, f"文件太大（{len(data)} 字节，上限 "
+                                      f"{limits.MAX_INPUT_BYTES // limits.MiB} MiB）")
     with tempfile.TemporaryDirectory(prefix="gongwen-web-") as tmp:
         path = Path(tmp) / name
         path.write_bytes(data)
@@ -143,7 +146,8 @@ def from_upload(data: bytes, name: str) -> str:
     from ..filetype import ELSEWHERE, decode_text, kind_message, sniff
 
     if len(data) > MAX_FILE_BYTES:
-        raise GongwenError(f"{name}: 文件太大（{len(data)} 字节，上限 {MAX_FILE_BYTES} 字节）")
+        raise limits.InputError(name, f"信件文件太大（{len(data)} 字节，上限 "
+                                      f"{MAX_FILE_BYTES // limits.MiB} MiB）")
     kind = sniff(Path(name), data)
     if kind not in ("yaml", "text"):
         message = kind_message(kind, "信件应是 YAML 文件（.yaml）", ELSEWHERE.get(kind, ""))
