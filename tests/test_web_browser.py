@@ -296,3 +296,49 @@ def _nearest(a: np.ndarray, b: np.ndarray) -> float:
         float(np.abs(a[2:h - 2, 2:w - 2] - b[2 + dy:h - 2 + dy, 2 + dx:w - 2 + dx]).mean())
         for dy in (-1, 0, 1) for dx in (-1, 0, 1)
     )
+
+
+def test_check_points_at_the_line_and_the_batch_page_reports(page, address: str,
+                                                             folder: Path) -> None:
+    # a row of dashes long enough to break over lines: check points at those lines
+    text = EXAMPLE_LETTER.read_text(encoding="utf-8")
+    assert "感谢您对发展改革工作的关心和支持。" in text
+    (folder / "破折号.yaml").write_text(
+        text.replace("感谢您对发展改革工作的关心和支持。", "——" * 30), encoding="utf-8")
+    page.goto(address + "/edit?file=破折号.yaml")
+    wait_preview(page)
+    page.locator('.tab[data-tab="check"]').click()
+    page.locator("#check-run").click()
+    finding = page.locator("#findings li[data-page]").first
+    finding.wait_for()
+    number = int(finding.get_attribute("data-page"))
+    assert f"第{number}页第" in finding.locator(".finding-head").text_content()
+    finding.click()
+    mark = page.locator("#pages .highlight")
+    mark.wait_for()
+    # the mark covers the dashes' line in the page the finding names
+    preview_page = page.locator("#pages > *").nth(number - 1)
+    assert preview_page.locator(".highlight").count() == 1
+    box, frame = mark.bounding_box(), preview_page.bounding_box()
+    assert box and frame
+    assert frame["y"] < box["y"] < box["y"] + box["height"] < frame["y"] + frame["height"]
+    assert frame["x"] < box["x"] < box["x"] + box["width"] < frame["x"] + frame["width"]
+    assert box["width"] > frame["width"] / 2  # a full line of dashes
+
+    # the batch page renders every letter of the folder, with progress and a report
+    letters = sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*.yaml"))
+    page.goto(address + "/batch")
+    page.locator("#batch-out").fill("排版结果")
+    page.locator("#batch-start").click()
+    page.wait_for_function("() => document.getElementById('summary').textContent",
+                           timeout=240_000)
+    assert page.locator("#progress-bar").get_attribute("value") == str(len(letters))
+    rows = page.locator("#results tbody tr")
+    assert sorted(rows.locator("td:first-child").all_text_contents()) == letters
+    assert page.locator('#results tbody tr[data-status="rendered"]').count() == len(letters)
+    assert (folder / "排版结果" / "破折号.pdf").is_file()
+    report = page.locator("#summary a")
+    assert report.text_content() == "排版结果/batch-report.json"
+    link = rows.locator("a", has_text="破折号.pdf").first.get_attribute("href")
+    pdf = page.request.get(address + link)
+    assert pdf.ok and pdf.body().startswith(b"%PDF-")

@@ -394,6 +394,7 @@ function showPreview(preview, ms) {
     box.dataset.number = String(i + 1);
     box.dataset.width = String(page.width);
     box.dataset.height = String(page.height);
+    box.style.aspectRatio = `${page.width} / ${page.height}`;
   });
   existing.slice(preview.pages.length).forEach((box) => box.remove());
   pageLines = preview.pages.map((p) => p.lines);
