@@ -11,9 +11,8 @@ import typer
 def register(app: typer.Typer) -> None:
     @app.command("serve")
     def serve_command(
-        folder: Annotated[
-            Path, typer.Argument(metavar="DIR", help="放信件的文件夹（只在其中读写）",
-                                 show_default="当前目录")
+        dir: Annotated[
+            Path, typer.Argument(help="放信件的文件夹（只在其中读写）", show_default="当前目录")
         ] = Path("."),
         host: Annotated[
             str, typer.Option("--host", metavar="ADDR",
@@ -48,5 +47,5 @@ def register(app: typer.Typer) -> None:
 
         if fonts not in ("auto", "open", "official"):
             raise GongwenError(unknown_choice("--fonts", fonts, ("auto", "open", "official")))
-        serve(folder, host, port, token=token, fonts=fonts, template_dirs=list(templates or []),
+        serve(dir, host, port, token=token, fonts=fonts, template_dirs=list(templates or []),
               announce=lambda line: typer.echo(line))
