@@ -134,10 +134,16 @@ def test_a_token_is_required_when_given(folder: Path) -> None:
 
 
 def test_bound_beyond_loopback_a_token_is_required() -> None:
+    from gongwen.clitext import FLAGS
+    from gongwen.errors import options_spelled_as_flags
     from gongwen.web import check_token
 
-    with pytest.raises(gongwen.GongwenError, match="须用 --token"):
+    with pytest.raises(gongwen.GongwenError, match="须用 token 给出"):  # the keyword, to the API
         check_token("0.0.0.0", None)
+    with options_spelled_as_flags(FLAGS), pytest.raises(gongwen.GongwenError) as caught:
+        check_token("0.0.0.0", None)
+    with options_spelled_as_flags(FLAGS):  # the command line's flags
+        assert str(caught.value).startswith("--host 0.0.0.0: 绑定到本机以外的地址时须用 --token")
     with pytest.raises(gongwen.GongwenError, match="太短"):
         check_token("0.0.0.0", "short")
     check_token("127.0.0.1", None)

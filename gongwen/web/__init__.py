@@ -18,7 +18,7 @@ import socket
 from collections.abc import Callable
 from pathlib import Path
 
-from ..errors import GongwenError
+from ..errors import GongwenError, option
 
 __all__ = ["bind", "serve"]
 
@@ -43,9 +43,10 @@ def bind(host: str, port: int) -> socket.socket:
         from ..errors import os_error_reason
 
         if exc.errno in (98, 48, 10048):  # EADDRINUSE on Linux, macOS, Windows
-            message = f"--port {port}: 端口已被占用；请换一个端口，如 --port 8001"
+            other = option("port", 8001)
+            message = f"{option('port', port)}: 端口已被占用；请换一个端口，如 {other}"
             raise GongwenError(message) from None
-        raise GongwenError(f"--host {host}: 无法绑定（{os_error_reason(exc)}）") from None
+        raise GongwenError(f"{option('host', host)}: 无法绑定（{os_error_reason(exc)}）") from None
     sock.listen(128)
     return sock
 
@@ -55,11 +56,11 @@ def check_token(host: str, token: str | None) -> None:
     from .app import is_loopback
 
     if token is not None and len(token) < MIN_TOKEN:
-        raise GongwenError(f"--token: 访问令牌太短（至少 {MIN_TOKEN} 个字符）")
+        raise GongwenError(f"{option('token')}: 访问令牌太短（至少 {MIN_TOKEN} 个字符）")
     if token is None and not is_loopback(host):
         raise GongwenError(
-            f"--host {host}: 绑定到本机以外的地址时须用 --token 给出访问令牌（至少 "
-            f"{MIN_TOKEN} 个字符的随机串）；只在本机使用请去掉 --host"
+            f"{option('host', host)}: 绑定到本机以外的地址时须用 {option('token')} 给出访问令牌"
+            f"（至少 {MIN_TOKEN} 个字符的随机串）；只在本机使用请去掉 {option('host')}"
         )
 
 
