@@ -84,7 +84,7 @@ def validate(
     另提示标题自带的序号和未替换的模板占位文字。"""
     from .compose import compose
     from .loader import load_letter_with_sources
-    from .pipeline import compose_warnings
+    from .pipeline import compose_warnings, departure_warnings
 
     failed = 0
     for path in letters:
@@ -94,7 +94,8 @@ def validate(
             failed += 1
             typer.echo(str(exc), err=True)
             continue
-        for warning in compose_warnings(compose(letter, path.parent), sources):
+        warnings = compose_warnings(compose(letter, path.parent), sources)
+        for warning in warnings + departure_warnings(letter, sources):
             typer.echo(warning_line(warning), err=True)
         typer.echo(f"{path}: OK")
     if failed:

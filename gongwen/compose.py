@@ -21,7 +21,7 @@ from .document import (
     Span,
 )
 from .model import Block as ModelBlock
-from .model import ContactPlacement, Letter, Paragraph, Section
+from .model import ContactPlacement, Letter, NotePlace, Paragraph, Section
 from .punctuation import full_width
 from .spec import DOCUMENT_MARK_SUFFIX, HEADING_ROLES, PARAGRAPH_INDENT_CHARS, FontRole, Role
 
@@ -63,8 +63,8 @@ class _Composer:
 
     # -- parts of the letter ------------------------------------------------------------
     def header(self) -> None:
-        letter, h = self.letter, self.letter.header
-        if letter.format is LetterFormat.PLAIN:
+        letter, h, pub = self.letter, self.letter.header, self.letter.published
+        if letter.format is LetterFormat.PLAIN and not pub.without_mark:
             return
         if h.copy_number:
             copy_number = grammar.format_copy_number(h.copy_number)
@@ -87,15 +87,26 @@ class _Composer:
             # joint issue (7.2.3): the names stacked, one suffix to their right
             tail = suffix if i == len(h.organs) - 1 else ""
             self.add(Role.ORGAN_MARK, self.text(organ, where), tail=tail, source=where)
-        if h.doc_number:
+        if pub.doc_number:
+            self.add(Role.DOC_NUMBER, pub.doc_number, source="published.doc_number")
+        elif h.doc_number:
             self.add(Role.DOC_NUMBER, h.doc_number, source="header.doc_number")
         if h.signers:
             label, names = grammar.format_signers(h.signers)
             self.add(Role.SIGNER, Span(label), Span(names, FontRole.KAITI),
                      source="header.signers")
-        if h.reply_category:
+        if pub.reply_category:
+            self.add(Role.REPLY_CATEGORY, self.text(pub.reply_category, "published.reply_category"),
+                     source="published.reply_category")
+        elif h.reply_category:
             category = grammar.format_reply_category(h.reply_category.value)
             self.add(Role.REPLY_CATEGORY, category, source="header.reply_category")
+
+    def notes_above_title(self) -> None:
+        for i, note in enumerate(self.letter.published.notes):
+            if note.place is NotePlace.ABOVE_TITLE and note.text:
+                where = f"published.notes[{i}].text"
+                self.add(Role.NOTE, self.text(note.text, where), source=where)
 
     def title(self) -> None:
         if self.letter.title:
@@ -154,6 +165,17 @@ class _Composer:
             lines.append(grammar.format_contact(label, value))
         return lines
 
+    def contact_lines(self) -> None:
+        """The contacts before the 署名 or after the date: one line each, or all on one line
+        set apart by the published separator."""
+        lines = self.contacts()
+        separator = self.letter.published.contacts_separator
+        if separator is not None and lines:
+            self.add(Role.CONTACT, separator.join(lines), source="contacts")
+            return
+        for i, line in enumerate(lines):
+            self.add(Role.CONTACT, line, source=f"contacts[{i}]")
+
     def attachment_note(self) -> None:
         """附件：name, or 附件：1.name / 2.name … with the later items under “1.” and wrapped
         lines under the name's first character (7.3.4)."""
@@ -168,23 +190,49 @@ class _Composer:
             )
 
     def signature(self) -> None:
-        sig = self.letter.signature
+        sig, written = self.letter.signature, self.letter.published.date
         for i, organ in enumerate(sig.organs):
             where = f"signature.organs[{i}]"
             self.add(Role.SIGNATURE, self.text(organ, where), source=where)
-        self.add(Role.DATE, grammar.format_date(sig.date), source="signature.date")
+        if written:
+            self.add(Role.DATE, written, source="published.date")
+        else:
+            self.add(Role.DATE, grammar.format_date(sig.date), source="signature.date")
 
     def note_and_contacts_after(self) -> None:
-        lines = self.contacts()
-        placement = self.letter.contacts_placement
-        if lines and placement is ContactPlacement.AFTER_DATE:
-            for i, line in enumerate(lines):
-                self.add(Role.CONTACT, line, source=f"contacts[{i}]")
-        if self.letter.note:
-            note = grammar.format_note(self.text(self.letter.note, "note"))
-            self.add(Role.NOTE, note, source="note")
-        if lines and placement is ContactPlacement.NOTE:
-            self.add(Role.NOTE, grammar.format_contacts_note(lines), source="contacts")
+        """附注 and contacts after the date: the contacts set after the date, the 附注, the
+        contacts as a 附注 — or the published lines in their order."""
+        letter = self.letter
+        placement = letter.contacts_placement
+        has_contacts = bool(letter.contacts) and placement is not ContactPlacement.BEFORE_SIGNATURE
+        notes = letter.published.notes
+        if not notes:
+            if has_contacts and placement is ContactPlacement.AFTER_DATE:
+                self.contact_lines()
+            if letter.note:
+                note = grammar.format_note(self.text(letter.note, "note"))
+                self.add(Role.NOTE, note, source="note")
+            if has_contacts and placement is ContactPlacement.NOTE:
+                self.contacts_note()
+            return
+        placed = any(n.contacts for n in notes)
+        if has_contacts and not placed and placement is ContactPlacement.AFTER_DATE:
+            self.contact_lines()
+        for i, note in enumerate(notes):
+            if note.contacts and placement is ContactPlacement.AFTER_DATE:
+                self.contact_lines()
+            elif note.contacts:
+                self.contacts_note()
+            elif note.place is NotePlace.AFTER_DATE and note.text:
+                where = f"published.notes[{i}].text"
+                self.add(Role.NOTE, self.text(note.text, where), source=where)
+        if has_contacts and not placed and placement is ContactPlacement.NOTE:
+            self.contacts_note()
+
+    def contacts_note(self) -> None:
+        separator = self.letter.published.contacts_separator
+        self.add(Role.NOTE, grammar.format_contacts_note(self.contacts(), separator),
+                 source="contacts")
 
     def attachment_pages(self) -> None:
         atts = self.letter.attachments
@@ -222,12 +270,12 @@ class _Composer:
 
     def compose(self) -> Document:
         self.header()
+        self.notes_above_title()
         self.title()
         self.addressees()
         self.body(self.letter.body, "body")
         if self.letter.contacts_placement is ContactPlacement.BEFORE_SIGNATURE:
-            for i, line in enumerate(self.contacts()):
-                self.add(Role.CONTACT, line, source=f"contacts[{i}]")
+            self.contact_lines()
         self.attachment_note()
         self.signature()
         self.note_and_contacts_after()
@@ -240,7 +288,7 @@ class _Composer:
             seal=self.seal(),
             even_page_record=self.letter.options.even_page_record,
             title="".join(title.split()),
-            author="、".join(self.letter.signature.organs),
+            author="、".join(self.letter.signature.organs or self.letter.header.organs),
             changes=tuple(self.changes),
             warnings=tuple(self.warnings),
         )

@@ -689,9 +689,13 @@ def format_note(text: str) -> str:
     return f"（{text.strip('()（）')}）"
 
 
-def format_contacts_note(lines: Sequence[str]) -> str:
-    """Contacts set as a 附注: “（联系人：甲；联系电话：123）”."""
-    return "（" + "；".join(lines) + "）"
+CONTACTS_NOTE_SEPARATOR = "；"
+
+
+def format_contacts_note(lines: Sequence[str], separator: str | None = None) -> str:
+    """Contacts set as a 附注: “（联系人：甲；联系电话：123）” (``separator`` a published
+    letter's own mark between the items, e.g. “，”)."""
+    return "（" + (separator or CONTACTS_NOTE_SEPARATOR).join(lines) + "）"
 
 
 @dataclass(frozen=True, slots=True)

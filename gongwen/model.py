@@ -17,6 +17,7 @@ from pydantic import (
     ConfigDict,
     Discriminator,
     Field,
+    StringConstraints,
     Tag,
     ValidationInfo,
     field_validator,
@@ -24,6 +25,7 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
+from . import grammar
 from .document import LetterFormat, SealMode
 from .grammar import format_doc_number, parse_copy_number, parse_date, parse_doc_number
 
@@ -210,7 +212,10 @@ class Seal(Strict):
 
 
 class Signature(Strict):
-    organs: list[Text] = Field(min_length=1, description="发文机关署名，联合行文列出多个")
+    organs: list[Text] = Field(
+        default_factory=list,
+        description="发文机关署名，联合行文列出多个；只有 published.without_signature 时才可不写",
+    )
     date: LetterDate = Field(description="成文日期，写作 2022-09-29，印作 2022年9月29日")
     seal: Seal = Field(default_factory=Seal, description="印章")
 
@@ -241,6 +246,76 @@ class Options(Strict):
     )
 
 
+class NotePlace(StrEnum):
+    ABOVE_TITLE = "above_title"
+    AFTER_DATE = "after_date"
+
+
+class PublishedNote(Strict):
+    """One 附注 or 公开属性 line as published: its text (or the contacts), and its place."""
+
+    text: str | None = Field(
+        None, description="原文，连同括号照印，如“（此件依申请公开）”“公开属性：主动公开”"
+    )
+    contacts: bool = Field(
+        False, description="true：此处印联系人（contacts，日期之后或附注式），不写 text"
+    )
+    place: NotePlace = Field(
+        NotePlace.AFTER_DATE, description="位置：above_title 标题之上、after_date 成文日期之下"
+    )
+
+    @model_validator(mode="after")
+    def _text_or_contacts(self) -> PublishedNote:
+        if bool(self.text) == self.contacts:
+            raise ValueError(
+                "每行附注写 text（原文），或写 contacts: true（联系人的位置），二者取一")
+        if self.contacts and self.place is not NotePlace.AFTER_DATE:
+            raise ValueError("联系人只能排在成文日期之后（place: after_date）")
+        return self
+
+
+Separator = Annotated[str, StringConstraints(strip_whitespace=False, min_length=1)]
+
+
+class Published(Strict):
+    """公布稿的写法: forms a letter asks to keep as published, printed as written.
+
+    Each is opt-in; the canonical field beside it stays the letter's meaning (the written
+    form must agree with it), and :func:`departures` lists each departure from GB/T 9704 for
+    ``validate`` and ``check`` to report as a warning.
+    """
+
+    reply_category: str | None = Field(
+        None,
+        description="答复类别的原文，如“类别：A类”“（B类）”，照印；须与 header.reply_category 一致",
+    )
+    doc_number: str | None = Field(
+        None,
+        description="发文字号的原文，如“青水函[2024]9号”，照印；须与 header.doc_number 一致",
+    )
+    date: str | None = Field(
+        None,
+        description="成文日期的原文，如“二〇二四年五月六日”，照印；须与 signature.date 一致",
+    )
+    without_signature: bool = Field(
+        False, description="公布稿没有发文机关署名，只有成文日期（signature.organs 不写）"
+    )
+    without_mark: bool = Field(
+        False,
+        description="公布稿有版头要素（发文字号、签发人、答复类别等）而没有发文机关标志；"
+        "用于 format: plain，版头要素排在标题之上",
+    )
+    notes: list[PublishedNote] = Field(
+        default_factory=list,
+        description="附注和公开属性各行，按原文、位置和顺序照印（代替 note）",
+    )
+    contacts_separator: Separator | None = Field(
+        None,
+        description="联系人各项写在同一行时项间的原文标点或空白，如“，”；"
+        "不写则附注式联系人以“；”分隔、其他每项一行",
+    )
+
+
 class Letter(Strict):
     """一封答复函."""
 
@@ -260,6 +335,10 @@ class Letter(Strict):
     signature: Signature = Field(description="署名、成文日期和印章")
     note: str | None = Field(None, description="附注，如 此件主动公开；印作（此件主动公开）")
     record: Record | None = Field(None, description="版记：抄送、印发机关和印发日期")
+    published: Published = Field(
+        default_factory=Published,
+        description="保留公布稿的写法（非规范形式照原文印出，validate 和 check 逐处警告）",
+    )
     options: Options = Field(default_factory=Options, description="选项")
     variables: dict[str, str] = Field(
         default_factory=dict,
@@ -277,22 +356,6 @@ class Letter(Strict):
             )
         return variables
 
-    @field_validator("header")
-    @classmethod
-    def _header_fits_format(cls, header: Header, info: ValidationInfo) -> Header:
-        if "format" not in info.data:  # the format itself is wrong: reported there
-            return header
-        fmt = info.data["format"]
-        if fmt is LetterFormat.PLAIN:
-            used = [k for k, v in header.model_dump(exclude_defaults=True).items() if v]
-            if used:
-                raise ValueError(
-                    "plain 版式没有版头；header 中的 " + "、".join(used)
-                    + " 需要 format: letter 或 document"
-                )
-        elif not header.organs:
-            raise ValueError(f"{fmt.value} 版式需要 header.organs（发文机关标志）")
-        return header
 
     @field_validator("body")
     @classmethod
@@ -307,6 +370,75 @@ class Letter(Strict):
             _check_depth(att.body, 1, (i, "body"))
         return attachments
 
+    @model_validator(mode="after")
+    def _header_fits_format(self) -> Letter:
+        header, fmt, pub = self.header, self.format, self.published
+        if fmt is LetterFormat.PLAIN:
+            used = [k for k, v in header.model_dump(exclude_defaults=True).items() if v]
+            if pub.without_mark and "organs" in used:
+                _fail("without_mark", "published.without_mark 表示没有发文机关标志，"
+                      "header.organs 不能同时给出", ("header", "organs"))
+            if used and not pub.without_mark:
+                _fail("plain_header", "plain 版式没有版头；header 中的 {used} 需要 format: letter "
+                      "或 document（公布稿有版头要素而没有标志时，写 published.without_mark: "
+                      "true）", ("header",), used="、".join(used))
+        elif pub.without_mark:
+            _fail("without_mark", "published.without_mark 只用于 format: plain",
+                  ("published", "without_mark"))
+        elif not header.organs:
+            _fail("organs", "{fmt} 版式需要 header.organs（发文机关标志）", ("header",),
+                  fmt=fmt.value)
+        return self
+
+    @model_validator(mode="after")
+    def _published_forms_agree(self) -> Letter:
+        """Each published form says the same as its canonical field."""
+        pub, h = self.published, self.header
+        if pub.reply_category is not None:
+            written = grammar.parse_reply_category(pub.reply_category)
+            if h.reply_category is None:
+                _fail("published", "published.reply_category 需要同时给出 header.reply_category",
+                      ("published", "reply_category"))
+            if written is None or written.letter != h.reply_category.value:
+                _fail("published", "答复类别原文“{w}”与 header.reply_category（{c}）不一致",
+                      ("published", "reply_category"), w=pub.reply_category,
+                      c=h.reply_category.value)
+        if pub.doc_number is not None:
+            number = parse_doc_number(pub.doc_number)
+            canonical = parse_doc_number(h.doc_number) if h.doc_number else None
+            if canonical is None:
+                _fail("published", "published.doc_number 需要同时给出 header.doc_number",
+                      ("published", "doc_number"))
+            if number is None or number.rest or number.canonical != canonical.canonical:
+                _fail("published", "发文字号原文“{w}”与 header.doc_number（{c}）不一致",
+                      ("published", "doc_number"), w=pub.doc_number, c=h.doc_number)
+        if pub.date is not None:
+            date = grammar.parse_date(pub.date)
+            if date is None or date.date != self.signature.date:
+                _fail("published", "成文日期原文“{w}”与 signature.date（{c}）不一致",
+                      ("published", "date"), w=pub.date, c=self.signature.date.isoformat())
+        if pub.without_signature and self.signature.organs:
+            _fail("published", "published.without_signature 表示没有署名，"
+                  "signature.organs 不能同时给出", ("signature", "organs"))
+        if not pub.without_signature and not self.signature.organs:
+            _fail("published", "需要发文机关署名 signature.organs（公布稿没有署名时，写 "
+                  "published.without_signature: true）", ("signature", "organs"))
+        if pub.notes and self.note:
+            _fail("published", "note 和 published.notes 只能用一个：把 note 写进 "
+                  "published.notes", ("note",))
+        marks = [i for i, n in enumerate(pub.notes) if n.contacts]
+        if len(marks) > 1:
+            _fail("published", "published.notes 中 contacts: true 只能有一行",
+                  ("published", "notes", marks[1]))
+        if marks and (not self.contacts
+                      or self.contacts_placement is ContactPlacement.BEFORE_SIGNATURE):
+            _fail("published", "published.notes 中的 contacts: true 需要 contacts，且 "
+                  "contacts_placement 为 after_date 或 note", ("published", "notes", marks[0]))
+        if pub.contacts_separator is not None and not self.contacts:
+            _fail("published", "published.contacts_separator 需要 contacts",
+                  ("published", "contacts_separator"))
+        return self
+
     @field_validator("record")
     @classmethod
     def _record_fits_format(cls, record: Record | None, info: ValidationInfo) -> Record | None:
@@ -314,6 +446,11 @@ class Letter(Strict):
         if fmt is LetterFormat.LETTER and record is not None and record.printer:
             raise ValueError("信函格式没有印发机关和印发日期（record.printer / print_date）")
         return record
+
+
+def _fail(kind: str, message: str, path: tuple[str | int, ...], **ctx: str) -> None:
+    """A letter-level error located at ``path`` (the loader turns it into FILE:LINE:COL)."""
+    raise PydanticCustomError(kind, message, {**ctx, "path": path})
 
 
 def _check_depth(blocks: list[Block], level: int, path: tuple[str | int, ...] = ()) -> None:
@@ -335,3 +472,45 @@ def letter_schema() -> dict:
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     schema["title"] = "gongwen reply letter"
     return schema
+
+
+def departures(letter: Letter) -> list[tuple[str, str]]:
+    """The published forms a letter keeps that depart from GB/T 9704 or from gongwen's
+    canonical forms (decisions 9, 11, 14): (field path, message) each, for ``validate``,
+    ``render`` and ``batch`` to report as warnings. [] for a letter written canonically."""
+    pub, out = letter.published, []
+    if pub.reply_category is not None:
+        category = grammar.parse_reply_category(pub.reply_category)
+        if category is not None and not category.canonical:
+            out.append(("published.reply_category",
+                        f"答复类别按原文印作“{pub.reply_category}”；规范写法只印字母"
+                        f"“{category.letter}”"))
+    if pub.doc_number is not None:
+        number = parse_doc_number(pub.doc_number)
+        if number is not None and (number.problems() or number.written != number.canonical):
+            why = "；".join(number.problems()) or "写法与规范不同"
+            out.append(("published.doc_number", f"发文字号按原文印作“{pub.doc_number}”：{why}"
+                        f"（GB/T 9704 7.2.5，规范写法“{number.canonical}”）"))
+    if pub.date is not None:
+        date = grammar.parse_date(pub.date)
+        if date is not None and not date.canonical:
+            why = "；".join(date.problems()) or "写法与规范不同"
+            canonical = grammar.format_date(letter.signature.date)
+            out.append(("published.date", f"成文日期按原文印作“{pub.date}”：{why}"
+                        f"（GB/T 9704 7.3.5，规范写法“{canonical}”）"))
+    if pub.without_signature:
+        out.append(("published.without_signature",
+                    "没有发文机关署名，只印成文日期（GB/T 9704 7.3.5 要求署名）"))
+    if pub.without_mark:
+        out.append(("published.without_mark",
+                    "有版头要素而没有发文机关标志（GB/T 9704 7.2.4）"))
+    for i, note in enumerate(pub.notes):
+        if note.text is None:
+            continue
+        if note.place is NotePlace.ABOVE_TITLE:
+            out.append((f"published.notes[{i}]", f"附注“{note.text}”印在标题之上"
+                        "（GB/T 9704 7.3.6：附注在成文日期下一行）"))
+        elif grammar.parse_note(note.text) is None:
+            out.append((f"published.notes[{i}]",
+                        f"附注“{note.text}”没有圆括号（GB/T 9704 7.3.6）"))
+    return out

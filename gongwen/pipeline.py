@@ -19,7 +19,7 @@ from .compose import compose
 from .document import Document, Seal, SealMode
 from .errors import GongwenError, LetterError, Problem
 from .loader import SourceMap, load_letter_with_sources
-from .model import Letter
+from .model import Letter, departures
 from .output import write_files
 
 if TYPE_CHECKING:
@@ -115,6 +115,12 @@ def check_glyphs(
     return notes
 
 
+def departure_warnings(letter: Letter, sources: SourceMap | None) -> list[Problem]:
+    """Each published form the letter keeps that departs from GB/T 9704, located like every
+    warning (``FILE:LINE:COL: field: message``)."""
+    return [_problem(sources, where, message) for where, message in departures(letter)]
+
+
 def check_size(doc: Document, sources: SourceMap | None) -> None:
     """Refuse letters beyond the resource bounds, before any layout work."""
     chars = sum(len(b.text) for b in doc.blocks)
@@ -204,6 +210,7 @@ def render_letter(
     check_size(doc, sources)
     warnings = check_glyphs(doc, fontset, sources, strict=strict_fonts)
     warnings += compose_warnings(doc, sources)
+    warnings += departure_warnings(letter, sources)
     if doc.changes:
         note = f"{len(doc.changes)} 处半角标点按 GB/T 15834 改为全角"
         warnings.append(_problem(sources, "", note))
