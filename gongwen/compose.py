@@ -102,9 +102,10 @@ class _Composer:
             category = grammar.format_reply_category(h.reply_category.value)
             self.add(Role.REPLY_CATEGORY, category, source="header.reply_category")
 
-    def notes_above_title(self) -> None:
+    def head_notes(self, place: NotePlace) -> None:
+        """The published 附注 lines printed above or below the title."""
         for i, note in enumerate(self.letter.published.notes):
-            if note.place is NotePlace.ABOVE_TITLE and note.text:
+            if note.place is place and note.text:
                 where = f"published.notes[{i}].text"
                 self.add(Role.NOTE, self.text(note.text, where), source=where)
 
@@ -270,8 +271,9 @@ class _Composer:
 
     def compose(self) -> Document:
         self.header()
-        self.notes_above_title()
+        self.head_notes(NotePlace.ABOVE_TITLE)
         self.title()
+        self.head_notes(NotePlace.BELOW_TITLE)
         self.addressees()
         self.body(self.letter.body, "body")
         if self.letter.contacts_placement is ContactPlacement.BEFORE_SIGNATURE:

@@ -20,7 +20,7 @@ import datetime as dt
 import re
 import unicodedata
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from .spec import page_number_text
@@ -187,6 +187,54 @@ def parse_heading_number(text: str, *, loose: bool = False) -> HeadingNumber | N
     return None
 
 
+_RUN_IN_END = "。！？：!?:."
+_OPENERS, _CLOSERS = "《“‘（(〔【「『", "》”’）)〕】」』"
+
+
+def run_in_split(rest: str) -> int | None:
+    """Where a run-in heading ends in the text after its number: just after its first
+    sentence mark (“突出规划引领。|聚焦…”); None when no text follows that mark."""
+    depth = 0
+    for i, ch in enumerate(rest):
+        if ch in _OPENERS:
+            depth += 1
+        elif ch in _CLOSERS:
+            depth = max(0, depth - 1)
+        elif depth == 0 and ch == "." and 0 < i < len(rest) - 1 and (
+            rest[i - 1].isdigit() or (rest[i + 1].isascii() and rest[i + 1].isalnum())
+        ):
+            continue  # 4.0, www.example.cn
+        elif depth == 0 and ch in _RUN_IN_END:
+            if ch in "!?:" and i + 1 < len(rest) and rest[i + 1].isascii() \
+                    and not rest[i + 1].isspace():
+                continue  # 'http://', 'a:b'
+            j = i + 1
+            while j < len(rest) and rest[j] in _CLOSERS:
+                j += 1
+            return j if rest[j:].strip() else None
+    return None
+
+
+SENTENCE_HEADING_CHARS = 25  # a heading longer than this with a comma inside is a sentence
+LONG_HEADING_CHARS = 40  # a heading longer than this is a sentence whatever its marks
+_CLAUSE_MARKS = _lazy(r"[，,；;、：:]")
+
+
+def numbered_sentence(text: str) -> bool:
+    """A paragraph that starts with a heading number but is a sentence, not a heading:
+    “一、我局今年已更换老旧供水管段二十六公里，剩余管段纳入明年改造计划。”. The heading
+    part (up to a run-in split) is longer than ``SENTENCE_HEADING_CHARS`` and holds a
+    clause mark, or is longer than ``LONG_HEADING_CHARS``."""
+    number = parse_heading_number(text, loose=True)
+    if number is None:
+        return False
+    rest = text[number.end:].strip()
+    cut = run_in_split(rest)
+    head = "".join((rest[:cut] if cut else rest).split())
+    return len(head) > LONG_HEADING_CHARS or (
+        len(head) > SENTENCE_HEADING_CHARS and _CLAUSE_MARKS.search(head) is not None)
+
+
 def format_heading_number(level: int, n: int) -> str:
     """The GB/T 9704 number of the n-th heading at a level: 一、 （一） 1. （1）."""
     if level == 1:
@@ -280,6 +328,17 @@ def format_date(date: dt.date, *, chinese: bool = False) -> str:
         year = "".join(_CN_WRITE[int(c)] for c in str(date.year))
         return f"{year}年{format_chinese_number(date.month)}月{format_chinese_number(date.day)}日"
     return f"{date.year}年{date.month}月{date.day}日"
+
+
+_DATE_LIKE = _lazy(
+    rf"^(?:(?:19|20|１９|２０)[\d０-９]{{2}}(?![\d０-９])|[{_CN_YEAR}]{{4}}{_SP}年)"
+    rf"[\d０-９{_CN_YEAR}十年月日号\s\u3000\xa0\-./—－．／,，、]{{0,20}}$")
+
+
+def date_like(text: str) -> bool:
+    """``text`` looks like a date — a year first, then only digits, 年月日 and separators
+    (“2024 56”, “2024年5月”) — whether or not :func:`parse_date` can read it."""
+    return _DATE_LIKE.match(text.strip()) is not None
 
 
 # --- 印发机关和印发日期 (版记) -------------------------------------------------------------------
@@ -509,6 +568,84 @@ def format_reply_category(letter: str, *, label: str | None = None, colon: str =
     return f"{brackets[0]}{text}{brackets[1]}" if brackets else text
 
 
+# --- 版头 lines ----------------------------------------------------------------------------------
+HEADER_ELEMENTS = ("copy_number", "secrecy", "urgency", "doc_number", "signers",
+                   "reply_category")
+_WIDE_GAP = _lazy(r"[ \t\xa0]{2,}|[\u3000\t]+")
+
+
+@dataclass(frozen=True, slots=True)
+class HeaderElement:
+    """One 版头 element as written: its kind (one of ``HEADER_ELEMENTS``) and what its own
+    parse found (a :class:`SecrecyMark`, :class:`DocNumber`, :class:`Signers`,
+    :class:`ReplyCategory`, or the 份号 / 紧急程度 text)."""
+
+    kind: str
+    written: str
+    value: object
+
+
+def parse_header_element(text: str) -> HeaderElement | None:
+    """``text`` as one whole 版头 element: 份号, 密级, 紧急程度, 发文字号, 签发人, 答复类别."""
+    t = text.strip()
+    number = parse_doc_number(t)
+    for kind, value in (
+        ("copy_number", parse_copy_number(t)), ("secrecy", parse_secrecy(t)),
+        ("urgency", parse_urgency(t)),
+        ("doc_number", number if number is not None and not number.rest else None),
+        ("signers", parse_signers(t)), ("reply_category", parse_reply_category(t)),
+    ):
+        if value is not None:
+            return HeaderElement(kind, t, value)
+    return None
+
+
+def parse_header_line(text: str) -> tuple[HeaderElement, ...] | None:
+    """The 版头 elements a line holds: one, or several set apart by wide blanks
+    (“A类    青水函〔2024〕9号”), or a 发文字号 with a 签发人 or 答复类别 after it on its
+    line; None when anything on the line is not a 版头 element."""
+    one = parse_header_element(text)
+    if one is not None and one.kind == "signers":
+        # “签发人：孙某 示商函〔2023〕4号”: the names end where a 发文字号 begins
+        names = one.value.names  # type: ignore[attr-defined]
+        cut = next((k for k, n in enumerate(names) if parse_doc_number(n) is not None), None)
+        if cut is not None and cut > 0:
+            at = text.index(names[cut], text.index(names[cut - 1]) + len(names[cut - 1]))
+            rest = parse_header_line(text[at:])
+            head = parse_header_element(text[:at])
+            if head is not None and rest is not None:
+                return (head, *rest)
+    if one is not None:
+        return (one,)
+    number = parse_doc_number(text)
+    if number is not None and number.rest:
+        rest = parse_header_line(number.rest)
+        if rest is not None:
+            head = HeaderElement("doc_number", number.written, replace(number, rest=""))
+            return (head, *rest)
+    parts = [p for p in _WIDE_GAP.split(text.strip()) if p]
+    if len(parts) < 2:
+        return None
+    out: list[HeaderElement] = []
+    for part in parts:
+        elements = parse_header_line(part)
+        if elements is None:
+            return None
+        out.extend(elements)
+    return tuple(out)
+
+
+# --- 标题 ----------------------------------------------------------------------------------------
+TITLE_ENDINGS = ("答复", "复函", "回复", "答复函", "的函", "办理情况", "办理结果")
+_TITLE = _lazy(rf"^{_SP}{_spaced('关于')}|{_words(*TITLE_ENDINGS)}{_SP}$")
+
+
+def title_like(text: str) -> bool:
+    """A reply's title, not a 发文机关标志: “关于……的答复” (“…的复函”, “…的回复” …),
+    its characters perhaps spaced out (“答　复”)."""
+    return _TITLE.search(text) is not None
+
+
 # --- 抄送 (版记) ---------------------------------------------------------------------------------
 CC_LABEL = "抄送："
 _CC = _lazy(
@@ -628,8 +765,9 @@ _CONTACT_NEXT = _lazy(
 
 @dataclass(frozen=True, slots=True)
 class ContactLine:
-    """A line of contacts: (label, value) items as written, and the marks that set the
-    items apart (；，) when there were any."""
+    """A line of contacts: (label, value) items as written, and what set each item apart
+    from the next (a mark such as “；” or “，” without the blanks around it, else the blanks
+    as written)."""
 
     items: tuple[tuple[str, str], ...]
     separators: tuple[str, ...]
@@ -652,9 +790,7 @@ def parse_contacts(text: str) -> ContactLine | None:
         items.append((label, value))
         if not nxt:
             break
-        sep = nxt.group("sep").strip()
-        if sep:
-            separators.append(sep)
+        separators.append(nxt.group("sep").strip() or nxt.group("sep"))
         label = nxt.group("label").strip()
         pos = nxt.end()
         pos += len(text[pos:]) - len(text[pos:].lstrip(" \t\u3000\xa0"))
@@ -664,6 +800,12 @@ def parse_contacts(text: str) -> ContactLine | None:
 def format_contact(label: str, value: str) -> str:
     """“联系电话：28686334”."""
     return f"{label}：{value}"
+
+
+def format_contact_line(items: Sequence[str], separator: str) -> str:
+    """Several contacts on one line, as a published letter sets them apart
+    (“联系人：甲，联系电话：123”)."""
+    return separator.join(items)
 
 
 # --- 附注 and 公开属性 ---------------------------------------------------------------------------

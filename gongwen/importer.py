@@ -33,6 +33,7 @@ from .loader import validate_data
 from .model import MAX_HEADING_LEVEL, Letter
 from .read.docx import DocxDocument
 from .read.model import clean_line
+from .read.roles import head_roles
 from .read.source import read_input
 from .read.text import is_chrome, text_lines
 from .schemas import letter_schema_reference
@@ -112,8 +113,6 @@ _CLOSING = re.compile(
     r"感谢|谢谢|特此函复|特此答复|专此答复|专此函复|特此复函|此复|请予谅解|敬请谅解"
     r"|欢迎.{0,20}(?:意见|建议|监督)|^最后[,，]"
 )
-_RUN_IN_END = "。！？：!?:."
-_OPENERS, _CLOSERS = "《“‘（(〔【「『", "》”’）)〕】」』"
 _FINAL = ("。", "！", "？", "!", "?", "；", ";", "：", ":", "”", "」")
 _RUN_ON_ADDRESSEE = re.compile(
     r"^(?P<names>(?:尊敬的)?[^，,。：:；;“”《》]{2,40}?(?:委员|代表|同志|先生|女士|委员会|党派|"
@@ -179,49 +178,34 @@ def read_docx_lines(data: bytes, name: str = "<docx>") -> tuple[list[SourceLine]
 
 # --- the letter's elements as the import takes them ---------------------------------------------
 def parse_date(text: str) -> tuple[dt.date, str | None] | None:
-    """A whole-line date → (date, why it was converted or None when written canonically)."""
+    """A whole-line date → (date, the text as written when that is not how gongwen prints
+    the date, to be kept as ``published.date``; None when written canonically)."""
     written = grammar.parse_date(text)
     if written is None or written.date is None:
         return None
-    date, t = written.date, written.written
-    canonical = grammar.format_date(date)
-    if written.chinese:
-        return date, f"日期原文为汉字数字“{t}”，已换算为 {date.isoformat()}（印作 {canonical}）"
-    if written.canonical:
-        return date, None
-    return date, f"日期原文“{t}”，已写作 {date.isoformat()}（印作 {canonical}）"
+    return written.date, None if written.canonical else written.written
 
 
 def parse_doc_number(text: str) -> tuple[str, str | None, str] | None:
-    """A 发文字号 at the start of ``text`` → (canonical number, why changed, rest of line)."""
+    """A 发文字号 at the start of ``text`` → (canonical number, the number as written when it
+    differs, to be kept as ``published.doc_number``; the rest of the line)."""
     d = grammar.parse_doc_number(text)
-    if d is None or not d.hao or len(d.year) != 4:
+    if d is None or len(d.year) != 4:
         return None
     number = d.canonical
-    if grammar.folded(d.written) == number and d.open == "〔":
-        return number, None, d.rest
-    changes = []
-    if d.open != "〔" or d.close != "〕":
-        changes.append(f"年份括号 {d.open}{d.close} 改为六角括号〔〕")
-    if d.di:
-        changes.append("去掉序号前的“第”")
-    if d.serial != str(int(d.serial)):
-        changes.append("去掉序号的前导0")
-    why = f"发文字号原文“{d.written}”，" + "，".join(changes or ["已规范"]) + "（GB/T 9704 7.2.5）"
-    return number, why, d.rest
+    return number, None if "".join(d.written.split()) == number else d.written, d.rest
 
 
 def parse_category(text: str) -> tuple[str, str | None] | None:
-    """答复类别 → (letter, why it was rewritten or None)."""
+    """答复类别 → (letter, the category as written when it is not the bare letter)."""
     c = grammar.parse_reply_category(text)
     if c is None:
         return None
-    why = None if c.written == c.letter else f"答复类别原文“{c.written}”，印作“{c.letter}”"
-    return c.letter, why
+    return c.letter, None if c.canonical else c.written
 
 
 def parse_contacts(text: str) -> tuple[list[dict[str, str]], list[str]] | None:
-    """'承 办 人:杨 洋  联系电话:123' → contacts and the separators that were dropped."""
+    """'承 办 人:杨 洋  联系电话:123' → contacts, and what set each apart from the next."""
     line = grammar.parse_contacts(text)
     if line is None:
         return None
@@ -275,44 +259,41 @@ def _heading(text: str) -> tuple[int, str, str] | None:
     return None
 
 
-def _run_in_split(rest: str) -> int | None:
-    """Index just after the heading of a run-in paragraph ('突出规划引领。|聚焦…'), or None."""
-    depth = 0
-    for i, ch in enumerate(rest):
-        if ch in _OPENERS:
-            depth += 1
-        elif ch in _CLOSERS:
-            depth = max(0, depth - 1)
-        elif depth == 0 and ch == "." and 0 < i < len(rest) - 1 and (
-            rest[i - 1].isdigit() or (rest[i + 1].isascii() and rest[i + 1].isalnum())
-        ):
-            continue  # 4.0, www.example.cn
-        elif depth == 0 and ch in _RUN_IN_END:
-            if ch in "!?:" and i + 1 < len(rest) and rest[i + 1].isascii() \
-                    and not rest[i + 1].isspace():
-                continue  # 'http://', 'a:b'
-            j = i + 1
-            while j < len(rest) and rest[j] in _CLOSERS:
-                j += 1
-            return j if rest[j:].strip() else None
-    return None
+_TITLED = re.compile(r"(?:委员|代表|同志|先生|女士)(?:们)?$")
 
 
-def _is_header_part(text: str) -> bool:
-    t = text.strip()
-    doc = parse_doc_number(t)
-    return bool(
-        grammar.parse_copy_number(t) or grammar.parse_secrecy(t)
-        or grammar.parse_urgency(t) in grammar.URGENCY_LEVELS or _signers(t)
-        or (doc and not doc[2]) or parse_category(t)
-    )
-
-
-def _is_publicity(text: str) -> bool:
-    return grammar.parse_publicity(text) is not None
+def addressee_names(text: str) -> tuple[list[str], bool]:
+    """The 主送 split at “、” (“张某委员、李某委员”); kept whole, and True, when the others
+    are bare names and only the last carries the title that belongs to them all
+    (“张某、李某、王某委员”)."""
+    parts = [p.strip() for p in text.split("、") if p.strip()]
+    if len(parts) > 1 and _TITLED.search(parts[-1]) and all(
+            len(p) <= 4 and not _TITLED.search(p) for p in parts[:-1]):
+        return ["、".join(parts)], True
+    return parts, False
 
 
 # --- the parser -------------------------------------------------------------------------------
+MAX_AFTER_DATE_CHARS = 120  # a line after the date longer than this is not a 附注
+_PUBLISHED_ORDER = ("reply_category", "doc_number", "date", "without_signature", "without_mark",
+                    "notes", "contacts_separator")
+_ELEMENT_ROLES = {
+    "copy_number": Role.COPY_NUMBER, "secrecy": Role.SECRECY, "urgency": Role.URGENCY,
+    "doc_number": Role.DOC_NUMBER, "signers": Role.SIGNER, "reply_category": Role.REPLY_CATEGORY,
+}
+
+
+@dataclass(frozen=True, slots=True)
+class _ContactLine:
+    """A line of contacts in the source: where it stands (``before_signature``,
+    ``after_date`` or ``note``), its items and what set them apart."""
+
+    line: SourceLine
+    placement: str
+    items: list[dict[str, str]]
+    separators: list[str]
+
+
 class _Parser:
     def __init__(self, lines: list[SourceLine], source: str, styled: bool):
         self.source = source
@@ -338,16 +319,20 @@ class _Parser:
                 self.lines.extend(SourceLine(p, line.number) for p in parts)
             else:
                 self.lines.append(line)
-        self.notes: list[str] = []
-        self.note_guesses: list[str] = []
+        self.sentences: set[int] = set()  # numbered lines kept as paragraphs (line numbers)
+        self.unread: list[SourceLine] = []  # lines after the date kept as 附注 unread
+        self.head_notes: list[tuple[str, str]] = []  # 公开属性/附注 lines near the title, place
+        self.published: dict[str, Any] = {}  # the published forms the letter keeps
         self.unwrapped = 0  # line breaks of a hard-wrapped copy removed
         self.early_record: list[SourceLine] = []  # 抄送 written before attachment pages
 
     def guess(self, path: Path_, message: str) -> None:
         self.guesses.append(Guess(path, message))
 
-    def fail(self, message: str) -> GongwenError:
-        return GongwenError(f"{self.source}: {message}")
+    def fail(self, message: str, line: SourceLine | None = None) -> GongwenError:
+        """An import error, located at ``line`` (``FILE:LINE:``) when there is one."""
+        where = f"{self.source}:{line.number}" if line is not None else self.source
+        return GongwenError(f"{where}: {message}")
 
     # roles: a hint from styles wins; otherwise the text decides
     def is_date(self, line: SourceLine) -> bool:
@@ -369,10 +354,12 @@ class _Parser:
         line = grammar.parse_print_line(text)
         if line is None or not line.printer:
             return None
-        parsed = parse_date(line.date.written)
-        if parsed is None:
+        written = line.date
+        if written.date is None:
             return None
-        return line.printer, parsed[0], parsed[1]
+        why = None if written.canonical else (
+            f"印发日期原文“{written.written}”，印作 {grammar.format_date(written.date)}")
+        return line.printer, written.date, why
 
     def is_contact(self, line: SourceLine) -> bool:
         if line.role is not None:
@@ -388,44 +375,24 @@ class _Parser:
     # -- the whole letter ---------------------------------------------------------------------
     def parse(self) -> dict[str, Any]:
         lines = self.lines
-        n = len(lines)
-        if not n:
+        if not lines:
             raise self.fail("没有文字（空文件，或只有网站附加内容）")
         # 版记 at the end
-        rec_start = n
+        rec_start = len(lines)
         while rec_start > 0 and self.is_record(lines[rec_start - 1]):
             rec_start -= 1
-        # the date: the last date line followed only by after-date items (up to the
-        # attachment pages or the 版记)
-        date_i: int | None = None
-        att_i = rec_start
-        for d in range(rec_start - 1, -1, -1):
-            if not self.is_date(lines[d]):
-                continue
-            end = next((k for k in range(d + 1, rec_start) if self.is_attach_label(lines[k])),
-                       rec_start)
-            if all(self.is_after_date(lines[k]) for k in range(d + 1, end)):
-                date_i, att_i = d, end
-                break
-        if date_i is None:
-            raise self.fail("找不到成文日期（如 2022年9月29日，独占一行，位于署名之下）")
-        # 署名: organ lines just above the date
+        date_i, att_i = self.find_date(rec_start)
+        # 署名: organ lines just above the date (a web copy may have none)
         sig_i = date_i
-        while sig_i > 0:
+        while sig_i > 0 and date_i - sig_i < 6:
             prev = lines[sig_i - 1]
             if prev.role is Role.SIGNATURE or (
                 prev.role is None and _organ_like(prev.text) and not self.is_contact(prev)
                 and not self.is_attach_note(prev) and not _attach_item(prev.text)
             ):
                 sig_i -= 1
-                if date_i - sig_i >= 6:
-                    break
             else:
                 break
-        if sig_i == date_i:
-            raise self.fail(
-                f"第 {lines[date_i].number} 行的日期之上找不到发文机关署名（署名应独占一行）"
-            )
         # contacts and 附件说明 just above the 署名
         pre_i = sig_i
         while pre_i > 0:
@@ -445,24 +412,33 @@ class _Parser:
         head_end, addressees = self.head(lines[:pre_i])
         body_lines = lines[head_end:pre_i]
         if not body_lines:
-            raise self.fail("找不到正文")
+            raise self.fail(f"第 {lines[date_i].number} 行的日期之上找不到正文", lines[date_i])
         run_on = _RUN_ON_ADDRESSEE.match(body_lines[0].text)
         if not addressees and body_lines[0].role is None and run_on:
-            addressees = [p.strip() for p in run_on.group("names").split("、") if p.strip()]
+            addressees = self.addressees(run_on.group("names"))
             body_lines[0] = SourceLine(run_on.group("rest").strip(), body_lines[0].number)
             self.guess(("addressees",), "原文主送与正文第一段在同一行，已分开")
         body = self.body(body_lines, ("body",), top=True)
         contacts_before, attach_note = self.pre_signature(lines[pre_i:sig_i])
-        contacts_after, placement_after = self.after_date(lines[date_i + 1: att_i])
+        after = self.after_date(lines[date_i + 1: att_i])
         organs = []
         for line in lines[sig_i:date_i]:
             organs.extend(_split_organs(line.text) if line.role is None else [line.text])
-        date, why = parse_date(lines[date_i].text) or (None, None)
-        if date is None:
-            raise self.fail(f"第 {lines[date_i].number} 行的成文日期无法识别：{lines[date_i].text}")
-        signature: dict[str, Any] = {"organs": organs, "date": date}
-        if why:
-            self.guess(("signature", "date"), why)
+        date_line = lines[date_i]
+        parsed_date = parse_date(date_line.text)
+        if parsed_date is None:
+            raise self.fail(f"第 {date_line.number} 行“{date_line.text}”像成文日期但无法识别",
+                            date_line)
+        date, written_date = parsed_date
+        signature: dict[str, Any] = {"organs": organs, "date": date} if organs else {"date": date}
+        if written_date:
+            self.published["date"] = written_date
+            self.guess(("published", "date"), f"成文日期按原文“{written_date}”照印；"
+                       f"规范写法为“{grammar.format_date(date)}”（GB/T 9704 7.3.5）")
+        if not organs:
+            self.published["without_signature"] = True
+            self.guess(("published", "without_signature"),
+                       f"原文第 {date_line.number} 行日期之上没有发文机关署名，照原文只印日期")
         attachments = self.attachments(attach_note, lines[att_i:rec_start])
         record = self.record([*self.early_record, *lines[rec_start:]])
 
@@ -476,11 +452,12 @@ class _Parser:
             if head.get(key):
                 header[key] = head[key]
         if header:
-            fmt = head.get("format", "letter")
-            if not header.get("organs"):
-                header = {"organs": list(organs), **header}
-                self.guess(("header", "organs"),
-                           "原文没有发文机关标志，按署名补出（版头须有标志）")
+            if header.get("organs"):
+                fmt = head.get("format", "letter")
+            else:
+                self.published["without_mark"] = True
+                self.guess(("published", "without_mark"),
+                           "原文有版头要素而没有发文机关标志，照原文不加标志（plain 版式）")
         if record and record.get("printer") and fmt == "letter":
             fmt = "document"
             header.setdefault("mark_suffix", "")
@@ -498,38 +475,64 @@ class _Parser:
         if addressees:
             out["addressees"] = addressees
         out["body"] = body
-        placement = None
-        contacts: list[dict[str, str]] = []
-        if contacts_before:
-            contacts, placement = contacts_before, "before_signature"
-            if contacts_after:
-                self.guess(("contacts",), "署名前和日期后都有联系人信息，一并放在署名之前")
-                contacts = contacts + contacts_after
-        elif contacts_after:
-            contacts, placement = contacts_after, placement_after
+        contacts, placement, separator = self.contacts_of(contacts_before, after)
         if contacts:
             out["contacts"] = contacts
             out["contacts_placement"] = placement
+            if separator is not None:
+                self.published["contacts_separator"] = separator
         if attachments:
             out["attachments"] = attachments
         out["signature"] = signature
-        if self.notes:
-            out["note"] = "；".join(self.notes)
-            if len(self.notes) > 1:
-                self.note_guesses.append(f"原文有 {len(self.notes)} 处附注，合为一行，以“；”分隔")
-            for message in self.note_guesses:
-                self.guess(("note",), message)
+        note = self.notes_of(after, placement if contacts else None)
+        if note is not None:
+            out["note"] = note
         if record:
             out["record"] = record
+        if self.published:
+            out["published"] = {k: self.published[k] for k in _PUBLISHED_ORDER
+                                if k in self.published}
         return out
+
+    def find_date(self, rec_start: int) -> tuple[int, int]:
+        """The 成文日期's line and the end of what follows it (an attachment page or the
+        版记): the last date line followed only by what comes after a date; else the last
+        date line followed by short lines (kept as 附注 with a warning). A line that looks
+        like a date but cannot be read, or no date at all, is an error naming the line."""
+        lines = self.lines
+
+        def end_of(d: int) -> int:
+            return next((k for k in range(d + 1, rec_start) if self.is_attach_label(lines[k])),
+                        rec_start)
+
+        dates = [d for d in range(rec_start) if self.is_date(lines[d])]
+        for d in reversed(dates):
+            end = end_of(d)
+            if all(self.is_after_date(lines[k]) for k in range(d + 1, end)):
+                return d, end
+        last_date = dates[-1] if dates else -1
+        damaged = [k for k in range(last_date + 1, rec_start)
+                   if lines[k].role is None and grammar.date_like(lines[k].text)]
+        if damaged:
+            line = lines[damaged[-1]]
+            raise self.fail(f"第 {line.number} 行“{line.text}”像成文日期但无法识别"
+                            "（应写作 2022年9月29日 这样的日期）", line)
+        if dates:
+            end = end_of(last_date)
+            if end - last_date <= 8 and all(
+                    len(lines[k].text) <= MAX_AFTER_DATE_CHARS for k in range(last_date + 1, end)):
+                return last_date, end
+        line = lines[rec_start - 1] if rec_start else lines[-1]
+        raise self.fail(f"找不到成文日期：第 {line.number} 行“{_short(line.text)}”之前没有"
+                        "独占一行的日期（如 2022年9月29日，位于署名之下）", line)
 
     def is_after_date(self, line: SourceLine) -> bool:
         if line.role is not None:
             return line.role in (Role.NOTE, Role.CONTACT)
         t = line.text
-        if self.is_contact(line) or _is_publicity(t) or self.is_record(line):
+        if self.is_contact(line) or grammar.parse_publicity(t) or self.is_record(line):
             return True
-        return grammar.parse_note(t) is not None and len(t) <= 120
+        return grammar.parse_note(t) is not None and len(t) <= MAX_AFTER_DATE_CHARS
 
     # -- 版头, title and 主送 ---------------------------------------------------------------
     def head(self, lines: list[SourceLine]) -> tuple[int, list[str]]:
@@ -571,29 +574,38 @@ class _Parser:
             return head_end, []
         line = lines[addressee_i]
         text = re.sub(r"[:：]\s*$", "", line.text).strip()
-        names = [p.strip() for p in text.split("、") if p.strip()]
-        return addressee_i + 1, names
+        return addressee_i + 1, self.addressees(text)
+
+    def addressees(self, text: str) -> list[str]:
+        names, whole = addressee_names(text)
+        if whole:
+            self.guess(("addressees",), f"主送原文“{text}”的称谓属于每个人，作为一项保留")
+        return names
 
     def header(self, lines: list[SourceLine]) -> None:
+        """版头 elements, 公开属性 lines, marks and title from the lines above the 主送; the
+        roles of lines without a style are the readers' (:func:`gongwen.read.roles.head_roles`)."""
         h = self.header_data
-        kinds: list[str | None] = []
-        for line in lines:
-            kinds.append(self.header_item(line))
-        last_banner = max((i for i, k in enumerate(kinds)
-                           if k in ("copy", "secrecy", "urgency", "doc", "signer", "category")),
-                          default=-1)
+        untyped = [line for line in lines if line.role is None]
+        guessed = iter(head_roles([line.text for line in untyped]))
         organs: list[str] = []
         title: list[str] = []
-        for i, (line, kind) in enumerate(zip(lines, kinds, strict=True)):
-            if kind is not None:
+        for line in lines:
+            role = line.role if line.role is not None else next(guessed)
+            if role in _ELEMENT_ROLES.values() and self.header_item(line):
                 continue
-            if line.role is Role.ORGAN_MARK or (
-                line.role is None and i < last_banner and _organ_like(line.text)
-            ) or (line.role is None and not title and line.text.endswith("文件")
-                  and _organ_like(line.text)):
+            if role is Role.NOTE and line.role in (None, Role.NOTE):
+                place = "below_title" if title else "above_title"
+                self.head_notes.append((line.text.strip(), place))
+            elif role is Role.ORGAN_MARK:
                 organs.append(line.text)
-            else:
+            elif role is Role.TITLE or line.role is None:
                 title.extend(line.breaks or line.text.split("\n"))
+        if organs and not any(h.get(k) for k in ("copy_number", "secrecy", "urgency",
+                                                  "doc_number", "signers", "reply_category")):
+            self.guess(("header", "organs"),
+                       f"标题之上的“{'、'.join(organs)}”当作发文机关标志；若原文没有版头，"
+                       "请把它写进 title 并改为 format: plain")
         if organs:
             suffixed = [o for o in organs if o.endswith("文件")]
             if len(organs) > 1 and len(suffixed) == 1:  # joint: one “文件” beside the stack
@@ -619,95 +631,60 @@ class _Parser:
             if len(title) > 3:
                 self.guess(("title",), f"{len(title)} 行都当作标题，请核对是否混入了其他文字")
 
-    def header_item(self, line: SourceLine) -> str | None:
-        """Record a 版头 element (or 公开属性) in ``header_data``; its kind, or None.
+    def header_item(self, line: SourceLine) -> bool:
+        """Record the 版头 elements of ``line`` (one, or several sharing the line) in
+        ``header_data``; False when the line holds none the letter can take."""
+        elements = grammar.parse_header_line(line.text)
+        if elements is None:
+            return False
+        if line.role is not None and len(elements) == 1 and line.role is not _ELEMENT_ROLES.get(
+                elements[0].kind):
+            return False
+        taken = [e for e in elements if self.header_element(line, e)]
+        return len(taken) == len(elements)
 
-        A line may hold several elements set apart by wide spaces ("A类    X函〔2022〕1号").
-        """
-        kind = self.header_part(line, line.text.strip())
-        if kind is not None or line.role is not None:
-            return kind
-        parts = _split_organs(line.text)
-        if len(parts) < 2 or not all(_is_header_part(p) for p in parts):
-            return None
-        kinds = [self.header_part(line, p) for p in parts]
-        return next((k for k in kinds if k in ("doc", "signer", "copy", "secrecy", "urgency")),
-                    kinds[-1])
+    def header_element(self, line: SourceLine, element: grammar.HeaderElement) -> bool:
+        h, value = self.header_data, element.value
+        if element.kind == "copy_number":
+            h["copy_number"] = element.written
+        elif element.kind == "secrecy":
+            assert isinstance(value, grammar.SecrecyMark)
+            h["secrecy"] = value.level
+            if value.period:
+                h["secrecy_period"] = value.period.strip()
+        elif element.kind == "urgency":
+            if value not in grammar.URGENCY_LEVELS:
+                return False
+            h["urgency"] = value
+        elif element.kind == "signers":
+            assert isinstance(value, grammar.Signers)
+            if not value.names:
+                return False
+            self.signers(value)
+        elif element.kind == "doc_number":
+            parsed = parse_doc_number(element.written)
+            if parsed is None:
+                return False
+            number, written, _rest = parsed
+            h["doc_number"] = number
+            if written:
+                self.published["doc_number"] = written
+                self.guess(("published", "doc_number"), f"发文字号按原文“{written}”照印；"
+                           f"规范写法为“{number}”（GB/T 9704 7.2.5）")
+        elif element.kind == "reply_category":
+            letter, written = parse_category(element.written) or ("", None)
+            h["reply_category"] = letter
+            if written:
+                self.published["reply_category"] = written
+                self.guess(("published", "reply_category"),
+                           f"答复类别按原文“{written}”照印；规范写法只印字母“{letter}”")
+        return True
 
-    def header_part(self, line: SourceLine, t: str) -> str | None:
-        h = self.header_data
-        role = line.role
-        if role in (None, Role.COPY_NUMBER) and grammar.parse_copy_number(t):
-            h["copy_number"] = t
-            return "copy"
-        secrecy = grammar.parse_secrecy(t)
-        if role in (None, Role.SECRECY) and secrecy:
-            h["secrecy"] = secrecy.level
-            if secrecy.period:
-                h["secrecy_period"] = secrecy.period.strip()
-            return "secrecy"
-        urgency = grammar.parse_urgency(t)
-        if role in (None, Role.URGENCY) and urgency in grammar.URGENCY_LEVELS:
-            h["urgency"] = urgency
-            return "urgency"
-        if role in (None, Role.SIGNER) and _signers(t):
-            self.signers(t)
-            return "signer"
-        if role in (None, Role.DOC_NUMBER):
-            parsed = parse_doc_number(t)
-            if parsed:
-                number, why, rest = parsed
-                h["doc_number"] = number
-                if why:
-                    self.guess(("header", "doc_number"), why)
-                if rest:
-                    if _signers(rest):
-                        self.signers(rest)
-                    elif parse_category(rest):
-                        self.category(rest)
-                    else:
-                        raise self.fail(f"第 {line.number} 行发文字号后的文字无法识别：{rest}")
-                return "doc"
-        if role in (None, Role.REPLY_CATEGORY) and parse_category(t):
-            self.category(t)
-            return "category"
-        if role is None and _is_publicity(t):
-            self.add_note(t, moved=True)
-            return "publicity"
-        return None
-
-    def signers(self, text: str) -> None:
-        signers = _signers(text)
-        assert signers is not None
+    def signers(self, signers: grammar.Signers) -> None:
+        self.header_data["signers"] = list(signers.names)
         names_text = signers.written.strip()
-        names = []
-        for part in signers.names:
-            parsed = parse_doc_number(part)
-            if parsed and not parsed[2]:
-                self.header_data["doc_number"] = parsed[0]
-                if parsed[1]:
-                    self.guess(("header", "doc_number"), parsed[1])
-                names_text = names_text.replace(part, "").strip()
-            else:
-                names.append(part)
-        self.header_data["signers"] = names
         if re.search(r"[、，,]", names_text):
             self.guess(("header", "signers"), f"签发人原文“{names_text}”，姓名间印作全角空格")
-
-    def category(self, text: str) -> None:
-        letter, why = parse_category(text) or ("", None)
-        self.header_data["reply_category"] = letter
-        if why:
-            self.guess(("header", "reply_category"), why)
-
-    def add_note(self, text: str, *, moved: bool) -> None:
-        t = text.strip()
-        inner = grammar.parse_note(t)
-        self.notes.append(inner if inner is not None else t)
-        if moved:
-            self.note_guesses.append(f"原文“{t}”在标题之前，作为附注排在成文日期之下")
-        elif inner is None:
-            self.note_guesses.append(f"原文“{t}”没有括号，附注印作“（{inner}）”")
 
     # -- body ---------------------------------------------------------------------------------
     def unwrap(self, lines: list[SourceLine]) -> list[SourceLine]:
@@ -759,10 +736,15 @@ class _Parser:
                 continue
             if head is None:
                 if stack:
-                    stack[-1][1].setdefault("body", []).append(line.text)
+                    target = stack[-1][1].setdefault("body", [])
+                    path = (*stack[-1][2], "body", len(target))
                 else:
-                    root.append(line.text)
+                    target, path = root, (*where, len(root))
+                target.append(line.text)
                 self.plain.append(line.text)
+                if line.number in self.sentences and line.role is None:
+                    self.guess(path, "以序号开头，但是一整句话（较长且有句内标点），"
+                               "作为普通段落保留，不作小标题")
                 continue
             rank, number, heading, text = head
             while stack and stack[-1][0] >= rank:
@@ -789,8 +771,12 @@ class _Parser:
         return root
 
     def heading_of(self, line: SourceLine) -> tuple[int, str | None, str, str | None] | None:
-        """(rank, literal number, heading, run-in text) or None for a paragraph."""
+        """(rank, literal number, heading, run-in text) or None for a paragraph (a numbered
+        line that is a whole sentence is a paragraph too)."""
         if line.role is not None and line.role not in HEADING_ROLES:
+            return None
+        if line.role is None and grammar.numbered_sentence(line.text):
+            self.sentences.add(line.number)
             return None
         found = _heading(line.text)
         if line.role in HEADING_ROLES:
@@ -807,14 +793,14 @@ class _Parser:
         if line.split is not None:
             cut = line.split - offset if 0 < line.split - offset < len(rest) else None
         else:
-            cut = _run_in_split(rest)
+            cut = grammar.run_in_split(rest)
         if cut:
             return rank, number, rest[:cut].strip(), rest[cut:].strip()
         return rank, number, rest, None
 
     # -- around the signature -----------------------------------------------------------------
-    def pre_signature(self, lines: list[SourceLine]) -> tuple[list[dict[str, str]], list[str]]:
-        contacts: list[dict[str, str]] = []
+    def pre_signature(self, lines: list[SourceLine]) -> tuple[list[_ContactLine], list[str]]:
+        contacts: list[_ContactLine] = []
         notes: list[str] = []
         for line in lines:
             if self.is_attach_note(line) or (notes and _attach_item(line.text)):
@@ -822,39 +808,106 @@ class _Parser:
                 continue
             if notes and not contacts:
                 self.guess(("contacts",), "原文联系人在附件说明之后；按答复函顺序排在其前")
-            self.add_contacts(line, contacts, "before_signature")
+            contacts.append(self.contact_line(line, "before_signature"))
         return contacts, notes
 
-    def add_contacts(self, line: SourceLine, contacts: list[dict[str, str]], placement: str,
-                     text: str | None = None) -> None:
+    def contact_line(self, line: SourceLine, placement: str,
+                     text: str | None = None) -> _ContactLine:
         parsed = parse_contacts(text if text is not None else line.text)
         if parsed is None:  # pragma: no cover - callers check
-            raise self.fail(f"第 {line.number} 行的联系人信息无法识别：{line.text}")
-        items, dropped = parsed
-        start = len(contacts)
-        contacts.extend(items)
-        allowed = {"；", ";"} if placement == "note" else set()
-        lost = [s for s in dropped if s not in allowed]
-        if lost:
-            self.guess(("contacts", start + 1),
-                       f"原文“{line.text}”中项目间的“{''.join(lost)}”未保留（每项单独一行）")
+            raise self.fail(f"第 {line.number} 行的联系人信息无法识别：{line.text}", line)
+        items, separators = parsed
+        return _ContactLine(line, placement, items, separators)
 
-    def after_date(self, lines: list[SourceLine]) -> tuple[list[dict[str, str]], str]:
-        contacts: list[dict[str, str]] = []
-        placement = "after_date"
+    def after_date(self, lines: list[SourceLine]) -> list[_ContactLine | SourceLine]:
+        """What follows the date, in order: the contacts (lines, or one bracketed line) and
+        the 附注 lines; 抄送 or 印发 lines written here go to the 版记. A line that is none of
+        these is kept as a 附注, as written, with a warning."""
+        out: list[_ContactLine | SourceLine] = []
+        placement = None
         for line in lines:
             t = line.text.strip()
             inner = grammar.parse_note(t)
             if line.role is None and self.is_record(line):
                 self.early_record.append(line)
-            elif inner is not None and parse_contacts(inner) is not None and not contacts:
-                self.add_contacts(line, contacts, "note", inner)
+            elif (inner is not None and placement is None and line.role in (None, Role.NOTE)
+                  and parse_contacts(inner) is not None):
                 placement = "note"
-            elif self.is_contact(line) and line.role is not Role.NOTE:
-                self.add_contacts(line, contacts, "after_date")
+                out.append(self.contact_line(line, placement, inner))
+            elif (self.is_contact(line) and line.role is not Role.NOTE
+                  and placement in (None, "after_date")):
+                placement = "after_date"
+                out.append(self.contact_line(line, placement))
             else:
-                self.add_note(t, moved=False)
-        return contacts, placement
+                if line.role is None and inner is None and not grammar.parse_publicity(t) \
+                        and not self.is_contact(line):
+                    self.unread.append(line)
+                out.append(line)
+        return out
+
+    def contacts_of(self, before: list[_ContactLine], after: list[_ContactLine | SourceLine]
+                    ) -> tuple[list[dict[str, str]], str | None, str | None]:
+        """The letter's contacts, their placement and, when they were all on one line, the
+        mark that set them apart (``published.contacts_separator``)."""
+        after_lines = [e for e in after if isinstance(e, _ContactLine)]
+        group = before or after_lines
+        if not group:
+            return [], None, None
+        placement = group[0].placement
+        if before and after_lines:
+            self.guess(("contacts",), "署名前和日期后都有联系人信息，一并放在署名之前")
+            after[:] = [e for e in after if not isinstance(e, _ContactLine)]
+            group = before + after_lines
+        contacts = [item for c in group for item in c.items]
+        separator: str | None = None
+        if len(group) == 1 and len(contacts) > 1:
+            marks = group[0].separators
+            separator = marks[0]
+            if any(m != separator for m in marks):
+                self.guess(("published", "contacts_separator"),
+                           f"原文“{group[0].line.text}”中项目间的写法不一，都印作“{separator}”")
+            if placement == "note" and separator in ("；", ";"):
+                separator = None if separator == grammar.CONTACTS_NOTE_SEPARATOR else separator
+        elif len(group) > 1:
+            start = 0
+            for c in group:
+                if len(c.items) > 1:
+                    self.guess(("contacts", start + 1),
+                               f"原文“{c.line.text}”中项目间的“{''.join(c.separators)}”"
+                               "未保留（每项单独一行）")
+                start += len(c.items)
+        return contacts, placement, separator
+
+    def notes_of(self, after: list[_ContactLine | SourceLine], placement: str | None
+                 ) -> str | None:
+        """The 附注 as ``note`` when it is one bracketed line in the usual place (after any
+        contacts lines, before contacts set as a 附注); otherwise every 附注 line as written,
+        in its place and order, in ``published.notes`` (and None)."""
+        texts = [e for e in after if isinstance(e, SourceLine)]
+        at = next((k for k, e in enumerate(after) if isinstance(e, _ContactLine)), None)
+        note_at = next((k for k, e in enumerate(after) if isinstance(e, SourceLine)), None)
+        usual_order = at is None or note_at is None or (
+            (at < note_at) == (placement == "after_date"))
+        inner = grammar.parse_note(texts[0].text.strip()) if texts else None
+        if not self.head_notes and len(texts) <= 1 and usual_order and (
+                not texts or (inner is not None and not self.unread)):
+            return inner
+        notes: list[dict[str, Any]] = []
+        for t, place in self.head_notes:
+            where = "之上" if place == "above_title" else "之下"
+            self.guess(("published", "notes", len(notes)), f"原文“{t}”在标题{where}，照原文"
+                       f"排在标题{where}（GB/T 9704 的附注在成文日期之下）")
+            notes.append({"text": t, "place": place})
+        for k, e in enumerate(after):
+            if isinstance(e, SourceLine):
+                if e in self.unread:
+                    self.guess(("published", "notes", len(notes)),
+                               f"第 {e.number} 行“{e.text}”无法识别，照原文作为附注保留，请核对")
+                notes.append({"text": e.text.strip()})
+            elif k == at:
+                notes.append({"contacts": True})
+        self.published["notes"] = notes
+        return None
 
     def attachments(self, note_lines: list[str], pages: list[SourceLine]) -> list[dict[str, Any]]:
         titles: list[str] = []

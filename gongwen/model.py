@@ -248,6 +248,7 @@ class Options(Strict):
 
 class NotePlace(StrEnum):
     ABOVE_TITLE = "above_title"
+    BELOW_TITLE = "below_title"
     AFTER_DATE = "after_date"
 
 
@@ -261,7 +262,9 @@ class PublishedNote(Strict):
         False, description="true：此处印联系人（contacts，日期之后或附注式），不写 text"
     )
     place: NotePlace = Field(
-        NotePlace.AFTER_DATE, description="位置：above_title 标题之上、after_date 成文日期之下"
+        NotePlace.AFTER_DATE,
+        description="位置：above_title 标题之上、below_title 标题之下（主送之上）、"
+        "after_date 成文日期之下",
     )
 
     @model_validator(mode="after")
@@ -507,8 +510,9 @@ def departures(letter: Letter) -> list[tuple[str, str]]:
     for i, note in enumerate(pub.notes):
         if note.text is None:
             continue
-        if note.place is NotePlace.ABOVE_TITLE:
-            out.append((f"published.notes[{i}]", f"附注“{note.text}”印在标题之上"
+        if note.place is not NotePlace.AFTER_DATE:
+            where = "之上" if note.place is NotePlace.ABOVE_TITLE else "之下"
+            out.append((f"published.notes[{i}]", f"附注“{note.text}”印在标题{where}"
                         "（GB/T 9704 7.3.6：附注在成文日期下一行）"))
         elif grammar.parse_note(note.text) is None:
             out.append((f"published.notes[{i}]",

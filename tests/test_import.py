@@ -300,7 +300,7 @@ def test_contacts_keep_labels_as_written():
     items, dropped = parse_contacts("承 办 人:杨 洋    联 系 电 话:28686334")
     assert items == [{"label": "承 办 人", "value": "杨 洋"},
                      {"label": "联 系 电 话", "value": "28686334"}]
-    assert dropped == []
+    assert dropped == ["    "]  # the blanks between the items, as written
     items, _ = parse_contacts("承办人及联系电话：刘某某 0731-12345678")
     assert items == [{"label": "承办人及联系电话", "value": "刘某某 0731-12345678"}]
     assert parse_contacts("联系我们：欢迎来信") is None
@@ -338,9 +338,13 @@ def test_no_date_is_a_clear_error():
         import_text("张某委员：\n您的提案收悉。\n示例市教育局\n")
 
 
-def test_no_signature_is_a_clear_error():
-    with pytest.raises(GongwenError, match="署名"):
-        import_text("张某委员：\n您的提案收悉，现答复如下。\n2024年1月2日\n")
+def test_no_signature_is_kept_as_published():
+    result = import_text("张某委员：\n您的提案收悉，现答复如下。\n2024年1月2日\n")
+    assert result.letter.signature.organs == []
+    assert result.letter.published.without_signature
+    assert compose(result.letter).reading_text().endswith("现答复如下。\n2024年1月2日")
+    assert [".".join(map(str, g.path)) for g in result.guesses] == [
+        "published.without_signature"]
 
 
 def test_old_doc_is_refused(tmp_path):
@@ -578,12 +582,13 @@ def test_notes_cc_before_attachment_pages_and_contacts_after_attachment_note():
         "2023年3月1日\n（此件主动公开）\n此件公开发布\n抄送：市政府办公室。\n附件\n情况表\n"
         "全市共有商贸企业120家。\n")
     letter = result.letter
-    assert letter.note == "此件主动公开；此件公开发布"
+    assert letter.note is None
+    assert [n.text for n in letter.published.notes] == ["（此件主动公开）", "此件公开发布"]
     assert letter.record.cc == ["市政府办公室"]
     assert letter.attachments[0].body == ["全市共有商贸企业120家。"]
     assert letter.contacts[0].value == "王某"
     paths = {".".join(map(str, g.path)) for g in result.guesses}
-    assert {"note", "contacts"} <= paths
+    assert {"contacts"} <= paths
 
 
 FRAGMENTS = [

@@ -561,12 +561,10 @@ def _join_lines(lines: Sequence[TextLine]) -> list[Paragraph]:
         return []
     body = [ln for ln in lines if len(ln.drawn) >= 6] or list(lines)
     em = statistics.median(ln.max_size for ln in body)
-    starts = Counter(round(ln.x0) for ln in body)
-    common = [x for x, k in starts.items() if k >= max(2, 0.1 * len(body))]
-    left = min(common) if common else min(starts)
-    ends = sorted(ln.x1 for ln in body if abs(ln.x0 - left) <= 0.5 * em) or sorted(
-        ln.x1 for ln in body)
-    right = ends[int(0.95 * (len(ends) - 1))]
+    # the text's margins from the page geometry: where the lines start and end at the
+    # widest (the commonest start is the paragraph indent when most paragraphs are short)
+    left = min(ln.x0 for ln in body)
+    right = max(ln.x1 for ln in body)
     mid = (left + right) / 2
 
     def align(ln: TextLine) -> str:

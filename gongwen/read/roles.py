@@ -3,7 +3,7 @@ grammar of the letter's elements) and their place in the letter's order."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import replace
 
 from .. import grammar
@@ -15,32 +15,87 @@ _SENTENCE_END = ("。", "；", ";", "！", "!", "？", "?", ":", "，", ",")
 
 
 def heading_role(text: str) -> Role | None:
-    """The heading role of a paragraph starting with a GB/T 9704 heading number."""
+    """The heading role of a paragraph starting with a GB/T 9704 heading number; None for a
+    numbered sentence (“一、我局今年已更换……，……。”), which is a body paragraph."""
     number = grammar.parse_heading_number(text)
-    return HEADING_ROLES[number.level - 1] if number else None
+    if number is None or grammar.numbered_sentence(text):
+        return None
+    return HEADING_ROLES[number.level - 1]
+
+
+_HEADER_ROLE = {
+    "copy_number": Role.COPY_NUMBER, "secrecy": Role.SECRECY, "urgency": Role.URGENCY,
+    "doc_number": Role.DOC_NUMBER, "signers": Role.SIGNER, "reply_category": Role.REPLY_CATEGORY,
+}
 
 
 def header_role(text: str) -> Role | None:
     """The 版头 element ``text`` is, whole: 份号, 密级, 紧急程度, 发文字号, 签发人, 答复类别."""
-    t = text.strip()
-    if grammar.parse_copy_number(t):
-        return Role.COPY_NUMBER
-    if grammar.parse_secrecy(t):
-        return Role.SECRECY
-    if grammar.parse_urgency(t):
-        return Role.URGENCY
-    number = grammar.parse_doc_number(t)
-    if number is not None and not number.rest:
-        return Role.DOC_NUMBER
-    if grammar.parse_signers(t) is not None:
-        return Role.SIGNER
-    if grammar.parse_reply_category(t):
-        return Role.REPLY_CATEGORY
-    return None
+    element = grammar.parse_header_element(text)
+    return _HEADER_ROLE[element.kind] if element is not None else None
 
 
-def _contact(text: str) -> bool:
-    return grammar.parse_contacts(text) is not None
+_MARK_PUNCT = set("。，,；;：:！!？?“”\"《》")
+
+
+def head_roles(texts: Sequence[str], red: Sequence[bool] = ()) -> list[Role]:
+    """Roles of the lines above the 主送 (or the body): 版头 elements (a line holding several
+    takes its first one's role), 公开属性 lines (``NOTE``), the 发文机关标志 and the title.
+
+    A red line is a mark. Of the other lines, a title (:func:`grammar.title_like`) and the
+    lines after it up to the next 版头 element are the title; the lines before it that read
+    like an organ's name (short, no sentence marks) are marks. Without a title-like line, the
+    lines after the last 版头 element are the title and those before it marks.
+    """
+    roles: list[Role | None] = []
+    for i, text in enumerate(texts):
+        elements = grammar.parse_header_line(text)
+        if elements is not None:
+            roles.append(_HEADER_ROLE[elements[0].kind])
+        elif i < len(red) and red[i]:
+            roles.append(Role.ORGAN_MARK)
+        elif grammar.parse_publicity(text) is not None:
+            roles.append(Role.NOTE)
+        else:
+            roles.append(None)
+    # runs of untyped lines between 版头 elements
+    runs: list[list[int]] = []
+    for i, role in enumerate(roles):
+        if role is None:
+            if runs and runs[-1][-1] == i - 1:
+                runs[-1].append(i)
+            else:
+                runs.append([i])
+    last_element = max((i for i, r in enumerate(roles)
+                        if r is not None and r not in (Role.NOTE, Role.ORGAN_MARK)), default=-1)
+    for run in runs:
+        titled = next((k for k, i in enumerate(run) if grammar.title_like(texts[i])), None)
+        if titled is None:
+            titled = len(run) if run[0] < last_element else 0
+        for k, i in enumerate(run):
+            mark = k < titled and len(texts[i].strip()) <= 40 and not (
+                _MARK_PUNCT & set(texts[i]))
+            roles[i] = Role.ORGAN_MARK if mark else Role.TITLE
+    return [r if r is not None else Role.TITLE for r in roles]
+
+
+def _contact(text: str, *, long_ok: bool = False) -> bool:
+    """A contacts line: short, or (after the date, or holding several items) any length."""
+    line = grammar.parse_contacts(text)
+    return line is not None and (len(text) <= 40 or long_ok or len(line.items) > 1)
+
+
+def _split_header_lines(paras: list[Paragraph]) -> list[Paragraph]:
+    """A paragraph near the top holding several 版头 elements (“青水函〔2024〕9号　签发人：…”)
+    as one paragraph each, as the letter and a PDF have them."""
+    out: list[Paragraph] = []
+    for k, p in enumerate(paras):
+        elements = grammar.parse_header_line(p.text) if p.role is None and k < 12 else None
+        if elements is not None and len(elements) > 1:
+            out.extend(replace(p, text=e.written) for e in elements)
+        else:
+            out.append(p)
+    return out
 
 
 def guess_roles(paras: Iterable[Paragraph]) -> list[Paragraph]:
@@ -51,7 +106,7 @@ def guess_roles(paras: Iterable[Paragraph]) -> list[Paragraph]:
     date-only line before any attachment page), 附注, attachment pages, 版记. A paragraph's
     known role is kept. Header elements are put in the letter's order (as compose has them).
     """
-    paras = list(paras)
+    paras = _split_header_lines(list(paras))
     n = len(paras)
     if not n:
         return []
@@ -64,28 +119,14 @@ def guess_roles(paras: Iterable[Paragraph]) -> list[Paragraph]:
          and roles[i] in (None, Role.ADDRESSEE) and not header_role(norm[i])),
         None,
     )
-    # 版头 and title: before the addressee (or, without one, before the first long paragraph)
+    # 版头, 公开属性 and title: before the addressee (or, without one, before the first long
+    # paragraph)
     head_end = addressee if addressee is not None else next(
         (i for i in range(n) if len(norm[i]) > 40 or heading_role(norm[i])), 0)
-    title_run: list[int] = []
-    for i in range(head_end):
-        if roles[i] is not None:
-            continue
-        role = header_role(norm[i])
-        if role is not None:
-            roles[i] = role
-            title_run = []
-        elif paras[i].red:
-            roles[i] = Role.ORGAN_MARK
-            title_run = []
-        else:
-            title_run.append(i)
-    for i in title_run:
-        roles[i] = Role.TITLE
-    # organ marks: unmatched paragraphs before the last header element stay untyped → mark
-    for i in range(head_end):
-        if roles[i] is None:
-            roles[i] = Role.ORGAN_MARK
+    untyped = [i for i in range(head_end) if roles[i] is None]
+    guessed = head_roles([paras[i].text for i in untyped], [paras[i].red for i in untyped])
+    for i, role in zip(untyped, guessed, strict=True):
+        roles[i] = role
     if addressee is not None and roles[addressee] is None:
         roles[addressee] = Role.ADDRESSEE
 
@@ -126,10 +167,10 @@ def guess_roles(paras: Iterable[Paragraph]) -> list[Paragraph]:
             and heading_role(t) is Role.HEADING3 and not t.endswith(_SENTENCE_END)
         ):
             roles[i] = Role.ATTACHMENT_NOTE
-        elif len(t) <= 40 and not in_attachment and _contact(t):
+        elif not in_attachment and _contact(t, long_ok=after_date):
             roles[i] = Role.CONTACT
-        elif after_date and not in_attachment and grammar.parse_note(t) is not None:
-            roles[i] = Role.NOTE
+        elif after_date and not in_attachment:
+            roles[i] = Role.NOTE  # a 附注, or a line a published letter kept there
         else:
             roles[i] = heading_role(t) or Role.BODY
     out = [replace(p, role=r) for p, r in zip(paras, roles, strict=True)]
