@@ -73,7 +73,7 @@ import json
 import math
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from difflib import SequenceMatcher
 from pathlib import Path
 from typing import Any
@@ -82,7 +82,7 @@ from .errors import option, spell
 from .grammar import parse_heading_number
 from .read import Paragraph, Reading
 from .schemas import header, schema_id
-from .spec import ROLE_NAMES, Role
+from .spec import HEADER_ROLES, ROLE_NAMES, Role
 from .textnorm import DEFAULT, STRICT, Normalisation
 
 SCHEMA = schema_id("diff")
@@ -445,8 +445,33 @@ class _Aligner:
         return out
 
 
+_HEAD_ORDER = {**{r: i for i, r in enumerate(HEADER_ROLES)},
+               Role.NOTE: len(HEADER_ROLES), Role.TITLE: len(HEADER_ROLES) + 1}
+_ONE_ELEMENT = (Role.TITLE, Role.ORGAN_MARK)
+
+
+def letter_elements(paragraphs: Sequence[Paragraph]) -> tuple[Paragraph, ...]:
+    """Paragraphs as the letter's elements, whatever the line breaks of the source: in the
+    head block (版头 elements, 公开属性 lines and the title, up to the 主送 or the body) the
+    elements stand in the letter's order, and consecutive title lines, or consecutive
+    发文机关标志 lines, are one element."""
+    end = next((i for i, p in enumerate(paragraphs) if p.role not in _HEAD_ORDER),
+               len(paragraphs))
+    head = sorted(paragraphs[:end], key=lambda p: _HEAD_ORDER[p.role])  # type: ignore[index]
+    out: list[Paragraph] = []
+    for p in head:
+        if out and p.role in _ONE_ELEMENT and out[-1].role is p.role:
+            prev = out[-1]
+            out[-1] = replace(prev, text=prev.text + p.text, runs=prev.runs + p.runs)
+        else:
+            out.append(p)
+    return (*out, *paragraphs[end:])
+
+
 def diff_readings(a: Reading, b: Reading, *, strict: bool = False) -> DiffResult:
-    """Align and diff two readings; see the module docstring."""
+    """Align and diff two readings (as :func:`letter_elements`); see the module docstring."""
+    a = replace(a, paragraphs=letter_elements(a.paragraphs))
+    b = replace(b, paragraphs=letter_elements(b.paragraphs))
     norm = STRICT if strict else DEFAULT
     pa, pb = a.paragraphs, b.paragraphs
     aligner = _Aligner(pa, pb, norm)

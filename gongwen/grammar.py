@@ -200,10 +200,10 @@ def run_in_split(rest: str) -> int | None:
             depth += 1
         elif ch in _CLOSERS:
             depth = max(0, depth - 1)
-        elif depth == 0 and ch == "." and 0 < i < len(rest) - 1 and (
-            rest[i - 1].isdigit() or (rest[i + 1].isascii() and rest[i + 1].isalnum())
+        elif depth == 0 and ch == "." and 0 < i < len(rest) - 1 and all(
+            c.isascii() and c.isalnum() for c in (rest[i - 1], rest[i + 1])
         ):
-            continue  # 4.0, www.example.cn
+            continue  # 4.0, www.example.cn (after a Chinese character “.” ends a sentence)
         elif depth == 0 and ch in _RUN_IN_END:
             if ch in "!?:" and i + 1 < len(rest) and rest[i + 1].isascii() \
                     and not rest[i + 1].isspace():

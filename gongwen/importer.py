@@ -35,7 +35,7 @@ from .read.docx import DocxDocument
 from .read.model import clean_line
 from .read.roles import head_roles
 from .read.source import read_input
-from .read.text import is_chrome, text_lines
+from .read.text import continues, is_chrome, repeated_title, text_lines, wrap_measure
 from .schemas import letter_schema_reference
 from .spec import HEADING_ROLES, Role
 from .textnorm import normalise
@@ -113,7 +113,6 @@ _CLOSING = re.compile(
     r"感谢|谢谢|特此函复|特此答复|专此答复|专此函复|特此复函|此复|请予谅解|敬请谅解"
     r"|欢迎.{0,20}(?:意见|建议|监督)|^最后[,，]"
 )
-_FINAL = ("。", "！", "？", "!", "?", "；", ";", "：", ":", "”", "」")
 _RUN_ON_ADDRESSEE = re.compile(
     r"^(?P<names>(?:尊敬的)?[^，,。：:；;“”《》]{2,40}?(?:委员|代表|同志|先生|女士|委员会|党派|"
     r"民革|民盟|民建|民进|农工党|致公党|九三学社|台盟|工商联)(?:们)?)[:：](?P<rest>\S.*)$"
@@ -621,11 +620,9 @@ class _Parser:
                 h["format"] = "letter"
             h["organs"] = organs
         title = [t.strip() for t in title if t.strip()]
-        for j in range(1, len(title)):  # a web page's own heading repeating the title
-            if "".join(title[:j]) == "".join(title[j:]):
-                self.dropped.extend(title[:j])
-                title = title[j:]
-                break
+        repeat = repeated_title(title)  # a web page's own heading repeating the title
+        self.dropped.extend(title[:repeat])
+        title = title[repeat:]
         if title:
             h["title"] = "\n".join(title)
             if len(title) > 3:
@@ -696,19 +693,13 @@ class _Parser:
         """
         if any(line.role is not None for line in self.lines):
             return lines
-        open_ended = [len(ln.text) for ln in self.lines
-                      if len(ln.text) >= 16 and not ln.text.endswith(_FINAL)]
-        if len(open_ended) < 3:
-            return lines
-        counts = Counter(open_ended)
-        measure = max(counts, key=lambda m: (counts[m - 1] + counts[m] + counts[m + 1], -m))
-        if counts[measure - 1] + counts[measure] + counts[measure + 1] < 3:
+        measure = wrap_measure([ln.text for ln in self.lines])
+        if measure is None:
             return lines
         out: list[SourceLine] = []
         last = ""
         for line in lines:
-            if (out and len(last) >= measure - 1 and not last.endswith(_FINAL)
-                    and _heading(line.text) is None and parse_contacts(line.text) is None):
+            if out and continues(last, line.text, measure):
                 prev = out[-1]
                 out[-1] = SourceLine(prev.text + line.text, prev.number)
                 self.unwrapped += 1

@@ -246,7 +246,7 @@ def test_contacts():
         ("联系电话", "28686334"),)
     line = g.parse_contacts("承 办 人:杨 洋    联 系 电 话:28686334")
     assert line.items == (("承 办 人", "杨 洋"), ("联 系 电 话", "28686334"))
-    assert line.separators == ()
+    assert line.separators == ("    ",)  # the blanks between the items, as written
     line = g.parse_contacts("联系人：罗某某，联系电话：0731-89990000")
     assert [label for label, _ in line.items] == ["联系人", "联系电话"]
     assert line.separators == ("，",)

@@ -561,10 +561,13 @@ def _join_lines(lines: Sequence[TextLine]) -> list[Paragraph]:
         return []
     body = [ln for ln in lines if len(ln.drawn) >= 6] or list(lines)
     em = statistics.median(ln.max_size for ln in body)
-    # the text's margins from the page geometry: where the lines start and end at the
-    # widest (the commonest start is the paragraph indent when most paragraphs are short)
+    # the text's margins from the page geometry: the left edge where the lines start
+    # furthest left (not the commonest start, which is the paragraph indent when most
+    # paragraphs are short), the right edge where most lines from that edge end (a line
+    # that overhangs the measure does not move it)
     left = min(ln.x0 for ln in body)
-    right = max(ln.x1 for ln in body)
+    ends = sorted(ln.x1 for ln in body if abs(ln.x0 - left) <= 0.5 * em)
+    right = ends[int(0.95 * (len(ends) - 1))]
     mid = (left + right) / 2
 
     def align(ln: TextLine) -> str:

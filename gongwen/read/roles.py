@@ -142,7 +142,7 @@ def guess_roles(paras: Iterable[Paragraph]) -> list[Paragraph]:
         j = date - 1
         while j > head_end and roles[j] is None and len(norm[j]) <= 30 and not (
             norm[j].endswith(_SENTENCE_END) or heading_role(norm[j])
-            or _contact(norm[j]) or _attachment_note(norm[j])
+            or _contact(norm[j]) or grammar.parse_attachment_note(norm[j]) is not None
         ):
             roles[j] = Role.SIGNATURE
             j -= 1
@@ -164,7 +164,7 @@ def guess_roles(paras: Iterable[Paragraph]) -> list[Paragraph]:
             roles[i] = Role.RECORD_PRINT
         elif (_attachment_note(t) and not in_attachment) or (
             roles[i - 1] is Role.ATTACHMENT_NOTE and i < end_of_letter
-            and heading_role(t) is Role.HEADING3 and not t.endswith(_SENTENCE_END)
+            and grammar.parse_attachment_note(t) is not None and not t.endswith(_SENTENCE_END)
         ):
             roles[i] = Role.ATTACHMENT_NOTE
         elif not in_attachment and _contact(t, long_ok=after_date):
@@ -172,7 +172,8 @@ def guess_roles(paras: Iterable[Paragraph]) -> list[Paragraph]:
         elif after_date and not in_attachment:
             roles[i] = Role.NOTE  # a 附注, or a line a published letter kept there
         else:
-            roles[i] = heading_role(t) or Role.BODY
+            roles[i] = heading_role(paras[i].text) or Role.BODY
+    _nest_headings(roles, [p.role is None for p in paras])
     out = [replace(p, role=r) for p, r in zip(paras, roles, strict=True)]
     head = [p for p in out[:head_end] if p.role in HEADER_ROLES]
     if head:
@@ -180,6 +181,24 @@ def guess_roles(paras: Iterable[Paragraph]) -> list[Paragraph]:
         head.sort(key=lambda p: HEADER_ROLES.index(p.role))  # type: ignore[arg-type]
         out = [*head, *others, *out[head_end:]]
     return out
+
+
+def _nest_headings(roles: list[Role | None], guessed: list[bool]) -> None:
+    """Guessed heading roles as levels of the letter's outline, the way the letter nests
+    them: a heading's level is one below the nearest heading above it of a higher number
+    form (a “1.” directly under “一、” is level 2; a “1.” with none above is level 1). The
+    outline starts again after the date (attachment pages)."""
+    stack: list[int] = []
+    for i, role in enumerate(roles):
+        if role in (Role.DATE, Role.ATTACHMENT_LABEL):
+            stack = []
+        if role not in HEADING_ROLES or not guessed[i]:
+            continue
+        form = HEADING_ROLES.index(role) + 1  # type: ignore[arg-type]
+        while stack and stack[-1] >= form:
+            stack.pop()
+        stack.append(form)
+        roles[i] = HEADING_ROLES[min(len(stack), len(HEADING_ROLES)) - 1]
 
 
 def _attachment_note(text: str) -> bool:

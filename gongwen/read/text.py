@@ -1,5 +1,9 @@
 """Plain text (a letter copied from a web page): one paragraph per non-empty line.
 
+A hard-wrapped copy (text copied from a PDF: long lines of one length that do not end a
+sentence) has its broken lines joined back into paragraphs (:func:`wrap_measure`,
+:func:`continues`), by the rule the importer joins them by.
+
 Website furniture around a published letter — 【纠错】【打印本页】, "来源：…" and "发布时间：…"
 lines, breadcrumbs — is recognised by :func:`is_chrome` (the importer drops it by the same
 rule) and kept aside in ``Reading.dropped``.
@@ -8,8 +12,12 @@ rule) and kept aside in ``Reading.dropped``.
 from __future__ import annotations
 
 import re
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import replace
 
-from ..grammar import parse_publicity
+from ..grammar import parse_contacts, parse_heading_number, parse_publicity
+from ..spec import Role
 from .model import Paragraph, Reading, RoleSource, SourceKind, clean_line
 from .source import check_paragraph_count, decode_text
 
@@ -71,6 +79,40 @@ def is_chrome(line: str) -> bool:
     )
 
 
+# --- hard-wrapped copies -------------------------------------------------------------------------
+_FINAL = ("。", "！", "？", "!", "?", "；", ";", "：", ":", "”", "」")
+
+
+def wrap_measure(lines: Sequence[str]) -> int | None:
+    """The line length a hard-wrapped copy (text copied from a PDF) was broken at: three or
+    more long lines of about one length that do not end a sentence; None otherwise."""
+    open_ended = [len(t) for t in lines if len(t) >= 16 and not t.endswith(_FINAL)]
+    if len(open_ended) < 3:
+        return None
+    counts = Counter(open_ended)
+    measure = max(counts, key=lambda m: (counts[m - 1] + counts[m] + counts[m + 1], -m))
+    if counts[measure - 1] + counts[measure] + counts[measure + 1] < 3:
+        return None
+    return measure
+
+
+def continues(above: str, line: str, measure: int) -> bool:
+    """Whether ``line`` goes on with the paragraph of the hard-wrapped line ``above``: that
+    one ran to the measure without ending a sentence, and this one starts no heading and no
+    contacts line."""
+    return (len(above) >= measure - 1 and not above.endswith(_FINAL)
+            and parse_heading_number(line, loose=True) is None and parse_contacts(line) is None)
+
+
+def repeated_title(lines: list[str]) -> int:
+    """How many leading title lines a web page's own heading adds by repeating the title
+    (“T” / “T”, or “T” above the title “T1” / “T2”); 0 when none do."""
+    for j in range(1, len(lines)):
+        if "".join("".join(lines[:j]).split()) == "".join("".join(lines[j:]).split()):
+            return j
+    return 0
+
+
 # --- the reading ---------------------------------------------------------------------------------
 def read_text_bytes(data: bytes, name: str = "<text>") -> Reading:
     return read_text(decode_text(data, name, "diff 读信件 YAML、DOCX、PDF 或文本"), name)
@@ -80,13 +122,29 @@ def read_text(text: str, name: str = "<text>") -> Reading:
     """One paragraph per non-empty line, chrome kept aside, roles guessed."""
     from .roles import guess_roles
 
-    lines = text_lines(text)
-    check_paragraph_count(len(lines), name)
-    paras, dropped = [], []
-    for number, line in lines:
+    paras: list[Paragraph] = []
+    dropped: list[str] = []
+    lines = []
+    numbered = text_lines(text)
+    check_paragraph_count(len(numbered), name)
+    for number, line in numbered:
         if is_chrome(line):
             dropped.append(line)
-            continue
-        paras.append(Paragraph(line, None, f"第 {number} 行", number=number))
-    return Reading(name, SourceKind.TEXT, tuple(guess_roles(paras)), RoleSource.GUESSED,
+        else:
+            lines.append((number, line))
+    measure = wrap_measure([line for _, line in lines])
+    above = ""
+    for number, line in lines:
+        if measure and paras and continues(above, line, measure):
+            paras[-1] = replace(paras[-1], text=paras[-1].text + line)
+        else:
+            paras.append(Paragraph(line, None, f"第 {number} 行", number=number))
+        above = line
+    guessed = guess_roles(paras)
+    titles = [k for k, p in enumerate(guessed) if p.role is Role.TITLE]
+    if titles and titles == list(range(titles[0], titles[-1] + 1)):
+        repeat = repeated_title([guessed[k].text for k in titles])
+        dropped.extend(guessed[k].text for k in titles[:repeat])
+        guessed = [p for k, p in enumerate(guessed) if k not in titles[:repeat]]
+    return Reading(name, SourceKind.TEXT, tuple(guessed), RoleSource.GUESSED,
                    dropped=tuple(dropped))
