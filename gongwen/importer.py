@@ -480,6 +480,8 @@ class _Parser:
             out["contacts_placement"] = placement
             if separator is not None:
                 self.published["contacts_separator"] = separator
+                self.guess(("published", "contacts_separator"),
+                           f"原文联系人写在同一行，项间为“{separator}”，照原文")
         if attachments:
             out["attachments"] = attachments
         out["signature"] = signature
@@ -895,9 +897,11 @@ class _Parser:
                     self.guess(("published", "notes", len(notes)),
                                f"第 {e.number} 行“{e.text}”无法识别，照原文作为附注保留，请核对")
                 notes.append({"text": e.text.strip()})
-            elif k == at:
+            elif k == at and not usual_order:  # the contacts' place among the 附注 lines
                 notes.append({"contacts": True})
         self.published["notes"] = notes
+        if not any(g.path[:2] == ("published", "notes") for g in self.guesses):
+            self.guess(("published", "notes"), "原文成文日期之后的附注各行照原文、按原顺序保留")
         return None
 
     def attachments(self, note_lines: list[str], pages: list[SourceLine]) -> list[dict[str, Any]]:

@@ -29,7 +29,13 @@ from typing import Any
 
 from .. import spec
 from ..errors import GongwenError
-from ..grammar import ATTACHMENT_LABEL, parse_heading_number, parse_page_number, parse_print_line
+from ..grammar import (
+    ATTACHMENT_LABEL,
+    parse_attachment_label,
+    parse_heading_number,
+    parse_page_number,
+    parse_print_line,
+)
 from ..layout.pages import EM_ASCENT  # the ideographic em box the layout centres glyphs by
 from ..textnorm import normalise
 from .geometry import (
@@ -47,6 +53,8 @@ from .model import Paragraph, Reading, RoleSource, Run, SourceKind, clean_paragr
 BASELINE_TOLERANCE = 1.0  # pt: glyphs within this of a line's baseline belong to it
 SEGMENT_GAP_EM = 1.5
 ITEM_GAP_EM = 3.0  # a gap this wide on one baseline sets two items of the letter apart
+FULL_LINE_EM = 1.25  # a line ending this close to the text's right edge ran to the measure
+SMALL_LINE_EM = 2.5  # the same for a line smaller than the body's (its own size)
 OVERDRAW_EM = 0.2  # the same glyph drawn again this close: bold faked by overprinting
 STROKE_MODES = (1, 2, 5, 6)  # PDF text render modes that stroke the outline
 
@@ -561,17 +569,16 @@ def _join_lines(lines: Sequence[TextLine]) -> list[Paragraph]:
         return []
     body = [ln for ln in lines if len(ln.drawn) >= 6] or list(lines)
     em = statistics.median(ln.max_size for ln in body)
-    # the text's margins from the page geometry: the left edge where the lines start
-    # furthest left (not the commonest start, which is the paragraph indent when most
-    # paragraphs are short), the right edge where most lines from that edge end (a line
-    # that overhangs the measure does not move it)
-    left = min(ln.x0 for ln in body)
-    ends = sorted(ln.x1 for ln in body if abs(ln.x0 - left) <= 0.5 * em)
-    right = ends[int(0.95 * (len(ends) - 1))]
+    # the text's margins from the page geometry: where the text starts furthest left and
+    # ends furthest right (not the commonest line start, which is the paragraph indent when
+    # most paragraphs are short); a line that overhangs the measure by a character (one
+    # LibreOffice set with 29) is absorbed by FULL_LINE_EM
+    left = min(ln.x0 for ln in lines)
+    right = max(ln.x1 for ln in lines)
     mid = (left + right) / 2
 
     def align(ln: TextLine) -> str:
-        if ln.x0 <= left + 0.5 * em and ln.x1 >= right - 0.75 * em:
+        if ln.x0 <= left + 0.5 * em and ln.x1 >= right - FULL_LINE_EM * em:
             return "justify"
         if abs((ln.x0 + ln.x1) / 2 - mid) < 0.75 * em and ln.x0 > left + 0.25 * em:
             return "center"
@@ -588,12 +595,16 @@ def _join_lines(lines: Sequence[TextLine]) -> list[Paragraph]:
             gap_ok = not same_page or ln.baseline - prev.baseline <= 1.6 * max(
                 size, prev_size, em * 1.8)
             similar = abs(size - prev_size) < 0.5
-            full = prev.x1 >= right - 0.75 * em and prev.x0 < mid
-            runs_on = full and ln.x0 <= left + 0.5 * em
+            # a smaller line (the 版记's 4号) also stops a character short of the edge
+            slack = FULL_LINE_EM * em if prev_size > em - 0.5 else SMALL_LINE_EM * prev_size
+            full = prev.x1 >= right - slack and prev.x0 < mid
+            runs_on = (full and ln.x0 <= left + 0.5 * em
+                       and parse_attachment_label(ln.drawn) is None)  # 附件 starts a page
             # a hanging indent (附件说明, 抄送): the wrapped line starts right of the margin,
-            # but not at the usual two-character paragraph indent, and is no new list item
+            # but not at the usual two-character paragraph indent, is no new list item, and
+            # the line above ends no sentence
             hanging = (
-                full and left + 0.5 * em < ln.x0 < mid
+                full and left + 0.5 * em < ln.x0 < mid and not prev.drawn.endswith(("。", "；"))
                 and abs(ln.x0 - left - 2 * size) > 0.3 * size
                 and ln.x0 >= paras[-1][0].x0 - 0.3 * size
                 and not _list_item(ln.drawn)
