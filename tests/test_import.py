@@ -1,13 +1,17 @@
 """Importing published replies (text and DOCX) into letter YAML.
 
-Every ``tests/import_corpus/NAME.txt`` is a reply as published, with a ``NAME.expect.yaml``
-beside it that says, independently of the importer:
+Every ``tests/import_corpus/NAME.txt`` is a reply as published (invented text in the shapes
+offices publish: A/B/C categories, 文号 with and without 标志, no 署名, 公开属性 above and
+below, contacts blocks, Chinese-numeral dates …), with a ``NAME.expect.yaml`` beside it that
+says, independently of the importer:
 
 * ``chrome``: the lines that are website furniture (the importer must drop exactly these);
 * ``rewrites``: the only textual changes the round trip may make, as ``from → to``
-  replacements on the source (a date in Chinese numerals printed in Arabic, "A类" printed
-  "A", a line moved to the 附注 …). Everything else must come back character for character
-  (under ``textnorm.normalise``: width, quote style and whitespace folded);
+  replacements on the source (抄送 names set apart by “，” …; published forms — category
+  labels, brackets, dates in Chinese numerals, 附注 lines — are kept as written). Everything
+  else must come back character for character (under ``textnorm.normalise``: width, quote
+  style and whitespace folded), also through the rendered PDF and DOCX as ``gongwen diff``
+  reads them;
 * ``expect``: the structure the importer must recognise;
 * ``guesses``: the fields that must carry a "guessed / rewritten" comment.
 """
@@ -92,7 +96,19 @@ def imported() -> dict[str, object]:
 
 def test_corpus_size():
     assert PUBLISHED.exists()
-    assert len(CASES) >= 11  # the reference plus at least ten written replies
+    assert len(CASES) >= 31  # the reference plus at least thirty written replies
+
+
+@pytest.mark.parametrize("source", CASES, ids=[p.stem for p in CASES])
+def test_corpus_round_trips_through_pdf_and_docx(source: Path, tmp_path):
+    """import → validate → render PDF and DOCX → ``gongwen diff``'s readers against the
+    published text (its listed rewrites applied): identical."""
+    from .roundtrip import round_trip
+
+    spec = _expectations(source)
+    rt = round_trip(source.read_text(encoding="utf-8"), tmp_path, source.stem,
+                    expected=_expected_text(source, spec))
+    assert rt.differences() == {"pdf": [], "docx": []}
 
 
 @pytest.mark.parametrize("source", CASES, ids=[p.stem for p in CASES])
