@@ -1,7 +1,9 @@
 """Diff two letters: paragraphs aligned, changed paragraphs diffed by character, reports.
 
 ``diff_readings(a, b)`` compares two :class:`~gongwen.read.Reading` objects (any input read
-by :mod:`gongwen.read`):
+by :mod:`gongwen.read`), each taken as the letter's elements (:func:`letter_elements`: the
+head block in the letter's order, title and 标志 lines joined), so that line breaks and the
+order of the 版头 elements in the source are not differences:
 
 1. Each paragraph is normalised (:class:`gongwen.textnorm.Normalisation`: whitespace removed,
    width folded by NFKC, quotes folded; ``STRICT`` applies none) and the two lists of

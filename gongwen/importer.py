@@ -9,9 +9,12 @@ run-in), the closing formula, contacts, 附件说明, 署名, 成文日期, 附�
 
 Text is kept as written: punctuation width, spaced-out labels (承 办 人) and spaced titles
 (答　复) stay, so that composing the imported letter gives back the published text
-(``textnorm.normalise`` equal). Where the model can only hold a canonical form — a date in
-Chinese numerals, a 发文字号 in [] brackets, "类别：B" — the import converts and records a
-:class:`Guess`; ``to_yaml`` writes each guess as a comment beside the field it concerns.
+(``textnorm.normalise`` equal). A form GB/T 9704 does not use — a date in Chinese numerals, a
+发文字号 in [] brackets, "类别：B", no 署名, 版头 elements without a 标志, 公开属性 above the
+title, several 附注 lines — is kept as written in the letter's ``published`` block, beside
+its canonical field. What the model holds only canonically is converted. Each guess, each
+conversion and each form kept is a :class:`Guess`; ``to_yaml`` writes it as a comment beside
+the field it concerns. Failures name the line: ``FILE:LINE: 第 N 行“…”…``.
 """
 
 from __future__ import annotations
@@ -524,8 +527,8 @@ class _Parser:
                     len(lines[k].text) <= MAX_AFTER_DATE_CHARS for k in range(last_date + 1, end)):
                 return last_date, end
         line = lines[rec_start - 1] if rec_start else lines[-1]
-        raise self.fail(f"找不到成文日期：第 {line.number} 行“{_short(line.text)}”之前没有"
-                        "独占一行的日期（如 2022年9月29日，位于署名之下）", line)
+        raise self.fail("找不到成文日期（如 2022年9月29日，独占一行，位于署名之下）："
+                        f"到第 {line.number} 行“{_short(line.text)}”为止没有这样的日期", line)
 
     def is_after_date(self, line: SourceLine) -> bool:
         if line.role is not None:
