@@ -36,7 +36,7 @@ from .loader import validate_data
 from .model import MAX_HEADING_LEVEL, Letter
 from .read.docx import DocxDocument
 from .read.model import clean_line
-from .read.roles import head_roles
+from .read.roles import SENTENCE_MARKS, head_roles
 from .read.source import read_input
 from .read.text import continues, is_chrome, repeated_title, text_lines, wrap_measure
 from .schemas import letter_schema_reference
@@ -120,7 +120,6 @@ _RUN_ON_ADDRESSEE = re.compile(
     r"^(?P<names>(?:尊敬的)?[^，,。：:；;“”《》]{2,40}?(?:委员|代表|同志|先生|女士|委员会|党派|"
     r"民革|民盟|民建|民进|农工党|致公党|九三学社|台盟|工商联)(?:们)?)[:：](?P<rest>\S.*)$"
 )
-_SENTENCE_PUNCT = set("。，,；;：:！!？?“”\"《》")
 
 
 # --- reading the source -----------------------------------------------------------------------
@@ -240,7 +239,7 @@ def _organ_like(text: str) -> bool:
     t = text.strip()
     return (
         0 < len(t) <= 40
-        and not (_SENTENCE_PUNCT & set(t))
+        and not (SENTENCE_MARKS & set(t))
         and _heading(t) is None
         and parse_date(t) is None
         and not _CLOSING.search(t)
@@ -594,6 +593,7 @@ class _Parser:
         guessed = iter(head_roles([line.text for line in untyped]))
         organs: list[str] = []
         title: list[str] = []
+        guessed_mark = False
         for line in lines:
             role = line.role if line.role is not None else next(guessed)
             if role in _ELEMENT_ROLES.values() and self.header_item(line):
@@ -603,10 +603,11 @@ class _Parser:
                 self.head_notes.append((line.text.strip(), place))
             elif role is Role.ORGAN_MARK:
                 organs.append(line.text)
+                guessed_mark = guessed_mark or line.role is None
             elif role is Role.TITLE or line.role is None:
                 title.extend(line.breaks or line.text.split("\n"))
-        if organs and not any(h.get(k) for k in ("copy_number", "secrecy", "urgency",
-                                                  "doc_number", "signers", "reply_category")):
+        if guessed_mark and not any(h.get(k) for k in ("copy_number", "secrecy", "urgency",
+                                                        "doc_number", "signers", "reply_category")):
             self.guess(("header", "organs"),
                        f"标题之上的“{'、'.join(organs)}”当作发文机关标志；若原文没有版头，"
                        "请把它写进 title 并改为 format: plain")

@@ -35,7 +35,7 @@ def header_role(text: str) -> Role | None:
     return _HEADER_ROLE[element.kind] if element is not None else None
 
 
-_MARK_PUNCT = set("。，,；;：:！!？?“”\"《》")
+SENTENCE_MARKS = frozenset("。，,；;：:！!？?“”\"《》")  # never in an organ's name
 
 
 def head_roles(texts: Sequence[str], red: Sequence[bool] = ()) -> list[Role]:
@@ -74,7 +74,7 @@ def head_roles(texts: Sequence[str], red: Sequence[bool] = ()) -> list[Role]:
             titled = len(run) if run[0] < last_element else 0
         for k, i in enumerate(run):
             mark = k < titled and len(texts[i].strip()) <= 40 and not (
-                _MARK_PUNCT & set(texts[i]))
+                SENTENCE_MARKS & set(texts[i]))
             roles[i] = Role.ORGAN_MARK if mark else Role.TITLE
     return [r if r is not None else Role.TITLE for r in roles]
 
