@@ -120,9 +120,10 @@ def guess_roles(paras: Iterable[Paragraph]) -> list[Paragraph]:
         None,
     )
     # 版头, 公开属性 and title: before the addressee (or, without one, before the first long
-    # paragraph)
+    # paragraph, heading or sentence: a title never ends with a full stop)
     head_end = addressee if addressee is not None else next(
-        (i for i in range(n) if len(norm[i]) > 40 or heading_role(norm[i])), 0)
+        (i for i in range(n) if len(norm[i]) > 40 or heading_role(norm[i])
+         or norm[i].endswith(("。", "！", "!", "？", "?"))), 0)
     untyped = [i for i in range(head_end) if roles[i] is None]
     guessed = head_roles([paras[i].text for i in untyped], [paras[i].red for i in untyped])
     for i, role in zip(untyped, guessed, strict=True):
