@@ -297,6 +297,12 @@ class WrittenDate:
             out.append("月或日超出范围")
         return out
 
+    @property
+    def published_form(self) -> bool:
+        """Whether every departure from 7.3.5 is one a published letter keeps as written
+        (decision 14: Chinese numerals, leading zeros); ``check`` reports those as warnings."""
+        return bool(self.problems()) and self.date is not None and not self.separator
+
 
 def _written_date(m: re.Match[str], written: str) -> WrittenDate:
     if m.group("y"):
@@ -411,6 +417,12 @@ class DocNumber:
         if not self.hao:
             out.append("序号后应有“号”")
         return out
+
+    @property
+    def published_form(self) -> bool:
+        """Whether every departure from 7.2.5 is one a published letter keeps as written
+        (decision 14: brackets, “第”, leading zeros); ``check`` reports those as warnings."""
+        return bool(self.problems()) and len(self.year) == 4 and self.hao
 
 
 def parse_doc_number(text: str) -> DocNumber | None:

@@ -183,6 +183,59 @@ def test_repro_round_trips(name, tmp_path):
                                       for g in rt.imported.guesses}, key
 
 
+# --- check: each published form a warning of the rule table, never an error ------------------
+PUBLISHED_RULES = {  # repro → the rules ``gongwen check`` warns by (PDF and DOCX alike)
+    "category-label": {"reply-category-form"},
+    "category-bracketed": {"reply-category-form"},
+    "category-spaced-label": {"reply-category-form"},
+    "number-and-signer-on-one-line": set(),
+    "number-without-mark": {"header-without-mark"},
+    "number-square-brackets": {"header-without-mark", "doc-number-format"},
+    "no-signature": {"no-signature"},
+    "publicity-above-title": {"note-place"},
+    "chinese-date": {"date-format"},
+    "title-above-signer": {"header-without-mark"},
+    "numbered-sentence": set(),  # a numbered sentence is no 黑体 heading
+    "everything-published": {"note-place", "header-without-mark", "reply-category-form",
+                             "doc-number-format", "no-signature", "date-format"},
+    "publicity-below-title-and-after-date": {"note-place"},
+}
+
+
+@pytest.mark.parametrize("name", PUBLISHED_RULES)
+def test_check_warns_on_each_published_form(name, tmp_path):
+    """The letter kept as published, rendered: ``gongwen check`` names each departure from
+    GB/T 9704 by its rule, as a warning, on the PDF and on the DOCX; nothing else."""
+    from gongwen.check import Severity, check_file
+
+    rt = round_trip(REPROS[name][0], tmp_path, name)
+    for kind in ("pdf", "docx"):
+        path = tmp_path / f"{name}.{kind}"
+        path.write_bytes(rt.outputs[kind])
+        found = [f for f in check_file(path).findings if f.severity is not Severity.INFO]
+        assert {f.rule for f in found} == PUBLISHED_RULES[name], kind
+        assert {f.severity for f in found} <= {Severity.WARNING}, kind
+
+
+def test_check_keeps_errors_for_forms_no_letter_publishes(tmp_path):
+    """Only the published forms are warnings: a 发文字号 without its 号 or a short year, and
+    a date written with dashes, stay errors."""
+    from gongwen.check import Severity
+    from gongwen.check.facts import WrittenDate
+    from gongwen.check.rules import DOCUMENT
+    from gongwen.check.rules_body import date_hits
+
+    severities = {d: [h.severity for h in date_hits([WrittenDate(d, d, DOCUMENT)],
+                                                    published=True)]
+                  for d in ("二〇二四年五月六日", "2024年05月06日", "2024-5-6", "24年5月6日")}
+    assert severities == {"二〇二四年五月六日": [Severity.WARNING], "2024年05月06日": [Severity.WARNING],
+                          "2024-5-6": [None], "24年5月6日": [None]}
+    for number, kept in (("青水函[2024]9号", True), ("青水函〔2024〕第09号", True),
+                         ("青水函〔24〕9号", False), ("青水函〔2024〕9", False)):
+        parsed = grammar.parse_doc_number(number)
+        assert parsed is not None and parsed.published_form is kept, number
+
+
 def test_damaged_date_is_a_located_error(tmp_path):
     source = tmp_path / "reply.txt"
     source.write_text(text(T, BODY, "青禾县水务局", "2024 56"), encoding="utf-8")

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from .. import grammar, spec
-from ..read.geometry import Glyph, PdfGeometry, PdfPage, Stroke, TextLine, is_red, median
+from ..read.geometry import Glyph, PdfGeometry, PdfPage, Stroke, TextLine, is_red, joined, median
 from ..spec import (
     BODY_SIZE,
     CHAR_PITCH,
@@ -96,6 +96,7 @@ class PdfFacts:
     titles: list[TextLine] = field(default_factory=list)
     marks: list[TextLine] = field(default_factory=list)
     header: set[int] = field(default_factory=set)  # id() of 版头 lines of page 1
+    head: list[TextLine] = field(default_factory=list)  # page 1's lines above the title
     roles: dict[int, Role] = field(default_factory=dict)  # id() → role, body lines
     # body text lines with CJK glyphs, and how many of those glyphs each font role has
     body_fonts: list[tuple[TextLine, Counter[FontRole | None]]] = field(default_factory=list)
@@ -237,7 +238,12 @@ def pdf_facts(
     f.titles = layout_roles.title_lines(f.pages, f.in_type_area, f.body_size, f.char_pitch)
     p1 = f.pages[0]
     f.marks = layout_roles.mark_lines(p1)
-    zone = layout_roles.header_zone(p1, f.titles, f.char_pitch) if f.fmt != "plain" else []
+    f.head = [ln for ln in layout_roles.header_zone(p1, f.titles, f.char_pitch)
+              if f.in_type_area(ln)]
+    # a plain page 1 has no 版头 zone, but a published letter may print 版头 elements there
+    zone = f.head if f.fmt != "plain" else [
+        ln for ln in f.head
+        if all(grammar.parse_header_line(joined(seg)) for seg in ln.segments)]
     f.header = {id(ln) for ln in [*zone, *f.marks]}
     _roles(f)
     _full_pages(f)
@@ -319,10 +325,13 @@ def _pitches(f: PdfFacts) -> None:
 
 def _roles(f: PdfFacts) -> None:
     other = f.header | {id(ln) for ln in f.titles} | {id(ln) for ln in f.records}
-    for ln in f.body_lines():
+    lines = f.body_lines()
+    for k, ln in enumerate(lines):
         if id(ln) in other:
             continue
-        role = f.roles[id(ln)] = layout_roles.body_line_role(ln, char_pitch=f.char_pitch, fmt=f.fmt)
+        role = f.roles[id(ln)] = layout_roles.body_line_role(
+            ln, char_pitch=f.char_pitch, fmt=f.fmt,
+            paragraph=layout_roles.paragraph_text(lines, k, f.char_pitch))
         fonts = Counter(f.font(g.font) for g in ln.glyphs if g.wide) if role is Role.BODY else None
         if fonts:
             f.body_fonts.append((ln, fonts))

@@ -23,6 +23,8 @@ from ..spec import LINE_PITCH, TYPE_BOTTOM, TYPE_CENTRE, TYPE_LEFT, TYPE_TOP, Fo
 from .facts import compact, doc_number_of
 
 RED_VALUES = ("FF0000", "C00000", "E60012", "E00000", "EE0000", "CC0000", "D00000")
+# a line or paragraph ending so ends a sentence: the body's, never a 署名
+SENTENCE_END = ("。", "！", "？", "；", "，", "：", "!", "?", ";", ",", ":")
 
 
 def text_role(text: str, *, in_header: bool) -> Role | None:
@@ -131,14 +133,26 @@ def header_zone(page: PdfPage, titles: Sequence[TextLine], char_pitch: float) ->
     return out
 
 
-def body_line_role(ln: TextLine, *, char_pitch: float, fmt: str) -> Role:
+def paragraph_text(lines: Sequence[TextLine], k: int, char_pitch: float) -> str:
+    """The text of the paragraph whose first line is ``lines[k]``: it and the flush-left
+    lines after it, up to the next indented one (a paragraph's lines on its page)."""
+    out = [lines[k].compact]
+    for ln in lines[k + 1:]:
+        if ln.page != lines[k].page or abs(ln.x0 - TYPE_LEFT) >= char_pitch / 2:
+            break
+        out.append(ln.compact)
+    return "".join(out)
+
+
+def body_line_role(ln: TextLine, *, char_pitch: float, fmt: str, paragraph: str = "") -> Role:
     """The role of a line of the text block that is not 版头, title or 版记: a heading
-    (its number at the paragraph indent), an attachment label (flush left), a 答复类别
+    (its number at the paragraph indent; not a numbered sentence, judged on the
+    ``paragraph`` the line starts when given), an attachment label (flush left), a 答复类别
     (page 1 of 信函格式 or 文件格式), else body text."""
     role = text_role(ln.compact, in_header=False)
     indented = abs(ln.x0 - (TYPE_LEFT + 2 * char_pitch)) < char_pitch / 2
     if role in spec.HEADING_ROLES and indented:
-        return role
+        return role if not grammar.numbered_sentence(paragraph or ln.compact) else Role.BODY
     if role is Role.ATTACHMENT_LABEL and abs(ln.x0 - TYPE_LEFT) < char_pitch / 2:
         return role
     if fmt != "plain" and ln.page == 1 and grammar.parse_reply_category(ln.compact):
@@ -204,7 +218,8 @@ def docx_roles(paras: Sequence[Para]) -> None:
                       Role.ATTACHMENT_LABEL, Role.REPLY_CATEGORY):
             p.role = role
             prev = next((q for q in reversed(paras[:i]) if q.text.strip()), None)
-            if role is Role.DATE and prev is not None and prev.role in (Role.BODY, None):
+            if (role is Role.DATE and prev is not None and prev.role in (Role.BODY, None)
+                    and not compact(prev.text).endswith(SENTENCE_END)):
                 prev.role = Role.SIGNATURE
         elif p.props.jc == "center" and not p.in_table and (
             not seen_title or size > spec.BODY_SIZE + 2
@@ -218,22 +233,21 @@ def docx_roles(paras: Sequence[Para]) -> None:
 
 
 def _header_rows(paras: Sequence[Para]) -> None:
-    """With a 发文机关标志 or 发文字号, the paragraphs up to the last 版头 element (标志,
-    发文字号, 签发人, 答复类别) before the title, and those in text boxes, are 版头 rows
-    (份号, 密级, 紧急程度) placed by the 版头's own rules, not body text: their role is None."""
+    """The paragraphs up to the last 版头 element (标志, 发文字号, 签发人, 答复类别) before
+    the title, and those in text boxes, are 版头 rows (份号, 密级, 紧急程度, a 签发人 line)
+    placed by the 版头's own rules, not body text: their role is None. A published letter
+    may have them without a 标志 (decision 14)."""
     first_title = next((p.index for p in paras if p.role is Role.TITLE), None)
     header = [
         p.index
         for p in paras
-        if (first_title is None or p.index < first_title)
+        if (first_title is None or p.index < first_title or p.in_box)
         and (
             p.role in (Role.ORGAN_MARK, Role.DOC_NUMBER, Role.REPLY_CATEGORY)
             or grammar.parse_signers(p.text) is not None
         )
     ]
-    if header and any(
-        p.role in (Role.ORGAN_MARK, Role.DOC_NUMBER) for p in paras if p.index <= max(header)
-    ):
+    if header:
         for p in paras:
             if (p.index <= max(header) or p.in_box) and p.role is Role.BODY:
                 p.role = None

@@ -1,5 +1,7 @@
 """Rules of the 主体 (GB/T 9704 §7.3): the title (7.3.1), headings and body text (7.3.3),
-the 署名 and the 成文日期 (7.3.5)."""
+the 署名 and the 成文日期 (7.3.5), the 附注 (7.3.6); the forms a published letter keeps as
+written (decision 14: a date in Chinese numerals, no 署名, a 公开属性 line above the title)
+are warnings."""
 
 from __future__ import annotations
 
@@ -12,6 +14,7 @@ from .facts import Placement, WrittenDate
 from .facts_docx import DocxFacts
 from .facts_pdf import PdfFacts
 from .fontnames import role_name
+from .layout_roles import SENTENCE_END
 from .report import Clause
 from .report import Severity as S
 from .rules import Hit, Route, at_line, at_page, at_paragraph, hit, rule
@@ -126,19 +129,24 @@ def first_line_indent(f: DocxFacts) -> Iterator[Hit]:
 
 
 @rule("date-format", Clause.SIGNATURE, S.ERROR, "成文日期格式不对：{problems}", Route.BOTH,
-      expected="如 2022年9月29日")
+      expected="如 2022年9月29日", also=S.WARNING)
 def date_format(f: PdfFacts | DocxFacts) -> Iterator[Hit]:
-    """Arabic numerals, the full year, no zero padding."""
-    return date_hits(f.written_dates)
+    """Arabic numerals, the full year, no zero padding. A form a published letter keeps as
+    written (Chinese numerals, leading zeros: decision 14) is a warning."""
+    return date_hits(f.written_dates, published=True)
 
 
-def date_hits(dates: list[WrittenDate]) -> Iterator[Hit]:
-    """The dates not written as GB/T 9704 wants, with what is wrong (``problems``)."""
+def date_hits(dates: list[WrittenDate], *, published: bool = False) -> Iterator[Hit]:
+    """The dates not written as GB/T 9704 wants, with what is wrong (``problems``); with
+    ``published``, a published letter's form (:attr:`grammar.WrittenDate.published_form`)
+    is a warning."""
     for d in dates:
         written = grammar.parse_date(d.date)
         problems = written.problems() if written is not None else []
         if problems:
-            yield hit(d.loc, measured=d.shown, problems="；".join(problems))
+            kept = published and written is not None and written.published_form
+            yield hit(d.loc, measured=d.shown, severity=S.WARNING if kept else None,
+                      problems="；".join(problems))
 
 
 @rule("no-date", Clause.SIGNATURE, S.INFO, "没有找到单独成行的成文日期", Route.PDF)
@@ -167,6 +175,62 @@ def signature_placement(f: PdfFacts | DocxFacts) -> Iterator[Hit]:
     if pl is not None and not pl.placed:
         yield hit(pl.loc, measured=f"署名右空 {pl.signature_right:.1f} 字，"
                   f"日期首字在署名首字右 {pl.offset:.1f} 字，日期右空 {pl.date_right:.1f} 字")
+
+
+@rule("no-signature", Clause.SIGNATURE, S.WARNING,
+      "成文日期之上没有发文机关署名（公布稿写法）", Route.PDF, expected="署名在成文日期之上一行")
+def no_signature(f: PdfFacts) -> Iterator[Hit]:
+    """The last date stands alone: no line right above it, or a line that ends a sentence
+    (the body's last paragraph)."""
+    if not f.dates:
+        return
+    sig = f.signature
+    if sig is None or sig.top.compact.endswith(SENTENCE_END):
+        yield hit(at_line(f.dates[-1]), measured="无署名")
+
+
+@rule("no-signature", Clause.SIGNATURE, S.WARNING,
+      "成文日期之上没有发文机关署名（公布稿写法）", Route.DOCX, expected="署名在成文日期之上一段")
+def docx_no_signature(f: DocxFacts) -> Iterator[Hit]:
+    """The last date's paragraph has no 署名 paragraph right above it."""
+    dates = [p for p in f.paras if p.role is Role.DATE]
+    if not dates:
+        return
+    above = [q for q in f.paras if q.index < dates[-1].index and q.text.strip()]
+    if not above or above[-1].role is not Role.SIGNATURE:
+        yield hit(at_paragraph(dates[-1].index), measured="无署名")
+
+
+# --- 7.3.6 附注 --------------------------------------------------------------------------------
+
+
+@rule("note-place", Clause.NOTE, S.WARNING,
+      "附注“{text}”不在成文日期之下（公布稿写法）", Route.PDF,
+      expected="成文日期下一行，居左空二字")
+def note_place(f: PdfFacts) -> Iterator[Hit]:
+    """A 公开属性 line (“主动公开”, “（此件依申请公开）”) above the 成文日期: above or
+    below the title, as some offices publish it."""
+    if not f.dates:
+        return
+    date = f.dates[-1]
+    for p in f.pages[: date.page]:
+        for ln in p.lines:
+            if ln.page == date.page and ln.baseline >= date.baseline:
+                return
+            if f.in_type_area(ln) and grammar.parse_publicity(ln.compact) is not None:
+                yield hit(at_line(ln), measured=ln.compact, text=ln.compact)
+
+
+@rule("note-place", Clause.NOTE, S.WARNING,
+      "附注“{text}”不在成文日期之下（公布稿写法）", Route.DOCX,
+      expected="成文日期下一段，居左空二字")
+def docx_note_place(f: DocxFacts) -> Iterator[Hit]:
+    """A 公开属性 paragraph above the last date's."""
+    dates = [p.index for p in f.paras if p.role is Role.DATE]
+    for p in f.paras:
+        text = p.text.strip()
+        if dates and p.index < dates[-1] and grammar.parse_publicity(text) is not None:
+            yield hit(at_paragraph(p.index), measured=text, text=text)
 
 
 @rule("page-without-text", Clause.SIGNATURE, S.ERROR,

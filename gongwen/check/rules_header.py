@@ -1,13 +1,14 @@
 """Rules of the 版头 (GB/T 9704 §7.2) and of the 信函格式 (§10.1): the 发文机关标志, the
-发文字号, the 文件格式's red rule and the 信函格式's red double lines, as drawn on page 1."""
+发文字号, the 文件格式's red rule and the 信函格式's red double lines, as drawn on page 1; and
+the 版头 forms a published letter keeps as written (decision 14), each a warning."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from .. import spec
-from ..read.geometry import Stroke, TextLine, is_red
+from .. import grammar, spec
+from ..read.geometry import Stroke, TextLine, is_red, joined
 from ..spec import (
     PAGE_HEIGHT,
     PAGE_WIDTH,
@@ -15,6 +16,7 @@ from ..spec import (
     TYPE_RIGHT,
     TYPE_TOP,
     FontRole,
+    Role,
     mm,
     pt_to_mm,
 )
@@ -23,8 +25,79 @@ from .facts_docx import DocxFacts
 from .facts_pdf import POSITION_TOL, PdfFacts
 from .report import Clause
 from .report import Severity as S
-from .rules import Hit, Route, at_line, at_page, hit, rule
+from .rules import Hit, Loc, Route, at_line, at_page, at_paragraph, hit, rule
 from .rules_page import TYPE_SPAN, fmt_mm
+
+# --- 7.2 版头: published forms (decision 14) ------------------------------------------------
+
+ELEMENT_NAMES = {"copy_number": "份号", "secrecy": "密级", "urgency": "紧急程度",
+                 "doc_number": "发文字号", "signers": "签发人", "reply_category": "答复类别"}
+
+
+def head_elements(f: PdfFacts) -> Iterator[tuple[TextLine, grammar.HeaderElement]]:
+    """The 版头 elements on page 1 above the title, with their lines (a line may hold
+    several, set apart by wide blanks)."""
+    for ln in f.head:
+        for seg in ln.segments:
+            for element in grammar.parse_header_line(joined(seg)) or ():
+                yield ln, element
+
+
+def _category_hit(written: str, loc: Loc) -> Hit | None:
+    """A hit when the 答复类别 is printed with a label or brackets (“类别：A类”, “（B类）”)."""
+    category = grammar.parse_reply_category(written)
+    if category is None or category.canonical:
+        return None
+    return hit(loc, measured=written, expected=grammar.format_reply_category(category.letter))
+
+
+@rule("reply-category-form", Clause.HEADER, S.WARNING,
+      "答复类别带标签或括号（公布稿写法；规范写法只印类别字母）", Route.PDF)
+def reply_category_form(f: PdfFacts) -> Iterator[Hit]:
+    for ln, element in head_elements(f):
+        if element.kind == "reply_category":
+            found = _category_hit(element.written, at_line(ln))
+            if found is not None:
+                yield found
+
+
+@rule("reply-category-form", Clause.HEADER, S.WARNING,
+      "答复类别带标签或括号（公布稿写法；规范写法只印类别字母）", Route.DOCX)
+def docx_reply_category_form(f: DocxFacts) -> Iterator[Hit]:
+    for p in f.paras:
+        if p.role is Role.REPLY_CATEGORY:
+            found = _category_hit(p.text.strip(), at_paragraph(p.index))
+            if found is not None:
+                yield found
+
+
+@rule("header-without-mark", Clause.ORGAN_MARK, S.WARNING,
+      "有版头要素（{elements}）而没有发文机关标志（公布稿写法）", Route.PDF,
+      expected="发文机关标志在版头要素之上")
+def header_without_mark(f: PdfFacts) -> Iterator[Hit]:
+    """A plain page 1 (no red lines) whose lines above the title are 版头 elements."""
+    if f.fmt != "plain" or f.marks:
+        return
+    found = list(head_elements(f))
+    if found:
+        names = dict.fromkeys(ELEMENT_NAMES[e.kind] for _, e in found)
+        yield hit(at_line(found[0][0]), measured="无标志", elements="、".join(names))
+
+
+@rule("header-without-mark", Clause.ORGAN_MARK, S.WARNING,
+      "有版头要素（{elements}）而没有发文机关标志（公布稿写法）", Route.DOCX,
+      expected="发文机关标志在版头要素之上")
+def docx_header_without_mark(f: DocxFacts) -> Iterator[Hit]:
+    """Paragraphs above the title that are 版头 elements, and no 标志."""
+    if any(p.role is Role.ORGAN_MARK for p in f.paras):
+        return
+    title = next((p.index for p in f.paras if p.role is Role.TITLE), None)
+    found = [(p, e) for p in f.paras if (title is None or p.index < title) or p.in_box
+             for e in grammar.parse_header_line(p.text.strip()) or ()]
+    if found:
+        names = dict.fromkeys(ELEMENT_NAMES[e.kind] for _, e in found)
+        yield hit(at_paragraph(found[0][0].index), measured="无标志", elements="、".join(names))
+
 
 # --- 7.2.4 发文机关标志 -------------------------------------------------------------------------
 
@@ -85,14 +158,17 @@ def letter_mark_position(f: PdfFacts) -> Iterator[Hit]:
 # --- 7.2.5 发文字号 ----------------------------------------------------------------------------
 
 
-@rule("doc-number-format", Clause.DOC_NUMBER, S.ERROR, "发文字号格式不对：{problems}", Route.BOTH)
+@rule("doc-number-format", Clause.DOC_NUMBER, S.ERROR, "发文字号格式不对：{problems}", Route.BOTH,
+      also=S.WARNING)
 def doc_number_format(f: PdfFacts | DocxFacts) -> Iterator[Hit]:
-    """〔YYYY〕 with the full year, no 第, no leading zeros, ending in 号."""
+    """〔YYYY〕 with the full year, no 第, no leading zeros, ending in 号. A form a published
+    letter keeps as written (other brackets, 第, leading zeros: decision 14) is a warning."""
     number: DocNumberAt
     for number in f.doc_numbers:
         problems = number.number.problems()
         if problems:
             yield hit(number.loc, measured=number.shown, expected=number.number.canonical,
+                      severity=S.WARNING if number.number.published_form else None,
                       problems="；".join(problems))
 
 
