@@ -198,7 +198,10 @@ PUBLISHED_RULES = {  # repro → the rules ``gongwen check`` warns by (PDF and D
     "numbered-sentence": set(),  # a numbered sentence is no 黑体 heading
     "everything-published": {"note-place", "header-without-mark", "reply-category-form",
                              "doc-number-format", "no-signature", "date-format"},
-    "publicity-below-title-and-after-date": {"note-place"},
+    "publicity-below-title-and-after-date": {"note-place", "note-form"},
+    "unclosed-note-after-date": {"note-form"},
+    "contacts-block-and-note": set(),
+    "contact-unit-lines": set(),
 }
 
 

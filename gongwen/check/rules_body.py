@@ -1,7 +1,7 @@
 """Rules of the 主体 (GB/T 9704 §7.3): the title (7.3.1), headings and body text (7.3.3),
 the 署名 and the 成文日期 (7.3.5), the 附注 (7.3.6); the forms a published letter keeps as
-written (decision 14: a date in Chinese numerals, no 署名, a 公开属性 line above the title)
-are warnings."""
+written (decision 14: a date in Chinese numerals, no 署名, a 公开属性 line above the title,
+a 附注 without parentheses) are warnings."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from collections.abc import Iterator
 
 from .. import grammar, spec
 from ..spec import BODY_SIZE, FontRole, Role
+from . import layout_roles
 from .facts import Placement, WrittenDate
 from .facts_docx import DocxFacts
 from .facts_pdf import PdfFacts
@@ -219,6 +220,50 @@ def note_place(f: PdfFacts) -> Iterator[Hit]:
                 return
             if f.in_type_area(ln) and grammar.parse_publicity(ln.compact) is not None:
                 yield hit(at_line(ln), measured=ln.compact, text=ln.compact)
+
+
+def _unbracketed(text: str) -> bool:
+    """A 附注 line after the date that is neither in parentheses nor a contacts line."""
+    return grammar.parse_note(text) is None and grammar.parse_contacts(text) is None
+
+
+@rule("note-form", Clause.NOTE, S.WARNING, "附注“{text}”没有圆括号（公布稿写法）", Route.PDF,
+      expected="（……）")
+def note_form(f: PdfFacts) -> Iterator[Hit]:
+    """The paragraphs below the 成文日期 on its page (up to an attachment label or the 版记):
+    each a 附注 in parentheses or a contacts line."""
+    if not f.dates:
+        return
+    date = f.dates[-1]
+    records = {id(ln) for ln in f.records}
+    below = [ln for ln in f.body_lines()
+             if ln.page == date.page and ln.baseline > date.baseline and id(ln) not in records]
+    for k, ln in enumerate(below):
+        if grammar.parse_attachment_label(ln.compact) is not None:
+            return
+        if abs(ln.x0 - (spec.TYPE_LEFT + 2 * f.char_pitch)) >= f.char_pitch / 2:
+            continue  # not a paragraph's first line
+        text = layout_roles.paragraph_text(below, k, f.char_pitch)
+        if _unbracketed(text):
+            yield hit(at_line(ln), measured=text, text=text)
+
+
+@rule("note-form", Clause.NOTE, S.WARNING, "附注“{text}”没有圆括号（公布稿写法）", Route.DOCX,
+      expected="（……）")
+def docx_note_form(f: DocxFacts) -> Iterator[Hit]:
+    """The body paragraphs right after the last date: each a 附注 in parentheses or a
+    contacts line."""
+    dates = [p.index for p in f.paras if p.role is Role.DATE]
+    if not dates:
+        return
+    for p in f.paras:
+        text = p.text.strip()
+        if p.index <= dates[-1] or not text:
+            continue
+        if p.role is not Role.BODY or p.in_table:
+            return
+        if _unbracketed(text):
+            yield hit(at_paragraph(p.index), measured=text, text=text)
 
 
 @rule("note-place", Clause.NOTE, S.WARNING,
