@@ -15,6 +15,7 @@ from pathlib import Path
 from gongwen.diff import DiffResult, diff_readings
 from gongwen.importer import Imported, import_file, to_yaml
 from gongwen.loader import load_letter_with_sources
+from gongwen.model import Letter, departures
 from gongwen.pipeline import departure_warnings, render_letter
 from gongwen.read import read_docx_bytes, read_pdf_bytes, read_text
 
@@ -54,3 +55,36 @@ def round_trip(text: str, folder: Path, name: str = "reply", *,
     }
     warnings = [str(w) for w in departure_warnings(letter, sources)]
     return RoundTrip(imported, yaml, warnings, rendered.outputs, diffs)
+
+
+# the ``gongwen check`` rule that warns of each published form ``validate`` lists
+DEPARTURE_RULES = {
+    "published.reply_category": "reply-category-form",
+    "published.doc_number": "doc-number-format",
+    "published.date": "date-format",
+    "published.without_signature": "no-signature",
+    "published.without_mark": "header-without-mark",
+}
+
+
+def departure_rules(letter: Letter) -> set[str]:
+    """The check rules that must warn of the published forms ``letter`` keeps."""
+    out = set()
+    for where, message in departures(letter):
+        if where.startswith("published.notes"):
+            out.add("note-place" if "印在标题" in message else "note-form")
+        else:
+            out.add(DEPARTURE_RULES[where])
+    return out
+
+
+def check_outputs(rt: RoundTrip, folder: Path, name: str) -> dict[str, list]:
+    """``gongwen check``'s findings on each output (info aside)."""
+    from gongwen.check import Severity, check_file
+
+    out = {}
+    for kind in ("pdf", "docx"):
+        path = folder / f"{name}.{kind}"
+        path.write_bytes(rt.outputs[kind])
+        out[kind] = [f for f in check_file(path).findings if f.severity is not Severity.INFO]
+    return out

@@ -144,6 +144,11 @@ REPROS = {
         {"format": "plain", "published.without_mark": True, "published.without_signature": True,
          "published.date": "二〇二四年五月六日", "published.doc_number": "青水函[2024]9号",
          "published.reply_category": "类别：A类", "contacts.0.label": "联系部门"}),
+    "dot-numbered-headings": (
+        text(T, BODY[:2], "1.更换老旧管网", "今年已完成更换二十六公里，剩余管段纳入明年改造计划。",
+             "2.加强管护。建立长效管护机制，落实管护经费。", BODY[3], SIG),
+        {"body.1.heading": "更换老旧管网", "body.1.number": "1.",
+         "body.2.heading": "加强管护。", "body.2.number": "2."}),
     "publicity-below-title-and-after-date": (
         text(T, "公开方式：依申请公开", BODY, SIG, "公开属性：依申请公开"),
         {"published.notes": [{"text": "公开方式：依申请公开", "place": "below_title"},
@@ -202,6 +207,7 @@ PUBLISHED_RULES = {  # repro → the rules ``gongwen check`` warns by (PDF and D
     "unclosed-note-after-date": {"note-form"},
     "contacts-block-and-note": set(),
     "contact-unit-lines": set(),
+    "dot-numbered-headings": {"heading-number-form"},  # “1.” at level 1, one of them run-in
 }
 
 

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from .. import grammar, spec
 from ..read.geometry import Glyph, PdfGeometry, PdfPage, Stroke, TextLine, is_red, joined, median
+from ..read.roles import nest_headings
 from ..spec import (
     BODY_SIZE,
     CHAR_PITCH,
@@ -325,13 +326,14 @@ def _pitches(f: PdfFacts) -> None:
 
 def _roles(f: PdfFacts) -> None:
     other = f.header | {id(ln) for ln in f.titles} | {id(ln) for ln in f.records}
-    lines = f.body_lines()
-    for k, ln in enumerate(lines):
-        if id(ln) in other:
-            continue
-        role = f.roles[id(ln)] = layout_roles.body_line_role(
-            ln, char_pitch=f.char_pitch, fmt=f.fmt,
-            paragraph=layout_roles.paragraph_text(lines, k, f.char_pitch))
+    lines = [ln for ln in f.body_lines() if id(ln) not in other]
+    roles: list[Role | None] = [
+        layout_roles.body_line_role(ln, char_pitch=f.char_pitch, fmt=f.fmt,
+                                    paragraph=layout_roles.paragraph_text(lines, k, f.char_pitch))
+        for k, ln in enumerate(lines)]
+    nest_headings(roles, [True] * len(roles))  # a “1.” right under “一、” is level 2
+    for ln, role in zip(lines, roles, strict=True):
+        f.roles[id(ln)] = role = role or Role.BODY
         fonts = Counter(f.font(g.font) for g in ln.glyphs if g.wide) if role is Role.BODY else None
         if fonts:
             f.body_fonts.append((ln, fonts))

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from .. import grammar, spec
 from ..ooxml.reader import ParaProps, Run
 from ..read.geometry import PdfPage, TextLine, is_red
-from ..read.roles import heading_role
+from ..read.roles import heading_role, nest_headings
 from ..spec import LINE_PITCH, TYPE_BOTTOM, TYPE_CENTRE, TYPE_LEFT, TYPE_TOP, FontRole, Role, mm
 from .facts import compact, doc_number_of
 
@@ -230,6 +230,10 @@ def docx_roles(paras: Sequence[Para]) -> None:
             p.role = role or Role.BODY
     _header_rows(paras)
     _joint_signatures(paras)
+    roles = [p.role for p in paras]
+    nest_headings(roles, [True] * len(roles))  # a “1.” right under “一、” is level 2
+    for p, role in zip(paras, roles, strict=True):
+        p.role = role
 
 
 def _header_rows(paras: Sequence[Para]) -> None:

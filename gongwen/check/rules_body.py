@@ -92,6 +92,40 @@ for _level in range(1, 5):
     _heading_rules(_level)
 
 
+def _number_form(text: str, role: Role | None) -> Hit | None:
+    """A hit when a heading's number is not its level's form (“1.” right under “一、”)."""
+    if role not in spec.HEADING_ROLES:
+        return None
+    number = grammar.parse_heading_number(text)
+    level = spec.HEADING_ROLES.index(role) + 1
+    if number is None or number.level == level:
+        return None
+    return hit(measured=f"第 {level} 层用“{number.written}”",
+               expected=f"第 {level} 层用“{grammar.format_heading_number(level, 1)}”这样的序数")
+
+
+@rule("heading-number-form", Clause.BODY, S.WARNING,
+      "标题序数与层次不符（{count} 行，首见{first}；公布稿写法，依次用一、（一）1.（1））",
+      Route.PDF, fold="行")
+def heading_number_form(f: PdfFacts) -> Iterator[Hit]:
+    for ln in f.body_lines():
+        found = _number_form(ln.compact, f.roles.get(id(ln)))
+        if found is not None:
+            found.loc = at_line(ln)
+            yield found
+
+
+@rule("heading-number-form", Clause.BODY, S.WARNING,
+      "标题序数与层次不符（{count} 段，首见{first}；公布稿写法，依次用一、（一）1.（1））",
+      Route.DOCX, fold="段")
+def docx_heading_number_form(f: DocxFacts) -> Iterator[Hit]:
+    for p in f.paras:
+        found = _number_form(p.text.strip(), p.role)
+        if found is not None:
+            found.loc = at_paragraph(p.index)
+            yield found
+
+
 @rule("attachment-label-font", Clause.BODY, S.ERROR, "附件标识不是黑体", Route.PDF, expected="黑体")
 def attachment_label_font(f: PdfFacts) -> Iterator[Hit]:
     for ln in f.body_lines():

@@ -136,13 +136,19 @@ def runs_of(f: DocxFacts, role: Role | None = None) -> Iterator[tuple[Para, RunF
 
 def allowed_fonts(p: Para, r: RunFacts) -> set[FontRole]:
     """The faces a run may be in: its role's; after the number of a run-in heading of level
-    2–4, also 仿宋 (decision 3)."""
+    2–4, also 仿宋 (decision 3); after the heading's sentence of a run-in level-1 heading
+    (as a published letter may have one), 仿宋 too."""
     want = STYLES[p.role].font  # type: ignore[index]
-    if p.role not in spec.HEADING_ROLES or p.role is Role.HEADING1:
+    if p.role not in spec.HEADING_ROLES:
         return {want}
-    number = grammar.parse_heading_number(compact(p.text))
-    level = spec.HEADING_ROLES.index(p.role) + 1
-    token = number.end if number is not None and number.level == level else 0
+    text = compact(p.text)
+    number = grammar.parse_heading_number(text)
+    if number is None:
+        return {want}
+    token = number.end
+    if p.role is Role.HEADING1:
+        cut = grammar.run_in_split(text[number.end:])
+        token = number.end + cut if cut else 0
     return {want, FontRole.FANGSONG} if r.start >= token > 0 else {want}
 
 

@@ -174,7 +174,7 @@ def guess_roles(paras: Iterable[Paragraph]) -> list[Paragraph]:
             roles[i] = Role.NOTE  # a 附注, or a line a published letter kept there
         else:
             roles[i] = heading_role(paras[i].text) or Role.BODY
-    _nest_headings(roles, [p.role is None for p in paras])
+    nest_headings(roles, [p.role is None for p in paras])
     out = [replace(p, role=r) for p, r in zip(paras, roles, strict=True)]
     head = [p for p in out[:head_end] if p.role in HEADER_ROLES]
     if head:
@@ -184,7 +184,7 @@ def guess_roles(paras: Iterable[Paragraph]) -> list[Paragraph]:
     return out
 
 
-def _nest_headings(roles: list[Role | None], guessed: list[bool]) -> None:
+def nest_headings(roles: list[Role | None], guessed: list[bool]) -> None:
     """Guessed heading roles as levels of the letter's outline, the way the letter nests
     them: a heading's level is one below the nearest heading above it of a higher number
     form (a “1.” directly under “一、” is level 2; a “1.” with none above is level 1). The
