@@ -20,6 +20,7 @@ from .document import (
     SealMode,
     Span,
 )
+from .metadata import letter_metadata
 from .model import Block as ModelBlock
 from .model import ContactPlacement, Letter, NotePlace, Paragraph, Section
 from .punctuation import full_width
@@ -289,8 +290,12 @@ class _Composer:
             blocks=tuple(self.blocks),
             seal=self.seal(),
             even_page_record=self.letter.options.even_page_record,
-            title="".join(title.split()),
-            author="、".join(self.letter.signature.organs or self.letter.header.organs),
+            metadata=letter_metadata(
+                title,
+                self.letter.signature.organs or self.letter.header.organs,
+                self.letter.signature.date,
+                self.letter.header.doc_number,
+            ),
             changes=tuple(self.changes),
             warnings=tuple(self.warnings),
         )

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
 
+from .metadata import Metadata
 from .spec import STYLES, FontRole, Role, Style
 
 
@@ -134,10 +135,19 @@ class Document:
     blocks: tuple[Block, ...]
     seal: Seal = Seal()
     even_page_record: bool = True  # 版记 on an even page (文件格式 option)
-    title: str = ""  # metadata: the title on one line
-    author: str = ""  # metadata: the issuing organ(s)
+    metadata: Metadata = field(default_factory=Metadata)  # title, 署名, date …: properties
     changes: tuple[PunctuationChange, ...] = field(default=())
     warnings: tuple[ComposeWarning, ...] = field(default=())
+
+    @property
+    def title(self) -> str:
+        """The title on one line (metadata)."""
+        return self.metadata.title
+
+    @property
+    def author(self) -> str:
+        """The issuing organ(s), joined with 、 (metadata)."""
+        return self.metadata.author
 
     def by_role(self, *roles: Role) -> list[Block]:
         return [b for b in self.blocks if b.role in roles]

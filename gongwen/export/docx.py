@@ -110,7 +110,6 @@ FOOTER_ID = "Footer"
 HEADER_LINE_FACTOR = 1.4  # header text boxes: exact line = 1.4 em, the em box centred in it
 FOOTER_LINE = 20.0  # exact height of the page-number line, taller than the font's extent
 
-FIXED_DATE = dt.datetime(2012, 7, 1, tzinfo=dt.UTC)  # GB/T 9704-2012 in force; never "now"
 CJK_PUNCTUATION = frozenset(
     "\u00b7\u2014\u2018\u2019\u201c\u201d\u2026\u2030\u2032\u2033\u2035\u203b"
 ) | frozenset(chr(c) for c in range(0x3000, 0x3040)) | frozenset(
@@ -678,13 +677,15 @@ def _core_property(text: str) -> str:
 
 
 def _core_properties(cp: CoreProperties, doc: Document) -> None:
-    cp.title = _core_property(doc.title)
-    cp.author = _core_property(doc.author)
-    cp.last_modified_by = _core_property(doc.author)
+    """Core properties from the letter's metadata; dates in UTC (python-docx writes a "Z")."""
+    meta = doc.metadata
+    cp.title = _core_property(meta.title)
+    cp.author = _core_property(meta.author)
+    cp.last_modified_by = _core_property(meta.author)
     cp.comments = ""
-    cp.subject = ""
-    cp.keywords = ""
+    cp.subject = _core_property(meta.subject)
+    cp.keywords = _core_property(meta.keyword_text)
+    cp.language = meta.language
     cp.category = ""
     cp.revision = 1
-    cp.created = FIXED_DATE
-    cp.modified = FIXED_DATE
+    cp.created = cp.modified = meta.timestamp.astimezone(dt.UTC)

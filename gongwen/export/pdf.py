@@ -7,8 +7,9 @@ operators, for a CJK grid: one ``BT``/``ET`` per line, and per run one ``Tm`` at
 glyph and one ``TJ`` array of 2-byte CIDs, with a kerning number wherever the layout put a
 glyph elsewhere than the previous one's advance (justification, squeezed punctuation).
 Fonts are one ``Type0``/``CIDFontType2`` per face (:mod:`.pdffont`). Letter text is never
-interpreted. Output is deterministic: ``invariant`` mode (fixed dates and ID), subset tags
-derived from the glyph sets, images named by their content.
+interpreted. Output is deterministic: ``invariant`` mode (a fixed ID), dates from the letter
+(metadata: :mod:`.pdfmeta`), subset tags derived from the glyph sets, images named by their
+content.
 """
 
 from __future__ import annotations
@@ -20,12 +21,13 @@ from reportlab.lib.utils import ImageReader
 from reportlab.pdfgen.canvas import Canvas
 
 from ..document import Document
+from ..errors import GongwenError
 from ..fontdata import face_data
 from ..layout import Layout, Page, Run
+from ..metadata import Metadata
 from . import ExportContext
 from .pdffont import FaceFont
-
-PRODUCER = "gongwen"
+from .pdfmeta import PDF_STANDARDS, PDFA_2B, set_info, to_pdfa
 
 
 class _Canvas(Canvas):
@@ -112,20 +114,25 @@ def _fonts(layout: Layout, doc) -> dict[str, tuple[str, FaceFont]]:
 
 
 def export(layout: Layout, doc: Document, ctx: ExportContext) -> bytes:
-    """The exporter of format ``pdf`` (see :mod:`gongwen.export`)."""
-    return draw_layout(layout, title=doc.title, author=doc.author)
+    """The exporter of format ``pdf`` (see :mod:`gongwen.export`). Option
+    ``pdf_standard``: ``"PDF/A-2b"`` makes the file PDF/A-2b (:mod:`.pdfmeta`)."""
+    data = draw_layout(layout, doc.metadata)
+    standard = ctx.options.get("pdf_standard")
+    if standard is None:
+        return data
+    if standard != PDFA_2B:
+        raise GongwenError(f"未知的 PDF 标准 {standard}；可用：{', '.join(PDF_STANDARDS)}")
+    return to_pdfa(data, doc.metadata)
 
 
-def draw_layout(layout: Layout, *, title: str = "", author: str = "") -> bytes:
+def draw_layout(layout: Layout, metadata: Metadata | None = None) -> bytes:
     """Paint a :class:`~gongwen.layout.Layout` to PDF bytes."""
+    metadata = metadata or Metadata()
     buf = io.BytesIO()
     first = layout.pages[0] if layout.pages else Page(1, None, ())
-    c = _Canvas(buf, pagesize=(first.width, first.height), invariant=1, pageCompression=1)
-    c.setTitle(title)
-    c.setAuthor(author)
-    c.setCreator(PRODUCER)
-    c.setProducer(PRODUCER)
-    c.setSubject("")
+    c = _Canvas(buf, pagesize=(first.width, first.height), invariant=1, pageCompression=1,
+                lang=metadata.language)
+    set_info(c, metadata)
     fonts = _fonts(layout, c._doc)
     for page in layout.pages:
         h = page.height
