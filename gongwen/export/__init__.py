@@ -52,6 +52,7 @@ EXPORTERS: dict[str, str | Exporter] = {
     "pdf": "gongwen.export.pdf:export",
     "docx": "gongwen.export.docx:export",
     "svg": "gongwen.export.svg:export",
+    "ofd": "gongwen.export.ofd:export",
 }
 """Format name → exporter (or ``"module:function"`` naming it)."""
 

@@ -5,9 +5,13 @@
 producer, creation and modification dates from the letter's date); the PDF exporter passes
 the language (``/Lang``) to the canvas. :func:`to_pdfa` turns a finished PDF into PDF/A-2b
 with pikepdf's PDF/A support: an sRGB output intent, an XMP packet that agrees with the Info
-dictionary and declares PDF/A-2b, a trailer ID derived from the content; pikepdf then
-validates the bytes it wrote against its veraPDF-derived rules. It works on the finished
-file, so it does not depend on how the text was drawn.
+dictionary and declares PDF/A-2b, a trailer ID derived from the content, written with the
+save settings pikepdf prescribes for PDF/A-2b. It works on the finished file, so it does not
+depend on how the text was drawn. Validating the result with pikepdf's veraPDF-derived
+rules costs about a second a letter (twenty times the drawing), so it is left to
+``gongwen check`` (:mod:`gongwen.check.pdfa`) and the tests, which validate every PDF/A they
+make; the one input that could break conformance, a CMYK seal image against the sRGB
+output intent, is refused here.
 
 Why PDF/A-2b rather than PDF/A-1b: a seal image has an alpha channel, drawn as a soft mask,
 and PDF/A-1 forbids soft masks (ISO 19005-1 6.4); PDF/A-2 allows them, so the seal keeps its
@@ -56,10 +60,10 @@ def to_pdfa(data: bytes, meta: Metadata) -> bytes:
             xmp["pdf:Producer"] = meta.creator  # prepare records itself and the clock
             xmp["xmp:MetadataDate"] = meta.timestamp.isoformat()
             xmp["dc:language"] = [meta.language]
+        for page in pdf.pages:
+            for image in page.images.values():
+                if image.get("/ColorSpace") == pikepdf.Name.DeviceCMYK:
+                    raise GongwenError(f"{PDFA_2B} 的输出意图为 sRGB，印章图片不能是 CMYK 颜色")
         out = io.BytesIO()
-        try:
-            pdfa.save(pdf, out, FLAVOUR, repair=False, deterministic_id=True)
-        except pdfa.PdfaError as e:  # e.g. a CMYK seal image against the sRGB intent
-            first = e.report.findings[0] if e.report.findings else None
-            raise GongwenError(f"无法生成 {PDFA_2B}：{first.message if first else e}") from None
+        pdf.save(out, **pdfa.resolve_save_kwargs(FLAVOUR, deterministic_id=True))
     return out.getvalue()
