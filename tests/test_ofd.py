@@ -1,0 +1,272 @@
+"""OFD export, checked by a third-party reader (easyofd, ``tests/ofd_reader.py``) against the
+PDF of the same letter: the text of every page, every glyph's position, the rendering, and
+by lxml against GB/T 33190's schema when a copy is given (``GONGWEN_OFD_XSD``).
+
+Letters: the reference letter, the 信函格式 example with a seal image, and the first letters
+of the benchmark set (``benchmarks/generate.py``), which between them have every element.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import subprocess
+import sys
+import zipfile
+from functools import cache
+from pathlib import Path
+
+import numpy as np
+import pytest
+from lxml import etree
+from PIL import Image, ImageDraw, ImageFilter, ImageFont
+
+import gongwen
+from benchmarks.generate import generate
+from gongwen.spec import mm, pt_to_mm
+
+from . import ofd_reader
+from . import pdf_checks as pc
+from .conftest import EXAMPLE_LETTER, REFERENCE_YAML, ROOT
+
+NS = {"ofd": "http://www.ofdspec.org/2016"}
+BENCHMARK_LETTERS = 10  # letters 0–9 of the benchmark set: 1 to 8 pages, all three formats
+POSITION_TOL_MM = 0.01  # a glyph where easyofd puts it vs. where the PDF draws it
+RENDER_DPI = 50  # about 2 px a millimetre
+INK_LEVEL = 160  # a grey below this is ink
+INK_REACH_PX = 3  # 1.5 mm: a quarter of a body character (glyph shapes differ: see below)
+INK_SHARE = 0.99  # of each rendering's ink lies within INK_REACH_PX of the other's
+
+
+def seal_png(size: int = 400) -> bytes:
+    """A red seal with soft (anti-aliased, half-transparent) edges."""
+    im = Image.new("RGBA", (size, size), (0, 0, 0, 0))
+    d = ImageDraw.Draw(im)
+    d.ellipse((8, 8, size - 8, size - 8), outline=(220, 20, 20, 230), width=size // 25)
+    d.regular_polygon((size / 2, size / 2, size / 6), 5, fill=(220, 20, 20, 200))
+    im = im.resize((size // 2, size // 2), Image.Resampling.LANCZOS)
+    buf = io.BytesIO()
+    im.save(buf, "PNG")
+    return buf.getvalue()
+
+
+@pytest.fixture(scope="module")
+def benchmark_letters(tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
+    return generate(tmp_path_factory.mktemp("benchmark"), BENCHMARK_LETTERS)
+
+
+@cache
+def rendered(path: Path, seal: bool = False) -> gongwen.Rendered:
+    """The letter's PDF and OFD, from one layout."""
+    letter = gongwen.load(path)
+    return gongwen.render(letter, ["pdf", "ofd"], fonts="open",
+                          seal=seal_png() if seal else None)
+
+
+CASES = {
+    "reference": (REFERENCE_YAML, False),
+    "letter-format-with-seal": (EXAMPLE_LETTER, True),
+    **{f"benchmark-{i}": (i, False) for i in range(BENCHMARK_LETTERS)},
+}
+
+
+@pytest.fixture(params=list(CASES), scope="module")
+def case(request: pytest.FixtureRequest, benchmark_letters: list[Path]) -> gongwen.Rendered:
+    source, seal = CASES[request.param]
+    path = benchmark_letters[source] if isinstance(source, int) else source
+    return rendered(path, seal)
+
+
+def parts(data: bytes) -> dict[str, bytes]:
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        return {n: z.read(n) for n in z.namelist()}
+
+
+def squeeze(text: str) -> str:
+    return "".join(text.split())
+
+
+# --- what the third-party reader finds -----------------------------------------------------
+
+
+def test_text_of_every_page_equals_the_pdf(case: gongwen.Rendered) -> None:
+    texts = ofd_reader.page_texts(case.outputs["ofd"])
+    with pc.open_pdf(case.outputs["pdf"]) as pdf:
+        assert len(texts) == len(pdf.pages) == case.pages
+        for page, text in zip(pdf.pages, texts, strict=True):
+            assert squeeze(text) == squeeze("".join(c["text"] for c in page.chars))
+
+
+def test_every_glyph_where_the_pdf_draws_it(case: gongwen.Rendered) -> None:
+    tol = mm(POSITION_TOL_MM)
+    ofd_pages = ofd_reader.page_glyphs(case.outputs["ofd"])
+    with pc.open_pdf(case.outputs["pdf"]) as pdf:
+        for page, glyphs in zip(pdf.pages, ofd_pages, strict=True):
+            drawn = [c for c in pc.page_chars(page) if not c.text.isspace()]
+            assert [g.text for g in glyphs if not g.text.isspace()] == [c.text for c in drawn]
+            placed = [g for g in glyphs if not g.text.isspace()]
+            for g, c in zip(placed, drawn, strict=True):
+                assert g.x == pytest.approx(c.x0, abs=tol), (g, c)
+                assert g.y == pytest.approx(c.baseline, abs=tol), (g, c)
+                assert g.size == pytest.approx(c.size, abs=tol), (g, c)
+
+
+def ink(image: Image.Image) -> np.ndarray:
+    return np.asarray(image) < INK_LEVEL
+
+
+def share_within(a: np.ndarray, b: np.ndarray, reach: int) -> float:
+    """The share of ``a``'s ink within ``reach`` pixels of ``b``'s."""
+    grown = Image.fromarray(b.astype(np.uint8) * 255).filter(ImageFilter.MaxFilter(2 * reach + 1))
+    return float((a & (np.asarray(grown) > 0)).sum() / max(1, a.sum()))
+
+
+def test_rendering_overlaps_the_pdf_pages(case: gongwen.Rendered) -> None:
+    """easyofd draws every glyph in one Song face, so strokes differ from the PDF's 仿宋,
+    黑体 and 楷体 inside each character's box; at 1.5 mm reach, 99 % of either rendering's
+    ink meets the other's, which a glyph, rule or seal moved by a character, a line or its
+    own size, or left out, does not."""
+    import pypdfium2 as pdfium
+
+    ofd_pages = ofd_reader.render(case.outputs["ofd"], RENDER_DPI)
+    pdf_pages = [p.render(scale=RENDER_DPI / 72).to_pil().convert("L")
+                 for p in pdfium.PdfDocument(case.outputs["pdf"])]
+    assert len(ofd_pages) == len(pdf_pages)
+    for n, (a, b) in enumerate(zip(pdf_pages, ofd_pages, strict=True), start=1):
+        assert a.size == b.size, n
+        ia, ib = ink(a), ink(b)
+        assert ia.sum() > 1000, n
+        assert share_within(ia, ib, INK_REACH_PX) >= INK_SHARE, f"page {n}: PDF ink not in OFD"
+        assert share_within(ib, ia, INK_REACH_PX) >= INK_SHARE, f"page {n}: OFD ink not in PDF"
+
+
+def test_a_moved_line_is_caught_by_the_rendering_check() -> None:
+    """The rendering check fails when one line of the OFD is a line lower."""
+    result = rendered(REFERENCE_YAML)
+    files = parts(result.outputs["ofd"])
+    name = "Doc_0/Pages/Page_0/Content.xml"
+    root = etree.fromstring(files[name])
+    text = root.findall(".//ofd:TextObject", NS)[5]
+    x, y, w, h = (float(v) for v in text.get("Boundary").split())
+    text.set("Boundary", f"{x} {y + 10.2} {w} {h}")  # one line pitch lower
+    files[name] = etree.tostring(root, xml_declaration=True, encoding="UTF-8")
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as z:
+        for n, data in files.items():
+            z.writestr(n, data)
+    import pypdfium2 as pdfium
+
+    moved = ink(ofd_reader.render(buf.getvalue(), RENDER_DPI)[0])
+    pdf = ink(pdfium.PdfDocument(result.outputs["pdf"])[0].render(scale=RENDER_DPI / 72)
+              .to_pil().convert("L"))
+    worst = min(share_within(pdf, moved, INK_REACH_PX), share_within(moved, pdf, INK_REACH_PX))
+    assert worst < INK_SHARE
+
+
+# --- the package itself ----------------------------------------------------------------------
+
+
+def test_same_letter_same_bytes_in_another_process() -> None:
+    first = rendered(EXAMPLE_LETTER, True).outputs["ofd"]
+    code = (
+        "import sys, gongwen; from tests.test_ofd import seal_png; "
+        f"r = gongwen.render(gongwen.load({str(EXAMPLE_LETTER)!r}), ['ofd'], fonts='open', "
+        "seal=seal_png()); sys.stdout.buffer.write(r.outputs['ofd'])"
+    )
+    env = {**os.environ, "PYTHONHASHSEED": "12345"}
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True,
+                         check=True).stdout
+    assert out == first
+    with zipfile.ZipFile(io.BytesIO(first)) as z:
+        assert z.namelist()[0] == "OFD.xml"
+        assert {i.date_time for i in z.infolist()} == {(1980, 1, 1, 0, 0, 0)}
+
+
+def test_structure_and_ids(case: gongwen.Rendered) -> None:
+    files = parts(case.outputs["ofd"])
+    entry = etree.fromstring(files["OFD.xml"])
+    assert entry.get("Version") == "1.0" and entry.get("DocType") == "OFD"
+    assert entry.findtext("ofd:DocBody/ofd:DocRoot", namespaces=NS) == "Doc_0/Document.xml"
+    document = etree.fromstring(files["Doc_0/Document.xml"])
+    pages = document.findall("ofd:Pages/ofd:Page", NS)
+    assert len(pages) == case.pages
+    ids = [int(e.get("ID")) for name, data in files.items() if name.endswith(".xml")
+           for e in etree.fromstring(data).iter() if e.get("ID") is not None]
+    assert len(ids) == len(set(ids))
+    assert int(document.findtext("ofd:CommonData/ofd:MaxUnitID", namespaces=NS)) == max(ids)
+    for page in pages:
+        assert f"Doc_0/{page.get('BaseLoc')}" in files
+    res = etree.fromstring(files["Doc_0/PublicRes.xml"])
+    for font in res.findall("ofd:Fonts/ofd:Font", NS):
+        assert f"Doc_0/Res/{font.findtext('ofd:FontFile', namespaces=NS)}" in files
+
+
+def test_embedded_fonts_draw_every_character_with_the_faces_advances(
+        case: gongwen.Rendered) -> None:
+    """Each embedded subset opens in FreeType (Pillow) and has a glyph, of the face's own
+    advance, for every character the OFD sets in it."""
+    files = parts(case.outputs["ofd"])
+    res = etree.fromstring(files["Doc_0/PublicRes.xml"])
+    font_file = {f.get("ID"): files[f"Doc_0/Res/{f.findtext('ofd:FontFile', namespaces=NS)}"]
+                 for f in res.findall("ofd:Fonts/ofd:Font", NS)}
+    family = {f.get("ID"): f.get("FamilyName") for f in res.findall("ofd:Fonts/ofd:Font", NS)}
+    faces = {face.family: face for face in case.layout.fonts.values()}
+    chars: dict[str, set[str]] = {}
+    for name, data in files.items():
+        if name.endswith("Content.xml"):
+            for obj in etree.fromstring(data).iter(f"{{{NS['ofd']}}}TextObject"):
+                code = obj.findtext("ofd:TextCode", namespaces=NS)
+                chars.setdefault(obj.get("Font"), set()).update(code.replace(" ", ""))
+    for font_id, used in chars.items():
+        face = faces[family[font_id]]
+        sub = ImageFont.truetype(io.BytesIO(font_file[font_id]), 100)
+        full = ImageFont.truetype(str(face.path), 100, index=face.subfont_index)
+        for ch in used:
+            assert sub.getmask(ch).getbbox() is not None, (family[font_id], ch)
+            assert sub.getlength(ch) == full.getlength(ch), (family[font_id], ch)
+
+
+def test_rules_and_seal(case: gongwen.Rendered) -> None:
+    """Each rule is a stroked PathObject of the layout's colour and width; the seal is an
+    ImageObject where the PDF draws the image, holding the image's bytes."""
+    files = parts(case.outputs["ofd"])
+    for n, page in enumerate(case.layout.pages):
+        root = etree.fromstring(files[f"Doc_0/Pages/Page_{n}/Content.xml"])
+        paths = root.findall(".//ofd:PathObject", NS)
+        assert [(p.findtext("ofd:AbbreviatedData", namespaces=NS)[:1],
+                 p.find("ofd:StrokeColor", NS).get("Value"), float(p.get("LineWidth")))
+                for p in paths] == [
+            ("M", " ".join(str(int(r.color[i:i + 2], 16)) for i in (0, 2, 4)),
+             pytest.approx(pt_to_mm(r.width), abs=1e-3)) for r in page.rules]
+        images = root.findall(".//ofd:ImageObject", NS)
+        assert len(images) == len(page.images)
+        if images:
+            with pc.open_pdf(case.outputs["pdf"]) as pdf:
+                (drawn,) = pdf.pages[n].images
+            box = [float(v) for v in images[0].get("Boundary").split()]
+            assert box == pytest.approx([pt_to_mm(drawn["x0"]), pt_to_mm(drawn["top"]),
+                                         pt_to_mm(drawn["width"]), pt_to_mm(drawn["height"])],
+                                        abs=0.01)
+            doc_res = etree.fromstring(files["Doc_0/DocumentRes.xml"])
+            media = doc_res.find(f"ofd:MultiMedias/ofd:MultiMedia[@ID='{images[0].get('ResourceID')}']",
+                                 NS)
+            assert files[f"Doc_0/Res/{media.findtext('ofd:MediaFile', namespaces=NS)}"] == \
+                page.images[0].data
+
+
+XSD = os.environ.get("GONGWEN_OFD_XSD")
+
+
+@pytest.mark.skipif(not XSD, reason="GONGWEN_OFD_XSD (a folder with GB/T 33190's OFD.xsd, "
+                    "Document.xsd, Res.xsd, Page.xsd) is not set; the schema is not shipped")
+def test_parts_validate_against_the_standards_schema(case: gongwen.Rendered) -> None:
+    folder = Path(XSD or "")
+    schemas = {name: etree.XMLSchema(etree.parse(str(folder / f"{name}.xsd")))
+               for name in ("OFD", "Document", "Res", "Page")}
+    for name, data in parts(case.outputs["ofd"]).items():
+        if not name.endswith(".xml"):
+            continue
+        kind = {"OFD.xml": "OFD", "Doc_0/Document.xml": "Document"}.get(
+            name, "Res" if name.endswith("Res.xml") else "Page")
+        schema = schemas[kind]
+        assert schema.validate(etree.fromstring(data)), (name, schema.error_log.last_error)
