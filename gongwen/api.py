@@ -149,17 +149,18 @@ def render_many(
     strict_fonts: bool = False,
     changed: bool = False,
     report: PathLike | None = None,
+    options: Mapping[str, object] | None = None,
 ) -> BatchResult:
     """Render every letter under ``inputs`` (folders, globs, files) into ``out_dir`` in
     ``jobs`` worker processes, mirroring the folders (see ``docs/batch.md``). A letter that
     fails is reported in the result and the rest go on; ``changed`` skips letters whose
-    outputs are up to date."""
+    outputs are up to date; ``options`` go to the exporters, as for :func:`render`."""
     from .batch import render_many as batch
 
     return batch(
         list(inputs), tuple(formats), jobs, Path(out_dir), fonts=fonts,
         strict_fonts=strict_fonts, changed=changed,
-        report=Path(report) if report is not None else None,
+        report=Path(report) if report is not None else None, options=options,
     )
 
 

@@ -58,7 +58,7 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures import TimeoutError as FutureTimeout
 from concurrent.futures.process import BrokenProcessPool
@@ -523,6 +523,7 @@ class _Task:
     out_dir: Path
     key: str
     timeout: float | None = None
+    options: tuple[tuple[str, object], ...] = ()  # exporter options (``--pdfa``)
 
 
 RenderFn = Callable[..., Any]
@@ -581,6 +582,7 @@ def _render_and_write(task: _Task, render: RenderFn, result: LetterResult) -> No
     rendered = render(
         letter, task.formats, fonts=task.fonts, strict_fonts=task.strict,
         base_dir=item.base_dir, sources=sources,
+        **({"options": dict(task.options)} if task.options else {}),
     )
     files = dict(rendered.files(item.name))
     # all formats at once, or none; a stop (SIGTERM, the time limit) waits for the renames
@@ -795,15 +797,17 @@ def render_many(
     render: RenderFn | None = None,
     mp_context: str | None = None,
     timeout: float | None = limits.LETTER_SECONDS,
+    options: Mapping[str, object] | None = None,
 ) -> BatchResult:
     """Render letters in ``jobs`` worker processes into ``out_dir``, mirroring their folders.
 
     ``paths`` are folders, globs or files (see :func:`collect`); ``items`` adds prepared
     items (a mail merge). ``render`` replaces :func:`gongwen.pipeline.render_letter` (it must
     be picklable for non-fork start methods). ``timeout`` bounds each letter (seconds; None
-    for no bound). Raises :class:`BatchError` before rendering anything when the batch
-    cannot start; otherwise every letter gets a result, and Ctrl-C or SIGTERM stops the
-    workers and returns what finished (``interrupted``).
+    for no bound). ``options`` go to the exporters (``{"pdf_standard": "PDF/A-2b"}``).
+    Raises :class:`BatchError` before rendering anything when the batch cannot start;
+    otherwise every letter gets a result, and Ctrl-C or SIGTERM stops the workers and
+    returns what finished (``interrupted``).
     """
     from .pipeline import parse_formats
 
@@ -821,7 +825,8 @@ def render_many(
             "gongwen": gongwen_version(),
             "code": code_digest(),
             "fonts": fonts_identity(fonts, strict_fonts),
-            "options": {"formats": sorted(fmts), "fonts": fonts, "strict": strict_fonts},
+            "options": {"formats": sorted(fmts), "fonts": fonts, "strict": strict_fonts,
+                        "export": dict(sorted((options or {}).items()))},
         },
         sort_keys=True,
     )
@@ -845,7 +850,8 @@ def render_many(
                     key=key, deps=entry.get("deps", {}), digests=entry.get("digests", {}),
                 )
             else:
-                tasks.append(_Task(item, fmts, fonts, strict_fonts, out, key, timeout))
+                tasks.append(_Task(item, fmts, fonts, strict_fonts, out, key, timeout,
+                                   tuple(sorted((options or {}).items()))))
         origins = {i.name: _origin(i) for i in todo_items}
 
         def record(result: LetterResult) -> None:

@@ -16,12 +16,13 @@ from typing import Annotated, Any
 import typer
 
 from . import clitext
+from .commands import PdfaOpt, pdfa_options
 from .errors import GongwenError, Problem
 
 app = typer.Typer(
     name="gongwen",
     cls=clitext.Group,
-    help="把 YAML 写成的答复函排成符合 GB/T 9704-2012 的 DOCX 和 PDF。",
+    help="把 YAML 写成的答复函排成符合 GB/T 9704-2012 的 PDF、DOCX 和 OFD。",
     add_completion=False,
     no_args_is_help=True,
     pretty_exceptions_enable=False,
@@ -132,25 +133,27 @@ def render(
         typer.Option(
             "-o", "--out", metavar="DIR|FILE",
             help="输出目录（写入 DIR/<信件名>.pdf 和 .docx）；只要一种格式时可给文件名，"
-            "如 -o 答复.pdf（不给 --format 时按扩展名定格式）",
+            "如 -o 答复.pdf 或 答复.ofd（不给 --format 时按扩展名定格式）",
             show_default="当前目录",
         ),
     ] = Path("."),
     formats: Annotated[
         str | None,
-        typer.Option("--format", "-f", metavar="pdf,docx",
+        typer.Option("--format", "-f", metavar="pdf,docx,ofd",
                      help="输出格式，逗号分隔（默认：pdf,docx，或 -o 文件名的扩展名）"),
     ] = None,
     fonts: FontsOpt = "auto",
     strict: Annotated[bool, typer.Option("--strict", help="缺少公文字体或字形时报错")] = False,
+    pdfa: PdfaOpt = False,
     verbose: Annotated[
         bool, typer.Option("-v", "--verbose", help="列出每处标点改动（文件:行:列）")
     ] = False,
 ) -> None:
-    """把一封信排成 PDF 和 DOCX：写入 -o 目录下的 <信件名>.pdf 和 .docx，或 -o 给的文件。"""
+    """把一封信排成 PDF 和 DOCX（或 OFD）：写入 -o 目录下的 <信件名>.pdf、.docx，或 -o 给的文件。"""
     from .pipeline import render_file
 
-    rendered, written = render_file(letter, out, formats, fonts=fonts, strict_fonts=strict)
+    rendered, written = render_file(letter, out, formats, fonts=fonts, strict_fonts=strict,
+                                    options=pdfa_options(pdfa))
     for warning in rendered.warnings:
         typer.echo(warning_line(warning), err=True)
     if rendered.document.changes and not verbose:

@@ -234,6 +234,10 @@ class Record(Strict):
         return self
 
 
+class PdfStandard(StrEnum):
+    PDFA_2B = "PDF/A-2b"  # ISO 19005-2, level B: for long-term preservation
+
+
 class Options(Strict):
     full_width_punctuation: bool = Field(
         True, description="把汉字间的半角标点改为全角（GB/T 15834），每处改动都会报告"
@@ -243,6 +247,9 @@ class Options(Strict):
         False,
         description="展开文字中的 {{ 变量 }}（取自 variables，沙箱执行，未定义的变量报错）；"
         "默认不展开，{{ 和 {% 原样印出",
+    )
+    pdf_standard: PdfStandard | None = Field(
+        None, description="PDF 所遵循的标准：PDF/A-2b（长期保存、归档）；不写为普通 PDF"
     )
 
 

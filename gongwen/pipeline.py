@@ -188,7 +188,8 @@ def render_letter(
 
     ``base_dir`` is the letter's folder (the seal image is looked up there); ``sources``
     locates problems found while rendering in the letter's file; ``seal`` is the seal
-    image's bytes (PNG or JPEG), used instead of the file the letter names.
+    image's bytes (PNG or JPEG), used instead of the file the letter names. ``options`` go
+    to the exporters, over the letter's own (``options.pdf_standard``).
     """
     from .fonts import load_fontset
 
@@ -214,7 +215,7 @@ def render_letter(
     if doc.changes:
         note = f"{len(doc.changes)} 处半角标点按 GB/T 15834 改为全角"
         warnings.append(_problem(sources, "", note))
-    result = render_document(doc, fontset, formats, options)
+    result = render_document(doc, fontset, formats, {**letter_options(letter), **(options or {})})
     warnings += [
         _problem(sources, ln.where, f"第{ln.page}页有一行字距过松（{ln.text[:12]}…），"
                  "压缩标点、移字都排不紧；可调整文字")
@@ -222,6 +223,12 @@ def render_letter(
     ]
     result.warnings = warnings
     return result
+
+
+def letter_options(letter: Letter) -> dict[str, object]:
+    """The exporter options a letter sets itself."""
+    standard = letter.options.pdf_standard
+    return {"pdf_standard": str(standard)} if standard is not None else {}
 
 
 def check_seal_bytes(data: bytes, sources: SourceMap | None) -> bytes:
@@ -242,6 +249,7 @@ def render_file(
     *,
     fonts: str = "auto",
     strict_fonts: bool = False,
+    options: Mapping[str, object] | None = None,
 ) -> tuple[Rendered, list[Path]]:
     """Load, render and write atomically, all formats together; nothing is written on error
     (a full disk or a read-only folder included).
@@ -262,6 +270,7 @@ def render_file(
         strict_fonts=strict_fonts,
         base_dir=Path(path).parent,
         sources=sources,
+        options=options,
     )
     folders: dict[Path, dict[str, bytes]] = {}  # (render writes one folder's files)
     for fmt, target in targets.items():

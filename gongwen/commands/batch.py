@@ -10,6 +10,7 @@ from typing import Annotated, Any
 import typer
 
 from ..limits import LETTER_SECONDS
+from . import PdfaOpt, pdfa_options
 
 EXIT_USAGE = 2
 
@@ -130,7 +131,7 @@ def register(app: typer.Typer) -> None:
             typer.Option("-o", "--out", metavar="DIR", help="输出目录（镜像输入的目录结构）"),
         ] = ...,  # type: ignore[assignment]
         formats: Annotated[
-            str, typer.Option("--format", "-f", metavar="pdf,docx", help="输出格式，逗号分隔")
+            str, typer.Option("--format", "-f", metavar="pdf,docx,ofd", help="输出格式，逗号分隔")
         ] = "pdf,docx",
         jobs: Annotated[
             int | None, typer.Option("-j", "--jobs", min=1, help="并行进程数（默认：全部核心）")
@@ -147,6 +148,7 @@ def register(app: typer.Typer) -> None:
             str, typer.Option("--fonts", metavar="auto|open|official", help="字体（见 render -h）")
         ] = "auto",
         strict: Annotated[bool, typer.Option("--strict", help="缺少公文字体或字形时报错")] = False,
+        pdfa: PdfaOpt = False,
         template: Annotated[
             str | None,
             typer.Option("--template", metavar="KIND", help="邮件合并：模板种类（与 --data 同用）"),
@@ -203,7 +205,7 @@ def register(app: typer.Typer) -> None:
             result = render_many(
                 paths or [], formats, jobs, out, items=items, fonts=fonts,
                 strict_fonts=strict, changed=changed, report=report, progress=bar,
-                timeout=timeout,
+                timeout=timeout, options=pdfa_options(pdfa),
             )
         except GongwenError as exc:
             typer.echo(str(exc), err=True)

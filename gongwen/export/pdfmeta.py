@@ -25,12 +25,13 @@ from typing import TYPE_CHECKING
 
 from ..errors import GongwenError
 from ..metadata import Metadata
+from ..model import PdfStandard
 
 if TYPE_CHECKING:  # pragma: no cover
     from reportlab.pdfgen.canvas import Canvas
 
-PDFA_2B = "PDF/A-2b"
-PDF_STANDARDS = (PDFA_2B,)
+PDFA_2B = str(PdfStandard.PDFA_2B)
+PDF_STANDARDS = tuple(str(s) for s in PdfStandard)
 FLAVOUR = "2b"  # pikepdf's name of PDF/A-2b
 
 
