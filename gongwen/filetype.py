@@ -86,6 +86,7 @@ def kind_message(kind: str, accepts: str, hint: str = "") -> str:
 # What each other command does with a kind of file the current one does not read.
 ELSEWHERE = {
     "pdf": "检查 PDF 的版式请用 gongwen check，比较请用 gongwen diff",
+    "ofd": "检查 OFD 的版式请用 gongwen check，比较请用 gongwen diff",
     "docx": "从 DOCX 导入成信件 YAML 请用 gongwen import",
     "doc": "请先在 Word 中另存为 .docx",
     "xlsx": "表格用于邮件合并（gongwen batch，见 docs/batch.md）",

@@ -1,12 +1,13 @@
-"""``gongwen check``: a GB/T 9704-2012 conformance report for any PDF or DOCX.
+"""``gongwen check``: a GB/T 9704-2012 conformance report for any PDF, OFD or DOCX.
 
 :func:`check_file` picks the route by the file's content. A file is read once
-(:mod:`gongwen.read`) and measured once — ``facts_pdf.py`` the page as drawn, ``facts_docx.py``
-the DOCX's settings, with each line's or paragraph's role from ``layout_roles.py`` — and the
-table of rules (``rules.py``, the rules by clause in ``rules_*.py``) judges the facts;
-``pdf.py`` and ``docx.py`` run a route (``render=True`` also runs the PDF rules on
-LibreOffice's rendering of a DOCX, ``render.py``). Findings and output: ``report.py`` (JSON
-format and the table of rules in ``docs/check.md``).
+(:mod:`gongwen.read`) and measured once — ``facts_pdf.py`` the page as drawn (a PDF's, or an
+OFD's read from its own XML into the same geometry by :mod:`gongwen.read.ofd`),
+``facts_docx.py`` the DOCX's settings, with each line's or paragraph's role from
+``layout_roles.py`` — and the table of rules (``rules.py``, the rules by clause in
+``rules_*.py``) judges the facts; ``pdf.py`` and ``docx.py`` run a route (``render=True``
+also runs the PDF rules on LibreOffice's rendering of a DOCX, ``render.py``). Findings and
+output: ``report.py`` (JSON format and the table of rules in ``docs/check.md``).
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ class CheckError(GongwenError):
 
 
 def file_kind(path: Path) -> str:
-    """ "pdf" or "docx" from the file's first bytes; CheckError otherwise."""
+    """ "pdf", "ofd" or "docx" from the file's first bytes; CheckError otherwise."""
     import os
 
     from .. import limits
@@ -43,11 +44,13 @@ def file_kind(path: Path) -> str:
     if b"%PDF-" in head:
         return "pdf"
     if head.startswith(b"PK"):
-        return "docx"
+        from ..read.ofd import is_ofd
+
+        return "ofd" if is_ofd(path) else "docx"
     from ..filetype import ELSEWHERE, kind_message, sniff
 
     kind = sniff(path, head)
-    message = kind_message(kind, "check 检查 PDF 或 DOCX", ELSEWHERE.get(kind, ""))
+    message = kind_message(kind, "check 检查 PDF、OFD 或 DOCX", ELSEWHERE.get(kind, ""))
     raise CheckError(f"{path}: {message}")
 
 
@@ -58,11 +61,12 @@ def check_file(
     render: bool = False,
     fontset: FontSet | None = None,
 ) -> Report:
-    """Check one PDF or DOCX; raises :class:`CheckError` if it cannot be read."""
+    """Check one PDF, OFD or DOCX; raises :class:`CheckError` if it cannot be read."""
     from ..read.docx import DocxError
+    from ..read.ofd import OfdReadError
     from ..read.pdf import PdfReadError
     from .docx import check_docx
-    from .pdf import check_pdf
+    from .pdf import check_ofd, check_pdf
 
     path = Path(path)
     kind = file_kind(path)
@@ -71,8 +75,10 @@ def check_file(
     try:
         if kind == "pdf":
             return check_pdf(path, letter_format=letter_format, fontset=fontset)
+        if kind == "ofd":
+            return check_ofd(path, letter_format=letter_format, fontset=fontset)
         return check_docx(path, letter_format=letter_format, render=render, fontset=fontset)
-    except (PdfReadError, DocxError) as e:
+    except (PdfReadError, OfdReadError, DocxError) as e:
         raise CheckError(str(e)) from e
 
 

@@ -38,6 +38,24 @@ def check_pdf(
     return report
 
 
+def check_ofd(
+    source: str | Path | bytes,
+    *,
+    letter_format: bool = False,
+    fontset: FontSet | None = None,
+    label: str | None = None,
+) -> Report:
+    """Check an OFD file (path or bytes) with the PDF rules, on the geometry its own XML
+    gives (:mod:`gongwen.read.ofd`)."""
+    from ..read.ofd import read_ofd_geometry
+
+    name = label or (str(source) if not isinstance(source, bytes) else "<ofd>")
+    report = Report(name, "ofd", letter_format=letter_format)
+    geometry = read_ofd_geometry(source, name)
+    check_geometry(geometry, report, letter_format=letter_format, fontset=fontset, origin="ofd")
+    return report
+
+
 def check_geometry(
     geometry: PdfGeometry,
     report: Report,
@@ -46,12 +64,14 @@ def check_geometry(
     fontset: FontSet | None = None,
     origin: str = "pdf",
 ) -> None:
-    """The PDF rules over a geometry already read; ``origin`` labels the findings ("pdf", or
-    "render" for LibreOffice's rendering of a DOCX) and names the measurements."""
+    """The PDF rules over a geometry already read; ``origin`` labels the findings ("pdf",
+    "ofd", or "render" for LibreOffice's rendering of a DOCX) and names the measurements."""
     facts = pdf_facts(geometry, letter_format=letter_format, fontset=fontset)
     rules.run(rules.Route.PDF, facts, report, origin)
     if facts.empty:
         return
     report.letter_format = report.letter_format or facts.fmt == "letter"
-    key = "rendered_pdf" if origin == "render" else "pdf"
-    report.measurements[key] = facts.measurements()
+    report.measurements[MEASUREMENTS_KEY.get(origin, "pdf")] = facts.measurements()
+
+
+MEASUREMENTS_KEY = {"render": "rendered_pdf", "ofd": "ofd"}  # by origin; else "pdf"

@@ -26,7 +26,7 @@ import hashlib
 import io
 import itertools
 import zipfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from lxml import etree
@@ -259,48 +259,41 @@ def _page(page: Page, layout: Layout, fonts: dict[str, _Font], images: dict[byte
     for rule in page.rules:
         _path(layer, rule, ids.next())
     for run in page.runs:
-        for piece in _trimmed(run):
-            _text(layer, piece, fonts[run.font].id, ids.next())
+        if run.text:
+            _text(layer, run, fonts[run.font].id, ids.next())
     for im in page.images:
         _image(layer, im, images[im.data], ids.next())
     return root
 
 
-@dataclass(frozen=True, slots=True)
-class _Piece:
-    """A run's glyphs without blanks at either end: text, each glyph's x and advance."""
-
-    run: Run
-    text: str
-    xs: tuple[float, ...]
-    advances: tuple[float, ...]
-
-
-def _trimmed(run: Run) -> Iterator[_Piece]:
-    """The run without leading or trailing blanks (XML readers often strip them, which
-    would shift the glyphs against ``DeltaX``); nothing for an all-blank run."""
-    text = run.text
-    start = len(text) - len(text.lstrip())
-    end = len(text.rstrip())
-    if start < end:
-        yield _Piece(run, text[start:end], run.xs[start:end], run.advances[start:end])
+def _codes(text: str) -> list[tuple[int, int]]:
+    """Where a run's ``TextCode``s start and end: blanks that lead a run get a code of their
+    own, so that a reader that strips the ends of XML text (as xmltodict does) loses only
+    blanks and never shifts a glyph against ``DeltaX``; blanks at the end may stay."""
+    lead = len(text) - len(text.lstrip())
+    if 0 < lead < len(text):
+        return [(0, lead), (lead, len(text))]
+    return [(0, len(text))]
 
 
-def _text(layer: etree._Element, piece: _Piece, font_id: int, obj_id: int) -> None:
-    run = piece.run
+def _text(layer: etree._Element, run: Run, font_id: int, obj_id: int) -> None:
+    """A run as a TextObject: its Boundary reaches an em beyond the glyphs' em boxes; each
+    TextCode's X, Y place its first glyph's origin on the baseline, DeltaX the rest."""
     pad = BOX_PAD_EM * run.size
-    left = piece.xs[0] - pad
+    left = run.xs[0] - pad
     top = run.y - run.size - pad
-    width = piece.xs[-1] + piece.advances[-1] + pad - left
+    width = run.xs[-1] + run.advances[-1] + pad - left
     height = 2 * run.size + 2 * pad  # an em above and below the baseline, padded
     node = _el(layer, "TextObject", ID=str(obj_id),
                Boundary=_nums(_mm(left), _mm(top), _mm(width), _mm(height)),
                Font=str(font_id), Size=_num(_mm(run.size)))
     _el(node, "FillColor", Value=_rgb(run.color))
-    code = _el(node, "TextCode", piece.text, X=_num(_mm(pad)), Y=_num(_mm(run.y - top)))
-    deltas = _deltas(_mm(x) for x in piece.xs)
-    if deltas:
-        code.set("DeltaX", deltas)
+    for start, end in _codes(run.text):
+        code = _el(node, "TextCode", run.text[start:end], X=_num(_mm(run.xs[start] - left)),
+                   Y=_num(_mm(run.y - top)))
+        deltas = _deltas(_mm(x) for x in run.xs[start:end])
+        if deltas:
+            code.set("DeltaX", deltas)
 
 
 def _deltas(xs: Iterable[float]) -> str:

@@ -10,6 +10,7 @@ check read through this package and nowhere else:
   Word's heading styles and the text;
 * ``pdf.py`` — a PDF (pdfplumber): glyphs, lines and rules (the types in ``geometry.py``),
   joined into paragraphs;
+* ``ofd.py`` — an OFD (GB/T 33190), read from its XML into the same geometry, then as a PDF;
 * ``text.py`` — plain text, one paragraph a line, website chrome kept aside;
 * ``roles.py`` — roles guessed from the text (by :mod:`gongwen.grammar`) and the letter's
   order;
@@ -29,6 +30,7 @@ from .docx import DocxDocument, read_docx_bytes
 from .geometry import PdfGeometry, PdfPage, TextLine
 from .letter import document_paragraphs, read_yaml
 from .model import Paragraph, Reading, RoleSource, Run, SourceKind
+from .ofd import is_ofd, read_ofd_bytes, read_ofd_geometry
 from .pdf import read_pdf_bytes, read_pdf_geometry
 from .roles import guess_roles
 from .source import decode_text, detect_kind, read_input
@@ -49,9 +51,12 @@ __all__ = [
     "document_paragraphs",
     "guess_roles",
     "is_chrome",
+    "is_ofd",
     "read_any",
     "read_docx_bytes",
     "read_input",
+    "read_ofd_bytes",
+    "read_ofd_geometry",
     "read_pdf_bytes",
     "read_pdf_geometry",
     "read_text",
@@ -61,7 +66,7 @@ __all__ = [
 
 
 def read_any(path: Path | str, *, kind: SourceKind | None = None) -> Reading:
-    """Read ``path`` (YAML, DOCX, PDF or text, detected unless ``kind`` is given)."""
+    """Read ``path`` (YAML, DOCX, PDF, OFD or text, detected unless ``kind`` is given)."""
     path = Path(path)
     data = read_input(path)
     seen = sniff(path, data)
@@ -69,6 +74,10 @@ def read_any(path: Path | str, *, kind: SourceKind | None = None) -> Reading:
     if kind is None and seen not in ("pdf", "docx", "yaml", "text") and not damaged_docx:
         raise refuse(path, seen, "diff 读信件 YAML、DOCX、PDF 或文本", ELSEWHERE.get(seen, ""))
     kind = kind or detect_kind(path, data[:8])
+    if kind is SourceKind.DOCX and is_ofd(data):
+        kind = SourceKind.OFD
+    if kind is SourceKind.OFD:
+        return read_ofd_bytes(data, str(path))
     if kind is SourceKind.YAML:
         return read_yaml(path)
     if kind is SourceKind.DOCX:

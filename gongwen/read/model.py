@@ -24,6 +24,7 @@ class SourceKind(StrEnum):
     YAML = "yaml"
     DOCX = "docx"
     PDF = "pdf"
+    OFD = "ofd"
     TEXT = "text"
 
 
@@ -74,7 +75,7 @@ class Reading:
     roles: RoleSource
     dropped: tuple[str, ...] = ()  # website chrome dropped from a text file or DOCX
     pdf: bytes | None = field(default=None, repr=False)  # PDF inputs: the bytes (visual)
-    geometry: PdfGeometry | None = field(default=None, repr=False)  # PDF inputs
+    geometry: PdfGeometry | None = field(default=None, repr=False)  # PDF and OFD inputs
     docx: DocxDocument | None = field(default=None, repr=False)  # DOCX inputs
 
     @property

@@ -105,7 +105,7 @@ def base_name(name: str) -> str:
 
 
 # --- glyphs → lines, rules ---------------------------------------------------------------------
-def _group_lines(page_no: int, glyphs: list[Glyph], spaces: list[Glyph]) -> list[TextLine]:
+def group_lines(page_no: int, glyphs: list[Glyph], spaces: list[Glyph]) -> list[TextLine]:
     """Glyphs sharing a baseline as lines, top to bottom; a glyph drawn again on itself (bold
     faked by overprinting) counts once and is marked ``stroked``; each whitespace character
     drawn goes to the line whose baseline it shares."""
@@ -469,7 +469,7 @@ def read_pdf_geometry(source: str | Path | bytes, name: str | None = None) -> Pd
                         n,
                         float(page.width),
                         float(page.height),
-                        _group_lines(n, glyphs, spaces),
+                        group_lines(n, glyphs, spaces),
                         _strokes(page, n),
                     )
                 )
@@ -552,15 +552,22 @@ def _furniture(pages: list[PdfPage]) -> None:
 def read_pdf_bytes(data: bytes, name: str = "<pdf>") -> Reading:
     """A PDF with a text layer: its geometry, and lines joined into paragraphs with roles
     guessed from their text and place."""
+    return geometry_reading(read_pdf_geometry(data, name), name, SourceKind.PDF, pdf=data)
+
+
+def geometry_reading(geometry: PdfGeometry, name: str, kind: SourceKind,
+                     pdf: bytes | None = None) -> Reading:
+    """The reading of a page geometry (a PDF's or an OFD's): its lines joined into
+    paragraphs with roles guessed from their text and place."""
     from .roles import guess_roles
 
-    geometry = read_pdf_geometry(data, name)
     if not any(p.lines for p in geometry.pages):
-        raise PdfReadError(f"{name}: PDF 中没有文字层（可能是扫描件），无法比较文字")
+        kind_name = kind.value.upper()
+        raise PdfReadError(f"{name}: {kind_name} 中没有文字层（可能是扫描件），无法比较文字")
     _furniture(geometry.pages)
     paras = _join_lines([ln for p in geometry.pages for ln in p.content])
-    return Reading(name, SourceKind.PDF, tuple(guess_roles(paras)), RoleSource.GUESSED,
-                   geometry=geometry, pdf=data)
+    return Reading(name, kind, tuple(guess_roles(paras)), RoleSource.GUESSED,
+                   geometry=geometry, pdf=pdf)
 
 
 def _join_lines(lines: Sequence[TextLine]) -> list[Paragraph]:
