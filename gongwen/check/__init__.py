@@ -60,8 +60,11 @@ def check_file(
     letter_format: bool = False,
     render: bool = False,
     fontset: FontSet | None = None,
+    pdfa: bool = False,
 ) -> Report:
-    """Check one PDF, OFD or DOCX; raises :class:`CheckError` if it cannot be read."""
+    """Check one PDF, OFD or DOCX; raises :class:`CheckError` if it cannot be read. A PDF
+    that declares PDF/A, or any PDF with ``pdfa``, is also checked requirement by
+    requirement against PDF/A (``pdfa.py``)."""
     from ..read.docx import DocxError
     from ..read.ofd import OfdReadError
     from ..read.pdf import PdfReadError
@@ -74,7 +77,12 @@ def check_file(
         fontset = _default_fontset()
     try:
         if kind == "pdf":
-            return check_pdf(path, letter_format=letter_format, fontset=fontset)
+            from .pdfa import add_pdfa_findings, declares_pdfa
+
+            report = check_pdf(path, letter_format=letter_format, fontset=fontset)
+            if pdfa or declares_pdfa(path):
+                add_pdfa_findings(report, path)
+            return report
         if kind == "ofd":
             return check_ofd(path, letter_format=letter_format, fontset=fontset)
         return check_docx(path, letter_format=letter_format, render=render, fontset=fontset)

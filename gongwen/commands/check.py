@@ -1,4 +1,4 @@
-"""``gongwen check FILE``: a GB/T 9704-2012 conformance report for a PDF or DOCX."""
+"""``gongwen check FILE``: a GB/T 9704-2012 conformance report for a PDF, OFD or DOCX."""
 
 from __future__ import annotations
 
@@ -17,7 +17,8 @@ def register(app: typer.Typer) -> None:
     def check(
         ctx: typer.Context,
         file: Annotated[
-            Path | None, typer.Argument(help="要检查的 PDF 或 DOCX 文件", show_default=False)
+            Path | None,
+            typer.Argument(help="要检查的 PDF、OFD 或 DOCX 文件", show_default=False),
         ] = None,
         output_format: Annotated[
             str, typer.Option("--format", metavar="text|json", help="输出格式：text（表格）或 json")
@@ -28,11 +29,15 @@ def register(app: typer.Typer) -> None:
         render: Annotated[
             bool, typer.Option("--render", help="DOCX：再用 LibreOffice 排版成 PDF 并检查版面")
         ] = False,
+        pdfa: Annotated[
+            bool, typer.Option("--pdfa", help="PDF：逐条检查 PDF/A 要求（声明 PDF/A 的文件总查）")
+        ] = False,
         list_rules: Annotated[
             bool, typer.Option("--rules", help="列出全部检查规则（编号、条款、级别、说明）")
         ] = False,
     ) -> None:
-        """按 GB/T 9704-2012 检查 PDF 或 DOCX 的版式；有错误或警告时退出码为 1，无法读取为 2。"""
+        """按 GB/T 9704-2012 检查 PDF、OFD 或 DOCX 的版式，PDF/A 文件另逐条检查 PDF/A 要求；
+        有错误或警告时退出码为 1，无法读取为 2。"""
         from gongwen.check import check_file
         from gongwen.check.report import print_report
         from gongwen.errors import GongwenError
@@ -51,7 +56,7 @@ def register(app: typer.Typer) -> None:
             param = next(p for p in ctx.command.params if p.name == "file")
             raise click.exceptions.MissingParameter(ctx=ctx, param=param)
         try:
-            report = check_file(file, letter_format=letter_format, render=render)
+            report = check_file(file, letter_format=letter_format, render=render, pdfa=pdfa)
         except GongwenError as exc:
             typer.echo(str(exc), err=True)
             raise typer.Exit(EXIT_ERROR) from None
