@@ -243,11 +243,11 @@ def _transparency(pdf: Any, part: int) -> Requirement:
     for page in pdf.pages:
         group = page.obj.get("/Group")
         groups += group is not None and group.get("/S") == "/Transparency"
-        for image in page.images.values():
+        for image in page.get_images().values():
             soft_masks += "/SMask" in image
-    for obj in pdf.objects:
-        if isinstance(obj, pikepdf.Dictionary) and obj.get("/Type") == "/ExtGState":
-            soft_masks += obj.get("/SMask", pikepdf.Name.None_) != pikepdf.Name.None_
+    for obj in _dictionaries(pdf):
+        if obj.get("/Type") == "/ExtGState":
+            soft_masks += obj.get("/SMask", pikepdf.Name("/None")) != pikepdf.Name("/None")
     detail = f"{soft_masks} 个软掩膜，{groups} 个页面透明组"
     if part == 1:
         return Requirement("pdfa-transparency", "没有透明（PDF/A-1 不允许软掩膜和透明组）",
@@ -265,8 +265,6 @@ def _encryption(pdf: Any) -> Requirement:
 
 def _actions(pdf: Any) -> Requirement:
     """No JavaScript anywhere; nothing run on opening or on page events."""
-    import pikepdf
-
     found = []
     names = pdf.Root.get("/Names") or {}
     if "/JavaScript" in names:
@@ -276,11 +274,33 @@ def _actions(pdf: Any) -> Requirement:
     for n, page in enumerate(pdf.pages, start=1):
         if "/AA" in page.obj:
             found.append(f"第{n}页附加动作 /AA")
-    for obj in pdf.objects:
-        if isinstance(obj, pikepdf.Dictionary) and obj.get("/S") in ("/JavaScript", "/Launch"):
+    for obj in _dictionaries(pdf):
+        if obj.get("/S") in ("/JavaScript", "/Launch") or "/JS" in obj:
             found.append(f"{obj.get('/S')} 动作")
     return Requirement("pdfa-actions", "没有 JavaScript 和自动执行的动作", not found,
                        "、".join(dict.fromkeys(found)))
+
+
+def _dictionaries(pdf: Any) -> Iterator[Any]:
+    """Every dictionary of the file, indirect or held directly inside another object."""
+    import pikepdf
+
+    def inside(obj: Any) -> Iterator[Any]:
+        if isinstance(obj, pikepdf.Stream):
+            obj = obj.stream_dict
+        children: Any = ()
+        if isinstance(obj, pikepdf.Dictionary):
+            yield obj
+            children = obj.values()
+        elif isinstance(obj, pikepdf.Array):
+            children = obj
+        for value in children:
+            if isinstance(value, pikepdf.Dictionary | pikepdf.Array) and not value.is_indirect:
+                yield from inside(value)
+
+    for obj in pdf.objects:
+        yield from inside(obj)
+    yield from inside(pdf.trailer)
 
 
 def _file_id(pdf: Any) -> Requirement:

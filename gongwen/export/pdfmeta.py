@@ -62,7 +62,7 @@ def to_pdfa(data: bytes, meta: Metadata) -> bytes:
             xmp["xmp:MetadataDate"] = meta.timestamp.isoformat()
             xmp["dc:language"] = [meta.language]
         for page in pdf.pages:
-            for image in page.images.values():
+            for image in page.get_images().values():
                 if image.get("/ColorSpace") == pikepdf.Name.DeviceCMYK:
                     raise GongwenError(f"{PDFA_2B} 的输出意图为 sRGB，印章图片不能是 CMYK 颜色")
         out = io.BytesIO()
