@@ -270,3 +270,66 @@ def test_parts_validate_against_the_standards_schema(case: gongwen.Rendered) -> 
             name, "Res" if name.endswith("Res.xml") else "Page")
         schema = schemas[kind]
         assert schema.validate(etree.fromstring(data)), (name, schema.error_log.last_error)
+
+
+# --- gongwen check on an OFD -----------------------------------------------------------------
+
+
+def findings(report) -> list[tuple[str, str, int | None, int | None]]:
+    return sorted((f.rule, str(f.severity), f.page, f.line) for f in report.findings)
+
+
+def test_check_measures_the_ofd_as_the_pdf(case: gongwen.Rendered, tmp_path: Path) -> None:
+    """The OFD, read from its own XML, gives the PDF's measurements and findings."""
+    from gongwen.check import check_file, file_kind
+
+    (tmp_path / "x.ofd").write_bytes(case.outputs["ofd"])
+    (tmp_path / "x.pdf").write_bytes(case.outputs["pdf"])
+    assert file_kind(tmp_path / "x.ofd") == "ofd"
+    ofd, pdf = check_file(tmp_path / "x.ofd"), check_file(tmp_path / "x.pdf")
+    assert ofd.kind == "ofd"
+    assert ofd.measurements["ofd"] == pdf.measurements["pdf"]
+    assert findings(ofd) == findings(pdf)
+
+
+def edited(data: bytes, edit) -> bytes:
+    """The package with ``edit(name, root)`` applied to each XML part."""
+    files = parts(data)
+    for name, part in files.items():
+        if name.endswith(".xml"):
+            root = etree.fromstring(part)
+            edit(name, root)
+            files[name] = etree.tostring(root, xml_declaration=True, encoding="UTF-8")
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as z:
+        for name, part in files.items():
+            z.writestr(name, part)
+    return buf.getvalue()
+
+
+def test_check_finds_what_is_wrong_in_an_ofd(tmp_path: Path) -> None:
+    """Body text set at 14 pt, and a font not embedded: the same rules as for a PDF fire."""
+    from gongwen.check import check_file
+
+    data = rendered(REFERENCE_YAML).outputs["ofd"]
+    three = _num_mm(16)
+
+    def smaller(name: str, root: etree._Element) -> None:
+        for obj in root.iter(f"{{{NS['ofd']}}}TextObject"):
+            if obj.get("Size") == three:
+                obj.set("Size", _num_mm(14))
+
+    def unembedded(name: str, root: etree._Element) -> None:
+        for font_file in root.iter(f"{{{NS['ofd']}}}FontFile"):
+            font_file.getparent().remove(font_file)
+
+    (tmp_path / "small.ofd").write_bytes(edited(data, smaller))
+    (tmp_path / "bare.ofd").write_bytes(edited(data, unembedded))
+    assert "body-size" in check_file(tmp_path / "small.ofd").rules()
+    assert "font-not-embedded" in check_file(tmp_path / "bare.ofd").rules()
+
+
+def _num_mm(pt: float) -> str:
+    from gongwen.export.ofd import _num
+
+    return _num(pt_to_mm(pt))
