@@ -7,12 +7,14 @@ On the same synthetic letters (``benchmarks/generate.py``, seeded) and the refer
 it measures and prints:
 
 * per-letter warm time on one core (median, p95): compose+layout, PDF (compose, layout and
-  drawing), DOCX (compose, layout and writing) — and the reference letter's warm PDF and DOCX;
+  drawing), DOCX (compose, layout and writing), OFD (compose, layout and the package with its
+  font subsets), PDF/A-2b (the PDF and the pikepdf step) — and the reference letter's warm
+  PDF, DOCX, OFD and PDF/A;
 * a cold ``gongwen render`` of the reference letter, both formats (a new process each time);
 * batch throughput (letters/s) of ``render_many`` over all letters, both formats, at -j 1 and
   at all cores;
 * peak RSS (largest single process: the batch parent or a worker);
-* the reference letter's PDF size;
+* the reference letter's PDF and OFD sizes;
 
 and the same figures for the peers that are installed, with the ratio gongwen/peer:
 
@@ -243,39 +245,58 @@ def phase_gongwen_warm(work: Path, sample: int, profile: bool) -> dict[str, Any]
     def docx(letter, base):
         return render_document(compose(letter, base), fontset, ("docx",)).outputs["docx"]
 
+    def ofd(letter, base):
+        return render_document(compose(letter, base), fontset, ("ofd",)).outputs["ofd"]
+
+    def pdfa(letter, base):
+        return render_document(compose(letter, base), fontset, ("pdf",),
+                               {"pdf_standard": "PDF/A-2b"}).outputs["pdf"]
+
     def compose_layout(letter, base):
         return layout_document(compose(letter, base), fontset)
 
-    for _ in range(3):  # warm: imports, font registration, caches
+    for _ in range(3):  # warm: imports, font registration and parsing, caches
         pdf(ref, REFERENCE.parent)
         docx(ref, REFERENCE.parent)
+        ofd(ref, REFERENCE.parent)
+        pdfa(ref, REFERENCE.parent)
     ref_pdf = [timed(pdf, ref, REFERENCE.parent)[0] for _ in range(15)]
     ref_docx = [timed(docx, ref, REFERENCE.parent)[0] for _ in range(15)]
+    ref_ofd = [timed(ofd, ref, REFERENCE.parent)[0] for _ in range(15)]
+    ref_pdfa = [timed(pdfa, ref, REFERENCE.parent)[0] for _ in range(15)]
     ref_cl = [timed(compose_layout, ref, REFERENCE.parent)[0] for _ in range(15)]
     ref_pdf_cpu = [cpu_timed(pdf, ref, REFERENCE.parent) for _ in range(15)]
     ref_docx_cpu = [cpu_timed(docx, ref, REFERENCE.parent) for _ in range(15)]
+    ref_ofd_cpu = [cpu_timed(ofd, ref, REFERENCE.parent) for _ in range(15)]
     pdf_bytes = pdf(ref, REFERENCE.parent)
+    ofd_bytes = ofd(ref, REFERENCE.parent)
     (work / "reference.gongwen.pdf").write_bytes(pdf_bytes)
-    cl, pd, dx = [], [], []
+    cl, pd, dx, od, pa = [], [], [], [], []
     for path in sample_of(letters_of(work), sample):
         letter = load_letter(path)
         try:
             cl.append(timed(compose_layout, letter, path.parent)[0])
             pd.append(timed(pdf, letter, path.parent)[0])
             dx.append(timed(docx, letter, path.parent)[0])
+            od.append(timed(ofd, letter, path.parent)[0])
+            pa.append(timed(pdfa, letter, path.parent)[0])
         except Exception as exc:  # a pipeline bug: report, go on
             print(f"{path}: {type(exc).__name__}: {exc}", file=sys.stderr)
     result: dict[str, Any] = {
         "ref_compose_layout": stats_ms(ref_cl), "ref_pdf": stats_ms(ref_pdf),
         "ref_docx": stats_ms(ref_docx), "ref_pdf_cpu": stats_ms(ref_pdf_cpu),
-        "ref_docx_cpu": stats_ms(ref_docx_cpu),
+        "ref_docx_cpu": stats_ms(ref_docx_cpu), "ref_ofd": stats_ms(ref_ofd),
+        "ref_ofd_cpu": stats_ms(ref_ofd_cpu), "ref_pdfa": stats_ms(ref_pdfa),
         "compose_layout": stats_ms(cl), "pdf": stats_ms(pd),
-        "docx": stats_ms(dx), "ref_pdf_kb": round(len(pdf_bytes) / 1024, 1),
+        "docx": stats_ms(dx), "ofd": stats_ms(od), "pdfa": stats_ms(pa),
+        "ref_pdf_kb": round(len(pdf_bytes) / 1024, 1),
+        "ref_ofd_kb": round(len(ofd_bytes) / 1024, 1),
         "rss_mb": round(peak_rss_mb(), 1),
     }
     if profile:
         result["profile_pdf"] = _profile(lambda: pdf(ref, REFERENCE.parent))
         result["profile_docx"] = _profile(lambda: docx(ref, REFERENCE.parent))
+        result["profile_ofd"] = _profile(lambda: ofd(ref, REFERENCE.parent))
     return result
 
 
@@ -638,13 +659,18 @@ def print_report(r: dict[str, Any], args: argparse.Namespace, cores: int) -> Non
         ("  PDF (compose + layout + draw)", cell(w, "pdf"), cell(tw, "pdf"),
          ratio(w.get("pdf", {}).get("median"), tw.get("pdf", {}).get("median")), ""),
         ("  DOCX (compose + layout + write)", cell(w, "docx"), "–", "", ""),
+        ("  OFD (compose + layout + write)", cell(w, "ofd"), "–", "", ""),
+        ("  PDF/A-2b (PDF + pikepdf step)", cell(w, "pdfa"), "–", "", ""),
         ("  reference letter: PDF", cell(w, "ref_pdf"), cell(tw, "ref_pdf"),
          ratio(w.get("ref_pdf", {}).get("median"), tw.get("ref_pdf", {}).get("median")), ""),
         ("  reference letter: DOCX", cell(w, "ref_docx"), "–", "", ""),
+        ("  reference letter: OFD", cell(w, "ref_ofd"), "–", "", ""),
+        ("  reference letter: PDF/A-2b", cell(w, "ref_pdfa"), "–", "", ""),
         ("  reference letter: PDF, CPU time", cell(w, "ref_pdf_cpu"), cell(tw, "ref_pdf_cpu"),
          ratio(w.get("ref_pdf_cpu", {}).get("median"), tw.get("ref_pdf_cpu", {}).get("median")),
          ""),
         ("  reference letter: DOCX, CPU time", cell(w, "ref_docx_cpu"), "–", "", ""),
+        ("  reference letter: OFD, CPU time", cell(w, "ref_ofd_cpu"), "–", "", ""),
         ("cold render of the reference (s)", cell(g.get("cold"), "cold_s"),
          cell(t.get("cold"), "cold_s"),
          ratio(g.get("cold", {}).get("cold_s"), t.get("cold", {}).get("cold_s")),
@@ -671,6 +697,7 @@ def print_report(r: dict[str, Any], args: argparse.Namespace, cores: int) -> Non
          ratio(g.get("rss_mb"), t.get("rss_mb")), lo.get("rss_mb")),
         ("reference PDF size (KB)", w.get("ref_pdf_kb"), tw.get("ref_pdf_kb"),
          ratio(w.get("ref_pdf_kb"), tw.get("ref_pdf_kb")), cell(lo.get("cold"), "ref_pdf_kb")),
+        ("reference OFD size (KB)", w.get("ref_ofd_kb"), "–", "", ""),
     ]
     heads = ("", "gongwen", "Typst", "gongwen/Typst", "LibreOffice")
     widths = [max(len(str(x[i])) for x in [*rows, heads]) for i in range(5)]
@@ -724,6 +751,8 @@ def print_report(r: dict[str, Any], args: argparse.Namespace, cores: int) -> Non
         print(w["profile_pdf"])
         print("\nProfile, warm DOCX of the reference letter (10 runs, by own time):")
         print(w["profile_docx"])
+        print("\nProfile, warm OFD of the reference letter (10 runs, by own time):")
+        print(w["profile_ofd"])
 
 
 def main(argv: list[str] | None = None) -> None:
