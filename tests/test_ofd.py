@@ -333,3 +333,30 @@ def _num_mm(pt: float) -> str:
     from gongwen.export.ofd import _num
 
     return _num(pt_to_mm(pt))
+
+
+def test_a_face_whose_licence_forbids_embedding_is_named_not_embedded(tmp_path: Path) -> None:
+    import dataclasses
+
+    from fontTools.ttLib import TTFont
+
+    from gongwen.check import check_file
+    from gongwen.export.ofd import write_ofd
+
+    result = rendered(REFERENCE_YAML)
+    layout = result.layout
+    key, face = next((k, f) for k, f in layout.fonts.items() if "Hei" in f.family)
+    restricted = tmp_path / "restricted.ttf"
+    font = TTFont(str(face.path))
+    font["OS/2"].fsType = 0x0002
+    font.save(str(restricted))
+    fonts = {**layout.fonts, key: dataclasses.replace(face, path=restricted)}
+    data = write_ofd(dataclasses.replace(layout, fonts=fonts), result.document.metadata)
+    files = parts(data)
+    res = etree.fromstring(files["Doc_0/PublicRes.xml"])
+    by_name = {f.get("FontName"): f for f in res.findall("ofd:Fonts/ofd:Font", NS)}
+    assert by_name[face.family].find("ofd:FontFile", NS) is None
+    assert all(f.find("ofd:FontFile", NS) is not None for n, f in by_name.items()
+               if n != face.family)
+    (tmp_path / "x.ofd").write_bytes(data)
+    assert "font-not-embedded" in check_file(tmp_path / "x.ofd").rules()

@@ -6,7 +6,8 @@ The package, a ZIP file, holds::
     Doc_0/Document.xml              page area, resources, the pages in order
     Doc_0/PublicRes.xml             fonts (each with its embedded subset), the RGB colour space
     Doc_0/DocumentRes.xml           images (the seal), when there are any
-    Doc_0/Res/font_N.ttf            the glyphs the document draws from face N (TrueType)
+    Doc_0/Res/font_N.ttf            the glyphs the document draws from face N (TrueType), for
+                                    each face whose licence allows embedding
     Doc_0/Res/image_N.png|jpg       the seal image, as given
     Doc_0/Pages/Page_K/Content.xml  one layer: PathObjects (rules), TextObjects, ImageObjects
 
@@ -37,7 +38,7 @@ from ..layout import Image, Layout, Page, Rule, Run
 from ..metadata import Metadata
 from ..spec import pt_to_mm
 from . import ExportContext
-from .subset import subset_font
+from .subset import embeddable, subset_font
 
 NS = "http://www.ofdspec.org/2016"
 ZIP_DATE_TIME = (1980, 1, 1, 0, 0, 0)
@@ -66,7 +67,8 @@ def write_ofd(layout: Layout, meta: Metadata) -> bytes:
     if images:
         files["Doc_0/DocumentRes.xml"] = _xml(_document_res(images))
     for font in fonts.values():
-        files[f"Doc_0/Res/{font.file}"] = font.data
+        if font.data:
+            files[f"Doc_0/Res/{font.file}"] = font.data
     for image in images.values():
         files[f"Doc_0/Res/{image.file}"] = image.data
     files["Doc_0/Document.xml"] = _xml(
@@ -145,7 +147,9 @@ def _fonts(layout: Layout, ids: _Ids) -> dict[str, _Font]:
                 fonts[run.font] = _Font(ids.next(), layout.font(run))
             fonts[run.font].chars.update(run.text)
     for font in fonts.values():
-        font.data = subset_font(str(font.face.path), font.face.subfont_index, font.chars)
+        path, index = str(font.face.path), font.face.subfont_index
+        if embeddable(path, index):  # else the reader finds the face by its name
+            font.data = subset_font(path, index, font.chars)
     return fonts
 
 
@@ -232,7 +236,8 @@ def _public_res(fonts: dict[str, _Font], colour_space: int) -> etree._Element:
         for font in fonts.values():
             family = font.face.family
             node = _el(fonts_el, "Font", ID=str(font.id), FontName=family, FamilyName=family)
-            _el(node, "FontFile", font.file)
+            if font.data:
+                _el(node, "FontFile", font.file)
     return root
 
 

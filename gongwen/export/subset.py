@@ -48,6 +48,14 @@ def _face(path: str, index: int) -> _Face:
     return _Face(font, font.getBestCmap() or {}, {g: i for i, g in enumerate(order)}, metrics)
 
 
+def embeddable(path: str, index: int) -> bool:
+    """Whether the face's licence lets a document embed it (``OS/2`` fsType: not
+    "restricted license embedding", not "bitmap embedding only")."""
+    font = _face(path, index).font
+    fs_type = font["OS/2"].fsType if "OS/2" in font else 0
+    return (fs_type & 0x000F) != 0x0002 and not fs_type & 0x0200
+
+
 def subset_font(path: str, index: int, chars: Iterable[str]) -> bytes:
     """A TrueType file with the glyphs of the face (``path``, ``index`` in a collection)
     for ``chars``; characters the face lacks are left out."""
