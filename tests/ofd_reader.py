@@ -43,10 +43,16 @@ def _scratch() -> Iterator[None]:
 
 
 def _quiet() -> None:
+    """Silence easyofd: its logging, and PyMuPDF's warning that easyofd imports it as fitz."""
+    import warnings
+
     from loguru import logger
 
     logger.remove()
     logging.getLogger("root").setLevel(logging.ERROR)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", FutureWarning)
+        import easyofd  # noqa: F401
 
 
 def _register_render_font() -> None:

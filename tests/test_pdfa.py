@@ -212,3 +212,21 @@ def test_a_cmyk_seal_is_refused_for_pdfa() -> None:
     letter = gongwen.load(EXAMPLE_LETTER)
     with pytest.raises(GongwenError, match="CMYK"):
         gongwen.render(letter, ["pdf"], fonts="open", seal=buf.getvalue(), options=PDFA)
+
+
+def test_batch_writes_ofd_and_pdfa(tmp_path: Path) -> None:
+    """``gongwen batch --format pdf,ofd --pdfa``: each letter's OFD, and its PDF as PDF/A,
+    the same bytes as a single render; the option is part of what ``--changed`` compares."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "ref.yaml").write_text(REFERENCE_YAML.read_text(encoding="utf-8"), encoding="utf-8")
+    run = [sys.executable, "-m", "gongwen.cli", "batch", str(folder), "-o", str(tmp_path / "out"),
+           "--format", "pdf,ofd", "--fonts", "open", "-j", "1", "--no-progress"]
+    subprocess.run([*run, "--pdfa"], check=True, cwd=ROOT, capture_output=True)
+    assert (tmp_path / "out" / "ref.pdf").read_bytes() == pdf_of(REFERENCE_YAML)
+    single = gongwen.render(gongwen.load(REFERENCE_YAML), ["ofd"], fonts="open")
+    assert (tmp_path / "out" / "ref.ofd").read_bytes() == single.outputs["ofd"]
+    again = subprocess.run([*run, "--changed"], check=True, cwd=ROOT, capture_output=True,
+                           text=True)
+    assert "rendered" in again.stderr  # without --pdfa the PDF is made again
+    assert (tmp_path / "out" / "ref.pdf").read_bytes() == pdf_of(REFERENCE_YAML, standard=False)
