@@ -360,3 +360,15 @@ def test_a_face_whose_licence_forbids_embedding_is_named_not_embedded(tmp_path: 
                if n != face.family)
     (tmp_path / "x.ofd").write_bytes(data)
     assert "font-not-embedded" in check_file(tmp_path / "x.ofd").rules()
+
+
+def test_reading_the_ofd_gives_the_pdfs_paragraphs(case: gongwen.Rendered, tmp_path: Path) -> None:
+    """The reading package reads the OFD (its own XML, blanks included) into the paragraphs
+    and roles it reads from the PDF: diff and import see the same letter."""
+    from gongwen.read import SourceKind, read_any
+
+    (tmp_path / "x.ofd").write_bytes(case.outputs["ofd"])
+    (tmp_path / "x.pdf").write_bytes(case.outputs["pdf"])
+    ofd, pdf = read_any(tmp_path / "x.ofd"), read_any(tmp_path / "x.pdf")
+    assert ofd.kind is SourceKind.OFD
+    assert [(p.text, p.role) for p in ofd.paragraphs] == [(p.text, p.role) for p in pdf.paragraphs]
