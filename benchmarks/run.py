@@ -268,6 +268,7 @@ def phase_gongwen_warm(work: Path, sample: int, profile: bool) -> dict[str, Any]
     ref_pdf_cpu = [cpu_timed(pdf, ref, REFERENCE.parent) for _ in range(15)]
     ref_docx_cpu = [cpu_timed(docx, ref, REFERENCE.parent) for _ in range(15)]
     ref_ofd_cpu = [cpu_timed(ofd, ref, REFERENCE.parent) for _ in range(15)]
+    ref_pdfa_cpu = [cpu_timed(pdfa, ref, REFERENCE.parent) for _ in range(15)]
     pdf_bytes = pdf(ref, REFERENCE.parent)
     ofd_bytes = ofd(ref, REFERENCE.parent)
     (work / "reference.gongwen.pdf").write_bytes(pdf_bytes)
@@ -287,6 +288,7 @@ def phase_gongwen_warm(work: Path, sample: int, profile: bool) -> dict[str, Any]
         "ref_docx": stats_ms(ref_docx), "ref_pdf_cpu": stats_ms(ref_pdf_cpu),
         "ref_docx_cpu": stats_ms(ref_docx_cpu), "ref_ofd": stats_ms(ref_ofd),
         "ref_ofd_cpu": stats_ms(ref_ofd_cpu), "ref_pdfa": stats_ms(ref_pdfa),
+        "ref_pdfa_cpu": stats_ms(ref_pdfa_cpu),
         "compose_layout": stats_ms(cl), "pdf": stats_ms(pd),
         "docx": stats_ms(dx), "ofd": stats_ms(od), "pdfa": stats_ms(pa),
         "ref_pdf_kb": round(len(pdf_bytes) / 1024, 1),
@@ -671,6 +673,7 @@ def print_report(r: dict[str, Any], args: argparse.Namespace, cores: int) -> Non
          ""),
         ("  reference letter: DOCX, CPU time", cell(w, "ref_docx_cpu"), "–", "", ""),
         ("  reference letter: OFD, CPU time", cell(w, "ref_ofd_cpu"), "–", "", ""),
+        ("  reference letter: PDF/A-2b, CPU time", cell(w, "ref_pdfa_cpu"), "–", "", ""),
         ("cold render of the reference (s)", cell(g.get("cold"), "cold_s"),
          cell(t.get("cold"), "cold_s"),
          ratio(g.get("cold", {}).get("cold_s"), t.get("cold", {}).get("cold_s")),
