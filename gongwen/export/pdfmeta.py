@@ -8,7 +8,7 @@ with pikepdf's PDF/A support: an sRGB output intent, an XMP packet that agrees w
 dictionary and declares PDF/A-2b, a trailer ID derived from the content, written with the
 save settings pikepdf prescribes for PDF/A-2b. It works on the finished file, so it does not
 depend on how the text was drawn. Validating the result with pikepdf's veraPDF-derived
-rules costs about a second a letter (twenty times the drawing), so it is left to
+rules costs about a second a letter (several times the drawing), so it is left to
 ``gongwen check`` (:mod:`gongwen.check.pdfa`) and the tests, which validate every PDF/A they
 make; the one input that could break conformance, a CMYK seal image against the sRGB
 output intent, is refused here.
