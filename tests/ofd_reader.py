@@ -75,9 +75,9 @@ class OfdGlyph:
 
 def parse(data: bytes) -> list[dict[str, Any]]:
     """easyofd's reading of the package: a list (one per document) of its parse result."""
+    _quiet()
     from easyofd.parser_ofd import OFDParser
 
-    _quiet()
     with _scratch():
         return OFDParser(base64.b64encode(data).decode())()
 
@@ -112,9 +112,10 @@ def page_glyphs(data: bytes) -> list[list[OfdGlyph]]:
 def render(data: bytes, dpi: float) -> list[Any]:
     """easyofd's rendering of the package, page images (greyscale PIL) at ``dpi``."""
     import pypdfium2 as pdfium
-    from easyofd import OFD
 
     _quiet()
+    from easyofd import OFD
+
     _register_render_font()
     with _scratch():
         reader = OFD()
@@ -122,3 +123,12 @@ def render(data: bytes, dpi: float) -> list[Any]:
         pdf = reader.to_pdf()
     scale = dpi / 72 * PT_PER_UNIT
     return [p.render(scale=scale).to_pil().convert("L") for p in pdfium.PdfDocument(pdf)]
+
+
+def from_pdf(pdf: bytes) -> bytes:
+    """easyofd's own OFD of a PDF (each page an image, in easyofd's XML namespace)."""
+    _quiet()
+    from easyofd import OFD
+
+    with _scratch():
+        return OFD().pdf2ofd(pdf, optional_text=False)

@@ -372,3 +372,14 @@ def test_reading_the_ofd_gives_the_pdfs_paragraphs(case: gongwen.Rendered, tmp_p
     ofd, pdf = read_any(tmp_path / "x.ofd"), read_any(tmp_path / "x.pdf")
     assert ofd.kind is SourceKind.OFD
     assert [(p.text, p.role) for p in ofd.paragraphs] == [(p.text, p.role) for p in pdf.paragraphs]
+
+
+def test_check_reads_another_writers_ofd(tmp_path: Path) -> None:
+    """easyofd writes pages as images, in its own XML namespace: the check reads the
+    package and reports that there is no text, as for a scanned PDF."""
+    from gongwen.check import check_file
+
+    path = tmp_path / "scan.ofd"
+    path.write_bytes(ofd_reader.from_pdf(rendered(EXAMPLE_LETTER, True).outputs["pdf"]))
+    report = check_file(path)
+    assert report.kind == "ofd" and report.rules() == {"no-text"}

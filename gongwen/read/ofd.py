@@ -110,7 +110,8 @@ class _Package:
 
 
 def _q(tag: str) -> str:
-    return f"{{{NS}}}{tag}"
+    """``tag`` in any namespace: GB/T 33190's is NS, but some writers use another URI."""
+    return f"{{*}}{tag}"
 
 
 def _text(node: etree._Element, tag: str) -> str | None:
@@ -273,15 +274,10 @@ class _Place:
 # --- page content --------------------------------------------------------------------------
 
 
-def _objects(node: etree._Element, tag: str) -> Iterator[etree._Element]:
-    """Every ``tag`` object in a page's content, in drawing order, inside page blocks too."""
-    yield from node.iter(_q(tag))
-
-
 def _glyphs(content: etree._Element, page_no: int, res: _Resources, fonts: dict[str, FontUse],
             missing: list[MissingGlyph]) -> list[Glyph]:
     out: list[Glyph] = []
-    for obj in _objects(content, "TextObject"):
+    for obj in content.iter(_q("TextObject")):  # in drawing order, page blocks included
         font = res.fonts.get(obj.get("Font", ""))
         if font is None:
             continue
@@ -342,7 +338,7 @@ def _subpaths(data: str) -> Iterator[list[tuple[float, float]]]:
 
 def _strokes(content: etree._Element, page_no: int, res: _Resources) -> list[Stroke]:
     out: list[Stroke] = []
-    for obj in _objects(content, "PathObject"):
+    for obj in content.iter(_q("PathObject")):
         place = _Place.of(obj)
         stroke = obj.get("Stroke", "true") == "true"
         fill = obj.get("Fill", "false") == "true"
