@@ -188,9 +188,11 @@ def test_installed_wheel_renders_the_reference_letter(installed, work):
     here = _empty_dir(work, "elsewhere")
     shutil.copy(REFERENCE_YAML, here / REFERENCE_YAML.name)
     script = installed.parent / "gongwen"
-    _run([script, "render", REFERENCE_YAML.name, "-o", "out", "--fonts", "open"], here)
+    formats = ["--format", "pdf,docx,ofd", "--pdfa"]
+    _run([script, "render", REFERENCE_YAML.name, "-o", "out", "--fonts", "open", *formats], here)
     pdf_path = here / "out" / f"{REFERENCE_YAML.stem}.pdf"
     docx_path = here / "out" / f"{REFERENCE_YAML.stem}.docx"
+    ofd_path = here / "out" / f"{REFERENCE_YAML.stem}.ofd"
 
     with pc.open_pdf(pdf_path) as pdf:
         assert len(pdf.pages) == 6
@@ -205,9 +207,9 @@ def test_installed_wheel_renders_the_reference_letter(installed, work):
     assert "株洲市发展和改革委员会" in text and "2022年9月29日" in text
 
     # the checkout renders the same letter to the same bytes
-    _run([sys.executable, ROOT / "render.py", REFERENCE_YAML, "-o", work / "checkout", "--fonts", "open"],
-         work)
-    for path in (pdf_path, docx_path):
+    _run([sys.executable, ROOT / "render.py", REFERENCE_YAML, "-o", work / "checkout", "--fonts", "open",
+          *formats], work)
+    for path in (pdf_path, docx_path, ofd_path):
         assert path.read_bytes() == (work / "checkout" / path.name).read_bytes(), path.name
 
 

@@ -36,7 +36,7 @@ from ..document import Document
 from ..fonts import ResolvedFont
 from ..layout import Image, Layout, Page, Rule, Run
 from ..metadata import Metadata
-from ..spec import pt_to_mm
+from ..spec import pt_to_mm as _mm
 from . import ExportContext
 from .subset import embeddable, subset_font
 
@@ -62,7 +62,7 @@ def write_ofd(layout: Layout, meta: Metadata) -> bytes:
     for n, page in enumerate(layout.pages):
         loc = f"Pages/Page_{n}/Content.xml"
         pages.append((ids.next(), loc))
-        files[f"Doc_0/{loc}"] = _xml(_page(page, layout, fonts, images, ids))
+        files[f"Doc_0/{loc}"] = _xml(_page(page, fonts, images, ids))
     files["Doc_0/PublicRes.xml"] = _xml(_public_res(fonts, colour_space))
     if images:
         files["Doc_0/DocumentRes.xml"] = _xml(_document_res(images))
@@ -79,10 +79,6 @@ def write_ofd(layout: Layout, meta: Metadata) -> bytes:
 
 
 # --- numbers ---------------------------------------------------------------------------------
-
-
-def _mm(pt: float) -> float:
-    return pt_to_mm(pt)
 
 
 def _num(value: float) -> str:
@@ -213,10 +209,9 @@ def _document(layout: Layout, pages: list[tuple[int, str]], max_id: int, colour_
     root = _el(None, "Document")
     common = _el(root, "CommonData")
     _el(common, "MaxUnitID", str(max_id))
-    first = layout.pages[0] if layout.pages else None
+    first = layout.pages[0] if layout.pages else Page(1, None, ())  # a Page's default size
     area = _el(common, "PageArea")
-    size = (_mm(first.width), _mm(first.height)) if first else (210.0, 297.0)
-    _el(area, "PhysicalBox", _nums(0, 0, *size))
+    _el(area, "PhysicalBox", _nums(0, 0, _mm(first.width), _mm(first.height)))
     _el(common, "PublicRes", "PublicRes.xml")
     if has_images:
         _el(common, "DocumentRes", "DocumentRes.xml")
@@ -253,7 +248,7 @@ def _document_res(images: dict[bytes, _Image]) -> etree._Element:
 # --- pages -----------------------------------------------------------------------------------
 
 
-def _page(page: Page, layout: Layout, fonts: dict[str, _Font], images: dict[bytes, _Image],
+def _page(page: Page, fonts: dict[str, _Font], images: dict[bytes, _Image],
           ids: _Ids) -> etree._Element:
     """One page's Content.xml: rules, then text, then images (the PDF's drawing order)."""
     root = _el(None, "Page")
