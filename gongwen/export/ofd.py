@@ -9,7 +9,7 @@ The package, a ZIP file, holds::
     Doc_0/Res/font_N.ttf            the glyphs the document draws from face N (TrueType), for
                                     each face whose licence allows embedding
     Doc_0/Res/image_N.png|jpg       the seal image, as given
-    Doc_0/Pages/Page_K/Content.xml  one layer: PathObjects (rules), TextObjects, ImageObjects
+    Doc_0/Pages/Page_K/Content.xml  one layer: PathObjects (rules), ImageObjects, TextObjects
 
 Every position comes from the layout: a run becomes one ``TextObject`` whose ``TextCode``
 holds its text and, in ``DeltaX``, the distance from each glyph's origin to the next, taken
@@ -250,7 +250,8 @@ def _document_res(images: dict[bytes, _Image]) -> etree._Element:
 
 def _page(page: Page, fonts: dict[str, _Font], images: dict[bytes, _Image],
           ids: _Ids) -> etree._Element:
-    """One page's Content.xml: rules, then text, then images (the PDF's drawing order)."""
+    """One page's Content.xml in the PDF's drawing order: rules, the seal image, then the
+    text, which stays legible over the seal (GB/T 9704 7.3.5.1)."""
     root = _el(None, "Page")
     area = _el(root, "Area")
     _el(area, "PhysicalBox", _nums(0, 0, _mm(page.width), _mm(page.height)))
@@ -258,11 +259,11 @@ def _page(page: Page, fonts: dict[str, _Font], images: dict[bytes, _Image],
     layer = _el(content, "Layer", ID=str(ids.next()), Type="Body")
     for rule in page.rules:
         _path(layer, rule, ids.next())
+    for im in page.images:
+        _image(layer, im, images[im.data], ids.next())
     for run in page.runs:
         if run.text:
             _text(layer, run, fonts[run.font].id, ids.next())
-    for im in page.images:
-        _image(layer, im, images[im.data], ids.next())
     return root
 
 
