@@ -269,6 +269,7 @@ def phase_gongwen_warm(work: Path, sample: int, profile: bool) -> dict[str, Any]
     ref_docx_cpu = [cpu_timed(docx, ref, REFERENCE.parent) for _ in range(15)]
     ref_ofd_cpu = [cpu_timed(ofd, ref, REFERENCE.parent) for _ in range(15)]
     ref_pdfa_cpu = [cpu_timed(pdfa, ref, REFERENCE.parent) for _ in range(15)]
+    export_only = _export_only(ref, fontset)
     pdf_bytes = pdf(ref, REFERENCE.parent)
     ofd_bytes = ofd(ref, REFERENCE.parent)
     (work / "reference.gongwen.pdf").write_bytes(pdf_bytes)
@@ -288,7 +289,7 @@ def phase_gongwen_warm(work: Path, sample: int, profile: bool) -> dict[str, Any]
         "ref_docx": stats_ms(ref_docx), "ref_pdf_cpu": stats_ms(ref_pdf_cpu),
         "ref_docx_cpu": stats_ms(ref_docx_cpu), "ref_ofd": stats_ms(ref_ofd),
         "ref_ofd_cpu": stats_ms(ref_ofd_cpu), "ref_pdfa": stats_ms(ref_pdfa),
-        "ref_pdfa_cpu": stats_ms(ref_pdfa_cpu),
+        "ref_pdfa_cpu": stats_ms(ref_pdfa_cpu), **export_only,
         "compose_layout": stats_ms(cl), "pdf": stats_ms(pd),
         "docx": stats_ms(dx), "ofd": stats_ms(od), "pdfa": stats_ms(pa),
         "ref_pdf_kb": round(len(pdf_bytes) / 1024, 1),
@@ -400,6 +401,29 @@ def _stages(text: str, name: str, fontset: Any, ctx: Any, out: dict[str, list[fl
     for stage, a, b in (("load", t0, t1), ("compose", t1, t2), ("glyph check", t2, t3),
                         ("layout", t3, t4), ("PDF drawing", t4, t5), ("DOCX", t5, t6)):
         out.setdefault(stage, []).append(b - a)
+
+
+def _export_only(letter: Any, fontset: Any, runs: int = 15) -> dict[str, Any]:
+    """CPU time of each exporter alone on the reference letter's layout (made once), and
+    of the PDF/A step alone on its PDF: what each format adds to compose and layout."""
+    from gongwen.compose import compose
+    from gongwen.export import ExportContext, export
+    from gongwen.export.pdfmeta import to_pdfa
+    from gongwen.layout import layout_document
+
+    doc = compose(letter, REFERENCE.parent)
+    layout = layout_document(doc, fontset)
+    ctx = ExportContext(fontset)
+    pdf_bytes = export("pdf", layout, doc, ctx)
+    steps = {fmt: (lambda f=fmt: export(f, layout, doc, ctx)) for fmt in ("pdf", "docx", "ofd")}
+    steps["pdfa_step"] = lambda: to_pdfa(pdf_bytes, doc.metadata)
+    times: dict[str, list[float]] = {name: [] for name in steps}
+    for _ in range(runs):  # interleaved, so that a busy machine slows all alike
+        for name, step in steps.items():
+            times[name].append(cpu_timed(step))
+    times["layout"] = [cpu_timed(layout_document, compose(letter, REFERENCE.parent), fontset)
+                       for _ in range(runs)]
+    return {f"ref_only_{name}_cpu": stats_ms(t) for name, t in times.items()}
 
 
 def _profile(fn, runs: int = 10, top: int = 14) -> str:
@@ -674,6 +698,12 @@ def print_report(r: dict[str, Any], args: argparse.Namespace, cores: int) -> Non
         ("  reference letter: DOCX, CPU time", cell(w, "ref_docx_cpu"), "–", "", ""),
         ("  reference letter: OFD, CPU time", cell(w, "ref_ofd_cpu"), "–", "", ""),
         ("  reference letter: PDF/A-2b, CPU time", cell(w, "ref_pdfa_cpu"), "–", "", ""),
+        ("  reference letter, CPU time of one stage alone:", "", "", "", ""),
+        ("    compose + layout", cell(w, "ref_only_layout_cpu"), "–", "", ""),
+        ("    PDF drawing", cell(w, "ref_only_pdf_cpu"), "–", "", ""),
+        ("    DOCX writing", cell(w, "ref_only_docx_cpu"), "–", "", ""),
+        ("    OFD writing (subsets included)", cell(w, "ref_only_ofd_cpu"), "–", "", ""),
+        ("    PDF/A-2b step", cell(w, "ref_only_pdfa_step_cpu"), "–", "", ""),
         ("cold render of the reference (s)", cell(g.get("cold"), "cold_s"),
          cell(t.get("cold"), "cold_s"),
          ratio(g.get("cold", {}).get("cold_s"), t.get("cold", {}).get("cold_s")),
