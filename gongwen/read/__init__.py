@@ -71,11 +71,10 @@ def read_any(path: Path | str, *, kind: SourceKind | None = None) -> Reading:
     data = read_input(path)
     seen = sniff(path, data)
     damaged_docx = seen == "zip" and path.suffix.lower() == ".docx"  # the DOCX reader says why
-    if kind is None and seen not in ("pdf", "docx", "yaml", "text") and not damaged_docx:
-        raise refuse(path, seen, "diff 读信件 YAML、DOCX、PDF 或文本", ELSEWHERE.get(seen, ""))
-    kind = kind or detect_kind(path, data[:8])
-    if kind is SourceKind.DOCX and is_ofd(data):
-        kind = SourceKind.OFD
+    if kind is None and seen not in ("pdf", "ofd", "docx", "yaml", "text") and not damaged_docx:
+        accepts = "diff 读信件 YAML、DOCX、PDF、OFD 或文本"
+        raise refuse(path, seen, accepts, ELSEWHERE.get(seen, ""))
+    kind = kind or (SourceKind.OFD if seen == "ofd" else detect_kind(path, data[:8]))
     if kind is SourceKind.OFD:
         return read_ofd_bytes(data, str(path))
     if kind is SourceKind.YAML:

@@ -115,7 +115,7 @@ def repeated_title(lines: list[str]) -> int:
 
 # --- the reading ---------------------------------------------------------------------------------
 def read_text_bytes(data: bytes, name: str = "<text>") -> Reading:
-    return read_text(decode_text(data, name, "diff 读信件 YAML、DOCX、PDF 或文本"), name)
+    return read_text(decode_text(data, name, "diff 读信件 YAML、DOCX、PDF、OFD 或文本"), name)
 
 
 def read_text(text: str, name: str = "<text>") -> Reading:
