@@ -2,7 +2,7 @@
 
 Every reader of a user's file goes through here: :func:`read_bounded` reads a regular file
 of at most a given size (never a device, pipe or folder, and never more bytes than the
-bound, even if the file grows); :func:`check_zip` refuses a DOCX or XLSX whose entries
+bound, even if the file grows); :func:`check_zip` refuses a DOCX, XLSX or OFD whose entries
 inflate beyond the bounds before any XML is parsed; :func:`check_pdf` refuses a PDF whose
 Flate streams inflate beyond the bounds, or with too many pages, before pdfminer or pdfium
 decode it. :func:`budget` runs a piece of work (template expansion, one letter of a batch)
@@ -36,6 +36,7 @@ MAX_YAML_BYTES = 2 * MiB  # a letter file
 MAX_TEXT_BYTES = 8 * MiB  # a published reply as text (import, diff)
 MAX_DOCX_BYTES = 64 * MiB
 MAX_PDF_BYTES = 128 * MiB
+MAX_OFD_BYTES = 128 * MiB  # an OFD package (GB/T 33190), fonts embedded
 MAX_TABLE_BYTES = 32 * MiB  # a mail-merge CSV or XLSX
 MAX_TEMPLATE_BYTES = 1 * MiB  # a template file
 MAX_INPUT_BYTES = 128 * MiB  # the largest of the above: what diff and import read at most
@@ -134,11 +135,11 @@ def open_regular(path: Path | str) -> Iterator[tuple[int, int]]:
 
 
 # --------------------------------------------------------------------------------------------
-# Zip packages (DOCX, XLSX)
+# Zip packages (DOCX, XLSX, OFD)
 
 
 def check_zip(source: bytes | Path, name: str, *, kind: str = "DOCX") -> None:
-    """Refuse a zip package (DOCX, XLSX) with too many entries, entries that inflate beyond
+    """Refuse a zip package (DOCX, XLSX, OFD) with too many entries, entries that inflate beyond
     the bounds, or an XML part with a DOCTYPE (Office never writes one; entity expansion
     is how XML bombs work).
 
@@ -256,11 +257,12 @@ def _inflated_size(data: bytes, start: int, cap: int) -> int:
     return size
 
 
-def check_pdf_pages(count: int, name: str, limit: int | None = None) -> None:
-    """Refuse a PDF of more than ``limit`` (default :data:`MAX_PDF_PAGES`) pages."""
+def check_pdf_pages(count: int, name: str, limit: int | None = None, *, kind: str = "PDF") -> None:
+    """Refuse a PDF (or an OFD: ``kind``) of more than ``limit`` (default
+    :data:`MAX_PDF_PAGES`) pages."""
     limit = MAX_PDF_PAGES if limit is None else limit
     if count > limit:
-        raise InputError(name, f"PDF 页数过多（{count} 页，上限 {limit} 页）")
+        raise InputError(name, f"{kind} 页数过多（{count} 页，上限 {limit} 页）")
 
 
 def pdf_error(exc: BaseException) -> str:

@@ -5,7 +5,8 @@
   puts the file inside it under its usual name.
 * A command that writes several files (``render`` with both formats, ``batch``) takes
   ``-o DIR``; the folder is made when missing, and an existing file there is an error.
-* ``render -o NAME.pdf`` (or ``.docx``) without ``--format`` renders that one format.
+* ``render -o NAME.pdf`` (or ``.docx``, ``.ofd``: any format's name) without ``--format``
+  renders that one format.
 * Files the user edits (``new``, ``import``) are never overwritten without ``--force``;
   generated files (PDF, DOCX, reports, schemas) are replaced, each atomically.
 """
@@ -41,12 +42,17 @@ def output_folder(out: Path) -> Path:
 
 
 def render_targets(
-    out: Path, stem: str, formats: tuple[str, ...] | None, known: tuple[str, ...]
+    out: Path,
+    stem: str,
+    formats: tuple[str, ...] | None,
+    known: tuple[str, ...],
+    default: tuple[str, ...] | None = None,
 ) -> tuple[tuple[str, ...], dict[str, Path]]:
-    """``render``'s formats and output paths for ``-o out``: a folder, or one FILE.<fmt>.
+    """``render``'s formats and output paths for ``-o out``: a folder, or one FILE.<fmt>
+    whose suffix is one of the ``known`` formats.
 
-    ``formats`` is None when ``--format`` was not given (then ``known`` formats are rendered,
-    or the one ``out``'s suffix names).
+    ``formats`` is None when ``--format`` was not given (then the ``default`` formats are
+    rendered, all ``known`` ones without a default, or the one ``out``'s suffix names).
     """
     suffix = out.suffix.lower().lstrip(".")
     if suffix in known and not out.is_dir():
@@ -63,7 +69,7 @@ def render_targets(
         if out.parent != Path("") and out.parent.exists() and not out.parent.is_dir():
             raise GongwenError(f"{out.parent}: 是已有的文件，不是目录")
         return formats, {suffix: out}
-    formats = formats or known
+    formats = formats or default or known
     if out.exists() and not out.is_dir():
         raise GongwenError(
             f"{option('out', out)}: 是已有的文件，不是目录；"

@@ -255,13 +255,16 @@ def render_file(
     (a full disk or a read-only folder included).
 
     ``out`` is a folder (``out/<name>.<fmt>`` for each format) or, for one format, a file
-    named ``*.pdf`` / ``*.docx``; ``formats`` None means the default formats, or the one
-    ``out``'s suffix names (the rule of :mod:`gongwen.outpath`).
+    named ``*.pdf`` / ``*.docx`` / ``*.ofd``; ``formats`` None means the default formats, or
+    the one ``out``'s suffix names (the rule of :mod:`gongwen.outpath`).
     """
     from .outpath import output_folder, render_targets
 
     asked = parse_formats(formats) if formats is not None else None
-    fmts, targets = render_targets(Path(out), Path(path).stem, asked, DEFAULT_FORMATS)
+    from .export import formats as registered
+
+    fmts, targets = render_targets(Path(out), Path(path).stem, asked, registered(),
+                                   DEFAULT_FORMATS)
     letter, sources = load_letter_with_sources(path)
     rendered = render_letter(
         letter,

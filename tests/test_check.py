@@ -15,7 +15,7 @@ from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 
 from gongwen import spec
-from gongwen.check import CheckError, check_file
+from gongwen.check import CheckError, Severity, check_file
 from gongwen.check.docx import check_docx
 from gongwen.check.pdf import check_pdf
 from gongwen.fonts import load_fontset
@@ -514,7 +514,7 @@ def _registered(finding) -> bool:
     """A rule of the table with the finding's id, clause and severity, on its route."""
     from gongwen.check.rules import Route, table
 
-    route = Route.DOCX if finding.source == "docx" else Route.PDF
+    route = {"docx": Route.DOCX, "pdfa": Route.PDFA}.get(finding.source, Route.PDF)
     return any(
         r.id == finding.rule
         and str(r.clause) == str(finding.clause)
@@ -531,9 +531,12 @@ def test_every_finding_is_a_rule_of_the_table(tmp_path, word_default, rendered):
         check_pdf(make_pdf(tmp_path / "b.pdf", size=14.0, per_line=31, render_mode=2,
                            first_right="株发改函[2022]012号"), fontset=FONTSET),
         check_docx(word_default, rendered_pdf=rendered["word-default"], fontset=FONTSET),
+        check_file(tmp_path / "b.pdf", fontset=FONTSET, pdfa=True),  # PDF/A: met and not
     ]
     findings = [f for r in reports for f in r.findings]
     assert len({f.rule for f in findings}) >= 25
+    pdfa = {f.severity for f in findings if f.source == "pdfa"}
+    assert pdfa == {Severity.ERROR, Severity.INFO}
     assert [f.to_dict() for f in findings if not _registered(f)] == []
 
 

@@ -53,10 +53,13 @@ def test_problem_is_one_object_everywhere():
 def outputs(tmp_path_factory) -> dict[str, Path]:
     d = tmp_path_factory.mktemp("json")
     for letter in (REFERENCE_YAML, EXAMPLE_LETTER):
-        for fmt in ("pdf", "docx"):
+        for fmt in ("pdf", "docx", "ofd"):
             r = CliRunner().invoke(app, ["render", str(letter), "-o", str(d / f"{letter.stem}.{fmt}"),
                                          "--fonts", "open"])
             assert r.exit_code == 0, r.output
+    r = CliRunner().invoke(app, ["render", str(REFERENCE_YAML), "-o", str(d / "archival.pdf"),
+                                 "--fonts", "open", "--pdfa"])
+    assert r.exit_code == 0, r.output
     return {p.name: p for p in d.iterdir()}
 
 
@@ -101,7 +104,8 @@ def test_diff_report(args: list, outputs: dict[str, Path]):
 
 
 @pytest.mark.parametrize("name", ["zhuzhou-fgw-2022-reply.pdf", "zhuzhou-fgw-2022-reply.docx",
-                                  "letter-format-reply.pdf"])
+                                  "letter-format-reply.pdf", "zhuzhou-fgw-2022-reply.ofd",
+                                  "letter-format-reply.ofd", "archival.pdf"])
 def test_check_report(name: str, outputs: dict[str, Path]):
     args = ["check", str(outputs[name]), "--format", "json"]
     if name.startswith("letter-format"):
@@ -111,6 +115,8 @@ def test_check_report(name: str, outputs: dict[str, Path]):
     data = json.loads(result.stdout)
     _validate("check", data)
     assert data["file"] == str(outputs[name]) and data["kind"] == name.rsplit(".", 1)[1]
+    pdfa = [f for f in data["findings"] if f["source"] == "pdfa"]
+    assert len(pdfa) == (11 if name == "archival.pdf" else 0)
 
 
 def test_check_rules():

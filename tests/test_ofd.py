@@ -325,8 +325,17 @@ def test_check_finds_what_is_wrong_in_an_ofd(tmp_path: Path) -> None:
 
     (tmp_path / "small.ofd").write_bytes(edited(data, smaller))
     (tmp_path / "bare.ofd").write_bytes(edited(data, unembedded))
-    assert "body-size" in check_file(tmp_path / "small.ofd").rules()
-    assert "font-not-embedded" in check_file(tmp_path / "bare.ofd").rules()
+    small, bare = check_file(tmp_path / "small.ofd"), check_file(tmp_path / "bare.ofd")
+    assert "body-size" in small.rules()
+    assert "font-not-embedded" in bare.rules()
+    from gongwen.check.rules import Route, table  # each finding a rule of the PDF route
+
+    rows = {(r.id, str(r.clause)) for r in table() if r.route in (Route.PDF, Route.BOTH)}
+    found = small.findings + bare.findings
+    assert {f.source for f in found} == {"ofd"}
+    assert all((f.rule, str(f.clause)) in rows for f in found)
+    (embed,) = [f for f in bare.findings if f.rule == "font-not-embedded"][:1]
+    assert embed.expected == "所有字体嵌入文件"
 
 
 def _num_mm(pt: float) -> str:
@@ -383,3 +392,97 @@ def test_check_reads_another_writers_ofd(tmp_path: Path) -> None:
     path.write_bytes(ofd_reader.from_pdf(rendered(EXAMPLE_LETTER, True).outputs["pdf"]))
     report = check_file(path)
     assert report.kind == "ofd" and report.rules() == {"no-text"}
+
+
+# --- hostile OFDs: read within gongwen.limits' bounds, refused in one located line ----------
+
+
+def repacked(data: bytes, changes: dict[str, bytes]) -> bytes:
+    """The package with some parts replaced or added."""
+    files = {**parts(data), **changes}
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, part in files.items():
+            z.writestr(name, part)
+    return buf.getvalue()
+
+
+def refusals(path: Path) -> list[tuple[int, str]]:
+    """What ``check`` and ``diff`` say of ``path`` (in-process, no traceback allowed)."""
+    from .conftest import invoke
+
+    return [invoke("check", path), invoke("diff", path, REFERENCE_YAML)]
+
+
+def test_an_ofd_that_inflates_too_far_is_refused_from_its_zip_directory(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from gongwen import limits
+
+    monkeypatch.setattr(limits, "MAX_ZIP_XML", 200_000)
+    bomb = tmp_path / "bomb.ofd"
+    bomb.write_bytes(repacked(rendered(REFERENCE_YAML).outputs["ofd"],
+                              {"Doc_0/Extra.xml": b" " * 300_000}))
+    with zipfile.ZipFile(bomb) as z:  # small on disk, large inflated
+        assert z.getinfo("Doc_0/Extra.xml").compress_size < 1000
+    for code, out in refusals(bomb):
+        assert code == 2 and "OFD中的 Doc_0/Extra.xml 解压后过大" in out, out
+        assert "300000 字节，上限 200000 字节" in out, out
+
+
+def test_a_doctype_in_an_ofd_is_refused(tmp_path: Path) -> None:
+    data = rendered(REFERENCE_YAML).outputs["ofd"]
+    entity = b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "aaaa">]>'
+    document = parts(data)["Doc_0/Document.xml"].split(b"?>", 1)[1]
+    path = tmp_path / "doctype.ofd"
+    path.write_bytes(repacked(data, {"Doc_0/Document.xml": entity + document}))
+    for code, out in refusals(path):
+        assert code == 2 and "Doc_0/Document.xml 含有 DOCTYPE 声明" in out, out
+
+
+def test_ofd_size_and_pages_are_bounded(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from gongwen import limits
+
+    path = tmp_path / "x.ofd"
+    path.write_bytes(rendered(REFERENCE_YAML).outputs["ofd"])
+    monkeypatch.setattr(limits, "MAX_PDF_PAGES", 2)
+    for code, out in refusals(path):
+        assert code == 2 and "OFD 页数过多（6 页，上限 2 页）" in out, out
+    monkeypatch.setattr(limits, "MAX_OFD_BYTES", 10_000)
+    code, out = refusals(path)[0]
+    assert code == 2 and "OFD 文件太大" in out and "上限" in out
+
+
+def test_a_step_repeated_a_quadrillion_times_is_cut_to_the_text(tmp_path: Path) -> None:
+    """``DeltaX="g 1e15 5.6"`` asks for 10^15 steps: the reader takes as many as the
+    TextCode has characters, and reads the page as before."""
+    from gongwen.check import check_file
+
+    data = rendered(REFERENCE_YAML).outputs["ofd"]
+    page = parts(data)["Doc_0/Pages/Page_0/Content.xml"]
+    first = page.index(b'DeltaX="') + len(b'DeltaX="')
+    steps = page[first:page.index(b'"', first)]
+    assert set(steps.split()) == {b"5.571", b"5.572"}
+    path = tmp_path / "g.ofd"
+    bomb = page[:first] + b"g 1e15 5.5715" + page[first + len(steps):]
+    path.write_bytes(repacked(data, {"Doc_0/Pages/Page_0/Content.xml": bomb}))
+    (tmp_path / "x.ofd").write_bytes(data)
+    report, before = check_file(path), check_file(tmp_path / "x.ofd")
+    assert findings(report) == findings(before)
+
+
+def test_render_to_a_file_named_ofd(tmp_path: Path) -> None:
+    """``-o reply.ofd`` names the one format, as ``-o reply.pdf`` does: the OFD file itself,
+    with or without ``--format ofd``; the same bytes as the API's."""
+    from .conftest import invoke
+
+    expected = rendered(REFERENCE_YAML).outputs["ofd"]
+    for extra in ([], ["--format", "ofd"]):
+        target = tmp_path / f"reply{len(extra)}.ofd"
+        code, out = invoke("render", REFERENCE_YAML, "-o", target, "--fonts", "open", *extra)
+        assert code == 0, out
+        assert target.is_file() and target.read_bytes() == expected
+    code, out = invoke("render", REFERENCE_YAML, "-o", tmp_path / "x.ofd", "--format", "pdf")
+    assert code == 2 and "文件名是 .ofd，而 --format 是 pdf" in out
+    code, out = invoke("render", REFERENCE_YAML, "-o", tmp_path / "all", "--fonts", "open")
+    assert code == 0 and sorted(p.name for p in (tmp_path / "all").iterdir()) == [
+        "zhuzhou-fgw-2022-reply.docx", "zhuzhou-fgw-2022-reply.pdf"]  # the default formats

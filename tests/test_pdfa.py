@@ -195,7 +195,9 @@ def test_letter_option_cli_flag_and_check(tmp_path: Path) -> None:
     assert all(report["measurements"]["pdfa"]["requirements"].values())
     listed = [f for f in report["findings"] if f["rule"].startswith("pdfa-")]
     assert len(listed) == len(report["measurements"]["pdfa"]["requirements"])
-    assert all(f["clause"].startswith("ISO 19005-2 ") for f in listed)
+    assert all(f["clause"] == "ISO 19005 PDF/A" and f["source"] == "pdfa" for f in listed)
+    assert all(f["expected"].startswith("ISO 19005-2 ") for f in listed)
+    assert {f["severity"] for f in listed} == {"info"}
 
 
 def test_check_flags_a_pdf_that_is_not_pdfa_with_the_option(tmp_path: Path) -> None:
@@ -205,13 +207,34 @@ def test_check_flags_a_pdf_that_is_not_pdfa_with_the_option(tmp_path: Path) -> N
     assert "pdfa-identification" in check_file(plain, pdfa=True).rules()
 
 
-def test_a_cmyk_seal_is_refused_for_pdfa() -> None:
+def test_a_cmyk_seal_gives_a_valid_pdfa() -> None:
+    """A CMYK scan is embedded as an RGB PNG (the seal checks convert it), so it meets the
+    sRGB output intent; the PDF/A step would refuse a CMYK image that reached it."""
     im = Image.new("CMYK", (120, 120), (0, 200, 200, 0))
     buf = io.BytesIO()
     im.save(buf, "JPEG")
     letter = gongwen.load(EXAMPLE_LETTER)
+    data = gongwen.render(letter, ["pdf"], fonts="open", seal=buf.getvalue(),
+                          options=PDFA).outputs["pdf"]
+    report = pdfa.validate_written(io.BytesIO(data), "2b")
+    assert report.passed, report.summary()
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        (image,) = [i for p in pdf.pages for i in p.get_images().values()]
+        assert image.ColorSpace == pikepdf.Name.DeviceRGB
+    plain = gongwen.render(letter, ["pdf"], fonts="open", seal=buf.getvalue())
+    with pikepdf.open(io.BytesIO(plain.outputs["pdf"])) as pdf:
+        page = pdf.pages[0]
+        page.add_resource(pikepdf.Stream(pdf, b"\0" * 4, Width=1, Height=1, BitsPerComponent=8,
+                                         ColorSpace=pikepdf.Name.DeviceCMYK,
+                                         Type=pikepdf.Name.XObject, Subtype=pikepdf.Name.Image),
+                          pikepdf.Name.XObject, pikepdf.Name("/Im99"))
+        page.contents_add(pikepdf.Stream(pdf, b"q 1 0 0 1 0 0 cm /Im99 Do Q"))
+        out = io.BytesIO()
+        pdf.save(out)
+    from gongwen.export.pdfmeta import to_pdfa
+
     with pytest.raises(GongwenError, match="CMYK"):
-        gongwen.render(letter, ["pdf"], fonts="open", seal=buf.getvalue(), options=PDFA)
+        to_pdfa(out.getvalue(), plain.document.metadata)
 
 
 def test_batch_writes_ofd_and_pdfa(tmp_path: Path) -> None:

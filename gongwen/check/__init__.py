@@ -77,11 +77,14 @@ def check_file(
         fontset = _default_fontset()
     try:
         if kind == "pdf":
+            from .. import limits
             from .pdfa import add_pdfa_findings, declares_pdfa
 
-            report = check_pdf(path, letter_format=letter_format, fontset=fontset)
-            if pdfa or declares_pdfa(path):
-                add_pdfa_findings(report, path)
+            data = limits.read_bounded(path, limits.MAX_PDF_BYTES, what="PDF 文件")
+            report = check_pdf(data, letter_format=letter_format, fontset=fontset,
+                               label=str(path))  # within the bounds (read_pdf_geometry)
+            if pdfa or declares_pdfa(data):
+                add_pdfa_findings(report, data)
             return report
         if kind == "ofd":
             return check_ofd(path, letter_format=letter_format, fontset=fontset)

@@ -7,19 +7,22 @@ every glyph mapped to Unicode (what level U asks, and what copying text out of t
 needs); transparency as the claimed part allows it (none in PDF/A-1); no encryption; no
 JavaScript or other actions run on opening; the trailer's file identifier. Last, pikepdf's
 validator, built from the veraPDF rule catalogue, checks the whole file against level B of
-the claimed part (1, 2 or 3; A and U files are validated at level B). Each requirement
-becomes a finding: ``info`` when met, ``error`` when not.
+the claimed part (1, 2 or 3; A and U files are validated at level B).
+
+Each requirement is a rule of the table (``rules_pdfa.py``, route ``pdfa``): its finding is
+``info`` when the file meets it and ``error`` when it does not, with the clause of the
+claimed part of ISO 19005 as the expected value.
 """
 
 from __future__ import annotations
 
 import io
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .report import Report, Severity
+from .report import Report
 
 # Info dictionary key → XMP property it must agree with (ISO 19005-2 6.6.2.3.1, -1 6.7.3)
 INFO_XMP = {
@@ -32,30 +35,52 @@ INFO_XMP = {
     "/CreationDate": "xmp:CreateDate",
     "/ModDate": "xmp:ModifyDate",
 }
-# clause of each requirement in ISO 19005-1 and ISO 19005-2 (-3 numbers them as -2)
-CLAUSES = {
-    "pdfa-identification": ("6.7.11", "6.6.4"),
-    "pdfa-metadata": ("6.7.3", "6.6.2.3"),
-    "pdfa-output-intent": ("6.2.2", "6.2.3"),
-    "pdfa-fonts-embedded": ("6.3.4", "6.2.11.4"),
-    "pdfa-tounicode": ("6.3.8", "6.2.11.7"),
-    "pdfa-tounicode-complete": ("6.3.8", "6.2.11.7.2"),
-    "pdfa-transparency": ("6.4", "6.2.10"),
-    "pdfa-encryption": ("6.1.3", "6.1.3"),
-    "pdfa-actions": ("6.6.1", "6.6.1"),
-    "pdfa-file-id": ("6.1.3", "6.1.3"),
-    "pdfa-validator": ("全部条款", "全部条款"),
+# each requirement: what it asks, in Chinese; its clause in ISO 19005-1 and in ISO 19005-2
+# (-3 numbers them as -2). The table's rules (rules_pdfa.py) are made from this list.
+REQUIREMENTS = {
+    "pdfa-identification": ("XMP 元数据中有 PDF/A 标识（pdfaid:part、pdfaid:conformance）",
+                            "6.7.11", "6.6.4"),
+    "pdfa-metadata": ("文档信息字典与 XMP 元数据一致", "6.7.3", "6.6.2.3"),
+    "pdfa-output-intent": ("有 PDF/A 输出意图（GTS_PDFA1）及其 ICC 特性文件", "6.2.2", "6.2.3"),
+    "pdfa-fonts-embedded": ("所有字体嵌入文件", "6.3.4", "6.2.11.4"),
+    "pdfa-tounicode": ("每个字体有 ToUnicode 映射", "6.3.8", "6.2.11.7"),
+    "pdfa-tounicode-complete": ("每个字形都能映射到 Unicode（可复制文字）", "6.3.8", "6.2.11.7.2"),
+    "pdfa-transparency": (
+        "透明合乎所声明的部分（PDF/A-1 不许软掩膜和透明组，PDF/A-2、-3 须有输出意图）",
+        "6.4", "6.2.10"),
+    "pdfa-encryption": ("没有加密", "6.1.3", "6.1.3"),
+    "pdfa-actions": ("没有 JavaScript 和自动执行的动作", "6.6.1", "6.6.1"),
+    "pdfa-file-id": ("文件尾有文件标识（/ID）", "6.1.3", "6.1.3"),
+    "pdfa-validator": ("通过 pikepdf 的 PDF/A 校验（veraPDF 规则，所声明部分的 B 级）",
+                       "全部条款", "全部条款"),
 }
 
 
 @dataclass(frozen=True, slots=True)
 class Requirement:
-    """One PDF/A requirement and whether the file meets it."""
+    """One PDF/A requirement (an id of :data:`REQUIREMENTS`) and whether the file meets it."""
 
     rule: str  # stable id, e.g. "pdfa-output-intent"
-    name: str  # what is required, in Chinese
     passed: bool
     detail: str
+
+    @property
+    def name(self) -> str:
+        return REQUIREMENTS[self.rule][0]
+
+
+@dataclass(slots=True)
+class PdfaFacts:
+    """What the PDF/A rules read: the part checked and each requirement's verdict."""
+
+    part: int
+    requirements: dict[str, Requirement] = field(default_factory=dict)
+    empty: bool = False  # (the rule runner asks; a PDF/A check always has its facts)
+
+    def clause(self, rule: str) -> str:
+        """The requirement's clause in the part checked, e.g. "ISO 19005-2 6.2.3"."""
+        _, one, two = REQUIREMENTS[rule]
+        return f"ISO 19005-{self.part} {one if self.part == 1 else two}"
 
 
 def claimed(pdf: Any) -> tuple[int, str] | None:
@@ -107,18 +132,28 @@ def check_pdfa(source: str | Path | bytes) -> tuple[int, list[Requirement]]:
     return part, reqs
 
 
-def add_pdfa_findings(report: Report, source: str | Path | bytes) -> None:
-    """Run :func:`check_pdfa` and add one finding per requirement to ``report``."""
+def pdfa_facts(source: str | Path | bytes) -> PdfaFacts:
+    """:func:`check_pdfa`'s verdicts as the facts the table's PDF/A rules judge."""
     part, reqs = check_pdfa(source)
-    for req in reqs:
-        clause = f"ISO 19005-{part} {CLAUSES[req.rule][0 if part == 1 else 1]}"
-        severity = Severity.INFO if req.passed else Severity.ERROR
-        verdict = "符合" if req.passed else "不符合"
-        report.add(severity, clause, req.rule, f"PDF/A：{req.name}（{verdict}）",
-                   measured=req.detail or None)
+    return PdfaFacts(part, {r.rule: r for r in reqs})
+
+
+def add_pdfa_findings(report: Report, source: str | Path | bytes) -> None:
+    """The table's PDF/A rules (route ``pdfa``) over ``source``, into ``report``: one finding
+    per requirement; ``measurements.pdfa`` has the part and each verdict."""
+    import pikepdf
+
+    from ..read.pdf import PdfReadError
+    from . import rules
+
+    try:
+        facts = pdfa_facts(source)
+    except pikepdf.PdfError as e:  # what pdfminer read and qpdf cannot
+        raise PdfReadError(f"{report.file}: 无法按 PDF/A 检查（{e}）") from e
+    rules.run(rules.Route.PDFA, facts, report, "pdfa")
     report.measurements["pdfa"] = {
-        "part": part,
-        "requirements": {r.rule: r.passed for r in reqs},
+        "part": facts.part,
+        "requirements": {r: req.passed for r, req in facts.requirements.items()},
     }
 
 
@@ -126,16 +161,14 @@ def add_pdfa_findings(report: Report, source: str | Path | bytes) -> None:
 
 
 def _identification(claim: tuple[int, str] | None) -> Requirement:
-    name = "XMP 元数据中的 PDF/A 标识（pdfaid:part、pdfaid:conformance）"
     if claim is None:
-        return Requirement("pdfa-identification", name, False, "未声明 PDF/A")
+        return Requirement("pdfa-identification", False, "未声明 PDF/A")
     part, level = claim
     ok = part in (1, 2, 3) and level in ("A", "B", "U") and not (part == 1 and level == "U")
-    return Requirement("pdfa-identification", name, ok, f"PDF/A-{part}{level.lower()}")
+    return Requirement("pdfa-identification", ok, f"PDF/A-{part}{level.lower()}")
 
 
 def _metadata(pdf: Any) -> Requirement:
-    name = "文档信息字典与 XMP 元数据一致"
     from pikepdf.models.metadata import DateConverter
 
     meta = pdf.open_metadata()
@@ -158,25 +191,24 @@ def _metadata(pdf: Any) -> Requirement:
             same = xmp is not None and str(xmp) == value
         if not same:
             wrong.append(f"{key[1:]}={value!r} / {prop}={xmp!r}")
-    return Requirement("pdfa-metadata", name, not wrong,
+    return Requirement("pdfa-metadata", not wrong,
                        "；".join(wrong) or f"{sum(k in info for k in INFO_XMP)} 项一致")
 
 
 def _output_intent(pdf: Any) -> Requirement:
-    name = "PDF/A 输出意图（GTS_PDFA1）带 ICC 特性文件"
     intents = [i for i in pdf.Root.get("/OutputIntents", []) if i.get("/S") == "/GTS_PDFA1"]
     if len(intents) != 1:
         detail = f"{len(intents)} 个 GTS_PDFA1 输出意图"
-        return Requirement("pdfa-output-intent", name, False, detail)
+        return Requirement("pdfa-output-intent", False, detail)
     profile = intents[0].get("/DestOutputProfile")
     if profile is None:
-        return Requirement("pdfa-output-intent", name, False, "没有 DestOutputProfile")
+        return Requirement("pdfa-output-intent", False, "没有 DestOutputProfile")
     data = profile.read_bytes()
     space = data[16:20].decode("latin-1").strip() if len(data) >= 20 else "?"
     n = int(profile.get("/N", 0))
     ok = data[36:40] == b"acsp" and {"RGB": 3, "GRAY": 1, "CMYK": 4}.get(space) == n
     label = str(intents[0].get("/OutputConditionIdentifier", ""))
-    return Requirement("pdfa-output-intent", name, ok, f"{label}，ICC {space}，N={n}")
+    return Requirement("pdfa-output-intent", ok, f"{label}，ICC {space}，N={n}")
 
 
 def _font_dicts(pdf: Any) -> Iterator[tuple[str, Any]]:
@@ -213,9 +245,9 @@ def _fonts(pdf: Any) -> list[Requirement]:
         if "/ToUnicode" not in font:
             no_map.append(base)
     return [
-        Requirement("pdfa-fonts-embedded", "所有字体嵌入文件", not bare,
+        Requirement("pdfa-fonts-embedded", not bare,
                     "未嵌入：" + "、".join(bare) if bare else f"{len(fonts)} 个字体均已嵌入"),
-        Requirement("pdfa-tounicode", "每个字体有 ToUnicode 映射", not no_map,
+        Requirement("pdfa-tounicode", not no_map,
                     "缺少：" + "、".join(no_map) if no_map else f"{len(fonts)} 个字体均有"),
     ]
 
@@ -232,8 +264,8 @@ def _unicode(source: str | Path | bytes) -> Requirement:
                 glyphs += 1
                 text = c.get("text", "")
                 unmapped += text.startswith("(cid:") or "\ufffd" in text or not text
-    return Requirement("pdfa-tounicode-complete", "每个字形都能映射到 Unicode（可复制文字）",
-                       unmapped == 0, f"{glyphs} 个字形，{unmapped} 个无 Unicode")
+    detail = f"{glyphs} 个字形，{unmapped} 个无 Unicode"
+    return Requirement("pdfa-tounicode-complete", unmapped == 0, detail)
 
 
 def _transparency(pdf: Any, part: int) -> Requirement:
@@ -249,17 +281,16 @@ def _transparency(pdf: Any, part: int) -> Requirement:
         if obj.get("/Type") == "/ExtGState":
             soft_masks += obj.get("/SMask", pikepdf.Name("/None")) != pikepdf.Name("/None")
     detail = f"{soft_masks} 个软掩膜，{groups} 个页面透明组"
+    none = soft_masks == groups == 0
     if part == 1:
-        return Requirement("pdfa-transparency", "没有透明（PDF/A-1 不允许软掩膜和透明组）",
-                           soft_masks == groups == 0, detail)
+        return Requirement("pdfa-transparency", none, detail)
     intent = bool(pdf.Root.get("/OutputIntents"))
-    return Requirement("pdfa-transparency", "透明只与输出意图一同使用（PDF/A-2、-3）",
-                       intent or soft_masks == groups == 0, detail)
+    return Requirement("pdfa-transparency", intent or none, detail)
 
 
 def _encryption(pdf: Any) -> Requirement:
     encrypted = "/Encrypt" in pdf.trailer
-    return Requirement("pdfa-encryption", "没有加密", not encrypted,
+    return Requirement("pdfa-encryption", not encrypted,
                        "有 /Encrypt" if encrypted else "")
 
 
@@ -277,7 +308,7 @@ def _actions(pdf: Any) -> Requirement:
     for obj in _dictionaries(pdf):
         if obj.get("/S") in ("/JavaScript", "/Launch") or "/JS" in obj:
             found.append(f"{obj.get('/S')} 动作")
-    return Requirement("pdfa-actions", "没有 JavaScript 和自动执行的动作", not found,
+    return Requirement("pdfa-actions", not found,
                        "、".join(dict.fromkeys(found)))
 
 
@@ -306,7 +337,7 @@ def _dictionaries(pdf: Any) -> Iterator[Any]:
 def _file_id(pdf: Any) -> Requirement:
     ids = pdf.trailer.get("/ID")
     ok = ids is not None and len(ids) == 2
-    return Requirement("pdfa-file-id", "文件尾有文件标识（/ID）", ok, "" if ok else "缺少 /ID")
+    return Requirement("pdfa-file-id", ok, "" if ok else "缺少 /ID")
 
 
 def _validator(source: str | Path | bytes, part: int) -> Requirement:
@@ -316,5 +347,4 @@ def _validator(source: str | Path | bytes, part: int) -> Requirement:
     report = pdfa.validate_written(io.BytesIO(source) if isinstance(source, bytes)
                                    else source, f"{part}b")
     detail = "；".join(f"{f.rule}: {f.message}" for f in report.findings[:5])
-    return Requirement("pdfa-validator", f"通过 PDF/A-{part}b 校验（pikepdf，veraPDF 规则）",
-                       report.passed, detail or "通过")
+    return Requirement("pdfa-validator", report.passed, detail or "通过")

@@ -17,7 +17,8 @@ class Severity(StrEnum):
 SEVERITY_LABEL = {Severity.ERROR: "错误", Severity.WARNING: "警告", Severity.INFO: "提示"}
 
 
-# The clauses of GB/T 9704-2012 findings cite (number and short name).
+# The clauses of GB/T 9704-2012 findings cite (number and short name); last, ISO 19005 for
+# the PDF/A self-check (each finding's expected value names the part's clause).
 class Clause(StrEnum):
     PAPER = "5.1 幅面尺寸"
     TYPE_AREA = "5.2.1 版心"
@@ -36,6 +37,7 @@ class Clause(StrEnum):
     PAGE_NUMBER = "7.5 页码"
     PUNCTUATION = "9 标点符号（GB/T 15834）"
     LETTER = "10.1 信函格式"
+    PDFA = "ISO 19005 PDF/A"
 
 
 @dataclass(slots=True)
@@ -52,7 +54,9 @@ class Finding:
     page: int | None = None
     line: int | None = None
     paragraph: int | None = None  # 1-based paragraph index (DOCX)
-    source: str = "pdf"  # "pdf", "docx" or "render" (LibreOffice's rendering of a DOCX)
+    # "pdf", "ofd", "docx", "render" (LibreOffice's rendering of a DOCX) or "pdfa" (the PDF/A
+    # self-check of a PDF)
+    source: str = "pdf"
 
     def to_dict(self) -> dict[str, Any]:
         d = asdict(self)
@@ -64,7 +68,7 @@ class Finding:
 @dataclass(slots=True)
 class Report:
     file: str
-    kind: str  # "pdf" | "docx"
+    kind: str  # "pdf" | "ofd" | "docx"
     findings: list[Finding] = field(default_factory=list)
     measurements: dict[str, Any] = field(default_factory=dict)
     letter_format: bool = False

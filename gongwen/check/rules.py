@@ -12,7 +12,9 @@ used for LibreOffice's rendering of a DOCX), a DOCX's settings (``docx``) or eit
 The rules live in modules by clause: ``rules_page`` (5.1–5.2.4 page, type area, grid,
 colour), ``rules_fonts`` (5.2.2), ``rules_header`` (7.2 版头, 10.1 信函格式), ``rules_body``
 (7.3 title, headings, 署名 and 成文日期), ``rules_record`` (7.4 版记), ``rules_page_number``
-(7.5), ``rules_punctuation`` (9). A new rule is one function in its clause's module::
+(7.5), ``rules_punctuation`` (9); ``rules_pdfa`` holds the PDF/A self-check's requirements
+(ISO 19005, route ``pdfa``, facts from ``pdfa.py``). A new rule is one function in its
+clause's module::
 
     @rule("title-size", Clause.TITLE, Severity.ERROR, "标题字号不是 2 号", Route.PDF,
           expected="22 pt（2 号）")
@@ -46,15 +48,17 @@ RULE_MODULES = (
     "rules_record",
     "rules_page_number",
     "rules_punctuation",
+    "rules_pdfa",
 )
 
 
 class Route(StrEnum):
     """Which facts a rule reads."""
 
-    PDF = "pdf"  # the page as drawn (a PDF, or LibreOffice's rendering of a DOCX)
+    PDF = "pdf"  # the page as drawn (a PDF, an OFD, or LibreOffice's rendering of a DOCX)
     DOCX = "docx"  # the DOCX's settings as Word applies them
     BOTH = "both"  # facts both routes give alike
+    PDFA = "pdfa"  # a PDF/A file's requirements (ISO 19005), not GB/T 9704
 
 
 @dataclass(frozen=True, slots=True)
@@ -210,11 +214,13 @@ def by_clause() -> list[Rule]:
 
 
 def run(route: Route, facts: Any, report: Report, source: str) -> None:
-    """Every rule of ``route`` (and the ``both`` rules) over ``facts``, into ``report``;
-    ``source`` labels the findings ("pdf", "docx" or "render")."""
+    """Every rule of ``route`` (and, for ``pdf`` and ``docx``, the ``both`` rules) over
+    ``facts``, into ``report``; ``source`` labels the findings ("pdf", "ofd", "docx",
+    "render" or "pdfa")."""
     empty = bool(facts.empty)
+    routes = {route, Route.BOTH} if route in (Route.PDF, Route.DOCX) else {route}
     for r in table():
-        if r.route not in (route, Route.BOTH) or r.on_empty != empty:
+        if r.route not in routes or r.on_empty != empty:
             continue
         report.extend([r.finding(h, source) for h in r.hits(facts)])
 
@@ -265,7 +271,8 @@ def print_table(console: Any = None) -> None:
     console.print(f"\n共 {len(rules)} 条规则")
 
 
-_ROUTE_LABEL = {"pdf": "PDF 版面", "docx": "DOCX 设置", "both": "PDF 版面和 DOCX 设置"}
+_ROUTE_LABEL = {"pdf": "PDF、OFD 版面", "docx": "DOCX 设置", "both": "PDF、OFD 版面和 DOCX 设置",
+                "pdfa": "PDF/A 要求"}
 
 
 def markdown_table() -> str:

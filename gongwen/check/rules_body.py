@@ -49,7 +49,7 @@ def no_title(f: PdfFacts) -> Iterator[Hit]:
 # --- 7.3.3 body text and headings -----------------------------------------------------------
 
 
-@rule("no-text", Clause.BODY, S.ERROR, "PDF 中没有可提取的文字（扫描件或图片？）", Route.PDF,
+@rule("no-text", Clause.BODY, S.ERROR, "文件中没有可提取的文字（扫描件或图片？）", Route.PDF,
       on_empty=True)
 def pdf_no_text(f: PdfFacts) -> Iterator[Hit]:
     yield hit()

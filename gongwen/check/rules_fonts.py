@@ -23,7 +23,7 @@ SIZE_TOL = 0.15  # pt, font sizes on the page
 
 
 @rule("font-not-embedded", Clause.FONTS, S.ERROR, "字体 {name} 未嵌入，读者电脑上会换成别的字体",
-      Route.PDF, expected="所有字体嵌入 PDF")
+      Route.PDF, expected="所有字体嵌入文件")
 def font_not_embedded(f: PdfFacts) -> Iterator[Hit]:
     for use in f.geometry.fonts.values():
         if not use.embedded:

@@ -10,8 +10,9 @@ save settings pikepdf prescribes for PDF/A-2b. It works on the finished file, so
 depend on how the text was drawn. Validating the result with pikepdf's veraPDF-derived
 rules costs about a second a letter (several times the drawing), so it is left to
 ``gongwen check`` (:mod:`gongwen.check.pdfa`) and the tests, which validate every PDF/A they
-make; the one input that could break conformance, a CMYK seal image against the sRGB
-output intent, is refused here.
+make. A CMYK image would break the sRGB output intent: the seal checks embed a CMYK scan
+as an RGB PNG (:func:`gongwen.assets.embeddable`), and one that reached this step anyway
+is refused here.
 
 Why PDF/A-2b rather than PDF/A-1b: a seal image has an alpha channel, drawn as a soft mask,
 and PDF/A-1 forbids soft masks (ISO 19005-1 6.4); PDF/A-2 allows them, so the seal keeps its

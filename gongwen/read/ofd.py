@@ -28,6 +28,7 @@ from typing import Any
 
 from lxml import etree
 
+from .. import limits
 from ..errors import GongwenError
 from ..layout.pages import EM_ASCENT
 from ..spec import is_wide, mm
@@ -36,8 +37,6 @@ from .model import Reading, SourceKind
 from .pdf import geometry_reading, group_lines
 
 NS = "http://www.ofdspec.org/2016"
-MAX_PART_BYTES = 32 * 1024 * 1024  # one XML part, inflated
-MAX_PACKAGE_BYTES = 256 * 1024 * 1024  # all parts, inflated
 LEVEL_TOL = 1.0  # pt: a path whose ends differ in height by less than this runs level
 THIN_FILL = 4.0  # pt: a filled rectangle at most this high is a rule
 _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
@@ -53,7 +52,7 @@ def is_ofd(source: Path | bytes) -> bool:
     try:
         with zipfile.ZipFile(io.BytesIO(source) if isinstance(source, bytes) else source) as z:
             return any(n.lstrip("/") == "OFD.xml" for n in z.namelist())
-    except (zipfile.BadZipFile, OSError):
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError):
         return False
 
 
@@ -66,18 +65,29 @@ class _Error(Exception):
 
 class _Package:
     """The parts of an OFD package, read on demand; locations resolve as GB/T 33190 7.3
-    says: relative to the part that names them, or to the package root with a "/"."""
+    says: relative to the part that names them, or to the package root with a "/".
 
-    def __init__(self, source: str | Path | bytes):
+    The package is read within :mod:`gongwen.limits`' bounds before any part is parsed: a
+    regular file of at most :data:`~gongwen.limits.MAX_OFD_BYTES`, whose zip directory
+    declares no more parts, and no larger inflated XML parts or total, than a DOCX may have,
+    and no DOCTYPE (:func:`~gongwen.limits.check_zip`)."""
+
+    def __init__(self, source: str | Path | bytes, name: str):
+        if isinstance(source, bytes):
+            data = source
+            if len(data) > limits.MAX_OFD_BYTES:
+                size, limit = len(data), limits.MAX_OFD_BYTES // limits.MiB
+                raise limits.InputError(name, f"OFD 文件太大（{size} 字节，上限 {limit} MiB）")
+        else:
+            data = limits.read_bounded(source, limits.MAX_OFD_BYTES, what="OFD 文件")
+        limits.check_zip(data, name, kind="OFD")
         try:
-            self.zip = zipfile.ZipFile(io.BytesIO(source) if isinstance(source, bytes)
-                                       else source)
+            self.zip = zipfile.ZipFile(io.BytesIO(data))
         except (zipfile.BadZipFile, OSError) as e:
             raise _Error(f"无法读取 OFD：{e}") from e
-        infos = self.zip.infolist()
-        if sum(i.file_size for i in infos) > MAX_PACKAGE_BYTES:
-            raise _Error("OFD 解压后过大")
-        self.names = {i.filename.lstrip("/"): i for i in infos}
+        self.names = {i.filename.lstrip("/"): i for i in self.zip.infolist()}
+        self.name = name
+        self._parsed: dict[str, etree._Element] = {}
 
     def read(self, loc: str) -> bytes:
         info = self.names.get(loc.lstrip("/"))
@@ -86,13 +96,14 @@ class _Package:
         return self.zip.read(info)
 
     def xml(self, loc: str) -> etree._Element:
-        info = self.names.get(loc.lstrip("/"))
-        if info is not None and info.file_size > MAX_PART_BYTES:
-            raise _Error(f"OFD 中的 {loc} 过大")
-        try:
-            return etree.fromstring(self.read(loc), _PARSER)
-        except etree.XMLSyntaxError as e:
-            raise _Error(f"OFD 中的 {loc} 不是正确的 XML：{e}") from e
+        """The part at ``loc`` parsed, once however often it is named (a template page)."""
+        key = loc.lstrip("/")
+        if key not in self._parsed:
+            try:
+                self._parsed[key] = etree.fromstring(self.read(loc), _PARSER)
+            except etree.XMLSyntaxError as e:
+                raise _Error(f"OFD 中的 {loc} 不是正确的 XML：{e}") from e
+        return self._parsed[key]
 
     @staticmethod
     def resolve(base: str, loc: str) -> str:
@@ -123,14 +134,16 @@ def _floats(text: str | None) -> list[float]:
     return [float(v) for v in (text or "").split()]
 
 
-def _steps(text: str | None) -> list[float]:
-    """``DeltaX``/``DeltaY``: numbers, ``g N step`` standing for N steps of ``step``."""
+def _steps(text: str | None, count: int) -> list[float]:
+    """``DeltaX``/``DeltaY``: numbers, ``g N step`` standing for N steps of ``step``; at most
+    ``count`` steps (the characters of the TextCode: a ``g`` of a billion repeats is cut)."""
     tokens = _NUMBER.findall(text or "")
     out: list[float] = []
     i = 0
-    while i < len(tokens):
+    while i < len(tokens) and len(out) < count:
         if tokens[i] == "g" and i + 2 < len(tokens):
-            out += [float(tokens[i + 2])] * int(float(tokens[i + 1]))
+            repeat = int(min(max(float(tokens[i + 1]), 0.0), count - len(out)))
+            out += [float(tokens[i + 2])] * repeat
             i += 3
         else:
             if tokens[i] != "g":
@@ -294,7 +307,8 @@ def _glyphs(content: etree._Element, page_no: int, res: _Resources, fonts: dict[
             text = code.text or ""
             x = float(code.get("X", x))
             y = float(code.get("Y", y))
-            dx, dy = _steps(code.get("DeltaX")), _steps(code.get("DeltaY"))
+            dx = _steps(code.get("DeltaX"), len(text))
+            dy = _steps(code.get("DeltaY"), len(text))
             for i, ch in enumerate(text):
                 advance = font.advance(ch)
                 px, base = place.point(x, y)
@@ -368,10 +382,10 @@ def read_ofd_geometry(source: str | Path | bytes, name: str | None = None) -> Pd
     missing glyphs — as :func:`~gongwen.read.pdf.read_pdf_geometry` gives for a PDF."""
     label = name or (str(source) if not isinstance(source, bytes) else "<ofd>")
     try:
-        return _read(_Package(source))
+        return _read(_Package(source, label))
     except _Error as e:
         raise OfdReadError(f"{label}: {e}") from e
-    except (KeyError, ValueError, IndexError, OSError, zipfile.BadZipFile) as e:
+    except (KeyError, ValueError, IndexError, OverflowError, OSError, zipfile.BadZipFile) as e:
         raise OfdReadError(f"{label}: 不是可读的 OFD 文件（{type(e).__name__}: {e}）") from e
 
 
@@ -400,7 +414,9 @@ def _read(pkg: _Package) -> PdfGeometry:
     fonts: dict[str, FontUse] = {}
     missing: list[MissingGlyph] = []
     pages: list[PdfPage] = []
-    for n, page in enumerate(document.iter(_q("Page")), start=1):
+    page_list = list(document.iter(_q("Page")))
+    limits.check_pdf_pages(len(page_list), pkg.name, kind="OFD")
+    for n, page in enumerate(page_list, start=1):
         loc = pkg.resolve(doc_dir, page.get("BaseLoc", ""))
         content = pkg.xml(loc)
         area = content.find(_q("Area"))
