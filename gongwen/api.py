@@ -183,19 +183,26 @@ def compare(
 
 
 def check_conformance(
-    source: PathLike | bytes, *, letter_format: bool = False, render: bool = False
+    source: PathLike | bytes,
+    *,
+    letter_format: bool = False,
+    render: bool = False,
+    pdfa: bool = False,
 ) -> Report:
-    """Check a PDF or DOCX (a path, or the file's bytes) against GB/T 9704-2012 (see
-    ``docs/check.md``); ``render`` also checks LibreOffice's rendering of a DOCX."""
+    """Check a PDF, OFD or DOCX (a path, or the file's bytes) against GB/T 9704-2012 (see
+    ``docs/check.md``); ``render`` also checks LibreOffice's rendering of a DOCX, ``pdfa``
+    each PDF/A requirement of a PDF (always checked on a PDF that declares PDF/A)."""
     from .check import check_file
+    from .read.ofd import is_ofd
 
+    options = {"letter_format": letter_format, "render": render, "pdfa": pdfa}
     if not isinstance(source, bytes):
-        return check_file(source, letter_format=letter_format, render=render)
-    kind = "pdf" if b"%PDF-" in source[:1024] else "docx"
+        return check_file(source, **options)
+    kind = "pdf" if b"%PDF-" in source[:1024] else "ofd" if is_ofd(source) else "docx"
     with tempfile.TemporaryDirectory(prefix="gongwen-check-") as tmp:
         path = Path(tmp) / f"input.{kind}"
         path.write_bytes(source)
-        report = check_file(path, letter_format=letter_format, render=render)
+        report = check_file(path, **options)
     report.file = f"<{kind}>"
     return report
 
