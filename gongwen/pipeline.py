@@ -258,11 +258,10 @@ def render_file(
     named ``*.pdf`` / ``*.docx`` / ``*.ofd``; ``formats`` None means the default formats, or
     the one ``out``'s suffix names (the rule of :mod:`gongwen.outpath`).
     """
+    from .export import formats as registered
     from .outpath import output_folder, render_targets
 
     asked = parse_formats(formats) if formats is not None else None
-    from .export import formats as registered
-
     fmts, targets = render_targets(Path(out), Path(path).stem, asked, registered(),
                                    DEFAULT_FORMATS)
     letter, sources = load_letter_with_sources(path)
