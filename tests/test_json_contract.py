@@ -73,12 +73,13 @@ def test_batch_report(tmp_path: Path):
     report = tmp_path / "report.json"
     proc = subprocess.run(
         [sys.executable, "-m", "gongwen.cli", "batch", str(src), "-o", str(tmp_path / "out"),
-         "-f", "pdf", "-j", "1", "--fonts", "open", "--report", str(report), "--no-progress"],
+         "-f", "pdf,ofd", "-j", "1", "--fonts", "open", "--report", str(report), "--no-progress"],
         capture_output=True, text=True, timeout=300, cwd=ROOT)
     assert proc.returncode == 1, proc.stderr
     data = json.loads(report.read_text(encoding="utf-8"))
     _validate("batch-report", data)
     by = {x["name"]: x for x in data["letters"]}
+    assert data["formats"] == ["pdf", "ofd"] and by["good"]["outputs"] == ["good.pdf", "good.ofd"]
     problem = by["bad"]["problems"][0]
     assert problem["file"].endswith("bad.yaml") and problem["field"] == "signature.date"
     assert problem["line"] > 0 and problem["column"] > 0
