@@ -91,6 +91,7 @@ def test_batch_report(tmp_path: Path):
     [REFERENCE_YAML, "EXAMPLE.pdf", "--strict"],
     [REFERENCE_YAML, "zhuzhou-fgw-2022-reply.pdf", "--layout", "--fonts", "open"],
     ["zhuzhou-fgw-2022-reply.docx", REFERENCE_TEXT],
+    [REFERENCE_YAML, "zhuzhou-fgw-2022-reply.ofd"],
 ])
 def test_diff_report(args: list, outputs: dict[str, Path]):
     names = {"EXAMPLE.pdf": outputs["letter-format-reply.pdf"]}
@@ -102,6 +103,8 @@ def test_diff_report(args: list, outputs: dict[str, Path]):
     _validate("diff", data)
     if "--layout" in args:
         assert data["layout"] is not None
+    if str(args[-1]).endswith(".ofd"):
+        assert data["b"]["kind"] == "ofd", data["b"]
 
 
 @pytest.mark.parametrize("name", ["zhuzhou-fgw-2022-reply.pdf", "zhuzhou-fgw-2022-reply.docx",
