@@ -607,7 +607,8 @@ def _role_text(roles: Sequence[Role | None]) -> str:
     return "+".join(dict.fromkeys(names))
 
 
-KIND_NAMES = {"yaml": "信件 YAML", "docx": "Word 文档", "pdf": "PDF", "text": "文本文件"}
+KIND_NAMES = {"yaml": "信件 YAML", "docx": "Word 文档", "pdf": "PDF", "ofd": "OFD",
+              "text": "文本文件"}
 ROLE_SOURCES = {"document": "段落角色取自信件", "styles": "段落角色取自 Word 样式",
                 "guessed": "段落角色按文字推测"}
 # Without colour (piped, NO_COLOR, a file) changes are marked in the text itself:

@@ -45,8 +45,9 @@ INK = 200  # grey level below which a pixel is ink
 
 
 def pdf_reading_for_layout(reading: Reading, path: Path, *, fonts: str = "auto") -> Reading:
-    """The PDF reading of an input: a PDF as read, a letter YAML rendered in memory."""
-    if reading.kind is SourceKind.PDF:
+    """The page reading of an input: a PDF or an OFD as read (its geometry), a letter YAML
+    rendered to PDF in memory."""
+    if reading.kind in (SourceKind.PDF, SourceKind.OFD):
         return reading
     if reading.kind is SourceKind.YAML:
         from .fonts import FontError
@@ -65,7 +66,7 @@ def pdf_reading_for_layout(reading: Reading, path: Path, *, fonts: str = "auto")
 
     raise GongwenError(
         f"{path}: 这是{KIND_NAMES[reading.kind.value]}；"
-        f"版面比较（{option('layout')}、{option('visual')}）需要 PDF 或信件 YAML"
+        f"版面比较（{option('layout')}、{option('visual')}）需要 PDF、OFD 或信件 YAML"
     )
 
 
@@ -333,8 +334,10 @@ def write_overlays(a: Reading, b: Reading, out_dir: Path, *, dpi: int = RENDER_D
         import pypdfium2  # noqa: F401
     except ImportError as exc:  # pragma: no cover
         raise GongwenError(f"{option('visual')}: 需要 Pillow 和 pypdfium2：{exc}") from exc
-    if a.pdf is None or b.pdf is None:
-        raise GongwenError(f"{option('visual')}: 需要两个 PDF（或信件 YAML）")
+    for r in (a, b):
+        if r.pdf is None:  # an OFD: its pages are not drawn here
+            raise GongwenError(f"{r.path}: {option('visual')} 叠印的是 PDF 页面，需要 PDF 或信件 "
+                               f"YAML；OFD 可用 {option('layout')} 比较版面")
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:

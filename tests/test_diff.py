@@ -467,7 +467,7 @@ def test_scanned_pdf_without_text_layer(tmp_path):
 
 def test_layout_needs_pdf_or_yaml():
     code, _, err = run(REFERENCE_YAML, REFERENCE_TEXT, "--layout")
-    assert code == 2 and "这是文本文件；版面比较（--layout、--visual）需要 PDF 或信件 YAML" in err
+    assert code == 2 and "这是文本文件；版面比较（--layout、--visual）需要 PDF、OFD 或信件 YAML" in err
 
 
 # --- HTML ----------------------------------------------------------------------------------------

@@ -486,3 +486,19 @@ def test_render_to_a_file_named_ofd(tmp_path: Path) -> None:
     code, out = invoke("render", REFERENCE_YAML, "-o", tmp_path / "all", "--fonts", "open")
     assert code == 0 and sorted(p.name for p in (tmp_path / "all").iterdir()) == [
         "zhuzhou-fgw-2022-reply.docx", "zhuzhou-fgw-2022-reply.pdf"]  # the default formats
+
+
+def test_diff_compares_an_ofd_with_its_letter(tmp_path: Path) -> None:
+    """``gongwen diff`` names the OFD as such, finds its text identical to the letter's and,
+    with ``--layout``, its pages (the OFD's own geometry) identical to the letter's layout;
+    ``--visual`` overlays PDF pages only and says so."""
+    from .conftest import invoke
+
+    ofd = tmp_path / "reply.ofd"
+    ofd.write_bytes(rendered(REFERENCE_YAML).outputs["ofd"])
+    code, out = invoke("diff", REFERENCE_YAML, ofd)
+    assert code == 0 and "OFD，20" in out and "相同" in out, out
+    code, out = invoke("diff", REFERENCE_YAML, ofd, "--layout", "--fonts", "open")
+    assert code == 0 and "版面相同" in out, out
+    code, out = invoke("diff", REFERENCE_YAML, ofd, "--visual", tmp_path / "v", "--fonts", "open")
+    assert code == 2 and f"{ofd}: --visual 叠印的是 PDF 页面" in out, out

@@ -59,8 +59,8 @@ def run_diff(
 def register(app: typer.Typer) -> None:
     @app.command("diff")
     def diff_command(
-        a: Annotated[Path, typer.Argument(help="A：信件 YAML、DOCX、PDF 或文本文件")],
-        b: Annotated[Path, typer.Argument(help="B：信件 YAML、DOCX、PDF 或文本文件")],
+        a: Annotated[Path, typer.Argument(help="A：信件 YAML、DOCX、PDF、OFD 或文本文件")],
+        b: Annotated[Path, typer.Argument(help="B：信件 YAML、DOCX、PDF、OFD 或文本文件")],
         strict: Annotated[
             bool, typer.Option("--strict", help="逐字比较：不归一化空白、全半角和引号")
         ] = False,
