@@ -57,6 +57,11 @@ def to_pdfa(data: bytes, meta: Metadata) -> bytes:
         for page in pdf.pages:  # reportlab's empty page transition: nothing to validate
             if page.obj.get("/Trans") == pikepdf.Dictionary():
                 del page.obj["/Trans"]
+        # a CIDSet is optional in PDF/A-2 (ISO 19005-2 6.2.11.4.2) and pikepdf's validator
+        # cannot verify one: the PDF/A leaves it out
+        for obj in pdf.objects:
+            if isinstance(obj, pikepdf.Dictionary) and "/CIDSet" in obj:
+                del obj["/CIDSet"]
         pdfa.prepare(pdf, FLAVOUR)  # sRGB output intent; XMP from Info; the identification
         with pdf.open_metadata(set_pikepdf_as_editor=False) as xmp:  # and Info from XMP
             xmp["pdf:Producer"] = meta.creator  # prepare records itself and the clock
