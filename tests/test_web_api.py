@@ -96,7 +96,7 @@ def test_editor_page_holds_the_letter_and_its_form(client: TestClient) -> None:
     initial = initial_of(page.text)
     assert initial["yaml"] == EXAMPLE_LETTER.read_text(encoding="utf-8")
     assert initial["base"] == digest(EXAMPLE_LETTER.read_bytes())
-    assert set(initial["formats"]) >= {"pdf", "docx", "svg"}
+    assert set(initial["formats"]) >= {"pdf", "docx", "svg", "ofd"}
     # every field of the letter has its place in the form, named as problems name it
     for field in ("format", "header.doc_number", "signature.date", "body[1].heading",
                   "contacts[0].label", "record.cc", "attachments[0].title"):
@@ -382,7 +382,7 @@ def test_upload_a_yaml(client: TestClient) -> None:
 def test_downloads_are_the_api_bytes(client: TestClient) -> None:
     text = REFERENCE_YAML.read_text(encoding="utf-8")
     letter = gongwen.loads(text, name="reference.yaml")
-    for fmt in ("pdf", "docx"):
+    for fmt in ("pdf", "docx", "ofd"):
         response = client.post(f"/api/export/{fmt}", json={"yaml": text, "file": "reference.yaml"})
         assert response.status_code == 200
         assert response.content == gongwen.render(letter, [fmt], fonts="open").outputs[fmt]
