@@ -2,9 +2,17 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
+
+# Property tests draw the same examples on every run, so a test run's verdict does not depend
+# on luck; GONGWEN_HYPOTHESIS=explore draws new ones (to look for failures, not in CI).
+settings.register_profile("repeatable", derandomize=True, print_blob=True)
+settings.register_profile("explore", derandomize=False, print_blob=True)
+settings.load_profile(os.environ.get("GONGWEN_HYPOTHESIS", "repeatable"))
 
 ROOT = Path(__file__).resolve().parent.parent
 REFERENCE_YAML = ROOT / "letters" / "zhuzhou-fgw-2022-reply.yaml"

@@ -20,6 +20,7 @@ Stable API (the DOCX checks reuse it):
 from __future__ import annotations
 
 import io
+import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -330,13 +331,21 @@ def red_segments(page: Any, min_length: float = 50.0) -> list[Segment]:
     return [s for s in segments(page, min_length) if is_red(s.color)]
 
 
+PAGE_NUMBER_TEXT = re.compile(r"^[—－-]\s*\d+\s*[—－-]$")
+
+
 def extracted_text(pdf: Any, page_numbers: bool = False) -> str:
     """The text of all pages (pdfplumber's extraction), pages joined by '\\n'; without
-    ``page_numbers`` everything below the type area (the page number) is cut off."""
+    ``page_numbers`` the page number line ("— N —" below the type area) is cut off, and
+    only it: 信函格式's first page has no page number and its text runs below the type area
+    to 7/8 of a line above the lower double rule."""
     out = []
     for p in pdf.pages:
         if not page_numbers:
-            p = p.crop((0, 0, float(p.width), TYPE_BOTTOM + 4.0))
+            tops = [ln["top"] for ln in p.extract_text_lines()
+                    if ln["top"] > TYPE_BOTTOM and PAGE_NUMBER_TEXT.match(ln["text"].strip())]
+            if tops:
+                p = p.crop((0, 0, float(p.width), min(tops) - 0.5))
         out.append(p.extract_text() or "")
     return "\n".join(out)
 
