@@ -583,6 +583,61 @@ def _resolve(mode: FontMode, dirs: tuple[Path, ...], strict: bool) -> FontSet:
     return FontSet(mode, roles, substitutes, fallbacks, docx)
 
 
+def fontconfig_rules() -> str:
+    """fontconfig rules (``<alias>`` and ``<match>`` elements, without the ``<fontconfig>``
+    wrapper) that make every official family name of ``fonts.toml`` fall back to its role's
+    bundled face where that family is not installed, so a DOCX naming 仿宋_GB2312 shows
+    FandolFang (and 方正小标宋简体 FandolSong Bold, 黑体 FandolHei …) in LibreOffice or any
+    fontconfig program; an installed official font still wins. A bundled face whose
+    typographic family is another face's family (FandolSong Bold's “FandolSong”) is seen by
+    its own family only, so that asking for one never gives the other."""
+    folder = bundled_dir()
+    manifest = _load_manifest(folder)
+    primary: dict[FontRole, str] = {}
+    infos: dict[FontRole, _FaceInfo] = {}
+    for role in FontRole:
+        faces = _faces_in(folder / manifest.bundled[role])
+        if not faces:
+            continue
+        infos[role] = faces[0]
+        primary[role] = _open_docx_names(faces[0])[0]
+    lines: list[str] = []
+    for role, info in infos.items():
+        others = {primary[r] for r in infos if r is not role}
+        if others & (set(info.families) - {primary[role]}):
+            name = _xml_text(primary[role])
+            lines.append(
+                f'<match target="scan"><test name="family"><string>{name}</string></test>'
+                f'<edit name="family" mode="assign_replace"><string>{name}</string></edit>'
+                '<edit name="style" mode="assign_replace"><string>Regular</string></edit>'
+                "</match>")
+    for role in FontRole:
+        if role not in primary:
+            continue
+        target = _xml_text(primary[role])
+        for name in manifest.official[role]:
+            lines.append(f'<alias binding="same"><family>{_xml_text(name)}</family>'
+                         f"<accept><family>{target}</family></accept></alias>")
+    return "\n".join(lines)
+
+
+def fontconfig_conf(font_dirs: Sequence[Path] = (), cachedir: Path | None = None) -> str:
+    """A complete fonts.conf: the system's configuration, ``font_dirs`` (the bundled folder
+    when empty), :func:`fontconfig_rules`, and ``cachedir`` if given."""
+    dirs = list(font_dirs) or [bundled_dir()]
+    body = ['  <include ignore_missing="yes">/etc/fonts/fonts.conf</include>']
+    body += [f"  <dir>{_xml_text(str(d))}</dir>" for d in dirs]
+    if cachedir is not None:
+        body.append(f"  <cachedir>{_xml_text(str(cachedir))}</cachedir>")
+    body += ["  " + line for line in fontconfig_rules().splitlines()]
+    return ('<?xml version="1.0"?>\n<!DOCTYPE fontconfig SYSTEM "fonts.dtd">\n<fontconfig>\n'
+            + "\n".join(body) + "\n</fontconfig>\n")
+
+
+def _xml_text(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
 def role_label(role: FontRole) -> str:
     """The Chinese name of a role, e.g. 仿宋."""
     from gongwen.spec import FONT_ROLE_NAMES

@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from ..errors import GongwenError, option
-from ..fonts import FONT_SUFFIXES, bundled_dir
+from ..fonts import FONT_SUFFIXES, bundled_dir, fontconfig_conf
 
 TIMEOUT = 180.0
 
@@ -42,7 +42,9 @@ def soffice_path() -> str | None:
 def fontconfig_file(work: Path, font_dirs: Sequence[Path]) -> Path:
     """A fonts.conf that includes the system configuration plus ``font_dirs`` (fonts are
     symlinked into one folder under ``work``; missing folders are passed over), with its
-    cache under ``work``."""
+    cache under ``work``, and gongwen's substitution rules (:func:`gongwen.fonts.
+    fontconfig_rules`): an official family a DOCX names and the machine lacks is shown in
+    its role's bundled face."""
     folder = work / "fonts"
     folder.mkdir(parents=True, exist_ok=True)
     for d in font_dirs:
@@ -52,12 +54,7 @@ def fontconfig_file(work: Path, font_dirs: Sequence[Path]) -> Path:
             if f.suffix.lower() in FONT_SUFFIXES and not (folder / f.name).exists():
                 (folder / f.name).symlink_to(f.resolve())
     conf = work / "fonts.conf"
-    conf.write_text(
-        '<?xml version="1.0"?>\n<!DOCTYPE fontconfig SYSTEM "fonts.dtd">\n<fontconfig>\n'
-        '  <include ignore_missing="yes">/etc/fonts/fonts.conf</include>\n'
-        f"  <dir>{folder}</dir>\n  <cachedir>{work / 'fccache'}</cachedir>\n</fontconfig>\n",
-        encoding="utf-8",
-    )
+    conf.write_text(fontconfig_conf([folder], work / "fccache"), encoding="utf-8")
     return conf
 
 
