@@ -187,7 +187,7 @@ def docx_facts(
     pkg = doc.package
     paras = [
         Para(p.index, "".join(r.text for r in p.runs), p.runs, p.props, p.in_table,
-             p.in_text_box)
+             p.in_text_box, table=p.table)
         for p in pkg.paragraphs
     ]
     layout_roles.docx_roles(paras)
@@ -264,6 +264,22 @@ def _start_from_right(p: Para) -> float | None:
     return None
 
 
+def _fitted_starts(paras: list[Para]) -> list[float] | None:
+    """Where each of ``paras`` starts, in characters from the right edge, when they all
+    stand left-aligned in one right-aligned table that Word fits to its content: the
+    column is as wide as its widest paragraph, the cells' right margin to its right."""
+    t = paras[0].table
+    if t is None or not t.fitted or t.jc not in ("right", "end") \
+            or any(p.table != t or p.props.jc not in ("left", "start", None) for p in paras):
+        return None
+    lefts = [p.props.chars("left", BODY_SIZE) + p.props.chars("firstLine", BODY_SIZE)
+             for p in paras]
+    content = max(left + spec.text_width_chars(p.text.strip())
+                  for left, p in zip(lefts, paras, strict=True))
+    right = t.right_margin / 20 / BODY_SIZE
+    return [right + content - left for left in lefts]
+
+
 def _placement(f: DocxFacts) -> Placement | None:
     """The last date and the 署名 block right above it, from their indents and text widths;
     the lead organ's 署名 (the longest) sets the offset."""
@@ -278,6 +294,9 @@ def _placement(f: DocxFacts) -> Placement | None:
         block.append(q)
     starts = [_start_from_right(q) for q in block]
     d = _start_from_right(date)
+    fitted = _fitted_starts([*block, date])
+    if fitted is not None:
+        *starts, d = fitted
     if not block or d is None or any(v is None for v in starts):
         return None
     s, sig = max(zip(starts, block, strict=True), key=lambda t: t[0])  # type: ignore[arg-type]

@@ -16,7 +16,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from .. import grammar, spec
-from ..ooxml.reader import ParaProps, Run
+from ..ooxml.reader import ParaProps, Run, TablePlace
 from ..read.geometry import PdfPage, TextLine, is_red
 from ..read.roles import heading_role, nest_headings
 from ..spec import LINE_PITCH, TYPE_BOTTOM, TYPE_CENTRE, TYPE_LEFT, TYPE_TOP, FontRole, Role, mm
@@ -195,6 +195,7 @@ class Para:
     in_table: bool
     in_box: bool = False  # in a text box (a 版头 element placed on the page)
     role: Role | None = None
+    table: TablePlace | None = None  # the table holding it, if any
 
 
 def docx_roles(paras: Sequence[Para]) -> None:

@@ -408,6 +408,18 @@ class Run:
     props: RunProps
 
 
+@dataclass(frozen=True)
+class TablePlace:
+    """A table as far as it places its paragraphs across the page: its alignment (``jc``),
+    whether Word fits its columns to their content, its cells' right margin (twips), and
+    an identity shared by the paragraphs of one table."""
+
+    jc: str | None
+    fitted: bool
+    right_margin: int
+    key: str
+
+
 @dataclass
 class Paragraph:
     """One ``w:p`` with what Word applies to it."""
@@ -421,6 +433,7 @@ class Paragraph:
     in_table: bool
     in_text_box: bool
     anchor: int  # a text box paragraph: the index of the paragraph it is anchored in
+    table: TablePlace | None = None  # how the innermost table holding it is placed
 
     @property
     def text(self) -> str:
@@ -442,6 +455,24 @@ def _run_text(r: Any) -> str:
         elif c.tag == _w("noBreakHyphen"):
             parts.append("-")
     return "".join(parts)
+
+
+def _style_separator(p: Any) -> bool:
+    """Whether ``p``'s mark is Word's style separator (hidden, ``w:specVanish``): the
+    paragraph and the next one show as one."""
+    return p is not None and p.find(f"{_w('pPr')}/{_w('rPr')}/{_w('specVanish')}") is not None
+
+
+def _table_place(tbl: Any) -> TablePlace:
+    props = tbl.find(_w("tblPr"))
+    if props is None:
+        return TablePlace(None, True, 0, tbl.getroottree().getpath(tbl))
+    right = props.find(f"{_w('tblCellMar')}/{_w('right')}")
+    if right is None:
+        right = props.find(f"{_w('tblCellMar')}/{_w('end')}")
+    layout = props.find(_w("tblLayout"))
+    return TablePlace(_attr(props.find(_w("jc")), "val"), _attr(layout, "type") != "fixed",
+                      _int(_attr(right, "w")) or 0, tbl.getroottree().getpath(tbl))
 
 
 _HIDDEN_CONTAINERS = (_w("del"), _w("moveFrom"), f"{{{MC}}}Fallback")
@@ -551,13 +582,14 @@ class Package:
             if text and not rp.hidden:
                 runs.append(Run(text, rp))
         label = self.numbering.label(p, style or "") if numbered else ""
-        in_table = any(a.tag == _w("tc") for a in p.iterancestors())
-        return Paragraph(index, style or "", props, base, runs, label, in_table, in_text_box,
-                         anchor)
+        tables = [a for a in p.iterancestors() if a.tag == _w("tbl")]
+        return Paragraph(index, style or "", props, base, runs, label, bool(tables),
+                         in_text_box, anchor, _table_place(tables[0]) if tables else None)
 
     def _paragraphs(self) -> list[Paragraph]:
         out: list[Paragraph] = []
         anchors: dict[Any, int] = {}
+        previous = None
         for p in self.body.iter(_w("p")):
             if _in_fallback(p):
                 continue
@@ -568,7 +600,12 @@ class Package:
                 anchor = anchors.get(outer, anchor)
             else:
                 anchors[p] = anchor
-            out.append(self._paragraph(p, len(out) + 1, anchor, bool(boxes)))
+            para = self._paragraph(p, len(out) + 1, anchor, bool(boxes))
+            if out and _style_separator(previous):  # Word runs it on into this one
+                out[-1].runs.extend(para.runs)
+            else:
+                out.append(para)
+            previous = p
         return out
 
     def reading_order(self) -> list[Paragraph]:
