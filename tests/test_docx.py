@@ -177,29 +177,51 @@ def test_cjk_punctuation_runs_carry_the_east_asian_hint(reference_bytes: bytes) 
     assert hinted > 20
 
 
+def paragraphs(d: docx.document.Document, skip: str = "Choice"
+               ) -> list[docx.text.paragraph.Paragraph]:
+    """Every paragraph of the body in document order (table cells included), without those
+    of the ``skip`` branch of markup-compatibility blocks ("Choice": what LibreOffice reads;
+    "Fallback": what Word 2013+ reads)."""
+    out = []
+    for p in d.element.body.iter(q("w:p")):
+        if any(a.tag == q(f"mc:{skip}") for a in p.iterancestors()):
+            continue
+        out.append(docx.text.paragraph.Paragraph(p, d._body))
+    return out
+
+
 def test_run_in_headings(reference_bytes: bytes, reference_doc: Document) -> None:
+    """Word (mc:Choice): the heading a paragraph in the heading style whose mark is a style
+    separator, the text the next paragraph: the navigation pane lists the heading only.
+    LibreOffice (mc:Fallback): one paragraph, the heading in its linked character style."""
     d = open_docx(reference_bytes)
     run_in = [b for b in reference_doc.blocks if b.run_in]
     assert run_in, "the reference letter's （一） paragraphs are run-in"
-    paras = [p for p in d.paragraphs if p.style.name.startswith("Heading 2")]
-    assert len(paras) >= len(run_in)
-    for p in paras:
-        if len(p.runs) < 2:
-            continue
-        lvl = p._p.pPr.find(q("w:outlineLvl"))
-        assert lvl is not None and lvl.get(q("w:val")) == "1"
-        keep = p._p.pPr.find(q("w:keepNext"))
-        assert keep is not None and keep.get(q("w:val")) == "0"
+    word = paragraphs(d, skip="Fallback")
+    outline = [p for p in word if p.style.name.startswith("Heading")
+               or p._p.pPr.find(q("w:outlineLvl")) is not None]
+    shown = [p.text for p in outline]  # the navigation pane's entries
+    for block in run_in:
+        assert block.spans[0].text in shown
+        k = next(i for i, p in enumerate(word) if p.text == block.spans[0].text)
+        mark = word[k]._p.pPr.find(f"{q('w:rPr')}/{q('w:specVanish')}")
+        assert mark is not None and word[k].style.name == "Heading 2"
+        assert word[k + 1].text == "".join(s.text for s in block.spans[1:])
+        assert word[k + 1]._p.pPr.find(q("w:outlineLvl")) is None
+    assert all(len(t) <= 40 for t in shown)  # headings, not whole paragraphs
+    lo = paragraphs(d, skip="Choice")
+    for block in run_in:
+        (p,) = [p for p in lo if p.text == block.text]
         first, rest = p.runs[0], p.runs[1:]
-        assert first.style.name == "Default Paragraph Font"  # the heading's own 楷体
+        assert first.text == block.spans[0].text
+        assert first.style.style_id == "Heading2Char"
         assert all(r.style.style_id == FONT_STYLE_NAMES[FontRole.FANGSONG][0] for r in rest)
 
 
 def test_paragraph_text_round_trips(reference_bytes: bytes, reference_doc: Document) -> None:
     d = open_docx(reference_bytes)
-    got = [p.text for p in d.paragraphs if p.text]
-    want = [b.text.replace("\n", "\n") for b in reference_doc.blocks
-            if b.role not in spec.RECORD_ROLES]
+    got = [p.text for p in paragraphs(d) if p.text]
+    want = [b.text for b in reference_doc.blocks]
     assert got == want
 
 
@@ -288,24 +310,46 @@ def offset(anchor: etree._Element, axis: str) -> tuple[str, float]:
     return pos.get("relativeFrom"), int(pos.find(q("wp:posOffset")).text) / ox.EMU_PER_PT
 
 
-def test_letter_header_is_anchored_to_the_page(example_bytes: bytes, example_doc: Document,
-                                               fontset) -> None:
+def tables(data: bytes) -> list[etree._Element]:
+    return parts(data)["word/document.xml"].find(q("w:body")).findall(q("w:tbl"))
+
+
+def styles_in(node: etree._Element) -> list[str]:
+    return [s.get(q("w:val")) for s in node.iter(q("w:pStyle"))]
+
+
+def test_letter_header_reflows(example_bytes: bytes, example_doc: Document, fontset) -> None:
+    """信函格式: 份号 … flush left and 发文字号 flush right in a borderless two-column row in
+    the flow; the 标志 a paragraph framed 30 mm from the page top; the red double lines
+    page-anchored shapes, each with a VML fallback."""
     body = parts(example_bytes)["word/document.xml"].find(q("w:body"))
-    first = body.find(q("w:p"))
-    found = anchors(first)
-    page = layout_document(example_doc, fontset).pages[0]
-    header = page.region(Part.HEADER)
-    assert header is not None and header.blocks
-    header_rules = [r for r in page.rules if r.part is Part.HEADER]
-    assert len(found) == len(header.blocks) + len(header_rules)
-    for a in found:
-        assert offset(a, "H")[0] == "page" and offset(a, "V")[0] == "page"
-        assert a.find(q("wp:wrapNone")) is not None
-    rules = [a for a in found if a.find(f".//{q('wps:txbx')}") is None]
+    row = body[0]
+    assert row.tag == q("w:tbl")
+    left, right = row.iter(q("w:tc"))
+    copy = example_doc.by_role(Role.COPY_NUMBER)[0].text
+    number = example_doc.by_role(Role.DOC_NUMBER)[0].text
+    assert copy in "".join(t.text for t in left.iter(q("w:t")))
+    assert number in "".join(t.text for t in right.iter(q("w:t")))
+    assert {j.get(q("w:val")) for j in left.iter(q("w:jc"))} == {"left"}
+    assert {j.get(q("w:val")) for j in right.iter(q("w:jc"))} == {"right"}
+    mark = body[1]
+    frame = mark.find(f"{q('w:pPr')}/{q('w:framePr')}")
+    assert frame is not None and frame.get(q("w:vAnchor")) == "page"
+    assert "".join(t.text for t in mark.iter(q("w:t"))) == \
+        example_doc.by_role(Role.ORGAN_MARK)[0].text
+    size = example_doc.by_role(Role.ORGAN_MARK)[0].style.size
+    line = 1.4 * size
+    assert int(frame.get(q("w:y"))) / 20 + (line - size) / 2 == pytest.approx(
+        spec.mm(spec.LETTER_MARK_TOP_MM), abs=0.1)
+    found = anchors(body)
+    rules = [a for a in found if a.find(f".//{q('pic:pic')}") is None]
     assert len(rules) == 4
+    for a in rules:
+        assert offset(a, "H")[0] == "page" and offset(a, "V")[0] == "page"
+        alternate = next(x for x in a.iterancestors() if x.tag == q("mc:AlternateContent"))
+        assert alternate.find(f"{q('mc:Fallback')}/{q('w:pict')}/{q('v:rect')}") is not None
     tops = sorted(offset(a, "V")[1] for a in rules)
-    mark = example_doc.by_role(Role.ORGAN_MARK)[0].style.size
-    thick_top = spec.mm(spec.LETTER_MARK_TOP_MM) + mark + spec.mm(spec.LETTER_RULE_BELOW_MARK_MM)
+    thick_top = spec.mm(spec.LETTER_MARK_TOP_MM) + size + spec.mm(spec.LETTER_RULE_BELOW_MARK_MM)
     assert tops[0] == pytest.approx(thick_top, abs=0.05)
     bottom = spec.PAGE_HEIGHT - spec.mm(spec.LETTER_BOTTOM_RULE_ABOVE_PAGE_BOTTOM_MM)
     assert tops[-1] == pytest.approx(bottom - spec.LETTER_RULE_THICK / 2, abs=0.05)
@@ -313,80 +357,79 @@ def test_letter_header_is_anchored_to_the_page(example_bytes: bytes, example_doc
         assert offset(a, "H")[1] == pytest.approx(spec.mm(20), abs=0.05)
         ext = a.find(q("wp:extent"))
         assert int(ext.get("cx")) / ox.EMU_PER_PT == pytest.approx(spec.mm(170), abs=0.05)
-        fill = a.find(f".//{q('a:srgbClr')}")
-        assert fill.get("val") == spec.RED
-    texts = ["".join(t.text for t in a.iter(q("w:t"))) for a in found]
-    for b in example_doc.by_role(Role.ORGAN_MARK, Role.DOC_NUMBER, Role.COPY_NUMBER):
-        assert b.text in texts
-    # the title's line starts where the PDF layout starts page 1's flow
-    before = int(first.find(f"{q('w:pPr')}/{q('w:spacing')}").get(q("w:before"))) / 20
-    assert before == pytest.approx(header.bottom - spec.MARGIN_TOP, abs=0.05)
-    assert header.bottom == pytest.approx(page.region(Part.FLOW).top)
+        assert a.find(f".//{q('a:srgbClr')}").get("val") == spec.RED
+    assert not body.findall(f".//{q('wps:txbx')}")  # no text boxes anywhere
 
 
 def test_document_format_header(example_doc: Document, fontset) -> None:
+    """文件格式: the 标志 a centred paragraph, the red rule the 发文字号 paragraph's bottom
+    border (it moves with the 发文字号)."""
     doc = dataclasses.replace(example_doc, fmt=LetterFormat.DOCUMENT)
-    root = parts(render_docx(doc, fontset))["word/document.xml"]
-    first = root.find(f"{q('w:body')}/{q('w:p')}")
-    found = anchors(first)
-    rules = [a for a in found if a.find(f".//{q('wps:txbx')}") is None]
-    assert len(rules) == 1
-    (rule,) = rules
-    ext = rule.find(q("wp:extent"))
-    assert int(ext.get("cy")) / ox.EMU_PER_PT == pytest.approx(spec.mm(0.5), abs=0.01)
-    assert int(ext.get("cx")) / ox.EMU_PER_PT == pytest.approx(spec.mm(156), abs=0.05)
-    mark = next(a for a in found if "示例市发展和改革委员会" in "".join(
-        t.text for t in a.iter(q("w:t"))))
-    size = doc.by_role(Role.ORGAN_MARK)[0].style.size
-    line = 1.4 * size
-    assert offset(mark, "V")[1] + (line - size) / 2 == pytest.approx(spec.mm(72), abs=0.05)
+    data = render_docx(doc, fontset)
+    d = open_docx(data)
+    paras = paragraphs(d)
+    mark = next(p for p in paras if p.text == doc.by_role(Role.ORGAN_MARK)[0].text)
+    assert mark.paragraph_format.alignment == docx.enum.text.WD_ALIGN_PARAGRAPH.CENTER
+    number = next(p for p in paras if p.text == doc.by_role(Role.DOC_NUMBER)[0].text)
+    # with a 签发人 the two sit in a row whose bottom border is the rule
+    holder = next((t for t in number._p.iterancestors() if t.tag == q("w:tbl")), None)
+    bottom = number._p.pPr.find(f"{q('w:pBdr')}/{q('w:bottom')}") if holder is None else \
+        holder.find(f"{q('w:tblPr')}/{q('w:tblBorders')}/{q('w:bottom')}")
+    assert bottom is not None and bottom.get(q("w:color")) == spec.RED
+    assert int(bottom.get(q("w:sz"))) / 8 == pytest.approx(spec.mm(0.5), abs=0.1)
+    assert not anchors(parts(data)["word/document.xml"])  # no shapes at all
 
 
-def test_record_is_anchored_to_the_foot_of_the_type_area(example_bytes: bytes,
-                                                         example_doc: Document, fontset
-                                                         ) -> None:
-    body = parts(example_bytes)["word/document.xml"].find(q("w:body"))
-    last = body.findall(q("w:p"))[-1]
-    (box,) = anchors(last)
-    rel, top = offset(box, "V")
-    assert rel == "margin"
-    cy = int(box.find(q("wp:extent")).get("cy")) / ox.EMU_PER_PT
-    assert top + cy == pytest.approx(spec.TYPE_AREA_HEIGHT, abs=0.05)
-    assert box.find(q("wp:wrapTopAndBottom")) is not None
-    text = "".join(t.text for t in box.iter(q("w:t")))
+def record_table(data: bytes) -> etree._Element:
+    (tbl,) = [t for t in tables(data) if t.find(f"{q('w:tblPr')}/{q('w:tblpPr')}") is not None]
+    return tbl
+
+
+def test_record_is_a_table_at_the_foot_of_the_type_area(example_bytes: bytes,
+                                                        example_doc: Document, fontset
+                                                        ) -> None:
+    """The 版记 is a table floating at the bottom of the type area, its rules the table's
+    borders: a longer 抄送 grows it (upwards) with its rules."""
+    tbl = record_table(example_bytes)
+    pos = tbl.find(f"{q('w:tblPr')}/{q('w:tblpPr')}")
+    assert pos.get(q("w:vertAnchor")) == "margin" and pos.get(q("w:tblpYSpec")) == "bottom"
+    text = "".join(t.text for t in tbl.iter(q("w:t")))
     assert text == "".join(b.text for b in example_doc.by_role(Role.RECORD_CC))
-    # 文件格式: black rules, thick / thin / thick, the last on the type area's bottom edge
+    assert not tbl.find(f"{q('w:tblPr')}/{q('w:tblBorders')}").findall(
+        f"*[@{q('w:val')}='single']")  # 信函格式: no rules
     doc = dataclasses.replace(example_doc, fmt=LetterFormat.DOCUMENT, blocks=(
         *example_doc.blocks,
         Block(Role.RECORD_PRINT, (Span("示例市发展和改革委员会办公室"),), tail="2024年6月18日印发"),
     ))
-    body = parts(render_docx(doc, fontset))["word/document.xml"].find(q("w:body"))
-    found = anchors(body.findall(q("w:p"))[-1])
-    rules = sorted((offset(a, "V")[1], int(a.find(q("wp:extent")).get("cy")) / ox.EMU_PER_PT)
-                   for a in found if a.find(f".//{q('wps:txbx')}") is None)
-    assert [round(h / spec.mm(0.05)) * 0.05 for _, h in rules] == pytest.approx([0.35, 0.25, 0.35])
-    y, h = rules[-1]
-    assert y + h / 2 == pytest.approx(spec.TYPE_AREA_HEIGHT, abs=0.05)
-    tab = next(body.findall(q("w:p"))[-1].iter(q("w:tab")))
+    tbl = record_table(render_docx(doc, fontset))
+    sides = tbl.find(f"{q('w:tblPr')}/{q('w:tblBorders')}")
+    widths = [int(sides.find(q(f"w:{side}")).get(q("w:sz"))) / 8 / spec.mm(1)
+              for side in ("top", "insideH", "bottom")]
+    assert widths == pytest.approx([0.35, 0.25, 0.35], abs=0.02)
+    assert len(tbl.findall(q("w:tr"))) == 2
+    tab = next(tbl.iter(q("w:tab")))
     assert tab.get(q("w:val")) == "right"
 
 
-def test_signature_offsets(example_bytes: bytes, example_doc: Document, fontset) -> None:
-    d = open_docx(example_bytes)
-    sig = next(p for p in d.paragraphs if p.style.name == "Signature")
-    date = next(p for p in d.paragraphs if p.style.name == "Date")
-    align = sig.alignment or sig.style.paragraph_format.alignment
-    assert align == docx.enum.text.WD_ALIGN_PARAGRAPH.RIGHT
-    assert sig.paragraph_format.right_indent == Pt(ox.tw(2 * spec.CHAR_PITCH) / 20)
-    assert sig.paragraph_format.space_before == Pt(ox.tw(spec.LINE_PITCH) / 20)
-    # the 署名's width as Word sets it: the layout's advances, each 0.25 pt tighter
-    layout = layout_document(example_doc, fontset)
-    (line,) = [ln for p in layout.pages for ln in p.lines if ln.role == "signature"]
-    width = sum(line.advances) + len(line.advances) * spec.DOCX_BODY_CHAR_SPACING
-    sig_start = spec.TYPE_AREA_WIDTH - 2 * spec.CHAR_PITCH - width
-    assert date.alignment == docx.enum.text.WD_ALIGN_PARAGRAPH.LEFT
-    assert date.paragraph_format.left_indent.pt == pytest.approx(
-        sig_start + 2 * spec.CHAR_PITCH, abs=0.05)
+def test_signature_offsets(reference_bytes: bytes, example_doc: Document, fontset) -> None:
+    """No seal: 署名 and date left-aligned in a borderless table aligned right and fitted
+    to its content, its right cell margin 二字, the date indented 二字 (decision 10 for any
+    length of either)."""
+    doc = dataclasses.replace(example_doc, seal=Seal(SealMode.NONE))
+    for data in (reference_bytes, render_docx(doc, fontset)):
+        (tbl,) = [t for t in tables(data) if "Signature" in styles_in(t)]
+        props = tbl.find(q("w:tblPr"))
+        assert props.find(q("w:jc")).get(q("w:val")) == "right"
+        assert props.find(q("w:tblLayout")).get(q("w:type")) == "autofit"
+        margin = props.find(f"{q('w:tblCellMar')}/{q('w:right')}")
+        assert int(margin.get(q("w:w"))) == ox.tw(2 * spec.CHAR_PITCH)
+        d = open_docx(data)
+        sig = next(p for p in paragraphs(d) if p.style.name == "Signature")
+        date = next(p for p in paragraphs(d) if p.style.name == "Date")
+        assert (sig.paragraph_format.left_indent or 0) == 0
+        assert date.paragraph_format.left_indent == Pt(ox.tw(2 * spec.CHAR_PITCH) / 20)
+        for p in (sig, date):
+            assert p.paragraph_format.alignment == docx.enum.text.WD_ALIGN_PARAGRAPH.LEFT
 
 
 def png(width: int = 8, height: int = 8) -> bytes:
@@ -550,7 +593,7 @@ def test_text_kept_with_the_signature(example_bytes: bytes, reference_bytes: byt
     """The paragraphs before the 署名 holding its last two lines keep with next."""
     for data in (example_bytes, reference_bytes):
         d = open_docx(data)
-        paras = [p for p in d.paragraphs if p.text]
+        paras = [p for p in paragraphs(d) if p.text]
         i = next(k for k, p in enumerate(paras) if p.style.name == "Signature")
         before = paras[i - 1]
         assert before.paragraph_format.keep_with_next is True
@@ -562,7 +605,7 @@ def test_text_kept_with_the_signature(example_bytes: bytes, reference_bytes: byt
 def test_signature_block_moves_as_one(example_bytes: bytes) -> None:
     """署名, date and the contacts/附注 right after the date keep together."""
     d = open_docx(example_bytes)
-    paras = [p for p in d.paragraphs if p.text]
+    paras = [p for p in paragraphs(d) if p.text]
     i = next(k for k, p in enumerate(paras) if p.style.name == "Signature")
     names = [p.style.name for p in paras[i:]]
     assert names[:2] == ["Signature", "Date"]
@@ -574,24 +617,3 @@ def test_signature_block_moves_as_one(example_bytes: bytes) -> None:
     assert all(p.paragraph_format.keep_together for p in group)
     assert all(p.paragraph_format.keep_with_next for p in group[:-1])
     assert not group[-1].paragraph_format.keep_with_next
-
-
-def test_record_rules_fall_between_elements_when_cc_wraps(example_doc: Document, fontset
-                                                          ) -> None:
-    """A 抄送 list over two lines: the thin rule sits between 抄送 and 印发, not after line 1."""
-    cc = Block(Role.RECORD_CC, (Span("抄送："), Span("，".join(
-        ["市人民政府办公室", "市政协提案委员会", "市人大代表工作委员会", "市财政局", "市审计局"]
-    ) + "。")))
-    blocks = [b for b in example_doc.blocks if b.role is not Role.RECORD_CC]
-    doc = dataclasses.replace(example_doc, fmt=LetterFormat.DOCUMENT, blocks=(
-        *blocks, cc,
-        Block(Role.RECORD_PRINT, (Span("示例市发展和改革委员会办公室"),), tail="2024年6月18日印发"),
-    ))
-    body = parts(render_docx(doc, fontset))["word/document.xml"].find(q("w:body"))
-    found = anchors(body.findall(q("w:p"))[-1])
-    rules = sorted(offset(a, "V")[1] + int(a.find(q("wp:extent")).get("cy")) / ox.EMU_PER_PT / 2
-                   for a in found if a.find(f".//{q('wps:txbx')}") is None)
-    assert len(rules) == 3
-    pitch = spec.LINE_PITCH
-    assert rules[2] - rules[1] == pytest.approx(pitch, abs=0.05)  # 印发: one line
-    assert rules[1] - rules[0] == pytest.approx(2 * pitch, abs=0.05)  # 抄送: two lines

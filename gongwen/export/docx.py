@@ -1,31 +1,48 @@
-"""DOCX export: the composed :class:`~gongwen.document.Document` as a Word-native file.
+"""DOCX export: the laid-out letter as a Word document that stays right when it is edited.
 
-Word (or LibreOffice) lays the text out; the file tells it how: an A4 section with the
-GB/T 9704 margins and a 28.95 pt line grid, one named paragraph style per role (headings on
-Word's built-in "Heading 1–4" with outline levels), -0.25 pt tracking on 3号 text so 28
-characters fill a line (decision 1), PAGE fields in odd and even footers, and the 版头, red
-lines, 版记 and seal as objects anchored to the page rather than paragraphs that move.
-Raw XML lives in :mod:`gongwen.ooxml.writer`. Output is byte-for-byte deterministic.
+Word (or WPS, or LibreOffice) lays the text out; the file tells it how, with the means a
+well-made Word 公文 template uses, so that a clerk who edits it keeps GB/T 9704's rules:
 
-What depends on lengths comes from the :class:`~gongwen.layout.Layout`, never from a
-second measurement: where each 版头 element, rule and the first line of text stand, the
-title's line breaks, the 版记's lines and rules, how many lines the text before the
-signature takes, and which blocks move with the signature. The 署名 and date are placed by
-the layout's decision-10 rule (:func:`~gongwen.layout.place_signature`) applied to their
-widths as Word sets them (the layout's font advances plus the DOCX tracking).
+- an A4 section with the GB/T 9704 margins and a 28.95 pt line grid, one named paragraph
+  style per role (headings on Word's "Heading 1–4" with outline levels, each linked to a
+  character style), −0.25 pt tracking on 3号 text so 28 characters fill a line (decision
+  1), PAGE fields in odd and even footers;
+- the 版头 as paragraphs in the flow: 份号, 密级 and 紧急程度 flush left and 发文字号 flush
+  right in a borderless two-column table (信函格式), or lines of their own (文件格式); the
+  文件格式 标志 a centred paragraph (a joint one a borderless table: the names stacked, one
+  “文件” centred on them), its red rule the 发文字号 paragraph's bottom border; the 信函格式
+  标志 a paragraph framed at 30 mm from the page top, its red double lines shapes;
+- run-in headings as Word's style separator (the heading paragraph's mark hidden, the text a
+  paragraph of its own): Word's navigation pane lists the heading only (decision 15).
+  LibreOffice 7.4 ignores style separators and would set the heading on a line of its own,
+  so the pair is written as the ``mc:Choice`` of a markup-compatibility block that requires
+  Word 2013 (``w15``), with the same text as one paragraph (the heading in the heading's
+  linked character style) as the ``mc:Fallback`` that LibreOffice reads;
+- the 署名 and date (no seal) in a borderless table aligned right, fitted to its content,
+  its right cell margin two characters, the date indented two characters: decision 10 for
+  any length of either (Word re-fits the table as the text changes; LibreOffice 7.4 keeps
+  the column widths the file gives, which fit the text as written). With a seal: the date
+  right-indented four characters, each 署名 centred on the date's centre;
+- the 版记 a bordered table floating at the foot of the last page's type area (its rules
+  the table's borders, so a longer 抄送 grows it upwards with them); when the layout put it
+  on a page of its own, the letter's last section starts on the next page (the next even
+  page for 文件格式, decision 5) — Word has no break "to the next even page unless this one
+  is even", so an edit that moves the end of the text to another page keeps the page
+  parity that the letter had when it was made;
+- red rules and the seal as DrawingML shapes with a VML copy for older readers.
 
-Word and LibreOffice differ here (LibreOffice 7.4 measured, Word not at hand):
+What depends on lengths comes from the :class:`~gongwen.layout.Layout`: the title's line
+breaks, where each 版头 element, rule and the first line of text stand, the widths of the
+署名 and date as Word sets them (the layout's font advances plus the DOCX tracking), the
+版记's place. Raw XML lives in :mod:`gongwen.ooxml.writer`. Output is byte-for-byte
+deterministic. The parts that do not depend on the letter (styles, settings, footers, font
+table) are built by functions of the font set and the format alone.
 
-- ``w:autoSpaceDE``/``DN`` = 0 (no extra space between CJK and digits/Latin) is honoured by
-  Word; LibreOffice's DOCX import ignores both and adds about 1/4 em at every such boundary,
-  so its lines with digits hold fewer characters and its line breaks drift from the PDF's.
-- In an exact-height line LibreOffice puts the baseline at about 0.78–0.8 of the line
-  height; the PDF layout centres the em box (0.71 for 3号 on 28.95 pt). Body text therefore
-  sits about 0.7 mm lower in LibreOffice; Word's placement may differ again. Anchored text
-  boxes use 1.4 em lines so that this shift stays under 0.3 mm.
-- The 版记 is a text box anchored in a 1 pt paragraph after the text; both applications put
-  it on the page where the text ends. The 文件格式 even-page placement of the 版记 (a blank
-  page when needed) cannot be expressed without knowing Word's pagination, so it is not done.
+Measured with LibreOffice 7.4 (Word not at hand): ``w:autoSpaceDE``/``DN`` = 0 is ignored
+on import, so LibreOffice adds 3.2 pt (a fifth of the size) between CJK and digits or Latin
+letters and its lines with digits may break earlier than the PDF's; in an exact-height line
+it puts the baseline at about 0.78 of the line (the PDF centres the em box): body text sits
+about 0.7 mm lower.
 """
 
 from __future__ import annotations
@@ -50,18 +67,20 @@ from lxml import etree
 from .. import spec
 from ..document import Block, Document, LetterFormat, Span
 from ..layout import (
+    EM_ASCENT,
     Image,
     Layout,
     Line,
     Page,
     Part,
     Region,
+    Rule,
     SignatureBlock,
-    SignaturePlace,
     place_signature,
 )
+from ..layout.pages import baseline_in_cell
 from ..ooxml import writer as ox
-from ..ooxml.writer import Indent
+from ..ooxml.writer import Border, Float, Frame, Indent
 from ..spec import FontRole, Role
 from . import ExportContext
 
@@ -100,15 +119,22 @@ STYLE_NAMES: dict[Role, tuple[str, str]] = {
     Role.RECORD_CC: ("GwRecordCc", "版记抄送"),
     Role.RECORD_PRINT: ("GwRecordPrint", "版记印发"),
 }
-# Character styles for a span set in another face than its paragraph (run-in headings …).
+# Character styles for a span set in another face than its paragraph (签发人's names …).
 FONT_STYLE_NAMES: dict[FontRole, tuple[str, str]] = {
     role: (f"Gw{role.value.capitalize()}Char", f"{name}字体")
     for role, name in spec.FONT_ROLE_NAMES.items()
 }
+# The heading styles' linked character styles: a run-in heading's text where one paragraph
+# holds heading and text (the markup-compatibility fallback).
+HEADING_CHAR_STYLES: dict[Role, tuple[str, str]] = {
+    role: (f"Heading{n}Char", f"标题 {n} 字符") for n, role in enumerate(spec.HEADING_ROLES, 1)
+}
 NORMAL_ID = "Normal"
 FOOTER_ID = "Footer"
-HEADER_LINE_FACTOR = 1.4  # header text boxes: exact line = 1.4 em, the em box centred in it
+HEADER_LINE_FACTOR = 1.4  # 版头 标志 lines: exact line = 1.4 em, the em box centred in it
 FOOTER_LINE = 20.0  # exact height of the page-number line, taller than the font's extent
+RUN_IN_REQUIRES = "w15"  # Word 2013+ reads the style-separator pair; LibreOffice the fallback
+WIDTH_SLACK = 0.3  # pt added to a fitted table column so that rounding never wraps it
 
 CJK_PUNCTUATION = frozenset(
     "\u00b7\u2014\u2018\u2019\u201c\u201d\u2026\u2030\u2032\u2033\u2035\u203b"
@@ -125,8 +151,10 @@ def _tracking(size: float) -> float | None:
     return spec.DOCX_BODY_CHAR_SPACING if _is_3hao(size) else None
 
 
-# --- Styles ----------------------------------------------------------------------------------
-def _styles(fonts: FontNames) -> list[etree._Element]:
+# --- Styles (the font set's, not the letter's) ------------------------------------------------
+def styles(fonts: FontNames) -> list[etree._Element]:
+    """word/styles.xml's children: defaults, Normal, one style per role, the heading styles'
+    linked character styles, one character style per face, the footer."""
     body_font = fonts.docx_names(FontRole.FANGSONG)[0]
     defaults = ox.doc_defaults(
         ox.rpr(family=body_font, size=spec.BODY_SIZE, lang_east_asia="zh-CN"),
@@ -145,6 +173,12 @@ def _styles(fonts: FontNames) -> list[etree._Element]:
     out.append(ox.table_normal_style())
     for role, (style_id, name) in STYLE_NAMES.items():
         out.append(_role_style(role, style_id, name, fonts))
+    for role, (style_id, name) in HEADING_CHAR_STYLES.items():
+        st = spec.STYLES[role]
+        out.append(ox.style(
+            "character", style_id, name, based_on="DefaultParagraphFont", ui_priority=9,
+            link=STYLE_NAMES[role][0], quick=False,
+            r_pr=ox.rpr(family=fonts.docx_names(st.font)[0])))
     for font_role, (style_id, name) in FONT_STYLE_NAMES.items():
         family = fonts.docx_names(font_role)[0]
         out.append(ox.style("character", style_id, name, based_on="DefaultParagraphFont",
@@ -171,9 +205,10 @@ def _role_style(role: Role, style_id: str, name: str, fonts: FontNames) -> etree
     )
     r_pr = ox.rpr(family=family, size=st.size, color=st.color,
                   spacing=_tracking(st.size) or 0.0)
+    link = HEADING_CHAR_STYLES[role][0] if role in HEADING_CHAR_STYLES else None
     return ox.style("paragraph", style_id, name, based_on=NORMAL_ID,
                     next_style=STYLE_NAMES[Role.BODY][0], ui_priority=9 if level is not False
-                    else 20, p_pr=p_pr, r_pr=r_pr)
+                    else 20, p_pr=p_pr, r_pr=r_pr, link=link)
 
 
 def _style_indent(st: spec.Style) -> Indent:
@@ -213,17 +248,14 @@ def _with_breaks(block: Block, lines: Sequence[Line]) -> Block:
     return dataclasses.replace(block, spans=tuple(spans))
 
 
-def _part_of(block: Block, start: int, end: int) -> Block:
-    """The block cut to the text from ``start`` to ``end`` (its tail, if inside, as text)."""
-    spans: list[Span] = []
-    at = 0
-    for span in (*block.spans, Span(block.tail)):
-        a, b = max(start, at), min(end, at + len(span.text))
-        if a < b:
-            spans.append(Span(span.text[a - at : b - at], span.font))
-        at += len(span.text)
-    whole = start == 0 and end >= len(block.text)
-    return block if whole else dataclasses.replace(block, spans=tuple(spans), tail="")
+def _cell_top(ln: Line) -> float:
+    """The top of the grid cell a line of 3号-grid text stands in (page coordinates)."""
+    return ln.y - baseline_in_cell(ln.size)
+
+
+def _mark_size(ln: Line) -> float:
+    """A 标志 line's size as w:sz can say it: half points, a shrunk size rounded down."""
+    return math.floor(ln.size * 2 + 1e-9) / 2
 
 
 @dataclass(frozen=True, slots=True)
@@ -232,25 +264,24 @@ class _Signature:
 
     block: SignatureBlock
     signatures: tuple[int, ...]  # the 署名 blocks, in order
-    place: SignaturePlace  # x from the type area's left edge
+    dates: tuple[int, ...]
     widths: dict[int, float]  # 署名/date block → Word width of its line
 
-    def indent(self, i: int) -> dict[str, object]:
-        """Paragraph settings that put block ``i`` (a 署名 or the date) where the rule says."""
-        width = spec.TYPE_AREA_WIDTH
-        w = self.widths[i]
-        if i in self.signatures:
-            x = self.place.signatures[self.signatures.index(i)]
-            return {"indent": Indent(right=max(0.0, width - x - w))}
-        if self.place.date_from_left:
-            return {"indent": Indent(left=self.place.date), "align": "left"}
-        return {"indent": Indent(right=width - self.place.date - w), "align": "right"}
+    @property
+    def date_width(self) -> float:
+        return max((self.widths[i] for i in self.dates), default=0.0)
+
+    def date_axis(self) -> float:
+        """With a seal: the date's centre, from the type area's left edge."""
+        place = place_signature([self.widths[i] for i in self.signatures], self.date_width,
+                                True, spec.TYPE_AREA_WIDTH)
+        return place.date + self.date_width / 2
 
 
 # --- The builder -----------------------------------------------------------------------------
 class _Builder:
-    """Appends the document's paragraphs to the body of a python-docx document, placing the
-    版头, signature block, seal and 版记 where the layout put them."""
+    """Appends the letter's paragraphs, tables and shapes to the body of a python-docx
+    document (before its final section properties)."""
 
     def __init__(self, doc: Document, layout: Layout, body: etree._Element,
                  part: docx.parts.document.DocumentPart | None) -> None:
@@ -265,19 +296,18 @@ class _Builder:
             for ln in page.lines:
                 self.lines.setdefault(ln.block, []).append(ln)
         self.signature = self._signature()
+        self.anchors: list[etree._Element] = []  # page-anchored shapes for page 1
+        self.dates: list[etree._Element] = []  # the date's paragraph (the seal's anchor)
 
     def _signature(self) -> _Signature | None:
         sig = self.layout.signature
         if sig is None:
             return None
         roles = {i: self.doc.blocks[i].role for i in sig.blocks}
-        sigs = [i for i in sig.blocks if roles[i] is Role.SIGNATURE]
-        dates = [i for i in sig.blocks if roles[i] is Role.DATE]
+        sigs = tuple(i for i in sig.blocks if roles[i] is Role.SIGNATURE)
+        dates = tuple(i for i in sig.blocks if roles[i] is Role.DATE)
         widths = {i: _word_width(self.lines[i][0]) for i in [*sigs, *dates]}
-        place = place_signature([widths[i] for i in sigs],
-                                max((widths[i] for i in dates), default=0.0), sig.seal,
-                                spec.TYPE_AREA_WIDTH)
-        return _Signature(sig, tuple(sigs), place, widths)
+        return _Signature(sig, sigs, dates, widths)
 
     def next_id(self) -> int:
         self.shape_id += 1
@@ -288,22 +318,32 @@ class _Builder:
         return node
 
     # runs
-    def runs(self, block: Block, size: float | None = None) -> list[etree._Element]:
+    def runs(self, block: Block, size: float | None = None,
+             spans: Sequence[Span] | None = None, heading_style: str | None = None
+             ) -> list[etree._Element]:
+        """The runs of ``spans`` (the block's, by default); a span in another face than the
+        block's gets that face's character style; ``heading_style`` is the character style
+        of a run-in heading's first span."""
         out = []
         base = block.style.font
-        for i, span in enumerate(block.spans):
+        spans = block.spans if spans is None else spans
+        for i, span in enumerate(spans):
+            if i == 0 and heading_style:
+                out.append(self.run(span, None, size, style=heading_style))
+                continue
             font = span.font
             if block.run_in and i > 0 and font is None:
                 font = FontRole.FANGSONG
             out.append(self.run(span, font if font not in (None, base) else None, size))
-        if block.tail:
+        if block.tail and spans is block.spans:
             out.append(ox.text_run("\t"))
             out.append(self.run(Span(block.tail), None, size))
         return out
 
-    def run(self, span: Span, font: FontRole | None, size: float | None) -> etree._Element:
+    def run(self, span: Span, font: FontRole | None, size: float | None,
+            style: str | None = None) -> etree._Element:
         hint = "eastAsia" if any(ch in CJK_PUNCTUATION for ch in span.text) else None
-        style = FONT_STYLE_NAMES[font][0] if font else None
+        style = style or (FONT_STYLE_NAMES[font][0] if font else None)
         props = None
         if style or hint or size:
             props = ox.rpr(style=style, hint=hint, size=size,
@@ -311,7 +351,8 @@ class _Builder:
         return ox.text_run(span.text, props)
 
     # paragraphs
-    def paragraph(self, i: int, **ppr: object) -> etree._Element:
+    def paragraph(self, i: int, *, runs: Sequence[etree._Element] | None = None,
+                  **ppr: object) -> etree._Element:
         block = self.doc.blocks[i]
         if block.role in (Role.TITLE, Role.ATTACHMENT_TITLE):  # broken where the layout broke it
             block = _with_breaks(block, self.lines.get(i, []))
@@ -327,7 +368,7 @@ class _Builder:
                                    first_line=max(first, 0) * c, hanging=max(-first, 0) * c,
                                    char=c)
         props = ox.ppr(style=style_id, page_break_before=block.page_break_before, **ppr)
-        return ox.paragraph(props, *self.runs(block))
+        return ox.paragraph(props, *(self.runs(block) if runs is None else runs))
 
     def _hanging(self, i: int, block: Block) -> Indent:
         """Wrapped lines under the first character of ``spans[hang_spans]`` (附件说明): the
@@ -342,140 +383,435 @@ class _Builder:
     def part(self, i: int) -> Part:
         return self.lines[i][0].part
 
+    # the whole letter
     def build(self) -> None:
         blocks = self.doc.blocks
         flow = [i for i in range(len(blocks)) if self.part(i) is Part.FLOW]
-        first_page = self.layout.pages[0] if self.layout.pages else None
+        pages = self.layout.pages
+        first_page = pages[0] if pages else None
         header = first_page.region(Part.HEADER) if first_page else None
+        cursor = spec.TYPE_TOP  # page 1: the bottom of what the 版头 put in the flow
+        if header is not None and first_page is not None:
+            cursor = self._header(first_page, header)
         sig = self.signature
         group = list(sig.block.blocks) if sig is not None else []
-        first_sig = group[0] if group else None
-        date = next((i for i in group if blocks[i].role is Role.DATE), None)
-        # decision 10: the last lines of 正文 before the signature (at least
-        # spec.SIGNATURE_MIN_LINES_BEFORE; the 附件说明, contacts and headings between do
-        # not count) are kept with it
-        keep_with_signature: set[int] = set()
-        if first_sig is not None:
-            lines_kept = 0
-            for i in reversed(flow[: flow.index(first_sig)]):
-                if lines_kept >= spec.SIGNATURE_MIN_LINES_BEFORE:
-                    break
-                keep_with_signature.add(i)
-                lines_kept += sum(ln.body_text for ln in self.lines[i])
-        paragraphs: dict[int, etree._Element] = {}
-        for i in flow:
+        keep_with_signature = self._kept_with_signature(flow, group)
+        last_flow: etree._Element | None = None
+        first_flow = True
+        i_flow = 0
+        while i_flow < len(flow):
+            i = flow[i_flow]
             block = blocks[i]
             kwargs: dict[str, object] = {}
-            if block.run_in:
-                kwargs.update(keep_next=False, outline_level=block.level - 1)
             blank = self.lines[i][0].space_before  # e.g. 正文下空一行 before 附件说明
             if blank != block.style.space_before_lines:
                 kwargs["before"] = blank * spec.LINE_PITCH
-            if sig is not None and block.role in (Role.SIGNATURE, Role.DATE):
-                kwargs.update(sig.indent(i))
-            elif i in keep_with_signature:
+            if first_flow and header is not None and first_page is not None:
+                flow_region = first_page.region(Part.FLOW)
+                top = flow_region.top if flow_region is not None else cursor
+                kwargs["before"] = max(0.0, top - cursor)
+            first_flow = False
+            if i in keep_with_signature:
                 kwargs.update(keep_next=True, widow_control=True)
-            if i in group:  # the signature block moves as one
+            if sig is not None and i == group[0]:
+                n = self._signature_block(group, kwargs.get("before"))
+                last_flow = self.body[self.body.index(self.sect_pr) - 1]
+                i_flow += n
+                continue
+            if i in group:  # a contact or 附注 after the date moves with the signature
                 kwargs.update(keep_next=i != group[-1], keep_lines=True)
             if block.tail:
                 kwargs["tabs"] = [("right", self._text_right(block))]
-            paragraphs[i] = self.add(self.paragraph(i, **kwargs))
-        if header is not None and first_page is not None and paragraphs:
-            self._place_header(first_page, header, next(iter(paragraphs.values())))
-        image = next((im for p in self.layout.pages for im in p.images), None)
-        if image is not None and date is not None:
-            self._place_seal(paragraphs[date], image, date)
-        last_page = self.layout.pages[-1] if self.layout.pages else None
+            if block.run_in:
+                last_flow = self._run_in(i, kwargs)
+            else:
+                last_flow = self.add(self.paragraph(i, **kwargs))
+            i_flow += 1
+        if self.anchors:
+            target = self._first_body_paragraph()
+            if target is not None:
+                for run in reversed(self.anchors):
+                    _insert_run(target, run)
+        image = next((im for p in pages for im in p.images), None)
+        if image is not None and sig is not None and sig.dates and sig.block.seal:
+            self._place_seal(image)
+        last_page = pages[-1] if pages else None
         record = last_page.region(Part.RECORD) if last_page else None
         if record is not None and last_page is not None:
-            self._place_record(last_page, record)
+            self._record(last_page, record, last_flow)
+
+    def _first_body_paragraph(self) -> etree._Element | None:
+        for node in self.body:
+            if node.tag == ox.qn("w:p") and node.find(f"{ox.qn('w:pPr')}/{ox.qn('w:framePr')}") \
+                    is None:
+                return node
+        return None
+
+    def _kept_with_signature(self, flow: list[int], group: list[int]) -> set[int]:
+        """Decision 10: the blocks holding the last lines of 正文 before the signature (at
+        least spec.SIGNATURE_MIN_LINES_BEFORE; the 附件说明, contacts and headings between do
+        not count) keep with it."""
+        kept: set[int] = set()
+        if not group:
+            return kept
+        lines_kept = 0
+        for i in reversed(flow[: flow.index(group[0])]):
+            if lines_kept >= spec.SIGNATURE_MIN_LINES_BEFORE:
+                break
+            kept.add(i)
+            lines_kept += sum(ln.body_text for ln in self.lines[i])
+        return kept
 
     def _text_right(self, block: Block) -> float:
         st = block.style
         return spec.TYPE_AREA_WIDTH - st.right_chars * st.size
 
+    # run-in headings (decision 15)
+    def _run_in(self, i: int, kwargs: dict[str, object]) -> etree._Element:
+        """Word: the heading a paragraph of its own in the heading style, its mark a style
+        separator, the text the next paragraph; LibreOffice 7.4 (fallback): one paragraph,
+        the heading in the heading's linked character style."""
+        block = self.doc.blocks[i]
+        style = STYLE_NAMES[block.role][0]
+        head, rest = block.spans[:1], block.spans[1:]
+        body_style = STYLE_NAMES[Role.BODY][0]
+        pair_kwargs = {k: v for k, v in kwargs.items() if k not in ("keep_next",)}
+        heading = ox.paragraph(
+            ox.ppr(style=style, keep_next=False, mark=ox.rpr(separator=True), **pair_kwargs),
+            *self.runs(block, spans=head))
+        text_kwargs = {k: v for k, v in kwargs.items() if k not in ("before",)}
+        text = ox.paragraph(
+            ox.ppr(style=body_style, indent=Indent(), **text_kwargs),
+            *self.runs(block, spans=rest))
+        single = ox.paragraph(
+            ox.ppr(style=body_style, outline_level=block.level - 1, **kwargs),
+            *self.runs(block, heading_style=HEADING_CHAR_STYLES[block.role][0]))
+        self.add(ox.alternate_content(RUN_IN_REQUIRES, [heading, text], [single]))
+        return text
+
     # 版头
-    def _place_header(self, page: Page, header: Region, first: etree._Element) -> None:
-        ppr = ox.paragraph_properties(first)
-        # the text starts where the 版头 lets it (Word fills page 1 from there)
-        ox.space_before(ppr, max(0.0, header.bottom - spec.MARGIN_TOP))
-        anchors = [self._header_box(ln) for i in header.blocks
-                   for ln in sorted(self.lines[i], key=lambda ln: ln.start)]
-        rules = [r for r in page.rules if r.part is Part.HEADER]
-        for n, rule in enumerate(rules, 1):
-            anchors.append(ox.rule_run(self.next_id(), f"版头线{n}", rule.x0,
-                                       rule.y0 - rule.width / 2, rule.x1 - rule.x0,
-                                       rule.width, rule.color))
-        for run in reversed(anchors):
-            ppr.addnext(run)
+    def _header(self, page: Page, header: Region) -> float:
+        """Write the 版头 (before the flow) and return the bottom of what it put in the flow
+        on page 1 (the first flow paragraph's space before starts there)."""
+        blocks = self.doc.blocks
+        lines = sorted((ln for i in header.blocks for ln in self.lines[i]),
+                       key=lambda ln: (ln.y, ln.x0))
+        by_role: dict[Role, list[Line]] = {}
+        for ln in lines:
+            by_role.setdefault(blocks[ln.block].role, []).append(ln)
+        for n, rule in enumerate(r for r in page.rules if r.part is Part.HEADER):
+            if self.doc.fmt is LetterFormat.LETTER:
+                self.anchors.append(ox.rule_run(
+                    self.next_id(), f"版头线{n + 1}", rule.x0, rule.y0 - rule.width / 2,
+                    rule.x1 - rule.x0, rule.width, rule.color))
+        if self.doc.fmt is LetterFormat.LETTER:
+            return self._letter_header(by_role)
+        rule = next((r for r in page.rules if r.part is Part.HEADER), None)
+        return self._document_header(by_role, rule)
 
-    def _header_box(self, ln: Line) -> etree._Element:
-        """One line of the 版头 (a joint mark's names and its 文件 are lines of their own)
-        in a text box across the type area, aligned in the line's box as the layout set it."""
-        block = _part_of(self.doc.blocks[ln.block], ln.start, ln.end)
-        st = block.style
-        # w:sz counts half points: a 标志 shrunk to fit is rounded down to one
-        size = math.floor(ln.size * 2 + 1e-9) / 2
-        # text is centred in an exact-height line taller than the font's ascent + descent
+    def _line_paragraph(self, ln: Line, before: float, **ppr: object) -> etree._Element:
+        """One 版头 line as a paragraph of its role's style on a 28.95 pt line."""
+        return self.paragraph(ln.block, before=before, keep_next=True, **ppr)
+
+    def _letter_header(self, by_role: dict[Role, list[Line]]) -> float:
+        """信函格式: the 份号 … 发文字号 row in the flow, then the 标志 framed at its place
+        (LibreOffice frames a paragraph only before another paragraph, not before a table)."""
+        try:
+            return self._letter_row(by_role)
+        finally:
+            for ln in by_role.get(Role.ORGAN_MARK, []):
+                self.add(self._mark_frame(ln))
+
+    def _letter_row(self, by_role: dict[Role, list[Line]]) -> float:
+        left = [ln for r in (Role.COPY_NUMBER, Role.SECRECY, Role.URGENCY)
+                for ln in by_role.get(r, [])]
+        right = [ln for r in (Role.DOC_NUMBER, Role.SIGNER) for ln in by_role.get(r, [])]
+        if not left and not right:
+            return spec.TYPE_TOP
+        top = min(_cell_top(ln) for ln in [*left, *right])
+        width = spec.TYPE_AREA_WIDTH / 2
+
+        def cell(column: list[Line], align: str) -> etree._Element:
+            paras = [self.paragraph(ln.block, align=align, keep_next=True, indent=Indent())
+                     for ln in column]
+            return ox.table_cell(paras, width=width)
+
+        self.add(ox.table(
+            [width, width], [ox.table_row([cell(left, "left"), cell(right, "right")])],
+            width=spec.TYPE_AREA_WIDTH, cell_margins={"top": top - spec.TYPE_TOP}))
+        rows = max(len(left), len(right))
+        return top + rows * spec.LINE_PITCH
+
+    def _mark_frame(self, ln: Line) -> etree._Element:
+        """A 信函格式 标志 line: a paragraph framed across the type area, its em box where the
+        layout put it (30 mm from the page top), red 小标宋, shrunk as the layout shrank it."""
+        size = _mark_size(ln)
         line = HEADER_LINE_FACTOR * size
-        top = ln.top - (line - size) / 2
-        align = "distribute" if ln.full else ln.align  # a one-line paragraph filling its box
-        props = ox.ppr(style=STYLE_NAMES[block.role][0], line=line, before=0, after=0,
-                       snap_to_grid=False, align=align, keep_next=False,
-                       indent=Indent(left=ln.left - spec.TYPE_LEFT,
-                                     right=spec.TYPE_RIGHT - ln.x1, char=st.size))
-        para = ox.paragraph(props, *self.runs(block, size if size != st.size else None))
-        return ox.textbox_run(self.next_id(), STYLE_NAMES[block.role][1],
-                              spec.MARGIN_LEFT, top, spec.TYPE_AREA_WIDTH, line, [para])
+        top = ln.y - EM_ASCENT * ln.size - (line - size) / 2
+        block = self.doc.blocks[ln.block]
+        spans = _line_spans(block, ln)
+        frame = Frame(y=top, width=spec.TYPE_AREA_WIDTH, height=line)
+        props = ox.ppr(style=STYLE_NAMES[Role.ORGAN_MARK][0], frame=frame, line=line, before=0,
+                       after=0, snap_to_grid=False, align="center", keep_next=False)
+        return ox.paragraph(props, *self.runs(block, size if size != block.style.size else None,
+                                              spans=spans))
 
-    # seal
-    def _place_seal(self, date_p: etree._Element, image: Image, date: int) -> None:
-        """The layout's seal image, centred over the date as Word sets it."""
+    def _document_header(self, by_role: dict[Role, list[Line]], rule: Rule | None
+                         ) -> float:
+        """文件格式: 份号 … lines at the type area's top, the 标志 35 mm below it, the 发文字号
+        two lines below that with the red rule as its bottom border."""
+        cursor = spec.TYPE_TOP
+        for r in (Role.COPY_NUMBER, Role.SECRECY, Role.URGENCY):
+            for ln in by_role.get(r, []):
+                top = _cell_top(ln)
+                self.add(self._line_paragraph(ln, top - cursor, align="left", indent=Indent()))
+                cursor = top + spec.LINE_PITCH
+        marks = by_role.get(Role.ORGAN_MARK, [])
+        if marks:
+            cursor = self._document_marks(marks, cursor)
+        numbers = [*by_role.get(Role.DOC_NUMBER, []), *by_role.get(Role.SIGNER, [])]
+        if not numbers:
+            return cursor
+        top = min(_cell_top(ln) for ln in numbers)
+        bottom = max(_cell_top(ln) for ln in numbers) + spec.LINE_PITCH
+        border = None
+        if rule is not None:
+            space = max(0, round(rule.y0 - rule.width / 2 - bottom))
+            border = {"bottom": Border(rule.width, rule.color, space)}
+            end = bottom + space + rule.width
+        else:
+            end = bottom
+        signers = by_role.get(Role.SIGNER, [])
+        number = by_role.get(Role.DOC_NUMBER, [])
+        if not signers:
+            (ln,) = number[:1] or [numbers[0]]
+            self.add(self._line_paragraph(ln, top - cursor, align="center", indent=Indent(),
+                                          border=border))
+            return end
+        # 上行文: 发文字号 居左空一字, 签发人 居右空一字, side by side; the rule under both
+        c = spec.CHAR_PITCH
+        half = spec.TYPE_AREA_WIDTH / 2
+        left = [self.paragraph(ln.block, align="left", keep_next=True, indent=Indent(left=c))
+                for ln in number]
+        right = [self.paragraph(ln.block, align="right", keep_next=True, indent=Indent(right=c))
+                 for ln in signers]
+        sides = {"bottom": border["bottom"]} if border else {}
+        margins = {"top": top - cursor}
+        if border:
+            margins["bottom"] = border["bottom"].space
+        self.add(ox.table([half, half], [ox.table_row([ox.table_cell(left, width=half),
+                                                        ox.table_cell(right, width=half)])],
+                          width=spec.TYPE_AREA_WIDTH, sides=sides, cell_margins=margins))
+        return end
+
+    def _document_marks(self, marks: list[Line], cursor: float) -> float:
+        """The 文件格式 标志: one centred paragraph, or for a joint issue the names stacked
+        and justified to the longest with one “文件” to their right, centred on the stack
+        (a borderless table: decision 16)."""
+        blocks = self.doc.blocks
+        first = marks[0]
+        size = _mark_size(first)
+        em_top = first.y - EM_ASCENT * first.size
+        suffix = [ln for ln in marks if ln.start >= len("".join(
+            s.text for s in blocks[ln.block].spans))]
+        names = [ln for ln in marks if ln not in suffix]
+        style = STYLE_NAMES[Role.ORGAN_MARK][0]
+        run_size = size if size != spec.STYLES[Role.ORGAN_MARK].size else None
+        pitch = (1 + spec.MARK_LINE_GAP_EM) * first.size
+        line = HEADER_LINE_FACTOR * size if len(names) == 1 else pitch
+        top = em_top - (line - first.size) / 2
+        if not suffix:  # centred paragraphs, one a name
+            for k, ln in enumerate(names):
+                block = blocks[ln.block]
+                self.add(ox.paragraph(
+                    ox.ppr(style=style, before=top - cursor if k == 0 else 0, line=line,
+                           snap_to_grid=False, align="center", keep_next=True,
+                           indent=Indent()),
+                    *self.runs(block, run_size, spans=_line_spans(block, ln))))
+            return top + len(names) * line
+        stack = max(ln.x1 - ln.left for ln in names)
+        (tail,) = suffix[:1]
+        gap = spec.JOINT_MARK_SUFFIX_GAP_EM * first.size
+        tail_width = sum(tail.advances) + WIDTH_SLACK
+        name_paras = []
+        for ln in names:
+            block = blocks[ln.block]
+            name_paras.append(ox.paragraph(
+                ox.ppr(style=style, line=line, snap_to_grid=False, align="distribute",
+                       keep_next=True, indent=Indent()),
+                *self.runs(block, run_size, spans=_line_spans(block, ln))))
+        block = blocks[tail.block]
+        tail_para = ox.paragraph(
+            ox.ppr(style=style, line=line, snap_to_grid=False, align="left", keep_next=True,
+                   indent=Indent()),
+            self.run(Span(block.tail), None, run_size))
+        row = ox.table_row([
+            ox.table_cell(name_paras, width=stack + WIDTH_SLACK),
+            ox.table_cell([tail_para], width=gap + tail_width, v_align="center",
+                          margins={"left": gap}),
+        ])
+        self.add(ox.table([stack + WIDTH_SLACK, gap + tail_width], [row], align="center",
+                          width=stack + 2 * WIDTH_SLACK + gap + tail_width,
+                          cell_margins={"top": top - cursor}))
+        return top + len(names) * line
+
+    # signature (decision 10)
+    def _signature_block(self, group: list[int], before: object) -> int:
+        """The 署名s and the date; returns how many flow blocks they took (the contacts and
+        附注 after the date are ordinary paragraphs kept with them)."""
         sig = self.signature
         assert sig is not None
-        assert self.package_part is not None
-        inline = self.package_part.new_pic_inline(io.BytesIO(image.data),
+        blocks = self.doc.blocks
+        blank = sig.block.blank_lines * spec.LINE_PITCH
+        space = blank if before is None else float(before)  # type: ignore[arg-type]
+        c = spec.CHAR_PITCH
+        names = list(sig.signatures)
+        dates = list(sig.dates)
+        if sig.block.seal:  # date 右空四字, each 署名 centred on the date's centre
+            axis = sig.date_axis()
+            span = 2 * axis - spec.TYPE_AREA_WIDTH
+            centred = Indent(left=span) if span >= 0 else Indent(right=-span)
+            for k, i in enumerate(names):
+                self.add(self.paragraph(i, align="center", indent=centred, keep_next=True,
+                                        keep_lines=True, before=space if k == 0 else 0))
+            for i in dates:
+                self.dates.append(self.add(self.paragraph(
+                    i, align="right", before=0, keep_lines=True,
+                    indent=Indent(right=spec.SEAL_DATE_RIGHT_CHARS * c),
+                    keep_next=i != group[-1])))
+            return len(names) + len(dates)
+        # no seal: a borderless table fitted to its content, aligned right, its right cell
+        # margin 二字; the 署名s flush left in it and the date indented 二字
+        widths = [sig.widths[i] for i in names]
+        content = max([*widths, spec.DATE_OFFSET_CHARS * c + sig.date_width])
+        right = spec.SIGNATURE_RIGHT_CHARS * c
+        column = content + right + WIDTH_SLACK
+        rows = []
+        for k, i in enumerate([*names, *dates]):
+            is_date = blocks[i].role is Role.DATE
+            last = k == len(names) + len(dates) - 1
+            para = self.paragraph(
+                i, align="left", keep_next=not last or i != group[-1], keep_lines=True,
+                before=0,
+                indent=Indent(left=spec.DATE_OFFSET_CHARS * c) if is_date else Indent())
+            if is_date:
+                self.dates.append(para)
+            margins = {"top": space} if k == 0 else None
+            rows.append(ox.table_row([ox.table_cell([para], margins=margins)]))
+        self.add(ox.table([column], rows, align="right", autofit=True,
+                          cell_margins={"right": right}))
+        return len(names) + len(dates)
+
+    # seal
+    def _place_seal(self, image: Image) -> None:
+        """The layout's seal image, behind the text, centred on the date's centre."""
+        sig = self.signature
+        assert sig is not None and self.dates
+        date_p = self.dates[-1]
+        inline = self.d.part.new_pic_inline(io.BytesIO(image.data),
                                             docx.shared.Pt(image.width),
                                             docx.shared.Pt(image.height))
-        centre = sig.place.date + sig.widths[date] / 2
+        centre = sig.date_axis()
         # the seal's top on the first blank line above the 署名, as in the PDF layout
-        top = -(1 + sig.block.blank_lines) * spec.LINE_PITCH
-        anchor = ox.inline_to_anchor(inline, self.next_id(), "印章", centre - image.width / 2,
-                                     top, h_from="margin", v_from="paragraph", behind=True)
-        ox.paragraph_properties(date_p).addnext(ox.anchor_run(anchor))
+        lines_above = len(sig.signatures) + sig.block.blank_lines
+        top = -lines_above * spec.LINE_PITCH
+        x = centre - image.width / 2
+        rid = inline.find(f".//{ox.qn('a:blip')}").get(ox.qn("r:embed"))
+        anchor = ox.inline_to_anchor(inline, self.next_id(), "印章", x, top, h_from="margin",
+                                     v_from="paragraph", behind=True)
+        run = ox.picture_run(anchor, rid, x=x, y=top, h_from="margin", v_from="paragraph",
+                             behind=True)
+        _insert_run(date_p, run)
 
     # 版记
-    def _place_record(self, page: Page, record: Region) -> None:
-        """The 版记 as a text box (and rules) where the layout put it at the foot of the
-        last page's type area, anchored in a minimal paragraph after the text so that it
-        lands on the page where the text ends."""
-        pitch = spec.LINE_PITCH
-        paragraphs = []
+    def _record(self, page: Page, record: Region, last_flow: etree._Element | None) -> None:
+        """The 版记: a table floating at the foot of the type area with its rules as borders,
+        on the text's last page, or, when the layout gave it a page of its own, in a last
+        section that starts on the next (文件格式: even) page."""
+        rows = []
         for i in record.blocks:
             block = self.doc.blocks[i]
-            kwargs: dict[str, object] = {"keep_next": False, "snap_to_grid": False}
+            # a 1.4 em line centred in the grid cell: LibreOffice puts a 28.95 pt line's
+            # baseline lower than the PDF (see the module's notes), by 1.2 mm for 4号
+            line = HEADER_LINE_FACTOR * block.style.size
+            gap = (spec.LINE_PITCH - line) / 2
+            kwargs: dict[str, object] = {"keep_next": False, "before": gap, "after": gap,
+                                         "line": line, "snap_to_grid": False}
             if block.tail:
                 kwargs["tabs"] = [("right", self._text_right(block))]
-            if len(self.lines[i]) == 1:  # a 1.4 em line centred in its grid cell
-                line = HEADER_LINE_FACTOR * block.style.size
-                kwargs.update(line=line, before=(pitch - line) / 2, after=(pitch - line) / 2)
-            paragraphs.append(self.paragraph(i, **kwargs))
-        top = record.top - spec.MARGIN_TOP
-        runs = [ox.textbox_run(self.next_id(), "版记", 0.0, top, spec.TYPE_AREA_WIDTH,
-                               record.bottom - record.top, paragraphs, relative="margin",
-                               wrap="topAndBottom")]
-        rules = [r for r in page.rules if r.part is Part.RECORD]
-        for n, rule in enumerate(rules, 1):
-            runs.append(ox.rule_run(self.next_id(), f"版记线{n}", rule.x0 - spec.MARGIN_LEFT,
-                                    rule.y0 - spec.MARGIN_TOP - rule.width / 2,
-                                    rule.x1 - rule.x0, rule.width, rule.color,
-                                    relative="margin"))
-        self.add(ox.paragraph(
-            ox.ppr(line=1, before=0, after=0, snap_to_grid=False, keep_next=False),
-            *runs, ox.text_run("", ox.rpr(size=1))))
+            rows.append(ox.table_row([ox.table_cell([self.paragraph(i, **kwargs)],
+                                                    width=spec.TYPE_AREA_WIDTH)]))
+        rules = sorted((r for r in page.rules if r.part is Part.RECORD), key=lambda r: r.y0)
+        sides: dict[str, Border | None] = {}
+        if rules:
+            sides = {"top": Border(rules[0].width), "bottom": Border(rules[-1].width)}
+            if len(rules) > 2:
+                sides["insideH"] = Border(rules[1].width)
+        self.add(ox.table([spec.TYPE_AREA_WIDTH], rows, width=spec.TYPE_AREA_WIDTH, sides=sides,
+                          floating=Float(spec.TYPE_LEFT)))
+        self.add(_tiny_paragraph())
+        text_pages = {ln.block: p.number for p in self.layout.pages for ln in p.lines
+                      if ln.part is Part.FLOW}
+        text_end = max(text_pages.values(), default=1)
+        if page.number > text_end and last_flow is not None:
+            even = self.doc.fmt is LetterFormat.DOCUMENT and self.doc.even_page_record
+            self._section_break(last_flow, "evenPage" if even else "nextPage",
+                                numbered=page.printed_number is not None)
+
+    def _section_break(self, last_flow: etree._Element, kind: str, numbered: bool) -> None:
+        """End the text's section after ``last_flow``; the last section (the 版记's) starts
+        on the next page (``kind`` "nextPage") or the next even page ("evenPage"), without a
+        page number on it unless ``numbered``."""
+        text_section = etree.tostring(self.sect_pr)
+        if last_flow.tag == ox.qn("w:tbl"):  # a paragraph must end a section: a 1 pt one
+            last_flow.addnext(_tiny_paragraph())
+            last_flow = last_flow.getnext()
+        targets = [last_flow]
+        if last_flow.tag != ox.qn("w:p"):  # a markup-compatibility block: each branch's last
+            targets = [list(branch.iter(ox.qn("w:p")))[-1] for branch in last_flow]
+        for target in targets:
+            ppr = ox.paragraph_properties(target)
+            if ppr is None:
+                ppr = ox.ppr()
+                target.insert(0, ppr)
+            ox.put(ppr, etree.fromstring(text_section))
+        ox.section_start(self.sect_pr, kind)
+        ox.set_title_page(self.sect_pr, False)  # the 版记's page is never a 信函格式 first page
+        if not numbered:
+            ox.drop_footer_references(self.sect_pr)
+            section = self.d.sections[-1]
+            for footer in (section.footer, section.even_page_footer):
+                _fill_footer(footer, [ox.ppr(style=FOOTER_ID, line=1, before=0, after=0)])
 
 
-# --- Footers ---------------------------------------------------------------------------------
+def _tiny_paragraph() -> etree._Element:
+    """An empty paragraph one point high (ends the body or a section after a table)."""
+    return ox.paragraph(ox.ppr(line=1, before=0, after=0, snap_to_grid=False, keep_next=False),
+                        ox.text_run("", ox.rpr(size=1)))
+
+
+def _insert_run(p: etree._Element, run: etree._Element) -> None:
+    """Put ``run`` first in paragraph ``p`` (after its properties)."""
+    ppr = ox.paragraph_properties(p)
+    if ppr is not None:
+        ppr.addnext(run)
+    else:
+        p.insert(0, run)
+
+
+def _line_spans(block: Block, ln: Line) -> tuple[Span, ...]:
+    """The spans of ``block`` cut to the text of one of its lines."""
+    spans: list[Span] = []
+    at = 0
+    for span in (*block.spans, Span(block.tail)):
+        a, b = max(ln.start, at), min(ln.end, at + len(span.text))
+        if a < b:
+            spans.append(Span(span.text[a - at : b - at], span.font))
+        at += len(span.text)
+    return tuple(spans)
+
+
+# --- Footers (the format's, not the letter's) -----------------------------------------------
 DASH_FROM_BOTTOM = spec.MARGIN_BOTTOM - spec.mm(spec.PAGE_NUMBER_BELOW_TYPE_AREA_MM)
 LETTER_FOOTER_DISTANCE = spec.mm(10)  # 信函格式: below page 1's text, which runs lower
 
@@ -504,7 +840,9 @@ def letter_bottom_margin() -> float:
     return spec.PAGE_HEIGHT - spec.MARGIN_TOP - lines * spec.LINE_PITCH - rest
 
 
-def _footer_paragraph(odd: bool, fmt: LetterFormat | None = None) -> list[etree._Element]:
+def footer_paragraph(odd: bool, fmt: LetterFormat | None = None) -> list[etree._Element]:
+    """The page-number footer's paragraph (properties and runs): “— PAGE —” 4号 宋体,
+    odd pages right with a 14 pt right indent, even pages left with a 14 pt left indent."""
     indent = Indent(right=spec.PAGE_NUMBER_INDENT, char=spec.PAGE_NUMBER_SIZE) if odd \
         else Indent(left=spec.PAGE_NUMBER_INDENT, char=spec.PAGE_NUMBER_SIZE)
     spacing: dict[str, float] = {}
@@ -589,11 +927,11 @@ def _package(fontset: FontNames, fmt: LetterFormat) -> docx.document.Document:
     an empty body."""
     d = docx.Document()
     _prune_template(d)
-    styles = d.styles.element
-    for child in list(styles):
-        styles.remove(child)
-    for node in _styles(fontset):
-        styles.append(node)
+    styles_root = d.styles.element
+    for child in list(styles_root):
+        styles_root.remove(child)
+    for node in styles(fontset):
+        styles_root.append(node)
     _settings(d)
 
     sect_pr = ox.clear_body(d.element.body)
@@ -605,8 +943,8 @@ def _package(fontset: FontNames, fmt: LetterFormat) -> docx.document.Document:
         left=spec.MARGIN_LEFT, right=spec.MARGIN_RIGHT, header=spec.mm(15),
         footer=footer_distance(fmt), grid_type=spec.DOCX_GRID_TYPE,
         line_pitch=spec.LINE_PITCH, title_page=False)
-    _fill_footer(section.footer, _footer_paragraph(odd=True, fmt=fmt))
-    _fill_footer(section.even_page_footer, _footer_paragraph(odd=False, fmt=fmt))
+    _fill_footer(section.footer, footer_paragraph(odd=True, fmt=doc.fmt))
+    _fill_footer(section.even_page_footer, footer_paragraph(odd=False, fmt=doc.fmt))
     if letter:  # no number on page 1 of a 信函格式 letter; an empty 1 pt line
         section.different_first_page_header_footer = True
         _fill_footer(section.first_page_footer,

@@ -89,8 +89,18 @@ STYLE_ORDER = _order(
     "name aliases basedOn next link autoRedefine hidden uiPriority semiHidden unhideWhenUsed "
     "qFormat locked personal personalCompose personalReply rsid pPr rPr tblPr trPr tcPr tblStylePr"
 )
+TCPR_ORDER = _order(
+    "cnfStyle tcW gridSpan hMerge vMerge tcBorders shd noWrap tcMar textDirection tcFitText "
+    "vAlign hideMark"
+)
+TRPR_ORDER = _order(
+    "cnfStyle divId gridBefore gridAfter wBefore wAfter cantSplit trHeight tblHeader "
+    "tblCellSpacing jc hidden"
+)
+BORDER_ORDER = _order("top left bottom right between bar insideH insideV")
 ORDERS = {"pPr": PPR_ORDER, "rPr": RPR_ORDER, "sectPr": SECTPR_ORDER, "tblPr": TBLPR_ORDER,
-          "style": STYLE_ORDER}
+          "style": STYLE_ORDER, "tcPr": TCPR_ORDER, "trPr": TRPR_ORDER, "pBdr": BORDER_ORDER,
+          "tblBorders": BORDER_ORDER, "tblCellMar": BORDER_ORDER, "tcMar": BORDER_ORDER}
 
 
 def put(parent: etree._Element, child: etree._Element) -> etree._Element:
@@ -133,13 +143,18 @@ def rfonts(family: str | None = None, hint: str | None = None) -> etree._Element
 
 def rpr(*, style: str | None = None, family: str | None = None, hint: str | None = None,
         size: float | None = None, color: str | None = None, spacing: float | None = None,
-        lang_east_asia: str | None = None) -> etree._Element:
-    """A run property element in schema order (sizes and spacing in points)."""
+        lang_east_asia: str | None = None, separator: bool = False) -> etree._Element:
+    """A run property element in schema order (sizes and spacing in points). ``separator``:
+    hidden and always hidden (``w:vanish`` + ``w:specVanish``), which on a paragraph mark
+    makes it Word's style separator: the paragraph runs on into the next one."""
     node = el("w:rPr")
     if style:
         put(node, el("w:rStyle", {"w:val": style}))
     if family or hint:
         put(node, rfonts(family, hint))
+    if separator:
+        put(node, el("w:vanish"))
+        put(node, el("w:specVanish"))
     if color:
         put(node, el("w:color", {"w:val": color}))
     if spacing is not None:
@@ -167,24 +182,64 @@ class Indent:
         def chars(points: float) -> int:
             return round(points / self.char * 100)
 
-        attrs: dict[str, object] = {}
-        if self.left:
-            attrs.update({"w:left": tw(self.left), "w:leftChars": chars(self.left)})
-        if self.right:
-            attrs.update({"w:right": tw(self.right), "w:rightChars": chars(self.right)})
+        # every indent written, so that none is inherited from the style (a style's hanging
+        # indent under a paragraph that sets only its left one, …)
+        attrs: dict[str, object] = {"w:left": tw(self.left), "w:leftChars": chars(self.left),
+                                    "w:right": tw(self.right),
+                                    "w:rightChars": chars(self.right)}
         if self.hanging:
             attrs.update({"w:hanging": tw(self.hanging), "w:hangingChars": chars(self.hanging)})
-        elif self.first_line:
+        else:
             attrs.update({"w:firstLine": tw(self.first_line),
                           "w:firstLineChars": chars(self.first_line)})
-        if not attrs:
-            attrs = {"w:left": 0, "w:leftChars": 0, "w:right": 0, "w:rightChars": 0,
-                     "w:firstLine": 0, "w:firstLineChars": 0}
         return el("w:ind", attrs)
 
 
 JC = {"justify": "both", "left": "left", "center": "center", "right": "right",
       "distribute": "distribute"}
+
+
+@dataclass(frozen=True, slots=True)
+class Border:
+    """One border line: ``width`` and ``space`` (distance from the text) in points."""
+
+    width: float
+    color: str = "000000"
+    space: float = 0.0
+
+    def element(self, side: str) -> etree._Element:
+        return el(f"w:{side}", {"w:val": "single", "w:sz": round(self.width * 8),
+                                "w:space": round(self.space), "w:color": self.color})
+
+
+def borders(tag: str, sides: dict[str, Border | None]) -> etree._Element:
+    """A border container (``w:pBdr``, ``w:tblBorders``) in schema order; a side given as
+    None is written as no border (``nil``)."""
+    node = el(tag)
+    for side, border in sides.items():
+        put(node, border.element(side) if border else el(f"w:{side}", {"w:val": "nil"}))
+    return node
+
+
+@dataclass(frozen=True, slots=True)
+class Frame:
+    """A frame (``w:framePr``): a paragraph placed at a position of the page (points).
+    ``y`` from the page top (``v_anchor`` "page"); horizontally ``x_align`` in the margin
+    box; ``width``; ``height`` exact."""
+
+    y: float
+    width: float
+    height: float
+    x_align: str = "center"
+    h_anchor: str = "margin"
+    v_anchor: str = "page"
+    wrap: str = "around"
+
+    def element(self) -> etree._Element:
+        return el("w:framePr", {"w:w": tw(self.width), "w:h": tw(self.height),
+                                "w:hRule": "exact", "w:wrap": self.wrap,
+                                "w:vAnchor": self.v_anchor, "w:hAnchor": self.h_anchor,
+                                "w:xAlign": self.x_align, "w:y": tw(self.y)})
 
 
 def ppr(*, style: str | None = None, keep_next: bool | None = None,
@@ -194,8 +249,11 @@ def ppr(*, style: str | None = None, keep_next: bool | None = None,
         widow_control: bool | None = None, keep_lines: bool | None = None,
         outline_level: int | None = None, snap_to_grid: bool | None = None,
         tabs: Sequence[tuple[str, float]] = (), east_asian_defaults: bool = False,
+        frame: Frame | None = None, border: dict[str, Border | None] | None = None,
+        mark: etree._Element | None = None,
         ) -> etree._Element:
-    """A paragraph property element in schema order (lengths in points)."""
+    """A paragraph property element in schema order (lengths in points). ``mark``: the
+    paragraph mark's run properties."""
     node = el("w:pPr")
     if style:
         put(node, el("w:pStyle", {"w:val": style}))
@@ -205,8 +263,12 @@ def ppr(*, style: str | None = None, keep_next: bool | None = None,
         put(node, el("w:keepLines", {"w:val": keep_lines}))
     if page_break_before:
         put(node, el("w:pageBreakBefore"))
+    if frame is not None:
+        put(node, frame.element())
     if widow_control is not None:
         put(node, el("w:widowControl", {"w:val": widow_control}))
+    if border:
+        put(node, borders("w:pBdr", border))
     if tabs:
         put(node, el("w:tabs", None, *(el("w:tab", {"w:val": kind, "w:pos": tw(pos)})
                                         for kind, pos in tabs)))
@@ -231,6 +293,8 @@ def ppr(*, style: str | None = None, keep_next: bool | None = None,
         put(node, el("w:jc", {"w:val": JC[align]}))
     if outline_level is not None:
         put(node, el("w:outlineLvl", {"w:val": outline_level}))
+    if mark is not None:
+        put(node, mark)
     return node
 
 
@@ -300,9 +364,10 @@ def field_runs(instruction: str, placeholder: str, props: etree._Element | None
 def style(kind: str, style_id: str, name: str, *, based_on: str | None = None,
           next_style: str | None = None, default: bool = False, ui_priority: int | None = None,
           quick: bool = True, hidden: bool = False, p_pr: etree._Element | None = None,
-          r_pr: etree._Element | None = None, extra: Iterable[etree._Element] = ()
-          ) -> etree._Element:
-    """A w:style element with its children in schema order."""
+          r_pr: etree._Element | None = None, extra: Iterable[etree._Element] = (),
+          link: str | None = None) -> etree._Element:
+    """A w:style element with its children in schema order; ``link``: the linked style (a
+    paragraph style's character twin, or the reverse)."""
     node = el("w:style", {"w:type": kind, "w:styleId": style_id,
                           "w:default": 1 if default else None})
     put(node, el("w:name", {"w:val": name}))
@@ -310,6 +375,8 @@ def style(kind: str, style_id: str, name: str, *, based_on: str | None = None,
         put(node, el("w:basedOn", {"w:val": based_on}))
     if next_style:
         put(node, el("w:next", {"w:val": next_style}))
+    if link:
+        put(node, el("w:link", {"w:val": link}))
     if ui_priority is not None:
         put(node, el("w:uiPriority", {"w:val": ui_priority}))
     if hidden:  # not shown in Word's style gallery until used
@@ -396,15 +463,119 @@ def page_setup(sect_pr: etree._Element, *, width: float, height: float, top: flo
                                 "w:left": tw(left), "w:header": tw(header),
                                 "w:footer": tw(footer), "w:gutter": 0}))
     put(sect_pr, el("w:cols", {"w:space": 425}))
-    if title_page:
-        put(sect_pr, el("w:titlePg"))
-    else:
-        found = sect_pr.find(qn("w:titlePg"))
-        if found is not None:
-            sect_pr.remove(found)
+    set_title_page(sect_pr, title_page)
     put(sect_pr, el("w:docGrid", {"w:type": grid_type, "w:linePitch": tw(line_pitch)}))
     for key in list(sect_pr.attrib):
         del sect_pr.attrib[key]  # rsids from the template
+
+
+
+# --- Tables ---------------------------------------------------------------------------------
+@dataclass(frozen=True, slots=True)
+class Float:
+    """A floating table's position: ``x`` points from the page's left edge, vertically at
+    the ``y_align`` edge ("bottom") of the margin box."""
+
+    x: float
+    y_align: str = "bottom"
+
+    def element(self) -> etree._Element:
+        return el("w:tblpPr", {"w:leftFromText": 0, "w:rightFromText": 0,
+                               "w:topFromText": 0, "w:bottomFromText": 0,
+                               "w:vertAnchor": "margin", "w:horzAnchor": "page",
+                               "w:tblpX": tw(self.x), "w:tblpYSpec": self.y_align})
+
+
+def _margins(tag: str, margins: dict[str, float]) -> etree._Element:
+    node = el(tag)
+    for side, points in margins.items():
+        put(node, el(f"w:{side}", {"w:w": tw(points), "w:type": "dxa"}))
+    return node
+
+
+NO_BORDERS = {side: None for side in ("top", "left", "bottom", "right", "insideH", "insideV")}
+NO_MARGINS = {"top": 0.0, "left": 0.0, "bottom": 0.0, "right": 0.0}
+
+
+def table(grid: Sequence[float], rows: Sequence[etree._Element], *, width: float | None = None,
+          align: str | None = None, autofit: bool = False,
+          sides: dict[str, Border | None] | None = None,
+          cell_margins: dict[str, float] | None = None, floating: Float | None = None
+          ) -> etree._Element:
+    """A w:tbl: column widths ``grid`` (points), ``rows`` from :func:`table_row`. ``width``
+    None is Word's automatic width; ``autofit`` lets Word fit the columns to their content
+    (fixed widths otherwise); ``sides`` the borders (none by default); ``cell_margins``
+    (none by default)."""
+    props = el("w:tblPr")
+    if floating is not None:
+        put(props, floating.element())
+    put(props, el("w:tblW", {"w:w": 0 if width is None else tw(width),
+                             "w:type": "auto" if width is None else "dxa"}))
+    if align:
+        put(props, el("w:jc", {"w:val": JC[align]}))
+    put(props, borders("w:tblBorders", {**NO_BORDERS, **(sides or {})}))
+    put(props, el("w:tblLayout", {"w:type": "autofit" if autofit else "fixed"}))
+    put(props, _margins("w:tblCellMar", {**NO_MARGINS, **(cell_margins or {})}))
+    put(props, el("w:tblLook", {"w:val": "0000", "w:firstRow": 0, "w:lastRow": 0,
+                                "w:firstColumn": 0, "w:lastColumn": 0, "w:noHBand": 1,
+                                "w:noVBand": 1}))
+    tbl_grid = el("w:tblGrid", None, *(el("w:gridCol", {"w:w": tw(w)}) for w in grid))
+    return el("w:tbl", None, props, tbl_grid, *rows)
+
+
+def table_row(cells: Sequence[etree._Element], *, cant_split: bool = True) -> etree._Element:
+    """A w:tr of cells; ``cant_split``: Word and LibreOffice keep the row on one page."""
+    props = el("w:trPr")
+    if cant_split:
+        put(props, el("w:cantSplit"))
+    return el("w:tr", None, props, *cells)
+
+
+def table_cell(paragraphs: Sequence[etree._Element], *, width: float | None = None,
+               v_align: str | None = None, margins: dict[str, float] | None = None
+               ) -> etree._Element:
+    """A w:tc holding ``paragraphs`` (at least one); ``width`` None is automatic."""
+    props = el("w:tcPr")
+    put(props, el("w:tcW", {"w:w": 0 if width is None else tw(width),
+                            "w:type": "auto" if width is None else "dxa"}))
+    if margins:
+        put(props, _margins("w:tcMar", margins))
+    if v_align:
+        put(props, el("w:vAlign", {"w:val": v_align}))
+    return el("w:tc", None, props, *(paragraphs or [paragraph(None)]))
+
+
+# --- Markup compatibility -------------------------------------------------------------------
+def alternate_content(requires: str, choice: Sequence[etree._Element],
+                      fallback: Sequence[etree._Element]) -> etree._Element:
+    """``mc:AlternateContent``: readers that understand the namespace ``requires`` (a prefix
+    of :data:`NSMAP`) take ``choice``, the others ``fallback``."""
+    node = etree.Element(qn("mc:AlternateContent"),
+                         nsmap={"mc": NSMAP["mc"], requires: NSMAP[requires]})
+    choice_el = el("mc:Choice", {"Requires": requires}, *choice)
+    node.append(choice_el)
+    node.append(el("mc:Fallback", None, *fallback))
+    return node
+
+
+def section_start(sect_pr: etree._Element, kind: str) -> None:
+    """How a section starts: "nextPage", "evenPage", "oddPage", "continuous"."""
+    put(sect_pr, el("w:type", {"w:val": kind}))
+
+
+def set_title_page(sect_pr: etree._Element, on: bool) -> None:
+    """Whether the section's first page has its own header and footer (w:titlePg)."""
+    found = sect_pr.find(qn("w:titlePg"))
+    if on and found is None:
+        put(sect_pr, el("w:titlePg"))
+    elif not on and found is not None:
+        sect_pr.remove(found)
+
+
+def drop_footer_references(sect_pr: etree._Element) -> None:
+    """Remove a section's footer references (it then uses the previous section's)."""
+    for ref in sect_pr.findall(qn("w:footerReference")):
+        sect_pr.remove(ref)
 
 
 # --- DrawingML: page-anchored shapes ---------------------------------------------------------
@@ -438,10 +609,9 @@ def _pos(tag: str, relative: str, offset: int) -> etree._Element:
     return node
 
 
-def _wps_graphic(sp_pr: etree._Element, *body: etree._Element, text_box: bool = False
-                 ) -> etree._Element:
+def _wps_graphic(sp_pr: etree._Element, *body: etree._Element) -> etree._Element:
     uri = NSMAP["wps"]
-    nv = el("wps:cNvSpPr", {"txBox": 1} if text_box else None)
+    nv = el("wps:cNvSpPr")
     return el("a:graphic", None,
               el("a:graphicData", {"uri": uri}, el("wps:wsp", None, nv, sp_pr, *body)))
 
@@ -455,10 +625,22 @@ def _sp_pr(cx: float, cy: float, fill: str | None) -> etree._Element:
               el("a:ln", None, el("a:noFill")))
 
 
-def _drawing_run(anchor: etree._Element) -> etree._Element:
-    """Wrap an anchor in mc:AlternateContent (Word 2010+ shapes) inside a run."""
-    choice = el("mc:Choice", {"Requires": "wps"}, el("w:drawing", None, anchor))
-    return el("w:r", None, el("mc:AlternateContent", None, choice))
+def _drawing_run(anchor: etree._Element, fallback: etree._Element) -> etree._Element:
+    """A run holding an anchor as Word 2010+ DrawingML (``mc:Choice``) and the same object
+    in VML (``mc:Fallback``) for readers without DrawingML shapes."""
+    return el("w:r", None, alternate_content("wps", [el("w:drawing", None, anchor)],
+                                             [el("w:pict", None, fallback)]))
+
+
+VML_RELATIVE = {"page": "page", "margin": "margin", "paragraph": "text"}
+
+
+def _vml_style(x: float, y: float, cx: float, cy: float, z: int, h_from: str, v_from: str
+               ) -> str:
+    return (f"position:absolute;margin-left:{x:.2f}pt;margin-top:{y:.2f}pt;"
+            f"width:{cx:.2f}pt;height:{cy:.2f}pt;z-index:{z};"
+            f"mso-position-horizontal-relative:{VML_RELATIVE[h_from]};"
+            f"mso-position-vertical-relative:{VML_RELATIVE[v_from]}")
 
 
 def rule_run(shape_id: int, name: str, x: float, y: float, length: float, thickness: float,
@@ -466,27 +648,29 @@ def rule_run(shape_id: int, name: str, x: float, y: float, length: float, thickn
     """A horizontal rule: a filled rectangle ``length`` × ``thickness`` with its top-left
     corner at (x, y) points from the page's (or the margin box's) top-left corner."""
     graphic = _wps_graphic(_sp_pr(length, thickness, color), el("wps:bodyPr"))
-    return _drawing_run(_anchor(shape_id, name, x, y, length, thickness, graphic,
-                                h_from=relative, v_from=relative))
+    anchor = _anchor(shape_id, name, x, y, length, thickness, graphic, h_from=relative,
+                     v_from=relative)
+    rect = el("v:rect", {"id": f"_x0000_s{1024 + shape_id}", "o:spid": None,
+                         "style": _vml_style(x, y, length, thickness, shape_id, relative,
+                                             relative),
+                         "fillcolor": f"#{color}", "stroked": "f"},
+              el("w10:wrap", {"anchorx": VML_RELATIVE[relative],
+                              "anchory": VML_RELATIVE[relative]}))
+    return _drawing_run(anchor, rect)
 
 
-def textbox_run(shape_id: int, name: str, x: float, y: float, cx: float, cy: float,
-                paragraphs: Sequence[etree._Element], *, relative: str = "page",
-                wrap: str = "none") -> etree._Element:
-    """A borderless, unfilled text box at (x, y) points from the page (or margin box)
-    corner holding ``paragraphs``; ``wrap`` "topAndBottom" keeps body text off its lines."""
-    body_pr = el("wps:bodyPr", {"rot": 0, "vert": "horz", "wrap": "square", "lIns": 0,
-                                "tIns": 0, "rIns": 0, "bIns": 0, "anchor": "t",
-                                "anchorCtr": 0, "upright": 1}, el("a:noAutofit"))
-    txbx = el("wps:txbx", None, el("w:txbxContent", None, *paragraphs))
-    graphic = _wps_graphic(_sp_pr(cx, cy, None), txbx, body_pr, text_box=True)
-    return _drawing_run(_anchor(shape_id, name, x, y, cx, cy, graphic, h_from=relative,
-                                v_from=relative, wrap=wrap))
-
-
-def anchor_run(anchor: etree._Element) -> etree._Element:
-    """A run holding a floating picture (a wp:anchor from :func:`inline_to_anchor`)."""
-    return el("w:r", None, el("w:drawing", None, anchor))
+def picture_run(anchor: etree._Element, rid: str, *, x: float, y: float, h_from: str,
+                v_from: str, behind: bool) -> etree._Element:
+    """A run holding a floating picture (a wp:anchor from :func:`inline_to_anchor`) with its
+    VML copy (the image relationship ``rid``) as the fallback."""
+    extent = anchor.find(qn("wp:extent"))
+    cx = int(extent.get("cx")) / EMU_PER_PT
+    cy = int(extent.get("cy")) / EMU_PER_PT
+    z = -251658240 if behind else 251658240
+    shape = el("v:shape", {"id": "_x0000_s2000", "type": "#_x0000_t75",
+                           "style": _vml_style(x, y, cx, cy, z, h_from, v_from)},
+               el("v:imagedata", {"r:id": rid, "o:title": ""}))
+    return _drawing_run(anchor, shape)
 
 
 def inline_to_anchor(inline: etree._Element, shape_id: int, name: str, x: float, y: float,
