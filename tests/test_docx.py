@@ -28,7 +28,6 @@ from gongwen.export.docx import (
     footer_distance,
 )
 from gongwen.fonts import load_fontset
-from gongwen.layout import Part, layout_document
 from gongwen.loader import load_letter
 from gongwen.ooxml import writer as ox
 from gongwen.spec import FontRole, Role
