@@ -602,7 +602,10 @@ def test_shared_rules_read_alike_on_both_routes(outputs, tmp_path):
     pdf = check_pdf(make_pdf(tmp_path / "d.pdf", date="2022年09月29日"), fontset=FONTSET)
 
     def edit(d):
-        (date,) = [p for p in d.paragraphs if p.text == "2022年9月29日"]
+        from docx.text.paragraph import Paragraph
+
+        every = [Paragraph(p, d._body) for p in d.element.body.iter(qn("w:p"))]  # tables too
+        (date,) = [p for p in every if p.text == "2022年9月29日"]
         date.runs[0].text = "2022年09月29日"
         date._p.pPr.find(qn("w:ind")).set(qn("w:leftChars"), "1200")  # 12 characters in
 

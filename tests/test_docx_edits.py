@@ -24,7 +24,7 @@ from gongwen.spec import FontRole, Role
 
 from . import pdf_checks as pc
 from .libreoffice import convert_to_pdf, require_soffice
-from .rendering import render_docx
+from .rendering import render_docx, render_pdf
 
 MM = spec.mm(1)
 LONG_CC = Block(Role.RECORD_CC, (Span("抄送："), Span("，".join(
@@ -71,8 +71,11 @@ def rendered(reference_yaml: Path, example_letter: Path, tmp_path_factory):
     auto = load_fontset("auto")
     reference = compose(load_letter(reference_yaml), reference_yaml.parent)
     example = compose(load_letter(example_letter), example_letter.parent)
-    document = dataclasses.replace(example, fmt=LetterFormat.DOCUMENT, blocks=(
-        *example.blocks,
+    letter = load_letter(example_letter)
+    as_document = compose(letter.model_copy(update={"format": LetterFormat.DOCUMENT}),
+                          example_letter.parent)
+    document = dataclasses.replace(as_document, blocks=(
+        *as_document.blocks,
         Block(Role.RECORD_PRINT, (Span("示例市发展和改革委员会办公室"),), tail="2024年6月18日印发")))
     ref_bytes = render_docx(reference, auto)
     doc_bytes = render_docx(document, auto)
@@ -170,10 +173,23 @@ def test_default_fonts_show_each_role_in_its_face(rendered) -> None:
 
 
 def test_default_output_checks_clean_when_rendered(rendered) -> None:
-    """``gongwen check --render`` on gongwen's own default DOCX: no errors, no warnings
-    (the 文件格式 case is left out: LibreOffice 7.4 does not start its 版记 section on the
-    next even page, so the 版记 page keeps a page number; see docs/docx.md)."""
-    for name in ("reference", "example"):
+    """``gongwen check --render`` on gongwen's own default DOCX: no errors, no warnings."""
+    for name in ("reference", "example", "document", "long_cc"):
         r = rendered[name]
         report = check_docx(r.docx, rendered_pdf=r.pdf_bytes)
         assert report.clean, (name, report.rules())
+
+
+def test_document_format_record_on_an_even_page(rendered) -> None:
+    """文件格式 (decision 5): the text ends on page 3, so the 版记 starts page 4 (its own
+    section, starting on an even page): LibreOffice's page count equals gongwen's PDF."""
+    doc = rendered["_docs"]["document"]
+    gw = pc.open_pdf(render_pdf(doc, load_fontset("auto")))
+    lo = rendered["document"].pdf
+    try:
+        assert len(gw.pages) == 4
+        assert len(lo.pages) == len(gw.pages)
+        last = pc.body_lines(lo.pages[-1])
+        assert [ln.text[:3] for ln in last] == ["抄送：", "示例市"]
+    finally:
+        gw.close()

@@ -114,8 +114,15 @@ class DocxFacts:
         s = self.last_section
         return ("default", None, None) if s is None else (s.grid_type, s.line_pitch, s.char_space)
 
+    @property
+    def first_section(self) -> Section | None:
+        """The section of the letter's first page (a 版记 on a page of its own may have a
+        section of its own after it)."""
+        return self.sections[0] if self.sections else None
+
     def footer(self, kind: str) -> Footer | None:
-        s = self.last_section
+        """The first section's footer of ``kind`` (default, even, first)."""
+        s = self.first_section
         rid = s.footers.get(kind) if s is not None else None
         return self.package.footer(rid) if rid else None
 

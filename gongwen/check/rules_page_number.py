@@ -149,7 +149,7 @@ def docx_no_page_field(f: DocxFacts) -> Iterator[Hit]:
       "信函格式首页不标页码：应设“首页不同”且首页页脚无页码", Route.DOCX,
       expected="首页不同（w:titlePg）")
 def docx_letter_title_page(f: DocxFacts) -> Iterator[Hit]:
-    s = f.last_section
+    s = f.first_section
     if f.numbered and f.letter and s is not None and not s.title_page:
         yield hit(FOOTER, measured="未设 titlePg")
 
@@ -157,7 +157,7 @@ def docx_letter_title_page(f: DocxFacts) -> Iterator[Hit]:
 @rule("page-number-unexpected", Clause.PAGE_NUMBER, S.ERROR, "信函格式首页页脚不应有页码",
       Route.DOCX)
 def docx_letter_first_footer(f: DocxFacts) -> Iterator[Hit]:
-    s = f.last_section
+    s = f.first_section
     if not (f.numbered and f.letter and s is not None and s.title_page):
         return
     first = f.footer("first")

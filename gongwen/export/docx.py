@@ -747,15 +747,20 @@ class _Builder:
             sides = {"top": Border(rules[0].width), "bottom": Border(rules[-1].width)}
             if len(rules) > 2:
                 sides["insideH"] = Border(rules[1].width)
+        text_end = max((p.number for p in self.layout.pages for ln in p.lines
+                        if ln.part is Part.FLOW), default=1)
+        own_page = page.number > text_end and last_flow is not None
+        if own_page:  # LibreOffice starts a section only at a paragraph, not a floating table
+            self.add(_tiny_paragraph())
         self.add(ox.table([spec.TYPE_AREA_WIDTH], rows, width=spec.TYPE_AREA_WIDTH, sides=sides,
                           floating=Float(spec.TYPE_LEFT)))
         self.add(_tiny_paragraph())
-        text_pages = {ln.block: p.number for p in self.layout.pages for ln in p.lines
-                      if ln.part is Part.FLOW}
-        text_end = max(text_pages.values(), default=1)
-        if page.number > text_end and last_flow is not None:
-            even = self.doc.fmt is LetterFormat.DOCUMENT and self.doc.even_page_record
-            self._section_break(last_flow, "evenPage" if even else "nextPage",
+        if own_page and last_flow is not None:
+            # "evenPage" only where the layout left a blank page: LibreOffice 7.4 sets a
+            # page that starts on a parity break 3.5 mm lower and leaves its blank page out
+            # of a PDF; the page right after the text has the parity the layout chose
+            blank = page.number - text_end > 1
+            self._section_break(last_flow, "evenPage" if blank else "nextPage",
                                 numbered=page.printed_number is not None)
 
     def _section_break(self, last_flow: etree._Element, kind: str, numbered: bool) -> None:
