@@ -77,6 +77,12 @@ def rendered(reference_yaml: Path, example_letter: Path, tmp_path_factory):
     document = dataclasses.replace(as_document, blocks=(
         *as_document.blocks,
         Block(Role.RECORD_PRINT, (Span("示例市发展和改革委员会办公室"),), tail="2024年6月18日印发")))
+    first = letter.attachments[0]
+    two = compose(letter.model_copy(update={"attachments": [
+        first.model_copy(update={"title": "示例新区产业园区重点项目清单及各项目用地、资金、"
+                                          "进度和责任单位一览表"}),
+        first.model_copy(update={"title": "示例新区产业园区建设情况说明"})]}),
+        example_letter.parent)
     ref_bytes = render_docx(reference, auto)
     doc_bytes = render_docx(document, auto)
     files = {
@@ -87,6 +93,8 @@ def rendered(reference_yaml: Path, example_letter: Path, tmp_path_factory):
     files["reference"].write_bytes(ref_bytes)
     files["example"].write_bytes(render_docx(example, auto))
     files["document"].write_bytes(doc_bytes)
+    files["attachments"] = tmp / "attachments.docx"
+    files["attachments"].write_bytes(render_docx(two, auto))
 
     def shorter_organ(d) -> None:
         for p in paragraphs_of_style(d, "Signature"):
@@ -102,10 +110,12 @@ def rendered(reference_yaml: Path, example_letter: Path, tmp_path_factory):
     out = {name: Rendered(path, pc.open_pdf(pdf), pdf.read_bytes())
            for (name, path), pdf in zip(files.items(), pdfs, strict=True)}
     out["_docs"] = {"reference": reference, "document": document}  # type: ignore[assignment]
+    out["_attachments_pdf"] = pc.open_pdf(render_pdf(two, auto))  # type: ignore[assignment]
     yield out
     for r in out.values():
         if isinstance(r, Rendered):
             r.pdf.close()
+    out["_attachments_pdf"].close()
 
 
 def line_starting(pdf, text: str) -> pc.PdfLine:
@@ -193,3 +203,27 @@ def test_document_format_record_on_an_even_page(rendered) -> None:
         assert [ln.text[:3] for ln in last] == ["抄送：", "示例市"]
     finally:
         gw.close()
+
+
+def attachment_lines(pdf) -> list[pc.PdfLine]:
+    lines = [ln for p in pdf.pages for ln in pc.body_lines(p)]
+    k = next(i for i, ln in enumerate(lines) if ln.text.startswith("附件："))
+    return lines[k: k + 3]
+
+
+def x_of(line: pc.PdfLine, n: int) -> float:
+    """The left edge of the ``n``-th inked character of ``line``."""
+    return [c for c in line.ink][n].x0
+
+
+def test_attachment_note_items_and_wrapped_names_align(rendered) -> None:
+    """附件说明 (7.3.4): the second item's number under the first's, a wrapped name under
+    the name's first character — in gongwen's PDF and in LibreOffice's rendering."""
+    for pdf in (rendered["attachments"].pdf, rendered["_attachments_pdf"]):
+        first, wrapped, second = attachment_lines(pdf)
+        assert first.text.replace(" ", "").startswith("附件：1.")
+        assert second.text.replace(" ", "").startswith("2.")
+        number = x_of(first, 3)  # “1.” after “附件：”
+        name = x_of(first, 5)
+        assert abs(second.x0 - number) <= 1 * MM
+        assert abs(wrapped.x0 - name) <= 1 * MM
