@@ -91,7 +91,8 @@ def rendered(reference_yaml: Path, example_letter: Path, tmp_path_factory):
         "document": tmp / "document.docx",
     }
     files["reference"].write_bytes(ref_bytes)
-    files["example"].write_bytes(render_docx(example, auto))
+    example_bytes = render_docx(example, auto)
+    files["example"].write_bytes(example_bytes)
     files["document"].write_bytes(doc_bytes)
     files["attachments"] = tmp / "attachments.docx"
     files["attachments"].write_bytes(render_docx(two, auto))
@@ -104,7 +105,18 @@ def rendered(reference_yaml: Path, example_letter: Path, tmp_path_factory):
         (p,) = paragraphs_of_style(d, "GwRecordCc")
         set_text(p, LONG_CC.text)
 
+    def more_text(d) -> None:
+        """Two more body paragraphs before the last one, and a new title."""
+        import copy
+
+        body = paragraphs_of_style(d, "BodyText")
+        for _ in range(2):
+            body[-1].addprevious(copy.deepcopy(body[-2]))
+        (title,) = paragraphs_of_style(d, "Title")
+        set_text(title, "关于示例新区产业园区建设的答复")
+
     files["short_organ"] = edit(ref_bytes, tmp / "short_organ.docx", shorter_organ)
+    files["more_text"] = edit(example_bytes, tmp / "more_text.docx", more_text)
     files["long_cc"] = edit(doc_bytes, tmp / "long_cc.docx", longer_cc)
     pdfs = convert_to_pdf(list(files.values()), tmp)
     out = {name: Rendered(path, pc.open_pdf(pdf), pdf.read_bytes())
@@ -138,6 +150,32 @@ def test_shorter_organ_name_keeps_the_date_two_characters_right(rendered) -> Non
         assert date.baseline - sig.baseline == pytest.approx(spec.LINE_PITCH, abs=0.5)
         report = check_docx(r.docx)
         assert "signature-placement" not in report.rules(), name
+
+
+def test_longer_organ_name_placed_by_word(rendered, tmp_path: Path) -> None:
+    """The 署名 lengthened past the date: Word re-fits the 署名 table, so the date is
+    right-indented two characters and the 署名 moves left (the DOCX check reads the file as
+    Word lays it out). LibreOffice keeps the column the file gives and wraps the name."""
+    def longer(d) -> None:
+        for p in paragraphs_of_style(d, "Signature"):
+            set_text(p, "株洲市发展和改革委员会株洲市人民政府办公室")
+
+    src = rendered["reference"].docx.read_bytes()
+    report = check_docx(edit(src, tmp_path / "long.docx", longer))
+    assert "signature-placement" not in report.rules()
+
+
+def test_more_text_and_a_new_title_still_check_clean(rendered) -> None:
+    """信函格式: two more body paragraphs and another title; LibreOffice's rendering still
+    passes the checks (the 署名 centred on the date, the 版记 at the foot, …)."""
+    r = rendered["more_text"]
+    report = check_docx(r.docx, rendered_pdf=r.pdf_bytes)
+    assert report.clean, report.rules()
+    assert "关于示例新区产业园区建设的答复" in pc.normalise_text(pc.extracted_text(r.pdf))
+    def count(pdf) -> int:
+        return sum(len(pc.body_lines(p)) for p in pdf.pages)
+
+    assert count(r.pdf) >= count(rendered["example"].pdf) + 2  # the new paragraphs shown
 
 
 def test_longer_cc_grows_the_record_with_its_rules(rendered) -> None:
