@@ -116,6 +116,11 @@ def rendered(reference_yaml: Path, example_letter: Path, tmp_path_factory):
         set_text(title, "关于示例新区产业园区建设的答复")
 
     files["short_organ"] = edit(ref_bytes, tmp / "short_organ.docx", shorter_organ)
+    short = dataclasses.replace(reference, blocks=tuple(
+        dataclasses.replace(b, spans=(Span("株洲市财政局"),)) if b.role is Role.SIGNATURE else b
+        for b in reference.blocks))
+    files["date_wider"] = tmp / "date_wider.docx"
+    files["date_wider"].write_bytes(render_docx(short, auto))
     files["more_text"] = edit(example_bytes, tmp / "more_text.docx", more_text)
     files["long_cc"] = edit(doc_bytes, tmp / "long_cc.docx", longer_cc)
     pdfs = convert_to_pdf(list(files.values()), tmp)
@@ -150,6 +155,17 @@ def test_shorter_organ_name_keeps_the_date_two_characters_right(rendered) -> Non
         assert date.baseline - sig.baseline == pytest.approx(spec.LINE_PITCH, abs=0.5)
         report = check_docx(r.docx)
         assert "signature-placement" not in report.rules(), name
+
+
+def test_a_date_wider_than_the_signature_stays_on_one_line(rendered) -> None:
+    """A short 署名: the date is right-indented two characters and the 署名 starts two
+    characters left of it, on one line in LibreOffice too (which widens digits' spacing)."""
+    r = rendered["date_wider"]
+    sig = line_starting(r.pdf, "株洲市财政局")
+    date = line_starting(r.pdf, "2022年9月29日")
+    assert pc.normalise_text(date.text) == pc.normalise_text("2022年9月29日")
+    assert abs(date.x1 - (pc.TYPE_RIGHT - 2 * spec.CHAR_PITCH)) <= 1 * MM
+    assert abs(date.x0 - (sig.x0 + 2 * spec.CHAR_PITCH)) <= 1 * MM
 
 
 def test_longer_organ_name_placed_by_word(rendered, tmp_path: Path) -> None:

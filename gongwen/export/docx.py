@@ -51,6 +51,7 @@ import dataclasses
 import datetime as dt
 import functools
 import io
+import itertools
 import math
 import zipfile
 from collections.abc import Sequence
@@ -227,6 +228,22 @@ def _word_width(line: Line, chars: int | None = None) -> float:
         total += advance
         total += track
     return total
+
+
+LIBREOFFICE_AUTOSPACE_EM = 0.23  # LibreOffice 7.4: 3.45–3.55 pt measured on 3号 (0.22 em)
+
+
+def _libreoffice_autospace(text: str, size: float) -> float:
+    """The space LibreOffice adds to ``text`` between Chinese characters and digits or Latin
+    letters (it ignores ``w:autoSpaceDE/DN`` on import)."""
+    def kind(ch: str) -> int:
+        if ch.isascii() and ch.isalnum():
+            return 1
+        return 2 if spec.is_wide(ch) and ch not in CJK_PUNCTUATION else 0
+
+    kinds = [kind(ch) for ch in text]
+    boundaries = sum(1 for a, b in itertools.pairwise(kinds) if {a, b} == {1, 2})
+    return boundaries * LIBREOFFICE_AUTOSPACE_EM * size
 
 
 def _with_breaks(block: Block, lines: Sequence[Line]) -> Block:
@@ -682,8 +699,14 @@ class _Builder:
             return len(names) + len(dates)
         # no seal: a borderless table fitted to its content, aligned right, its right cell
         # margin 二字; the 署名s flush left in it and the date indented 二字
-        widths = [sig.widths[i] for i in names]
-        content = max([*widths, spec.DATE_OFFSET_CHARS * c + sig.date_width])
+        # the column as wide as LibreOffice sets the text (Word re-fits it to its own
+        # widths): LibreOffice adds space between Chinese and digits, so a date wider than
+        # the 署名 would wrap in a column of Word's width
+        def wide(i: int) -> float:
+            return sig.widths[i] + _libreoffice_autospace(blocks[i].text, blocks[i].style.size)
+
+        content = max([*(wide(i) for i in names),
+                       *(spec.DATE_OFFSET_CHARS * c + wide(i) for i in dates)])
         right = spec.SIGNATURE_RIGHT_CHARS * c
         column = content + right + WIDTH_SLACK
         rows = []
