@@ -17,7 +17,7 @@ from docx.oxml.ns import qn
 from gongwen import spec
 from gongwen.check.docx import check_docx
 from gongwen.compose import compose
-from gongwen.document import Block, Document, LetterFormat, Span
+from gongwen.document import Block, Document, LetterFormat, Seal, SealMode, Span
 from gongwen.fonts import load_fontset
 from gongwen.loader import load_letter
 from gongwen.spec import FontRole, Role
@@ -121,6 +121,9 @@ def rendered(reference_yaml: Path, example_letter: Path, tmp_path_factory):
         for b in reference.blocks))
     files["date_wider"] = tmp / "date_wider.docx"
     files["date_wider"].write_bytes(render_docx(short, auto))
+    files["sealed"] = tmp / "sealed.docx"
+    files["sealed"].write_bytes(render_docx(
+        dataclasses.replace(reference, seal=Seal(SealMode.RESERVE)), auto))
     files["more_text"] = edit(example_bytes, tmp / "more_text.docx", more_text)
     files["long_cc"] = edit(doc_bytes, tmp / "long_cc.docx", longer_cc)
     pdfs = convert_to_pdf(list(files.values()), tmp)
@@ -166,6 +169,17 @@ def test_a_date_wider_than_the_signature_stays_on_one_line(rendered) -> None:
     assert pc.normalise_text(date.text) == pc.normalise_text("2022年9月29日")
     assert abs(date.x1 - (pc.TYPE_RIGHT - 2 * spec.CHAR_PITCH)) <= 1 * MM
     assert abs(date.x0 - (sig.x0 + 2 * spec.CHAR_PITCH)) <= 1 * MM
+
+
+def test_sealed_signature_centred_on_the_date(rendered) -> None:
+    """With a seal: the date right-indented four characters and the 署名 centred on it, in
+    LibreOffice's rendering too (which sets the date wider than Word)."""
+    r = rendered["sealed"]
+    report = check_docx(r.docx, rendered_pdf=r.pdf_bytes)
+    assert "signature-placement" not in report.rules()
+    sig = line_starting(r.pdf, "株洲市发展和改革委员会")
+    date = line_starting(r.pdf, "2022年9月29日")
+    assert abs((sig.x0 + sig.x1) / 2 - (date.x0 + date.x1) / 2) <= 0.5 * spec.CHAR_PITCH
 
 
 def test_longer_organ_name_placed_by_word(rendered, tmp_path: Path) -> None:

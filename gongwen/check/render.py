@@ -19,6 +19,9 @@ from ..errors import GongwenError, option
 from ..fonts import FONT_SUFFIXES, bundled_dir, fontconfig_conf
 
 TIMEOUT = 180.0
+# PDF export keeping the blank pages that Word's page-parity section starts insert (a 版记
+# on the next even page); LibreOffice leaves them out by default
+PDF_FILTER = 'pdf:writer_pdf_Export:{"IsSkipEmptyPages":{"type":"boolean","value":"false"}}'
 
 
 class RenderError(GongwenError):
@@ -89,7 +92,7 @@ def render_docx_files(
             "--nodefault",
             "--nolockcheck",
             "--convert-to",
-            "pdf",
+            PDF_FILTER,
             "--outdir",
             str(out),
             *(str(Path(p).resolve()) for p in docx_files),
