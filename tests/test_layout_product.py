@@ -229,7 +229,11 @@ def test_docx_takes_the_blank_lines_above_a_block_from_the_layout(fontset, examp
     root = _docx_xml(three, example, fontset)
     sig = next(p for p in root.iter(f"{W}p")
                if p.find(f"{W}pPr/{W}pStyle").get(f"{W}val") == "Signature")
-    assert sig.find(f"{W}pPr/{W}spacing").get(f"{W}before") == str(spec.twips(3 * spec.LINE_PITCH))
+    # no seal: the 署名 block is a table; the blank lines are its first cell's top margin
+    cell = sig.getparent()
+    assert cell.tag == f"{W}tc"
+    top = cell.find(f"{W}tcPr/{W}tcMar/{W}top")
+    assert top.get(f"{W}w") == str(spec.twips(3 * spec.LINE_PITCH))
 
 
 def test_docx_header_and_record_come_from_the_layout(fontset, example) -> None:
@@ -240,12 +244,23 @@ def test_docx_header_and_record_come_from_the_layout(fontset, example) -> None:
         dataclasses.replace(r, bottom=r.bottom + 10) if r.part is Part.HEADER else
         dataclasses.replace(r, top=r.top + 10) if r.part is Part.FLOW else r
         for r in first.regions))
-    root = _docx_xml(dataclasses.replace(lay, pages=(lower, *lay.pages[1:])), example, fontset)
-    p0 = root.find(f"{W}body/{W}p")
-    before = int(p0.find(f"{W}pPr/{W}spacing").get(f"{W}before"))
-    assert before == spec.twips(header.bottom + 10 - spec.MARGIN_TOP)
-    boxes = [t for t in p0.iter("{*}txbx")]
-    assert len(boxes) == len(header.blocks)
+    def first_flow_before(layout) -> int:
+        """The space above the first paragraph after the 版头 (the 答复类别 or title)."""
+        root = _docx_xml(layout, example, fontset)
+        body = root.find(f"{W}body")
+        header_styles = {"GwCopyNumber", "GwSecrecy", "GwUrgency", "GwOrganMark",
+                         "GwDocNumber", "GwSigner"}
+        p = next(p for p in body.findall(f"{W}p")
+                 if p.find(f"{W}pPr/{W}pStyle").get(f"{W}val") not in header_styles)
+        texts = "".join(t.text for e in body for t in e.iter(f"{W}t")
+                        if e.getparent() is body and list(body).index(e) < list(body).index(p))
+        for b in header.blocks:  # every 版头 element before it, in the flow or framed
+            assert example.blocks[b].text.replace("\n", "") in texts
+        return int(p.find(f"{W}pPr/{W}spacing").get(f"{W}before"))
+
+    moved = first_flow_before(dataclasses.replace(lay, pages=(lower, *lay.pages[1:])))
+    assert moved - first_flow_before(lay) == spec.twips(10)
+    assert header.bottom == pytest.approx(first.region(Part.FLOW).top)
 
 
 def test_one_definition_each() -> None:

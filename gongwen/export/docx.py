@@ -68,7 +68,6 @@ from lxml import etree
 from .. import spec
 from ..document import Block, Document, LetterFormat, Span
 from ..layout import (
-    EM_ASCENT,
     Image,
     Layout,
     Line,
@@ -77,9 +76,9 @@ from ..layout import (
     Region,
     Rule,
     SignatureBlock,
-    place_signature,
 )
 from ..layout.pages import baseline_in_cell
+from ..layout.text import cell
 from ..ooxml import writer as ox
 from ..ooxml.writer import Border, Float, Frame, Indent
 from ..spec import FontRole, Role
@@ -233,17 +232,24 @@ def _word_width(line: Line, chars: int | None = None) -> float:
 LIBREOFFICE_AUTOSPACE_EM = 0.23  # LibreOffice 7.4: 3.45–3.55 pt measured on 3号 (0.22 em)
 
 
-def _libreoffice_autospace(text: str, size: float) -> float:
-    """The space LibreOffice adds to ``text`` between Chinese characters and digits or Latin
-    letters (it ignores ``w:autoSpaceDE/DN`` on import)."""
-    def kind(ch: str) -> int:
+def _libreoffice_autospace(line: Line) -> float:
+    """The space LibreOffice adds to a line between Chinese characters and digits or Latin
+    letters (it ignores ``w:autoSpaceDE/DN`` on import); full-width characters are those
+    the layout set on a full advance."""
+    def kind(ch: str, advance: float) -> int:
         if ch.isascii() and ch.isalnum():
             return 1
-        return 2 if spec.is_wide(ch) and ch not in CJK_PUNCTUATION else 0
+        return 2 if advance > 0.75 * line.size and ch not in CJK_PUNCTUATION else 0
 
-    kinds = [kind(ch) for ch in text]
+    kinds = [kind(ch, a) for ch, a in zip(line.text, line.advances, strict=False)]
     boundaries = sum(1 for a, b in itertools.pairwise(kinds) if {a, b} == {1, 2})
-    return boundaries * LIBREOFFICE_AUTOSPACE_EM * size
+    return boundaries * LIBREOFFICE_AUTOSPACE_EM * line.size
+
+
+def _glyph_end(line: Line) -> float:
+    """The right edge of the grid cell of the line's last character as the layout set it
+    (a 16 pt glyph overhangs its 15.79 pt cell)."""
+    return line.xs[-1] + min(line.advances[-1], cell(line.size)) if line.xs else line.x0
 
 
 def _with_breaks(block: Block, lines: Sequence[Line]) -> Block:
@@ -277,26 +283,47 @@ def _mark_size(ln: Line) -> float:
 
 @dataclass(frozen=True, slots=True)
 class _Signature:
-    """Decision 10 (the layout's rule) applied to the 署名 and date as Word sets them."""
+    """Decision 10 as the layout applied it, turned into the 署名 block's settings: where
+    the layout ended the 署名 and date lines, where it started the date, and the widths Word
+    gives the text."""
 
     block: SignatureBlock
     signatures: tuple[int, ...]  # the 署名 blocks, in order
     dates: tuple[int, ...]
+    lines: dict[int, Line]  # 署名/date block → its (first) line in the layout
     widths: dict[int, float]  # 署名/date block → Word width of its line
-    date_autospace: float  # what LibreOffice adds to the date's width
 
     @property
     def date_width(self) -> float:
         return max((self.widths[i] for i in self.dates), default=0.0)
+
+    @property
+    def right(self) -> float:
+        """Room right of the block's longest line (二字 without a seal)."""
+        return spec.TYPE_RIGHT - max(_glyph_end(self.lines[i]) for i in self.lines)
+
+    @property
+    def date_offset(self) -> float:
+        """The date's first character right of the 署名s' (二字 without a seal)."""
+        if not self.dates or not self.signatures:
+            return 0.0
+        return (max(self.lines[i].x0 for i in self.dates)
+                - min(self.lines[i].x0 for i in self.signatures))
+
+    @property
+    def date_right(self) -> float:
+        """Room right of the date (四字 with a seal)."""
+        return spec.TYPE_RIGHT - max((_glyph_end(self.lines[i]) for i in self.dates),
+                                     default=spec.TYPE_RIGHT)
 
     def date_axis(self) -> float:
         """With a seal: the date's centre, from the type area's left edge. The date is
         right-aligned, and LibreOffice sets it wider than Word (its space between Chinese
         and digits) with the same right edge; the axis is taken halfway between the two
         centres, a quarter of that space off in either."""
-        place = place_signature([self.widths[i] for i in self.signatures], self.date_width,
-                                True, spec.TYPE_AREA_WIDTH)
-        return place.date + self.date_width / 2 - self.date_autospace / 4
+        autospace = max((_libreoffice_autospace(self.lines[i]) for i in self.dates),
+                        default=0.0)
+        return spec.TYPE_AREA_WIDTH - self.date_right - self.date_width / 2 - autospace / 4
 
 
 # --- The builder -----------------------------------------------------------------------------
@@ -327,11 +354,9 @@ class _Builder:
         roles = {i: self.doc.blocks[i].role for i in sig.blocks}
         sigs = tuple(i for i in sig.blocks if roles[i] is Role.SIGNATURE)
         dates = tuple(i for i in sig.blocks if roles[i] is Role.DATE)
-        widths = {i: _word_width(self.lines[i][0]) for i in [*sigs, *dates]}
-        blocks = self.doc.blocks
-        autospace = max((_libreoffice_autospace(blocks[i].text, blocks[i].style.size)
-                         for i in dates), default=0.0)
-        return _Signature(sig, sigs, dates, widths, autospace)
+        lines = {i: self.lines[i][0] for i in [*sigs, *dates]}
+        widths = {i: _word_width(ln) for i, ln in lines.items()}
+        return _Signature(sig, sigs, dates, lines, widths)
 
     def next_id(self) -> int:
         self.shape_id += 1
@@ -571,7 +596,7 @@ class _Builder:
         layout put it (30 mm from the page top), red 小标宋, shrunk as the layout shrank it."""
         size = _mark_size(ln)
         line = HEADER_LINE_FACTOR * size
-        top = ln.y - EM_ASCENT * ln.size - (line - size) / 2
+        top = ln.top - (line - size) / 2
         block = self.doc.blocks[ln.block]
         spans = _line_spans(block, ln)
         frame = Frame(y=top, width=spec.TYPE_AREA_WIDTH, height=line)
@@ -635,7 +660,7 @@ class _Builder:
         blocks = self.doc.blocks
         first = marks[0]
         size = _mark_size(first)
-        em_top = first.y - EM_ASCENT * first.size
+        em_top = first.top
         suffix = [ln for ln in marks if ln.start >= len("".join(
             s.text for s in blocks[ln.block].spans))]
         names = [ln for ln in marks if ln not in suffix]
@@ -688,7 +713,6 @@ class _Builder:
         blocks = self.doc.blocks
         blank = sig.block.blank_lines * spec.LINE_PITCH
         space = blank if before is None else float(before)  # type: ignore[arg-type]
-        c = spec.CHAR_PITCH
         names = list(sig.signatures)
         dates = list(sig.dates)
         if sig.block.seal:  # date 右空四字, each 署名 centred on the date's centre
@@ -701,7 +725,7 @@ class _Builder:
             for i in dates:
                 self.dates.append(self.add(self.paragraph(
                     i, align="right", before=0, keep_lines=True,
-                    indent=Indent(right=spec.SEAL_DATE_RIGHT_CHARS * c),
+                    indent=Indent(right=sig.date_right),
                     keep_next=i != group[-1])))
             return len(names) + len(dates)
         # no seal: a borderless table fitted to its content, aligned right, its right cell
@@ -710,11 +734,11 @@ class _Builder:
         # widths): LibreOffice adds space between Chinese and digits, so a date wider than
         # the 署名 would wrap in a column of Word's width
         def wide(i: int) -> float:
-            return sig.widths[i] + _libreoffice_autospace(blocks[i].text, blocks[i].style.size)
+            return sig.widths[i] + _libreoffice_autospace(sig.lines[i])
 
-        content = max([*(wide(i) for i in names),
-                       *(spec.DATE_OFFSET_CHARS * c + wide(i) for i in dates)])
-        right = spec.SIGNATURE_RIGHT_CHARS * c
+        offset = sig.date_offset
+        content = max([*(wide(i) for i in names), *(offset + wide(i) for i in dates)])
+        right = sig.right
         column = content + right + WIDTH_SLACK
         rows = []
         for k, i in enumerate([*names, *dates]):
@@ -723,7 +747,7 @@ class _Builder:
             para = self.paragraph(
                 i, align="left", keep_next=not last or i != group[-1], keep_lines=True,
                 before=0,
-                indent=Indent(left=spec.DATE_OFFSET_CHARS * c) if is_date else Indent())
+                indent=Indent(left=offset) if is_date else Indent())
             if is_date:
                 self.dates.append(para)
             margins = {"top": space} if k == 0 else None
