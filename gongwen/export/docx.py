@@ -762,7 +762,8 @@ class _Builder:
         sig = self.signature
         assert sig is not None and self.dates
         date_p = self.dates[-1]
-        inline = self.d.part.new_pic_inline(io.BytesIO(image.data),
+        assert self.package_part is not None
+        inline = self.package_part.new_pic_inline(io.BytesIO(image.data),
                                             docx.shared.Pt(image.width),
                                             docx.shared.Pt(image.height))
         centre = sig.date_axis()
@@ -835,12 +836,11 @@ class _Builder:
                 target.insert(0, ppr)
             ox.put(ppr, etree.fromstring(text_section))
         ox.section_start(self.sect_pr, kind)
-        ox.set_title_page(self.sect_pr, False)  # the 版记's page is never a 信函格式 first page
+        # the 版记's page is never a 信函格式 first page; unnumbered, it is its section's
+        # first page without a first-page footer (a blank one)
+        ox.set_title_page(self.sect_pr, not numbered)
         if not numbered:
-            ox.drop_footer_references(self.sect_pr)
-            section = self.d.sections[-1]
-            for footer in (section.footer, section.even_page_footer):
-                _fill_footer(footer, [ox.ppr(style=FOOTER_ID, line=1, before=0, after=0)])
+            ox.drop_footer_references(self.sect_pr, "first")
 
 
 def _tiny_paragraph() -> etree._Element:
@@ -1002,8 +1002,8 @@ def _package(fontset: FontNames, fmt: LetterFormat) -> docx.document.Document:
         left=spec.MARGIN_LEFT, right=spec.MARGIN_RIGHT, header=spec.mm(15),
         footer=footer_distance(fmt), grid_type=spec.DOCX_GRID_TYPE,
         line_pitch=spec.LINE_PITCH, title_page=False)
-    _fill_footer(section.footer, footer_paragraph(odd=True, fmt=doc.fmt))
-    _fill_footer(section.even_page_footer, footer_paragraph(odd=False, fmt=doc.fmt))
+    _fill_footer(section.footer, footer_paragraph(odd=True, fmt=fmt))
+    _fill_footer(section.even_page_footer, footer_paragraph(odd=False, fmt=fmt))
     if letter:  # no number on page 1 of a 信函格式 letter; an empty 1 pt line
         section.different_first_page_header_footer = True
         _fill_footer(section.first_page_footer,

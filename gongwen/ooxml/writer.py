@@ -572,10 +572,12 @@ def set_title_page(sect_pr: etree._Element, on: bool) -> None:
         sect_pr.remove(found)
 
 
-def drop_footer_references(sect_pr: etree._Element) -> None:
-    """Remove a section's footer references (it then uses the previous section's)."""
+def drop_footer_references(sect_pr: etree._Element, kind: str | None = None) -> None:
+    """Remove a section's footer references (of one ``kind``: default, even, first), so
+    that it takes the previous section's."""
     for ref in sect_pr.findall(qn("w:footerReference")):
-        sect_pr.remove(ref)
+        if kind is None or ref.get(qn("w:type")) == kind:
+            sect_pr.remove(ref)
 
 
 # --- DrawingML: page-anchored shapes ---------------------------------------------------------
