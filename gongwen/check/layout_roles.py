@@ -224,7 +224,7 @@ def docx_roles(paras: Sequence[Para]) -> None:
                 prev.role = Role.SIGNATURE
         elif p.props.jc == "center" and not p.in_table and (
             not seen_title or size > spec.BODY_SIZE + 2
-        ):
+        ) and not _above_a_date(paras, i):  # a 署名 centred over the date (with a seal)
             p.role = Role.ATTACHMENT_TITLE if seen_title else Role.TITLE
             seen_title = True
         else:
@@ -235,6 +235,12 @@ def docx_roles(paras: Sequence[Para]) -> None:
     nest_headings(roles, [True] * len(roles))  # a “1.” right under “一、” is level 2
     for p, role in zip(paras, roles, strict=True):
         p.role = role
+
+
+def _above_a_date(paras: Sequence[Para], i: int) -> bool:
+    """Whether the next paragraph with text after ``paras[i]`` is a 成文日期."""
+    after = next((q for q in paras[i + 1:] if q.text.strip()), None)
+    return after is not None and text_role(compact(after.text), in_header=False) is Role.DATE
 
 
 def _header_rows(paras: Sequence[Para]) -> None:
