@@ -238,8 +238,10 @@ def docx_roles(paras: Sequence[Para]) -> None:
 
 
 def _above_a_date(paras: Sequence[Para], i: int) -> bool:
-    """Whether the next paragraph with text after ``paras[i]`` is a 成文日期."""
-    after = next((q for q in paras[i + 1:] if q.text.strip()), None)
+    """Whether the next paragraph with text after ``paras[i]`` and the centred ones below
+    it (the other 署名s of a joint letter) is a 成文日期."""
+    after = next((q for q in paras[i + 1:] if q.text.strip() and q.props.jc != "center"),
+                 None)
     return after is not None and text_role(compact(after.text), in_header=False) is Role.DATE
 
 
