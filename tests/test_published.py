@@ -29,6 +29,7 @@ from gongwen.pipeline import render_letter
 from gongwen.read import read_pdf_bytes
 from gongwen.textnorm import normalise
 
+from .docx_paragraphs import paragraphs_in_order
 from .roundtrip import round_trip
 from .test_import import reply_letters
 
@@ -441,30 +442,13 @@ def test_pdf_prints_the_published_letter():
     assert reading[-2:] == ["（联系单位：青禾县水务局，联系电话：0599-1234567）", "（此件依申请公开）"]
 
 
-def _paragraphs_in_order(document):
-    """The body's paragraphs in reading order, those in table cells (the 署名 block, the
-    版头 row) included, each merged cell once."""
-    from docx.text.paragraph import Paragraph
-
-    for item in document.iter_inner_content():
-        if isinstance(item, Paragraph):
-            yield item
-            continue
-        seen = set()
-        for row in item.rows:
-            for cell in row.cells:
-                if id(cell._tc) not in seen:
-                    seen.add(id(cell._tc))
-                    yield from cell.paragraphs
-
-
 def test_docx_prints_the_published_letter():
     import docx
 
     letter = load_letter_text(PUBLISHED_YAML, "pub.yaml")
     data = render_letter(letter, ("docx",), fonts="open").outputs["docx"]
     d = docx.Document(io.BytesIO(data))
-    paras = [(p.style.name, p.text) for p in _paragraphs_in_order(d) if p.text.strip()]
+    paras = [(p.style.name, p.text) for p in paragraphs_in_order(d) if p.text.strip()]
     texts = [t for _, t in paras]
     assert texts[:5] == ["青水函[2024]9号", "签发人：郑明远", "类别：A类", "主动公开",
                          "关于县人大三届二次会议第7号建议的答复"]

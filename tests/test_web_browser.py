@@ -25,6 +25,7 @@ from PIL import Image
 import gongwen
 
 from .conftest import EXAMPLE_LETTER, REFERENCE_TEXT, REFERENCE_YAML
+from .docx_paragraphs import paragraphs_in_order
 from .web_browser import browser, preview_text, served, wait_preview
 
 
@@ -123,7 +124,7 @@ def test_journey(page, address: str, folder: Path, tmp_path: Path) -> None:
         page.locator('button.download[data-format="docx"]').click()
     docx_path = tmp_path / docx_download.value.suggested_filename
     docx_download.value.save_as(docx_path)
-    paragraphs = [p.text for p in docx.Document(str(docx_path)).paragraphs]
+    paragraphs = [p.text for p in paragraphs_in_order(docx.Document(str(docx_path)))]
     assert any("第0042号提案的答复" in p for p in paragraphs)
     assert any("2024年2月28日" in p for p in paragraphs)
 
