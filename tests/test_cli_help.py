@@ -89,6 +89,17 @@ def test_one_name_for_the_template_folder():
         assert "--templates DIR" in text and "--template-dir" not in text
 
 
+def test_python_m_gongwen_is_the_command(tmp_path):
+    env = {**os.environ, "COLUMNS": "80", "PYTHONPATH": str(ROOT)}
+    proc = subprocess.run([sys.executable, "-m", "gongwen", "--version"], cwd=tmp_path,
+                          text=True, capture_output=True, timeout=60, env=env)
+    assert proc.returncode == 0 and re.fullmatch(r"gongwen \S+\n", proc.stdout), proc.stderr
+    proc = subprocess.run([sys.executable, "-m", "gongwen", "render", "no-such.yaml"],
+                          cwd=tmp_path, text=True, capture_output=True, timeout=60, env=env)
+    assert proc.returncode == 2 and "no-such.yaml" in proc.stderr
+    assert "Traceback" not in proc.stderr
+
+
 def test_render_py_has_its_own_usage_line():
     proc = subprocess.run([sys.executable, "render.py", "--help"], cwd=ROOT, text=True,
                           capture_output=True, timeout=60,
