@@ -15,6 +15,7 @@ GONGWEN_SKIP_LIBREOFFICE=1.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import itertools
 from pathlib import Path
 
@@ -73,14 +74,14 @@ NEW_TITLE = "关于示例新区产业园区建设的答复"
 NUMERALS = "一二三四五六七八九十"
 
 
-def shorter_organ(d) -> None:
+def set_signatures(organ: str, d) -> None:
     for p in paragraphs_of_style(d, "Signature"):
-        set_text(p, SHORT_ORGAN)
+        set_text(p, organ)
 
 
-def longer_organ(d) -> None:
-    for p in paragraphs_of_style(d, "Signature"):
-        set_text(p, LONG_ORGAN)
+shorter_organ = functools.partial(set_signatures, SHORT_ORGAN)
+longer_organ = functools.partial(set_signatures, LONG_ORGAN)
+SEALED_ORGANS = {"shorter": SHORT_ORGAN, "longer": "株洲市发展和改革委员会办公室"}
 
 
 def longer_cc(d) -> None:
@@ -173,6 +174,10 @@ def rendered(reference_yaml: Path, example_letter: Path, tmp_path_factory):
     files["sealed"].write_bytes(render_docx(
         dataclasses.replace(reference, seal=Seal(SealMode.RESERVE)), auto))
     files["long_cc"] = edit(sources["document"], tmp / "long_cc.docx", longer_cc)
+    sealed = files["sealed"].read_bytes()
+    for name, organ in SEALED_ORGANS.items():
+        files[f"sealed-{name}"] = edit(sealed, tmp / f"sealed-{name}.docx",
+                                       functools.partial(set_signatures, organ))
     pdfs = convert_to_pdf(list(files.values()), tmp)
     out = {name: Rendered(path, pc.open_pdf(pdf), pdf.read_bytes())
            for (name, path), pdf in zip(files.items(), pdfs, strict=True)}
@@ -274,6 +279,18 @@ def test_shorter_organ_keeps_the_date_two_characters_right_in_libreoffice(render
         r = rendered[f"{base}-shorter_organ"]
         sig, date, _ = signature_and_date(r)
         assert abs(date.x0 - (sig.x0 + 2 * spec.CHAR_PITCH)) <= 1 * MM, base
+
+
+@pytest.mark.parametrize("name", SEALED_ORGANS)
+def test_sealed_signature_edited_stays_centred_on_the_date(rendered, name: str) -> None:
+    """With a seal, the 署名 edited shorter or longer (up to the room right of the date's
+    axis): LibreOffice keeps it centred on the date, on one line, the date right-indented
+    four characters."""
+    r = rendered[f"sealed-{name}"]
+    sig, date, organ = signature_and_date(r)
+    assert pc.normalise_text(sig.text) == pc.normalise_text(organ)
+    assert abs((sig.x0 + sig.x1) / 2 - (date.x0 + date.x1) / 2) <= 0.5 * spec.CHAR_PITCH
+    assert abs(pc.TYPE_RIGHT - date.x1 - 4 * spec.CHAR_PITCH) <= 1 * MM
 
 
 def test_edits_show_their_text(rendered) -> None:
