@@ -381,7 +381,7 @@ def test_default_fonts_show_each_role_in_its_face(rendered) -> None:
 
 def test_default_output_checks_clean_when_rendered(rendered) -> None:
     """``gongwen check --render`` on gongwen's own default DOCX: no errors, no warnings."""
-    for name in ("reference", "example", "document", "long_cc"):
+    for name in ("reference", "example", "generated", "document", "long_cc"):
         r = rendered[name]
         report = check_docx(r.docx, rendered_pdf=r.pdf_bytes)
         assert report.clean, (name, report.rules())
