@@ -1,0 +1,189 @@
+"""How LibreOffice lays out candidate constructions of the 署名 block after the 署名 is edited.
+
+    python3 scripts/signature_constructions.py [OUT_DIR]
+
+Renders the reference letter's DOCX and rewrites its 署名 block (a borderless table fitted
+to its content, docs/docx.md) into each Word construction that fits its width to the text:
+
+- ``table``: the autofit table as gongwen writes it (column width in ``w:tblGrid``);
+- ``table-no-grid-width``: the same, ``w:gridCol`` without a width;
+- ``table-nowrap``: the same, its cells ``w:noWrap``;
+- ``frame``: both paragraphs in one frame, ``w:framePr`` without ``w:w``, right of the
+  margin, following the text (``notBeside``), the paragraphs right-indented two characters;
+- ``text-box``: a DrawingML text box right of the margin, ``wrap="none"`` with
+  ``a:spAutoFit`` (Word widens it to its text), its right inset two characters.
+
+Each is saved with the 署名 as written, shorter and longer, all converted in one soffice run
+with the bundled fonts only, and measured: the 署名's distance from the right edge and the
+date's first character right of the 署名's (characters), and whether the 署名 stayed on one
+line. Decision 10 asks for 2, 2 and yes when the 署名 is the longer line (with a short 署名,
+the date two characters from the edge and the offset 2).
+"""
+
+from __future__ import annotations
+
+import io
+import sys
+import tempfile
+import zipfile
+from collections.abc import Callable
+from pathlib import Path
+
+from lxml import etree
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from gongwen import spec  # noqa: E402
+from gongwen.compose import compose  # noqa: E402
+from gongwen.fonts import load_fontset  # noqa: E402
+from gongwen.loader import load_letter  # noqa: E402
+from gongwen.pipeline import render_document  # noqa: E402
+from tests import pdf_checks as pc  # noqa: E402
+from tests.libreoffice import convert_to_pdf  # noqa: E402
+
+W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+TWO_CHARS = 632  # twips: two 3号 characters with the body's −0.25 pt tracking
+NAMES = {"as written": None, "shorter": "株洲市发改委",
+         "longer": "株洲市发展和改革委员会株洲市人民政府办公室"}
+
+TEXT_BOX = (
+    '<w:r xmlns:w="{w}" xmlns:wp="http://schemas.openxmlformats.org/drawingml/2006/'
+    'wordprocessingDrawing" xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main" '
+    'xmlns:wps="http://schemas.microsoft.com/office/word/2010/wordprocessingShape"><w:drawing>'
+    '<wp:anchor distT="0" distB="0" distL="0" distR="0" simplePos="0" relativeHeight="2" '
+    'behindDoc="0" locked="0" layoutInCell="1" allowOverlap="0"><wp:simplePos x="0" y="0"/>'
+    '<wp:positionH relativeFrom="margin"><wp:align>right</wp:align></wp:positionH>'
+    '<wp:positionV relativeFrom="paragraph"><wp:posOffset>0</wp:posOffset></wp:positionV>'
+    '<wp:extent cx="{cx}" cy="{cy}"/><wp:effectExtent l="0" t="0" r="0" b="0"/>'
+    '<wp:wrapTopAndBottom/><wp:docPr id="90" name="署名"/><wp:cNvGraphicFramePr/><a:graphic>'
+    '<a:graphicData uri="http://schemas.microsoft.com/office/word/2010/wordprocessingShape">'
+    '<wps:wsp><wps:cNvSpPr txBox="1"/><wps:spPr><a:xfrm><a:off x="0" y="0"/>'
+    '<a:ext cx="{cx}" cy="{cy}"/></a:xfrm><a:prstGeom prst="rect"><a:avLst/></a:prstGeom>'
+    '<a:noFill/><a:ln><a:noFill/></a:ln></wps:spPr><wps:txbx><w:txbxContent>{paragraphs}'
+    '</w:txbxContent></wps:txbx><wps:bodyPr rot="0" wrap="none" lIns="0" tIns="0" '
+    'rIns="{inset}" bIns="0" anchor="t"><a:spAutoFit/></wps:bodyPr></wps:wsp></a:graphicData>'
+    '</a:graphic></wp:anchor></w:drawing></w:r>')
+
+
+def w(tag: str) -> str:
+    return f"{{{W}}}{tag}"
+
+
+def signature_table(root: etree._Element) -> etree._Element:
+    return next(t for t in root.iter(w("tbl"))
+                if any(s.get(w("val")) == "Signature" for s in t.iter(w("pStyle"))))
+
+
+def table(tbl: etree._Element) -> None:
+    """gongwen's construction, unchanged."""
+
+
+def table_no_grid_width(tbl: etree._Element) -> None:
+    for col in tbl.iter(w("gridCol")):
+        del col.attrib[w("w")]
+
+
+def table_nowrap(tbl: etree._Element) -> None:
+    for props in tbl.iter(w("tcPr")):
+        props.find(w("tcW")).addnext(etree.Element(w("noWrap")))
+
+
+def _take_paragraphs(tbl: etree._Element) -> tuple[list[etree._Element], etree._Element, int]:
+    paragraphs = list(tbl.iter(w("p")))
+    parent = tbl.getparent()
+    at = parent.index(tbl)
+    parent.remove(tbl)
+    space = tbl.find(f".//{w('tcMar')}/{w('top')}").get(w("w"))  # the blank line above
+    paragraphs[0].find(f"{w('pPr')}/{w('spacing')}").set(w("before"), space)
+    return paragraphs, parent, at
+
+
+def frame(tbl: etree._Element) -> None:
+    paragraphs, parent, at = _take_paragraphs(tbl)
+    for k, p in enumerate(paragraphs):
+        props = p.find(w("pPr"))
+        framed = etree.Element(w("framePr"))
+        for name, value in (("wrap", "notBeside"), ("vAnchor", "text"), ("hAnchor", "margin"),
+                            ("xAlign", "right"), ("y", "1")):
+            framed.set(w(name), value)
+        props.find(w("keepLines")).addnext(framed)
+        props.find(w("ind")).set(w("right"), str(TWO_CHARS))
+        parent.insert(at + k, p)
+
+
+def text_box(tbl: etree._Element) -> None:
+    paragraphs, parent, at = _take_paragraphs(tbl)
+    inner = "".join(etree.tostring(p, encoding="unicode") for p in paragraphs)
+    inner = inner.replace(f' xmlns:w="{W}"', "")
+    width = int(tbl.find(f"{w('tblGrid')}/{w('gridCol')}").get(w("w"))) * 635  # EMU
+    run = etree.fromstring(TEXT_BOX.format(w=W, cx=width, cy=2 * 579 * 635, inset=TWO_CHARS * 635,
+                                           paragraphs=inner))
+    anchor = etree.Element(w("p"))
+    anchor.append(run)
+    parent.insert(at, anchor)
+
+
+CONSTRUCTIONS: dict[str, Callable[[etree._Element], None]] = {
+    "table": table, "table-no-grid-width": table_no_grid_width, "table-nowrap": table_nowrap,
+    "frame": frame, "text-box": text_box,
+}
+
+
+def variant(source: bytes, construction: Callable[[etree._Element], None], name: str | None,
+            path: Path) -> None:
+    """``source`` with its 署名 block rebuilt by ``construction`` and its 署名 set to
+    ``name`` (None: as written), saved to ``path``."""
+    with zipfile.ZipFile(io.BytesIO(source)) as z:
+        parts = {info: z.read(info.filename) for info in z.infolist()}
+    for info, data in parts.items():
+        if info.filename == "word/document.xml":
+            root = etree.fromstring(data)
+            construction(signature_table(root))
+            for p in root.iter(w("p")):
+                style = p.find(f"{w('pPr')}/{w('pStyle')}")
+                if name and style is not None and style.get(w("val")) == "Signature":
+                    p.find(f"{w('r')}/{w('t')}").text = name
+            parts[info] = etree.tostring(root, xml_declaration=True, encoding="UTF-8",
+                                         standalone=True)
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as out:
+        for info, data in parts.items():
+            out.writestr(info, data)
+
+
+def measure(pdf: Path, name: str) -> str:
+    lines = [ln for page in pc.open_pdf(pdf).pages for ln in pc.body_lines(page)]
+    k = max(i for i, ln in enumerate(lines) if ln.text.startswith("2022"))
+    sig = next(ln for ln in reversed(lines[:k]) if ln.text.startswith(name[:4]))
+    date = lines[k]
+    c = spec.CHAR_PITCH
+    whole = pc.normalise_text(sig.text) == pc.normalise_text(name)
+    return (f"署名右空 {(pc.TYPE_RIGHT - sig.x1) / c:5.2f} 字  日期首字在署名首字右 "
+            f"{(date.x0 - sig.x0) / c:5.2f} 字  日期右空 {(pc.TYPE_RIGHT - date.x1) / c:5.2f} 字  "
+            f"署名{'在一行' if whole else '折行'}")
+
+
+def main(out: Path) -> None:
+    out.mkdir(parents=True, exist_ok=True)
+    path = ROOT / "letters" / "zhuzhou-fgw-2022-reply.yaml"
+    doc = compose(load_letter(path), path.parent)
+    source = render_document(doc, load_fontset("auto"), ("docx",)).outputs["docx"]
+    assert isinstance(source, bytes)
+    organ = next(b.text for b in doc.blocks if b.role is spec.Role.SIGNATURE)
+    cases = []
+    for label, construction in CONSTRUCTIONS.items():
+        for edit, name in NAMES.items():
+            target = out / f"{label}-{list(NAMES).index(edit)}.docx"
+            variant(source, construction, name, target)
+            cases.append((label, edit, name or organ, target))
+    pdfs = convert_to_pdf([c[3] for c in cases], out)
+    for (label, edit, name, _), pdf in zip(cases, pdfs, strict=True):
+        print(f"{label:20} {edit:10} {measure(pdf, name)}")
+
+
+if __name__ == "__main__":
+    if len(sys.argv) > 1:
+        main(Path(sys.argv[1]))
+    else:
+        with tempfile.TemporaryDirectory(prefix="gongwen-signature-") as tmp:
+            main(Path(tmp))
