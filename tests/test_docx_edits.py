@@ -126,7 +126,10 @@ def generated_letter(tmp: Path):
     from benchmarks.generate import generate
 
     path = generate(tmp / "generated", GENERATED_LETTER + 1)[GENERATED_LETTER]
-    return compose(load_letter(path), path.parent)
+    doc = compose(load_letter(path), path.parent)
+    assert doc.fmt is LetterFormat.DOCUMENT and doc.seal.mode is SealMode.NONE
+    assert len(doc.by_role(Role.HEADING1)) >= 2 and doc.by_role(Role.RECORD_CC)
+    return doc
 
 
 @dataclasses.dataclass
