@@ -51,9 +51,9 @@ from .text import (
     SetLine,
     balance_title,
     cell,
-    clusters_of,
+    glyph_table,
     natural_width,
-    set_line,
+    set_glyphs,
     typeset,
 )
 
@@ -77,7 +77,8 @@ def baseline_in_cell(size: float) -> float:
 
 @dataclass(slots=True)
 class FlowLine:
-    placed: list[tuple[float, Glyph]]  # absolute x
+    xs: list[float]  # each glyph's absolute x
+    glyphs: list[Glyph]
     size: float
     block: int
     role: str
@@ -133,26 +134,38 @@ class _Builder:
         size: float,
         color: str,
         where: str,
-        src: int = 0,
     ) -> list[Glyph]:
-        """The glyphs of ``pieces``, each from the first face of its role that has it;
-        ``src`` numbers them from that offset in the block's text."""
+        """The glyphs of ``pieces`` (shared, see :class:`~.text.Glyph`), each from the first
+        face of its role that has it; the faces used and the fallbacks are noted."""
         out: list[Glyph] = []
-        char_face = self.fs.char_face
         fonts = self.fonts
-        append = out.append
         for text, role in pieces:
-            for ch in text:
-                face, units, upem, status = char_face(role, ch)
-                if status and (ch, where) not in self.warnings:  # a fallback face, or none
-                    family = face.family if status == FALLBACK else None
-                    self.warnings[ch, where] = LayoutWarning(ch, where, family)
+            table = glyph_table(self.fs, role, size, color)
+            gl = list(map(table.get, text))
+            if None in gl or (table.flagged and not table.flagged.keys().isdisjoint(text)):
+                self._slow_glyphs(table, text, gl, where)
+            elif gl:
+                face = gl[0].face  # every glyph from the role's face
                 if face.key not in fonts:
                     fonts[face.key] = face
-                adv = 0.0 if ch == "\n" else units * size / upem
-                append(Glyph(ch, face, size, color, adv, src))
-                src += 1
+            out += gl
         return out
+
+    def _slow_glyphs(self, table, text: str, gl: list[Glyph | None], where: str) -> None:
+        """Fill in ``gl`` (the glyphs of ``text``) where new, note faces and fallbacks."""
+        fonts = self.fonts
+        flagged = table.flagged
+        for k, ch in enumerate(text):
+            g = gl[k]
+            status = flagged.get(ch, 0)
+            if g is None:
+                g, status = table.add(ch)
+                gl[k] = g
+            if status and (ch, where) not in self.warnings:  # a fallback face, or none
+                family = g.face.family if status == FALLBACK else None
+                self.warnings[ch, where] = LayoutWarning(ch, where, family)
+            if g.face.key not in fonts:
+                fonts[g.face.key] = g.face
 
     def block_glyphs(self, i: int, b: Block, size: float | None = None) -> list[Glyph]:
         st = b.style
@@ -168,8 +181,12 @@ class _Builder:
     def tail_glyphs(self, i: int, b: Block, size: float | None = None) -> list[Glyph]:
         st = b.style
         where = f"{b.source or f'blocks[{i}]'} (tail)"
-        offset = sum(len(s.text) for s in b.spans)
-        return self.glyphs([(b.tail, st.font)], size or st.size, st.color, where, offset)
+        return self.glyphs([(b.tail, st.font)], size or st.size, st.color, where)
+
+    @staticmethod
+    def tail_offset(b: Block) -> int:
+        """Where a block's tail starts in its text (the source offset of its first glyph)."""
+        return sum(len(s.text) for s in b.spans)
 
     # -- paragraphs ---------------------------------------------------------------------
     def paragraph(self, i: int, b: Block) -> list[FlowLine]:
@@ -194,30 +211,31 @@ class _Builder:
         lines = typeset(glyphs, lambda n: width - indent(n), st.align, fixed)
         out = [self._flow(ln, left + indent(n), i, b, st.size) for n, ln in enumerate(lines)]
         if not out:
-            out = [FlowLine([], st.size, i, b.role.value, align=st.align)]
+            out = [FlowLine([], [], st.size, i, b.role.value, align=st.align)]
         if b.tail:
             self._place_tail(i, b, out, left, width)
         return out
 
     def _flow(self, ln: SetLine, x0: float, i: int, b: Block, size: float) -> FlowLine:
         return FlowLine(
-            [(x0 + x, g) for x, g in ln.placed], size, i, b.role.value, ln.full, x0 + ln.width,
+            [x0 + x for x in ln.xs], ln.glyphs, size, i, b.role.value, ln.full, x0 + ln.width,
             x0, b.style.align, ln.start, ln.end, loose=ln.loose,
         )
 
     def _place_tail(self, i: int, b: Block, out: list[FlowLine], left: float, width: float):
         tail = self.tail_glyphs(i, b)
         c = cell(b.style.size)
-        ln = set_line(clusters_of(tail), width, "right", False)
+        ln = set_glyphs(tail, width, "right", False, self.tail_offset(b))
         tw = sum(g.advance if g.advance < c else c for g in tail)
         last = out[-1]
-        end = max((x + g.advance for x, g in last.placed), default=left)
-        placed = [(left + x, g) for x, g in ln.placed]
-        if not last.placed or end + c + tw <= left + width + 0.01:
-            last.placed.extend(placed)
+        end = max(map(_right, last.xs, last.glyphs), default=left)
+        xs = [left + x for x in ln.xs]
+        if not last.glyphs or end + c + tw <= left + width + 0.01:
+            last.xs.extend(xs)
+            last.glyphs.extend(ln.glyphs)
             last.end = ln.end
         else:
-            out.append(FlowLine(placed, b.style.size, i, b.role.value, False, left + width,
+            out.append(FlowLine(xs, ln.glyphs, b.style.size, i, b.role.value, False, left + width,
                                 left, "right", ln.start, ln.end))
 
     def _title(
@@ -227,16 +245,16 @@ class _Builder:
         seg: list[Glyph] = []
         segments: list[tuple[int, list[Glyph]]] = []  # (offset in the text, glyphs)
         at = 0
-        for g in [*glyphs, None]:
+        for k, g in enumerate([*glyphs, None]):
             if g is None or g.ch == "\n":
                 segments.append((at, seg))
                 seg = []
-                at = g.src + 1 if g is not None else at
+                at = k + 1 if g is not None else at
             else:
                 seg.append(g)
         for at, s in segments:
             for a, z in balance_title(s, width) or [(0, 0)]:
-                ln = set_line(clusters_of(s[a:z]), width, "center", False)
+                ln = set_glyphs(s[a:z], width, "center", False)
                 ln.start, ln.end = at + a, at + z
                 out.append(self._flow(ln, left, i, b, b.style.size))
         return out
@@ -248,8 +266,9 @@ class _Builder:
 
         def natural(i: int, b: Block) -> tuple[int, Block, SetLine, float]:
             g = self.block_glyphs(i, b)
-            ln = set_line(clusters_of(g), TYPE_AREA_WIDTH, "left", False)
-            w = max((x + min(gg.advance, c) for x, gg in ln.placed), default=0.0)
+            ln = set_glyphs(g, TYPE_AREA_WIDTH, "left", False)
+            w = max((x + min(gg.advance, c) for x, gg in zip(ln.xs, ln.glyphs, strict=True)),
+                    default=0.0)
             return i, b, ln, w
 
         sigs = [natural(i, b) for i, b in items if b.role is Role.SIGNATURE]
@@ -259,9 +278,8 @@ class _Builder:
         xs = [*place.signatures, *(place.date for _ in dates)]
         lines: list[FlowLine] = []
         for (i, b, ln, _w), x in zip([*sigs, *dates], xs, strict=True):
-            placed = [(x + px, g) for px, g in ln.placed]
-            lines.append(FlowLine(placed, b.style.size, i, b.role.value, False, TYPE_RIGHT, x,
-                                  "left", ln.start, ln.end))
+            lines.append(FlowLine([x + px for px in ln.xs], ln.glyphs, b.style.size, i,
+                                  b.role.value, False, TYPE_RIGHT, x, "left", ln.start, ln.end))
         blanks = spec.SEAL_BLANK_LINES if seal else spec.SIGNATURE_BLANK_LINES
         if lines:
             lines[0].space_before = blanks
@@ -280,17 +298,16 @@ class _Builder:
     ) -> FlowLine:
         """A one-line 版头 element aligned ``align`` in the box from ``left`` to ``right``."""
         g = self.block_glyphs(i, b, size)
-        ln = set_line(clusters_of(g), PAGE_WIDTH, "left", False)
-        w = max((x + g.advance for x, g in ln.placed), default=0.0)
+        ln = set_glyphs(g, PAGE_WIDTH, "left", False)
+        w = max(map(_right, ln.xs, ln.glyphs), default=0.0)
         if align == "right":
             x0 = right - w
         elif align == "center":
             x0 = left + (right - left - w) / 2
         else:
             x0 = left
-        placed = [(x0 + x, gg) for x, gg in ln.placed]
-        return FlowLine(placed, size or b.style.size, i, b.role.value, False, right, left, align,
-                        ln.start, ln.end, Part.HEADER)
+        return FlowLine([x0 + x for x in ln.xs], ln.glyphs, size or b.style.size, i,
+                        b.role.value, False, right, left, align, ln.start, ln.end, Part.HEADER)
 
     def _marks(self, marks: list[tuple[int, Block]], top: float, page: PageBuild) -> float:
         """Set the 发文机关标志 lines (red, centred on the type area, shrunk to fit) with their
@@ -317,27 +334,27 @@ class _Builder:
         for i, b in marks:
             g = self.block_glyphs(i, b, size)
             if suffix:  # names justified to the stack's width
-                ln = set_line(clusters_of(g), stack, "justify", True)
+                ln = set_glyphs(g, stack, "justify", True)
                 x, box = x0, (x0, x0 + stack)
             else:
-                ln = set_line(clusters_of(g), PAGE_WIDTH, "left", False)
+                ln = set_glyphs(g, PAGE_WIDTH, "left", False)
                 x = TYPE_LEFT + (TYPE_AREA_WIDTH - natural_width(g)) / 2
                 box = (TYPE_LEFT, TYPE_RIGHT)
             base = y + EM_ASCENT * size
-            placed = [(x + px, gg) for px, gg in ln.placed]
             align = "justify" if suffix else "center"
-            page.fixed.append((base, FlowLine(placed, size, i, b.role.value, ln.full, box[1],
-                                              box[0], align, ln.start, ln.end, Part.HEADER)))
+            line = FlowLine([x + px for px in ln.xs], ln.glyphs, size, i, b.role.value, ln.full,
+                            box[1], box[0], align, ln.start, ln.end, Part.HEADER)
+            page.fixed.append((base, line))
             bottom = base + EM_DESCENT * size
             y = bottom + spec.MARK_LINE_GAP_EM * size
         if suffix:
             i, b = marks[-1]
             g = self.tail_glyphs(i, b, size)
-            ln = set_line(clusters_of(g), PAGE_WIDTH, "left", False)
+            ln = set_glyphs(g, PAGE_WIDTH, "left", False, self.tail_offset(b))
             x = x0 + stack + gap
             base = (top + bottom) / 2 + (EM_ASCENT - 0.5) * size
-            placed = [(x + px, gg) for px, gg in ln.placed]
-            page.fixed.append((base, FlowLine(placed, size, i, b.role.value, False, TYPE_RIGHT,
+            page.fixed.append((base, FlowLine([x + px for px in ln.xs], ln.glyphs, size, i,
+                                              b.role.value, False, TYPE_RIGHT,
                                               x, "left", ln.start, ln.end, Part.HEADER)))
         return bottom
 
@@ -537,41 +554,48 @@ def _used_bottom(p: PageBuild) -> float:
     return p.origin + (last + 1) * LINE_PITCH if last >= 0 else p.origin
 
 
-def _runs(placed: list[tuple[float, Glyph]], y: float) -> list[Run]:
-    """Merge glyphs into runs: same face, size, colour and a constant extra spacing."""
+def _right(x: float, g: Glyph) -> float:
+    """A glyph's right edge by its advance."""
+    return x + g.advance
+
+
+def _runs(
+    xs: list[float], glyphs: list[Glyph], y: float, text: str, advances: tuple[float, ...]
+) -> list[Run]:
+    """Merge a line's glyphs into runs: same face, size, colour and a constant extra
+    spacing. ``text`` and ``advances`` are the line's, one entry a glyph."""
     runs: list[Run] = []
-    n = len(placed)
+    n = len(glyphs)
     i = 0
     while i < n:
-        x0, g0 = placed[i]
-        face, key, size, color = g0.face, g0.face.key, g0.size, g0.color
-        px, advance = x0, g0.advance
+        g0 = glyphs[i]
+        style = g0.style
+        x0 = px = xs[i]
+        advance = g0.advance
         cs = 0.0
         j = i + 1
-        while j < n:
-            x, g = placed[j]
-            if not ((g.face is face or g.face.key == key) and g.size == size
-                    and g.color == color):
-                break
-            step = x - px - advance
-            if j == i + 1:
-                cs = step
-            elif not abs(step - cs) < 1e-4:
-                break
-            px, advance = x, g.advance
+        if j < n and glyphs[j].style is style:
+            x = xs[j]
+            cs = x - px - advance
+            px, advance = x, glyphs[j].advance
             j += 1
-        part = placed[i:j]
-        xs = tuple([x for x, _ in part])
-        runs.append(Run(x0, y, "".join([g.ch for _, g in part]), key, size, color,
-                        cs if j - i > 1 else 0.0, xs, tuple([g.advance for _, g in part])))
+            while j < n:
+                g = glyphs[j]
+                if g.style is not style:
+                    break
+                x = xs[j]
+                if not abs(x - px - advance - cs) < 1e-4:
+                    break
+                px, advance = x, g.advance
+                j += 1
+        runs.append(Run(x0, y, text[i:j], g0.face.key, g0.size, g0.color,
+                        cs if j - i > 1 else 0.0, tuple(xs[i:j]), advances[i:j]))
         i = j
     return runs
 
 
-def _line_info(ln: FlowLine, y: float) -> Line:
-    xs = tuple(x for x, _ in ln.placed)
-    text = _line_text(ln)
-    advances = tuple(g.advance for _, g in ln.placed)
+def _line_info(ln: FlowLine, y: float, text: str, advances: tuple[float, ...]) -> Line:
+    xs = tuple(ln.xs)
     return Line(
         ln.block, ln.role, y, text, xs, xs[0] if xs else ln.x1, ln.x1, ln.full, ln.size,
         advances, ln.start, ln.end, ln.align, ln.left, ln.part, ln.space_before, ln.body_text,
@@ -620,7 +644,7 @@ def layout_document(doc: Document, fontset: FontSet) -> Layout:
             continue
         st = blk.style
         if not blk.text.strip():
-            lines = [FlowLine([], st.size, i, blk.role.value)]
+            lines = [FlowLine([], [], st.size, i, blk.role.value)]
         else:
             lines = b.paragraph(i, blk)
         if blk.role is Role.BODY or (blk.level and blk.run_in):
@@ -689,8 +713,9 @@ def layout_document(doc: Document, fontset: FontSet) -> Layout:
         d = mm(spec.SEAL_DIAMETER_MM)
         top = page.origin + (slot - sig_entry.blanks) * LINE_PITCH
         date = [ln for ln in sig_entry.lines if ln.role == "date"] or sig_entry.lines[:1]
-        x0s = [x for ln in date for x, _ in ln.placed]
-        x1s = [x + min(g.advance, CHAR_PITCH) for ln in date for x, g in ln.placed]
+        x0s = [x for ln in date for x in ln.xs]
+        x1s = [x + min(g.advance, CHAR_PITCH) for ln in date
+               for x, g in zip(ln.xs, ln.glyphs, strict=True)]
         cx = (min(x0s) + max(x1s)) / 2 if x0s else TYPE_RIGHT - d
         page.images.append(Image(cx - d / 2, top, d, d, seal_data))
 
@@ -721,8 +746,10 @@ def _assemble(
         ]
         placed += p.fixed
         for y, ln in sorted(placed, key=lambda t: t[0]):
-            runs.extend(_runs(ln.placed, y))
-            infos.append(_line_info(ln, y))
+            text = _line_text(ln)
+            advances = tuple([g.advance for g in ln.glyphs])
+            runs.extend(_runs(ln.xs, ln.glyphs, y, text, advances))
+            infos.append(_line_info(ln, y, text, advances))
         printed: int | None = n
         if not p.numbered or (fmt is LetterFormat.LETTER and n == 1):
             printed = None
@@ -742,7 +769,7 @@ def _assemble(
 
 
 def _line_text(ln: FlowLine) -> str:
-    return "".join(g.ch for _, g in ln.placed)
+    return "".join([g.ch for g in ln.glyphs])
 
 
 def _page_number(b: _Builder, n: int) -> list[Run]:
@@ -757,8 +784,9 @@ def _page_number(b: _Builder, n: int) -> list[Run]:
         x = TYPE_RIGHT - spec.PAGE_NUMBER_INDENT - width
     else:
         x = TYPE_LEFT + spec.PAGE_NUMBER_INDENT
-    placed = []
+    xs = []
     for g in glyphs:
-        placed.append((x, g))
+        xs.append(x)
         x += g.advance
-    return _runs(placed, base)
+    return _runs(xs, glyphs, base, "".join([g.ch for g in glyphs]),
+                 tuple([g.advance for g in glyphs]))

@@ -18,14 +18,17 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import accumulate
 from typing import TYPE_CHECKING, Literal
+from weakref import WeakKeyDictionary
 
 from uniseg.linebreak import line_break_units
 
 from ..spec import BODY_SIZE, CHAR_PITCH, LOOSE_GAP_EM, is_wide
 
 if TYPE_CHECKING:  # pragma: no cover
-    from ..fonts import ResolvedFont
+    from ..fonts import FontSet, ResolvedFont
+    from ..spec import FontRole
 
 EPS = 0.01  # pt
 
@@ -46,17 +49,48 @@ def cell(size: float) -> float:
     return CHAR_PITCH if abs(size - BODY_SIZE) < 1e-6 else size
 
 
-@dataclass(slots=True)
 class Glyph:
-    ch: str
-    face: ResolvedFont
-    size: float
-    color: str
-    advance: float  # font advance at size
-    src: int  # offset in the paragraph's text
+    """A character as layout sets it: its face, size, colour and advance at that size.
+
+    Glyphs are shared: one object per character, role, size and colour in a font set
+    (:func:`glyph_table`), never one per occurrence, so a paragraph is a list of references.
+    ``style`` is shared by every glyph of one face key, size and colour (a run may span
+    them); ``solo`` is the glyph's cluster when it always forms one alone (a full-width
+    character, a space, a forced break), else None; ``offset`` is where a full-width glyph
+    sits in its cell (see ``_glyph_offset``).
+    """
+
+    __slots__ = ("advance", "ch", "color", "face", "kind", "offset", "size", "solo", "style")
+
+    def __init__(self, ch: str, face: ResolvedFont, size: float, color: str, advance: float):
+        self.ch = ch
+        self.face = face
+        self.size = size
+        self.color = color
+        self.advance = advance  # font advance at size
+        key = (face.key, size, color)
+        self.style = _STYLES.setdefault(key, key)
+        self.kind = _kind(ch)
+        self.offset = 0.0
+        self.solo: Cluster | None = None
+        if self.kind == _WIDE:
+            c = cell(size)
+            self.offset = _glyph_offset(self, c)
+            if ch not in _PAIR_FIRST:
+                self.solo = Cluster("wide", [self], c, c / 2 if ch in _SQUEEZABLE else 0.0)
+        elif self.kind == _SPACE:
+            self.solo = Cluster("space", [self], advance)
+        elif self.kind == _BREAK:
+            self.solo = Cluster("break", [self], 0.0)
+
+    def __repr__(self) -> str:
+        return f"Glyph({self.ch!r}, {self.face.key}, {self.size}, {self.advance})"
 
 
-@dataclass(slots=True)
+_STYLES: dict[tuple[str, float, str], tuple[str, float, str]] = {}
+
+
+@dataclass(slots=True, eq=False)
 class Cluster:
     kind: ClusterKind
     glyphs: list[Glyph]
@@ -75,18 +109,20 @@ class Cluster:
 
 @dataclass(slots=True)
 class SetLine:
-    """A line of placed glyphs; x is relative to the line's measure start."""
+    """A line of placed glyphs: ``xs[i]`` is ``glyphs[i]``'s origin, relative to the line's
+    measure start."""
 
-    placed: list[tuple[float, Glyph]] = field(default_factory=list)
+    xs: list[float] = field(default_factory=list)
+    glyphs: list[Glyph] = field(default_factory=list)
     width: float = 0.0  # the measure it was set on
     full: bool = False  # justified to the measure (not a paragraph's last line)
     loose: bool = False  # justified with gaps wider than LOOSE_GAP_EM: nothing else worked
-    start: int = 0  # source offsets (Glyph.src) of the clusters the line covers
+    start: int = 0  # source offsets of the clusters the line covers
     end: int = 0
 
     @property
     def text(self) -> str:
-        return "".join(g.ch for _, g in self.placed)
+        return "".join([g.ch for g in self.glyphs])
 
 
 def _glyph_offset(g: Glyph, c: float) -> float:
@@ -120,40 +156,74 @@ def _kind(ch: str) -> int:
     return k
 
 
+class GlyphTable:
+    """The glyphs of one role, size and colour in a font set, made on first use: ``get(ch)``
+    is the shared :class:`Glyph` of ``ch`` or None. ``flagged`` maps each character set
+    from a fallback face or missing from every face to its status (``FontSet.char_face``)."""
+
+    __slots__ = ("color", "flagged", "fontset", "get", "glyphs", "role", "size")
+
+    def __init__(self, fontset: FontSet, role: FontRole, size: float, color: str):
+        self.fontset, self.role, self.size, self.color = fontset, role, size, color
+        self.glyphs: dict[str, Glyph] = {}
+        self.get = self.glyphs.get
+        self.flagged: dict[str, int] = {}
+
+    def add(self, ch: str) -> tuple[Glyph, int]:
+        """Make ``ch``'s glyph (the first time it is met); with its status."""
+        face, units, upem, status = self.fontset.char_face(self.role, ch)
+        adv = 0.0 if ch == "\n" else units * self.size / upem
+        g = Glyph(ch, face, self.size, self.color, adv)
+        self.glyphs[ch] = g
+        if status:
+            self.flagged[ch] = status
+        return g, status
+
+
+_TABLES: WeakKeyDictionary[FontSet, dict[tuple, GlyphTable]] = WeakKeyDictionary()
+
+
+def glyph_table(fontset: FontSet, role: FontRole, size: float, color: str) -> GlyphTable:
+    """The shared glyphs of ``role`` at ``size`` in ``color`` (one table per process)."""
+    tables = _TABLES.get(fontset)
+    if tables is None:
+        tables = _TABLES[fontset] = {}
+    key = (role, size, color)
+    t = tables.get(key)
+    if t is None:
+        t = tables[key] = GlyphTable(fontset, role, size, color)
+    return t
+
+
 def clusters_of(glyphs: list[Glyph]) -> list[Cluster]:
     """Group glyphs into clusters (see module doc)."""
+    solo = [g.solo for g in glyphs]
+    if None not in solo:  # full-width characters, spaces and breaks: each its own cluster
+        return solo  # type: ignore[return-value]
     out: list[Cluster] = []
-    kinds = [_KINDS.get(g.ch) for g in glyphs]
-    if None in kinds:
-        kinds = [_kind(g.ch) for g in glyphs]
     i, n = 0, len(glyphs)
-    size, c = None, 0.0
     while i < n:
+        one = solo[i]
+        if one is not None:
+            out.append(one)
+            i += 1
+            continue
         g = glyphs[i]
-        k = kinds[i]
-        if k == _WIDE:
-            if g.size != size:
-                size = g.size
-                c = cell(size)
+        if g.kind == _WIDE:  # a mark that may pair: ——, ……
+            c = cell(g.size)
             ch = g.ch
-            if ch in _PAIR_FIRST and i + 1 < n and ch + glyphs[i + 1].ch in PAIRED:
+            if i + 1 < n and ch + glyphs[i + 1].ch in PAIRED:
                 out.append(Cluster("wide", glyphs[i : i + 2], 2 * c))
                 i += 2
                 continue
             out.append(Cluster("wide", [g], c, c / 2 if ch in _SQUEEZABLE else 0.0))
             i += 1
-        elif k == _HALF:
+        else:
             j = i + 1
-            while j < n and kinds[j] == _HALF:
+            while j < n and glyphs[j].kind == _HALF:
                 j += 1
             out.extend(_run_pieces(glyphs[i:j]))
             i = j
-        elif k == _SPACE:
-            out.append(Cluster("space", [g], g.advance))
-            i += 1
-        else:
-            out.append(Cluster("break", [g], 0.0))
-            i += 1
     return out
 
 
@@ -418,26 +488,34 @@ def break_clusters(cls: list[Cluster], width_of: Callable[[int], float]) -> list
 
 
 def set_line(
-    cls: list[Cluster], width: float, align: str, full: bool, fixed: int = 0
+    cls: list[Cluster],
+    width: float,
+    align: str,
+    full: bool,
+    fixed: int = 0,
+    start: int = 0,
+    end: int = 0,
 ) -> SetLine:
     """Place the clusters of one line on a measure of ``width``.
 
     ``full``: justify (spread the slack over the gaps). Lines wider than the measure give
     up squeezable punctuation width, last marks first. The first ``fixed`` clusters keep
     their natural width and get no justification gap (a label that wrapped lines hang under).
+    ``start``/``end``: the source offsets the clusters cover (kept when there are any).
     """
-    items = list(cls)
-    while items and items[0].kind in ("space", "break"):
-        items.pop(0)
-        fixed = max(0, fixed - 1)
-    while items and items[-1].kind in ("space", "break"):
-        items.pop()
-    fixed = min(fixed, len(items))
+    a, b = 0, len(cls)
+    while a < b and cls[a].kind in ("space", "break"):
+        a += 1
+    while b > a and cls[b - 1].kind in ("space", "break"):
+        b -= 1
+    items = cls[a:b]
+    fixed = min(max(0, fixed - a), len(items))
     widths = [c.width for c in items]
-    shifts = [0.0] * len(items)
     natural = sum(widths)
     deficit = natural - width
+    shifts = None
     if deficit > EPS:
+        shifts = [0.0] * len(items)
         squeezable = _squeezable(items)
         squeezable[:fixed] = [0.0] * fixed
         for i in range(len(items) - 1, -1, -1):
@@ -451,43 +529,54 @@ def set_line(
                     shifts[i] = give
         natural = sum(widths)
     gap = 0.0
-    start = 0.0
+    x = 0.0
     inner = False
     if align == "justify" and full:
         gap, inner = _spread(width - natural, items, fixed)
     elif align == "right":
-        start = width - natural
+        x = width - natural
     elif align == "center":
-        start = (width - natural) / 2
+        x = (width - natural) / 2
     out = SetLine(width=width, full=full and align == "justify")
     out.loose = out.full and gap > _limit(items) + EPS
     if cls:
-        out.start, out.end = cls[0].glyphs[0].src, cls[-1].glyphs[-1].src + 1
-    x = start
-    place = out.placed.append
-    for k, (c, w, s) in enumerate(zip(items, widths, shifts, strict=True)):
+        out.start, out.end = start, end
+    xs, gls = out.xs, out.glyphs
+    put, take = xs.append, gls.append
+    for k, c in enumerate(items):
         if k > fixed and (inner or not c.glue):
             x += gap
-        kind = c.kind
-        if kind == "wide":
-            gl = c.glyphs
-            if len(gl) == 1:  # the common case, as the loop below computes it
-                g = gl[0]
-                place((x + _glyph_offset(g, c.width) - s, g))
-            else:
-                cw = c.width / len(gl)
-                for i, g in enumerate(gl):
-                    place((x + i * cw + _glyph_offset(g, cw) - s, g))
-        elif kind == "half":
+        gl = c.glyphs
+        if c.kind == "half":
+            w = widths[k]
             step = gap if inner and k >= fixed else 0.0
-            for g in c.glyphs:
-                place((x, g))
+            for g in gl:
+                put(x)
+                take(g)
                 x += g.advance + step
             x -= w + step  # back to the cluster's start: the common advance follows
-        else:  # inner space: keep it so the text reads the same
-            place((x, c.glyphs[0]))
-        x += w
+            x += w
+        elif len(gl) == 1:  # a full-width character (on its cell), a space
+            g = gl[0]
+            if shifts is None:
+                put(x + g.offset)
+            else:
+                put(x + g.offset - shifts[k])
+            take(g)
+            x += widths[k]
+        else:  # a 2-cell mark
+            s = shifts[k] if shifts is not None else 0.0
+            cw = c.width / len(gl)
+            for i, g in enumerate(gl):
+                put(x + i * cw + _glyph_offset(g, cw) - s)
+                take(g)
+            x += widths[k]
     return out
+
+
+def set_glyphs(glyphs: list[Glyph], width: float, align: str, full: bool, src: int = 0) -> SetLine:
+    """``glyphs`` (numbered from ``src`` in their block's text) set as one line."""
+    return set_line(clusters_of(glyphs), width, align, full, 0, src, src + len(glyphs))
 
 
 def typeset(
@@ -505,12 +594,17 @@ def typeset(
     while fixed < len(cls) and n < fixed_glyphs:
         n += len(cls[fixed].glyphs)
         fixed += 1
+    if len(cls) == len(glyphs):  # one glyph a cluster
+        starts: range | list[int] = range(len(cls) + 1)
+    else:
+        starts = list(accumulate([len(c.glyphs) for c in cls], initial=0))
     lines: list[SetLine] = []
+    last = len(spans) - 1
     for i, (a, b) in enumerate(spans):
-        last = i == len(spans) - 1
         forced = b < len(cls) and cls[b].kind == "break"
         keep = fixed - a if i == 0 else 0
-        lines.append(set_line(cls[a:b], width_of(i), align, not last and not forced, keep))
+        full = i != last and not forced
+        lines.append(set_line(cls[a:b], width_of(i), align, full, keep, starts[a], starts[b]))
     return lines
 
 
