@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from operator import sub
 from typing import TYPE_CHECKING
 
 from .. import spec
@@ -564,31 +565,31 @@ def _runs(
 ) -> list[Run]:
     """Merge a line's glyphs into runs: same face, size, colour and a constant extra
     spacing. ``text`` and ``advances`` are the line's, one entry a glyph."""
-    runs: list[Run] = []
     n = len(glyphs)
+    if not n:
+        return []
+    g0 = glyphs[0]
+    # the extra spacing before each glyph after the first: x - previous x - its advance
+    steps = list(map(sub, map(sub, xs[1:], xs), advances))
+    styles = [g.style for g in glyphs]
+    if n > 1 and styles.count(g0.style) == n:
+        cs = steps[0]
+        if max(steps) - cs < 1e-4 and cs - min(steps) < 1e-4:  # one run (the usual line)
+            return [Run(xs[0], y, text, g0.face.key, g0.size, g0.color, cs, tuple(xs),
+                        advances)]
+    runs: list[Run] = []
     i = 0
     while i < n:
         g0 = glyphs[i]
         style = g0.style
-        x0 = px = xs[i]
-        advance = g0.advance
         cs = 0.0
         j = i + 1
-        if j < n and glyphs[j].style is style:
-            x = xs[j]
-            cs = x - px - advance
-            px, advance = x, glyphs[j].advance
+        if j < n and styles[j] is style:
+            cs = steps[i]
             j += 1
-            while j < n:
-                g = glyphs[j]
-                if g.style is not style:
-                    break
-                x = xs[j]
-                if not abs(x - px - advance - cs) < 1e-4:
-                    break
-                px, advance = x, g.advance
+            while j < n and styles[j] is style and abs(steps[j - 1] - cs) < 1e-4:
                 j += 1
-        runs.append(Run(x0, y, text[i:j], g0.face.key, g0.size, g0.color,
+        runs.append(Run(xs[i], y, text[i:j], g0.face.key, g0.size, g0.color,
                         cs if j - i > 1 else 0.0, tuple(xs[i:j]), advances[i:j]))
         i = j
     return runs

@@ -15,10 +15,11 @@ measure by spreading the slack over the gaps.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import accumulate
+from operator import add
 from typing import TYPE_CHECKING, Literal
 from weakref import WeakKeyDictionary
 
@@ -195,6 +196,13 @@ def glyph_table(fontset: FontSet, role: FontRole, size: float, color: str) -> Gl
     return t
 
 
+def _solo_clusters(glyphs: list[Glyph]) -> list[Cluster] | None:
+    """The clusters of ``glyphs`` when each is one alone (full-width characters other than
+    ——/……, spaces, breaks: the shared ``Glyph.solo``), else None."""
+    solo = [g.solo for g in glyphs]
+    return None if None in solo else solo  # type: ignore[return-value]
+
+
 def clusters_of(glyphs: list[Glyph]) -> list[Cluster]:
     """Group glyphs into clusters (see module doc)."""
     solo = [g.solo for g in glyphs]
@@ -349,10 +357,10 @@ def _content(cls: list[Cluster]) -> list[Cluster]:
 def _gaps(items: list[Cluster], fixed: int = 0) -> tuple[int, int]:
     """Justification gaps after the first ``fixed`` clusters: between clusters (none
     before a glued piece), and between all glyphs of half-width runs as well."""
-    between = sum(1 for c in items[fixed + 1 :] if not c.glue)
-    inner = sum(1 for c in items[fixed + 1 :] if c.glue) + sum(
-        len(c.glyphs) - 1 for c in items[fixed:] if c.kind == "half"
-    )
+    after = items[fixed + 1 :]
+    glued = sum([c.glue for c in after])
+    between = len(after) - glued
+    inner = glued + sum([len(c.glyphs) - 1 for c in items[fixed:] if c.kind == "half"])
     return between, between + inner
 
 
@@ -364,8 +372,10 @@ def _spread(slack: float, items: list[Cluster], fixed: int = 0) -> tuple[float, 
     """The gap that justifies ``items`` (``slack`` to spread) and whether it also goes
     between the glyphs of half-width runs: only when gaps between clusters alone would be
     loose (a line of a long URL or number has few of them)."""
+    if slack <= EPS:
+        return 0.0, False
     between, every = _gaps(items, fixed)
-    if slack <= EPS or not every:
+    if not every:
         return 0.0, False
     if between and slack / between <= _limit(items) + EPS:
         return slack / between, False
@@ -375,7 +385,7 @@ def _spread(slack: float, items: list[Cluster], fixed: int = 0) -> tuple[float, 
 def expansion(cls: list[Cluster], width: float) -> float:
     """Extra space per gap when ``cls`` is justified to ``width`` (0 when it fits tight)."""
     items = _content(cls)
-    slack = width - sum(c.width for c in items)
+    slack = width - sum([c.width for c in items])
     gap, _ = _spread(slack, items)
     return gap if gap or slack <= EPS else float("inf")
 
@@ -406,10 +416,14 @@ def _compress(cls: list[Cluster], a: int, k: int, width: float) -> int:
 def _end(cls: list[Cluster], a: int, width: float) -> int:
     """Where a line starting at ``a`` ends: greedy fill, kinsoku, then compression when the
     line would be loose. Splits a too-wide half-width piece in ``cls`` (see _split_word)."""
+    limit = width + EPS
     while True:
-        k, acc = a, 0.0
-        while k < len(cls) and cls[k].kind != "break" and acc + cls[k].width <= width + EPS:
-            acc += cls[k].width
+        k, acc, n = a, 0.0, len(cls)
+        while k < n:
+            c = cls[k]
+            if c.kind == "break" or not acc + c.width <= limit:
+                break
+            acc += c.width
             k += 1
         if k > a:
             break
@@ -495,13 +509,15 @@ def set_line(
     fixed: int = 0,
     start: int = 0,
     end: int = 0,
+    solo: bool = False,
 ) -> SetLine:
     """Place the clusters of one line on a measure of ``width``.
 
     ``full``: justify (spread the slack over the gaps). Lines wider than the measure give
     up squeezable punctuation width, last marks first. The first ``fixed`` clusters keep
     their natural width and get no justification gap (a label that wrapped lines hang under).
-    ``start``/``end``: the source offsets the clusters cover (kept when there are any).
+    ``start``/``end``: the source offsets the clusters cover (kept when there are any);
+    ``solo``: every cluster is a glyph's ``solo`` one (one glyph on its cell, no glue).
     """
     a, b = 0, len(cls)
     while a < b and cls[a].kind in ("space", "break"):
@@ -541,6 +557,17 @@ def set_line(
     out.loose = out.full and gap > _limit(items) + EPS
     if cls:
         out.start, out.end = start, end
+    if solo and shifts is None:  # the usual line: each x from the one before, in order
+        m = len(items)
+        gls = out.glyphs = [c.glyphs[0] for c in items]
+        if gap == 0.0 or fixed >= m - 1:
+            origins: Iterable[float] = accumulate(widths[:-1], initial=x)
+        else:  # no gap before the fixed clusters, then one before each
+            head = list(accumulate(widths[:fixed], initial=x))
+            rest = accumulate(widths[fixed:-1], lambda acc, w: acc + w + gap, initial=head.pop())
+            origins = [*head, *rest]
+        out.xs = list(map(add, origins, [g.offset for g in gls]))
+        return out
     xs, gls = out.xs, out.glyphs
     put, take = xs.append, gls.append
     for k, c in enumerate(items):
@@ -576,7 +603,11 @@ def set_line(
 
 def set_glyphs(glyphs: list[Glyph], width: float, align: str, full: bool, src: int = 0) -> SetLine:
     """``glyphs`` (numbered from ``src`` in their block's text) set as one line."""
-    return set_line(clusters_of(glyphs), width, align, full, 0, src, src + len(glyphs))
+    cls = _solo_clusters(glyphs)
+    solo = cls is not None
+    if cls is None:
+        cls = clusters_of(glyphs)
+    return set_line(cls, width, align, full, 0, src, src + len(glyphs), solo)
 
 
 def typeset(
@@ -588,7 +619,10 @@ def typeset(
     """Break and set a paragraph; every line but the last (and lines ended by a forced
     break) is justified when ``align`` is ``justify``. The clusters of the first
     ``fixed_glyphs`` glyphs keep their natural width on the first line (see ``set_line``)."""
-    cls = clusters_of(glyphs)
+    cls = _solo_clusters(glyphs)
+    solo = cls is not None
+    if cls is None:
+        cls = clusters_of(glyphs)
     spans = break_clusters(cls, width_of)
     fixed, n = 0, 0
     while fixed < len(cls) and n < fixed_glyphs:
@@ -604,7 +638,9 @@ def typeset(
         forced = b < len(cls) and cls[b].kind == "break"
         keep = fixed - a if i == 0 else 0
         full = i != last and not forced
-        lines.append(set_line(cls[a:b], width_of(i), align, full, keep, starts[a], starts[b]))
+        lines.append(
+            set_line(cls[a:b], width_of(i), align, full, keep, starts[a], starts[b], solo)
+        )
     return lines
 
 
