@@ -58,6 +58,12 @@ class Run:
     xs: tuple[float, ...] = ()
     advances: tuple[float, ...] = ()
 
+    @property
+    def width(self) -> float:
+        """From the first glyph's origin to the last one's advance: the advances and the
+        ``char_space`` between them (0 for a run without glyph arrays)."""
+        return sum(self.advances) + self.char_space * max(0, len(self.advances) - 1)
+
 
 @dataclass(frozen=True, slots=True)
 class Rule:
