@@ -359,6 +359,7 @@ def phase_paired(work: Path, rounds: int) -> dict[str, Any]:
         _stages(texts["reference"], str(REFERENCE), fontset, ctx, stages)
     result: dict[str, Any] = {k: stats_ms(v) for k, v in times.items()}
     result["stages"] = {k: round(1000 * statistics.median(v), 2) for k, v in stages.items()}
+    result["stages_best"] = {k: round(1000 * min(v), 2) for k, v in stages.items()}
     result["one_page_letter"] = f"{one_page.name}, {_pages(one_page, fontset)} page(s)"
     for key in cases:
         typst_ms = result[f"{key}_typst"]["median"]
@@ -774,6 +775,9 @@ def print_report(r: dict[str, Any], args: argparse.Namespace, cores: int) -> Non
                   f"Typst {cell(pr, f'{key}_typst')} (= {typst_ms})")
         print("  reference stages (CPU ms, median): " + ", ".join(
             f"{k} {v}" for k, v in pr["stages"].items()))
+        if "stages_best" in pr:  # a busy machine inflates the median more than the best
+            print("  reference stages (CPU ms, best of the rounds): " + ", ".join(
+                f"{k} {v}" for k, v in pr["stages_best"].items()))
     print("\nTargets (reported, not asserted):")
     for key, (label, target, ok) in TARGETS.items():
         v = values.get(key)

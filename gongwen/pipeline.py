@@ -13,6 +13,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
+from weakref import WeakKeyDictionary
 
 from .assets import seal_image
 from .compose import compose
@@ -73,30 +74,49 @@ def parse_formats(value: str | Iterable[str]) -> tuple[str, ...]:
     return out
 
 
+_SET_IN_ROLE_FACE: WeakKeyDictionary[FontSet, dict[str, set[str]]] = WeakKeyDictionary()
+
+
 def check_glyphs(
     doc: Document, fontset: FontSet, sources: SourceMap | None, strict: bool = False
 ) -> list[Problem]:
     """Every character needs a font: fallback use is a warning (an error when ``strict``);
     a character no font has is an error naming its field and line."""
-    from .fonts import FALLBACK, MISSING
+    from .fonts import FALLBACK, HAS, MISSING
 
     missing: dict[str, set[str]] = {}
     fallback: dict[tuple[str, str], set[str]] = {}
     char_face = fontset.char_face  # what layout will set, resolved once per process
+    # per role, the characters met so far that its own face sets (and whitespace): a text
+    # made of them only needs no look-up at all
+    known = _SET_IN_ROLE_FACE.get(fontset)
+    if known is None:
+        known = _SET_IN_ROLE_FACE[fontset] = {}
+
+    def check(role: str, text: str, where: str, fallbacks: bool) -> None:
+        fine = known.get(role)
+        if fine is None:
+            fine = known[role] = set()
+        if fine.issuperset(text):
+            return
+        for ch in dict.fromkeys(text):
+            if ch in fine:
+                continue
+            if ch.isspace():
+                fine.add(ch)
+                continue
+            face, _, _, status = char_face(role, ch)  # type: ignore[arg-type]
+            if status == HAS:
+                fine.add(ch)
+            elif status == MISSING:
+                missing.setdefault(where, set()).add(ch)
+            elif fallbacks and status == FALLBACK:
+                fallback.setdefault((where, face.family), set()).add(ch)
+
     for block in doc.blocks:
         for span in block.spans:
-            role = block.font_of(span)
-            for ch in dict.fromkeys(span.text):
-                if ch.isspace():
-                    continue
-                face, _, _, status = char_face(role, ch)
-                if status == MISSING:
-                    missing.setdefault(block.source, set()).add(ch)
-                elif status == FALLBACK:
-                    fallback.setdefault((block.source, face.family), set()).add(ch)
-        for ch in dict.fromkeys(block.tail):
-            if not ch.isspace() and char_face(block.style.font, ch)[3] == MISSING:
-                missing.setdefault(block.source, set()).add(ch)
+            check(block.font_of(span), span.text, block.source, True)
+        check(block.style.font, block.tail, block.source, False)
     problems = [
         _problem(sources, where, "没有字体含有这些字符，无法排印：" + _chars(chars))
         for where, chars in missing.items()
