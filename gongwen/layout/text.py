@@ -632,14 +632,19 @@ def typeset(
         starts: range | list[int] = range(len(cls) + 1)
     else:
         starts = list(accumulate([len(c.glyphs) for c in cls], initial=0))
+    # how many clusters before each are not a glyph's solo one: a line without any is solo
+    others: list[int] | None = None
+    if not solo:
+        others = list(accumulate([c.glyphs[0].solo is not c for c in cls], initial=0))
     lines: list[SetLine] = []
     last = len(spans) - 1
     for i, (a, b) in enumerate(spans):
         forced = b < len(cls) and cls[b].kind == "break"
         keep = fixed - a if i == 0 else 0
         full = i != last and not forced
+        alone = solo or others[a] == others[b]  # type: ignore[index]
         lines.append(
-            set_line(cls[a:b], width_of(i), align, full, keep, starts[a], starts[b], solo)
+            set_line(cls[a:b], width_of(i), align, full, keep, starts[a], starts[b], alone)
         )
     return lines
 
