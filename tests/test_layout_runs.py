@@ -130,3 +130,15 @@ def test_glyphs_are_shared_not_made_per_occurrence(fontset) -> None:
     assert glyph_table(fontset, FontRole.FANGSONG, 16.0, BLACK) is table
     other = glyph_table(copy.copy(fontset), FontRole.FANGSONG, 16.0, BLACK)
     assert other is not table  # tables belong to their font set
+
+
+def test_glyph_tables_stay_bounded(fontset) -> None:
+    """A mark shrunk to fit gets an odd size, a table of its own: a long-running process
+    laying out many such letters keeps at most ``MAX_TABLES`` of them."""
+    from gongwen.layout import text
+
+    fs = copy.copy(fontset)
+    for k in range(text.MAX_TABLES + 40):
+        glyph_table(fs, FontRole.XIAOBIAOSONG, 20.0 + k / 100, BLACK).add("国")
+    assert 0 < len(text._TABLES[fs]) <= text.MAX_TABLES
+    assert len(text._STYLES) <= text.MAX_TABLES

@@ -584,10 +584,10 @@ def _runs(
         style = g0.style
         cs = 0.0
         j = i + 1
-        if j < n and styles[j] is style:
+        if j < n and styles[j] == style:
             cs = steps[i]
             j += 1
-            while j < n and styles[j] is style and abs(steps[j - 1] - cs) < 1e-4:
+            while j < n and styles[j] == style and abs(steps[j - 1] - cs) < 1e-4:
                 j += 1
         runs.append(Run(xs[i], y, text[i:j], g0.face.key, g0.size, g0.color,
                         cs if j - i > 1 else 0.0, tuple(xs[i:j]), advances[i:j]))

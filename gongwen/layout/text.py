@@ -55,10 +55,10 @@ class Glyph:
 
     Glyphs are shared: one object per character, role, size and colour in a font set
     (:func:`glyph_table`), never one per occurrence, so a paragraph is a list of references.
-    ``style`` is shared by every glyph of one face key, size and colour (a run may span
-    them); ``solo`` is the glyph's cluster when it always forms one alone (a full-width
-    character, a space, a forced break), else None; ``offset`` is where a full-width glyph
-    sits in its cell (see ``_glyph_offset``).
+    ``style`` is the face key, size and colour (equal for the glyphs a run may span; one
+    tuple shared by them, so that comparing is quick); ``solo`` is the glyph's cluster when
+    it always forms one alone (a full-width character, a space, a forced break), else None;
+    ``offset`` is where a full-width glyph sits in its cell (see ``_glyph_offset``).
     """
 
     __slots__ = ("advance", "ch", "color", "face", "kind", "offset", "size", "solo", "style")
@@ -70,6 +70,8 @@ class Glyph:
         self.color = color
         self.advance = advance  # font advance at size
         key = (face.key, size, color)
+        if len(_STYLES) >= MAX_TABLES:  # odd sizes (a mark shrunk to fit) come and go
+            _STYLES.clear()
         self.style = _STYLES.setdefault(key, key)
         self.kind = _kind(ch)
         self.offset = 0.0
@@ -89,6 +91,7 @@ class Glyph:
 
 
 _STYLES: dict[tuple[str, float, str], tuple[str, float, str]] = {}
+MAX_TABLES = 256  # glyph tables (and styles) kept per font set; more start afresh
 
 
 @dataclass(slots=True, eq=False)
@@ -192,6 +195,8 @@ def glyph_table(fontset: FontSet, role: FontRole, size: float, color: str) -> Gl
     key = (role, size, color)
     t = tables.get(key)
     if t is None:
+        if len(tables) >= MAX_TABLES:
+            tables.clear()
         t = tables[key] = GlyphTable(fontset, role, size, color)
     return t
 
