@@ -4,7 +4,9 @@
 The layout is the pipeline's product: every exporter reads it and none lays out again.
 
 - :mod:`.text`: clusters, line breaking on the character grid, GB/T 15834 kinsoku (push in
-  by squeezing punctuation, else pull down), justification, balanced titles.
+  by squeezing punctuation, else pull down), justification, balanced titles. Its glyphs are
+  shared (one per character, role, size and colour in a font set) and a set line is two
+  arrays, x and glyph; per-glyph objects are never made per occurrence.
 - :mod:`.pages`: 版头 (信函格式, 文件格式), the 22-line flow with keep-with-next, the
   signature block, 版记, page numbers.
 - :mod:`.model`: the result types.

@@ -10,6 +10,11 @@ down; a line left loose (the next unit does not fit) first compresses its punctu
 take the next unit (CLREQ), then shares its slack with the line before by moving
 characters down, and is reported when neither works. Full lines are justified to the
 measure by spreading the slack over the gaps.
+
+A paragraph is a list of shared :class:`Glyph` objects (:func:`glyph_table`, one per
+character, role, size and colour in a font set, with its own cluster when it always forms
+one alone), so a paragraph of full-width text needs no clustering; a :class:`SetLine` holds
+the placed glyphs as two arrays, their x and the glyphs.
 """
 
 from __future__ import annotations
