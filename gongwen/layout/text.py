@@ -401,8 +401,16 @@ def expansion(cls: list[Cluster], width: float) -> float:
 
 
 def _loose(cls: list[Cluster], width: float) -> bool:
+    """Whether ``cls`` justified to ``width`` has gaps wider than ``LOOSE_GAP_EM`` (as
+    ``expansion``, with a tight line answered before counting its gaps)."""
     items = _content(cls)
-    return bool(items) and expansion(items, width) > _limit(items) + EPS
+    if not items:
+        return False
+    slack = width - sum([c.width for c in items])
+    if slack <= EPS:
+        return False
+    gap, _ = _spread(slack, items)
+    return (gap or float("inf")) > _limit(items) + EPS
 
 
 def _compress(cls: list[Cluster], a: int, k: int, width: float) -> int:
