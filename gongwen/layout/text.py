@@ -221,10 +221,13 @@ def clusters_of(glyphs: list[Glyph]) -> list[Cluster]:
     out: list[Cluster] = []
     i, n = 0, len(glyphs)
     while i < n:
-        one = solo[i]
-        if one is not None:
-            out.append(one)
-            i += 1
+        if solo[i] is not None:  # up to the next glyph that is not a cluster alone
+            try:
+                j = solo.index(None, i)
+            except ValueError:
+                j = n
+            out += solo[i:j]  # type: ignore[arg-type]
+            i = j
             continue
         g = glyphs[i]
         if g.kind == _WIDE:  # a mark that may pair: ——, ……
