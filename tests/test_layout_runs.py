@@ -127,6 +127,7 @@ def test_glyphs_are_shared_not_made_per_occurrence(fontset) -> None:
     g = table.get("国")
     assert g is not None and g is table.get("国")
     assert g.solo is not None and g.solo.glyphs == [g] and g.solo.width == cell(16.0)
+    assert g.solo.alone and table.get("国") is g
     assert glyph_table(fontset, FontRole.FANGSONG, 16.0, BLACK) is table
     other = glyph_table(copy.copy(fontset), FontRole.FANGSONG, 16.0, BLACK)
     assert other is not table  # tables belong to their font set

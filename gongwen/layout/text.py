@@ -24,7 +24,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import accumulate
-from operator import add
+from operator import add, attrgetter
 from typing import TYPE_CHECKING, Literal
 from weakref import WeakKeyDictionary
 
@@ -85,17 +85,19 @@ class Glyph:
             c = cell(size)
             self.offset = _glyph_offset(self, c)
             if ch not in _PAIR_FIRST:
-                self.solo = Cluster("wide", [self], c, c / 2 if ch in _SQUEEZABLE else 0.0)
+                sq = c / 2 if ch in _SQUEEZABLE else 0.0
+                self.solo = Cluster("wide", [self], c, sq, alone=True)
         elif self.kind == _SPACE:
-            self.solo = Cluster("space", [self], advance)
+            self.solo = Cluster("space", [self], advance, alone=True)
         elif self.kind == _BREAK:
-            self.solo = Cluster("break", [self], 0.0)
+            self.solo = Cluster("break", [self], 0.0, alone=True)
 
     def __repr__(self) -> str:
         return f"Glyph({self.ch!r}, {self.face.key}, {self.size}, {self.advance})"
 
 
 _STYLES: dict[tuple[str, float, str], tuple[str, float, str]] = {}
+_ALONE = attrgetter("alone")
 MAX_TABLES = 256  # glyph tables (and styles) kept per font set; more start afresh
 
 
@@ -106,6 +108,7 @@ class Cluster:
     width: float
     squeezable: float = 0.0  # how much of the width may be given up at a line edge
     glue: bool = False  # continues the half-width run before it: no justification gap
+    alone: bool = False  # a glyph's own ``solo`` cluster (one glyph on its cell, no glue)
 
     @property
     def first(self) -> str:
@@ -653,19 +656,19 @@ def typeset(
         starts: range | list[int] = range(len(cls) + 1)
     else:
         starts = list(accumulate([len(c.glyphs) for c in cls], initial=0))
-    # how many clusters before each are not a glyph's solo one: a line without any is solo
-    others: list[int] | None = None
+    # how many clusters before each are a glyph's solo one: a line of only those is solo
+    alone: list[int] | None = None
     if not solo:
-        others = list(accumulate([c.glyphs[0].solo is not c for c in cls], initial=0))
+        alone = list(accumulate(map(_ALONE, cls), initial=0))
     lines: list[SetLine] = []
     last = len(spans) - 1
     for i, (a, b) in enumerate(spans):
         forced = b < len(cls) and cls[b].kind == "break"
         keep = fixed - a if i == 0 else 0
         full = i != last and not forced
-        alone = solo or others[a] == others[b]  # type: ignore[index]
+        plain = solo or alone[b] - alone[a] == b - a  # type: ignore[index]
         lines.append(
-            set_line(cls[a:b], width_of(i), align, full, keep, starts[a], starts[b], alone)
+            set_line(cls[a:b], width_of(i), align, full, keep, starts[a], starts[b], plain)
         )
     return lines
 
