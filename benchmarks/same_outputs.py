@@ -29,12 +29,13 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent.parent
 
-# The renderer each side runs: a JSON list of [yaml, fonts, out_dir] in on stdin, one JSON
-# object per failed letter out. Only the stable public entry point is used, so that any
-# two checkouts can be compared.
+# The renderer each side runs: a JSON list of [yaml, fonts, out_dir, formats] in on stdin;
+# out, the package it imported and the letters that failed. Only the stable public entry
+# point is used, so that any two checkouts can be compared.
 DRIVER = r"""
 import json, sys
 from pathlib import Path
+import gongwen
 from gongwen.pipeline import render_file
 failed = {}
 for src, fonts, out, formats in json.load(sys.stdin):
@@ -42,7 +43,7 @@ for src, fonts, out, formats in json.load(sys.stdin):
         render_file(Path(src), Path(out), formats, fonts=fonts)
     except Exception as exc:  # reported, compared with the other side
         failed[f"{out}/{Path(src).stem}"] = f"{type(exc).__name__}: {exc}"[:300]
-json.dump(failed, sys.stdout)
+json.dump({"package": gongwen.__file__, "failed": failed}, sys.stdout)
 """
 
 
@@ -105,7 +106,12 @@ def main(argv: list[str] | None = None) -> int:
         if proc.wait():
             print(f"{name} ({sides[name]}) exited with {proc.returncode}", file=sys.stderr)
             return 2
-        failed[name] = json.loads(out)
+        answer = json.loads(out)
+        if not Path(answer["package"]).resolve().is_relative_to(sides[name]):
+            print(f"{name} imported gongwen from {answer['package']}, not from {sides[name]}",
+                  file=sys.stderr)
+            return 2
+        failed[name] = answer["failed"]
     differ, alone, same = compare(work / "other", work / "mine")
     print(f"{same} files compared ({len(letters)} letters × 2 font modes, "
           f"{len(generated)} generated; {', '.join(formats)}): {len(differ)} differ")
