@@ -175,6 +175,22 @@ class PdfFacts:
             and prev.x0 + self.char_pitch <= TYPE_RIGHT + POSITION_TOL
         )
 
+    def squeezed(self, ln: TextLine) -> bool:
+        """The line's last glyph is a closing mark compressed to half a cell at the line end
+        (CLREQ; gongwen's layout compresses the last marks first): its half cell, where its
+        glyph is drawn, ends on the type area's right edge."""
+        last = ln.glyphs[-1]
+        return last.text in CLOSING and abs(last.x0 + self.char_pitch / 2 - TYPE_RIGHT) <= (
+            POSITION_TOL)
+
+    def text_end(self, ln: TextLine) -> float:
+        """Where the line's text ends as set: a hanging mark aside, a compressed closing
+        mark's half cell, else the last glyph's cell (or its width when narrower)."""
+        if self.squeezed(ln):
+            return ln.glyphs[-1].x0 + self.char_pitch / 2
+        last = ln.glyphs[-2] if self.hangs(ln) else ln.glyphs[-1]
+        return last.x0 + min(self.char_pitch, last.x1 - last.x0)
+
     def expects_number(self, page: PdfPage) -> bool:
         """A page number belongs on the page: it has text, does not follow a blank page (the
         版记 page after a blank one is not numbered, 7.5) and is not page 1 of 信函格式."""
@@ -380,9 +396,8 @@ def _edges(f: PdfFacts) -> Edges:
         lines = f.body[p.number]
         for ln in lines:
             starts[round(ln.x0 * 2) / 2] += 1
-            glyphs = ln.glyphs[:-1] if f.hangs(ln) else ln.glyphs
-            if glyphs and len(glyphs) >= CHARS_PER_LINE - 4:
-                rights.append(glyphs[-1].x0 + min(f.char_pitch, glyphs[-1].x1 - glyphs[-1].x0))
+            if len(ln.glyphs) - f.hangs(ln) >= CHARS_PER_LINE - 4:
+                rights.append(f.text_end(ln))
         block = [ln for ln in p.lines if f.in_type_area(ln)]
         for ln in block:
             hangs = f.hangs(ln)

@@ -354,12 +354,16 @@ def letter_rule_gap(f: PdfFacts) -> Iterator[Hit]:
       "双线下的份号、发文字号等应距双线 3 号字高的 7/8", Route.PDF,
       expected=f"{pt_to_mm(spec.LETTER_HEADER_ROW_BELOW_RULE):.1f} mm")
 def letter_header_row(f: PdfFacts) -> Iterator[Hit]:
-    """份号/密级/紧急程度 and the 发文字号: 7/8 of a 3号 character (14 pt) below the lines."""
+    """份号/密级/紧急程度 and the 发文字号: 7/8 of a 3号 character (14 pt) below the lines.
+    A 答复类别 is not of that row: it stands on the line above the title (decision 9), the
+    title two lines below the last element above it (decision 6), so the first line below
+    the lines measured is the first that is not a 答复类别."""
     lines = _letter_lines(f)
     if lines is None:
         return
     thin_bottom = lines.second.y + lines.second.width / 2
-    rows = [ln for ln in f.pages[0].lines if thin_bottom < ln.top < thin_bottom + 3 * f.pitch]
+    rows = [ln for ln in f.pages[0].lines if thin_bottom < ln.top < thin_bottom + 3 * f.pitch
+            and not grammar.parse_reply_category(ln.compact)]
     titles = {id(t) for t in f.titles}
     if rows and id(rows[0]) in f.header and id(rows[0]) not in titles:
         gap = rows[0].top - thin_bottom
