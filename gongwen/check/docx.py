@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 
 from ..read.docx import DocxDocument
 from ..read.source import read_input
+from ..spec import Role
 from . import rules
 from .facts_docx import docx_facts
 from .report import Report
@@ -54,6 +55,7 @@ def check_docx(
             rendered_pdf = render_docx_to_pdf(path)
         report.rendered = True
         geometry = read_pdf_geometry(rendered_pdf)
+        signatures = [p.text for p in facts.paras if p.role is Role.SIGNATURE]
         check_geometry(geometry, report, letter_format=letter_format, fontset=fontset,
-                       origin="render")
+                       origin="render", signatures=signatures)
     return report

@@ -306,8 +306,9 @@ def _placement(f: DocxFacts) -> Placement | None:
         *starts, d = fitted
     if not block or d is None or any(v is None for v in starts):
         return None
-    s, sig = max(zip(starts, block, strict=True), key=lambda t: t[0])  # type: ignore[arg-type]
-    sig_right = s - spec.text_width_chars(sig.text.strip())
+    # the lead organ's 署名 reaches furthest right (stacked 署名s share their start)
+    sig_right, s = min((s - spec.text_width_chars(q.text.strip()), s)  # type: ignore[operator]
+                       for s, q in zip(starts, block, strict=True))
     date_right = d - spec.text_width_chars(date.text.strip())
     centre = (s + sig_right) / 2 - (d + date_right) / 2
     return Placement(sig_right, date_right, s - d, centre, at_paragraph(date.index))

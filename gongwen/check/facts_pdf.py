@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import itertools
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -34,7 +35,7 @@ from ..spec import (
     pt_to_mm,
 )
 from . import layout_roles
-from .facts import DocNumberAt, Placement, WrittenDate, doc_number_of
+from .facts import DocNumberAt, Placement, WrittenDate, compact, doc_number_of
 from .fontnames import font_role, role_name
 from .rules import at_line
 
@@ -42,6 +43,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from ..fonts import FontSet
 
 POSITION_TOL = mm(spec.MARGIN_TOLERANCE_MM)
+MIN_EDGE_LINES = 2  # long lines ending on a character enough to measure the right edge
 MIN_GRID_STEPS = 20  # character steps on full-width-only lines enough to measure the grid
 CLOSING = set("，。、；：？！）》」』】〕〉”’．：；！？｝］")
 OPENING = set("（《「『【〔〈“‘｛［")
@@ -71,6 +73,20 @@ class Signature:
     lines_before: int  # lines of the page's text block above the block
     text_before: int  # of them, lines of 正文 (decision 10)
     placement: Placement
+    block: list[TextLine] = field(default_factory=list)  # the 署名 lines, top to bottom
+    continued: list[TextLine] = field(default_factory=list)  # lines going on with the one above
+
+    def written(self) -> list[list[TextLine]]:
+        """The block's lines grouped by 署名: a line that goes on with the one above joins
+        its group."""
+        going_on = {id(ln) for ln in self.continued}
+        groups: list[list[TextLine]] = []
+        for ln in self.block:
+            if groups and id(ln) in going_on:
+                groups[-1].append(ln)
+            else:
+                groups.append([ln])
+        return groups
 
 
 @dataclass
@@ -80,6 +96,8 @@ class PdfFacts:
     geometry: PdfGeometry
     fontset: FontSet | None
     letter_flag: bool
+    # the 署名s as the file writes them, when it says (a DOCX's 署名 paragraphs)
+    written_signatures: tuple[str, ...] = ()
     empty: bool = False
     fmt: str = "plain"  # "letter", "document", "plain"
     red_strokes: list[Stroke] = field(default_factory=list)  # page 1, longer than 100 mm
@@ -235,10 +253,12 @@ class PdfFacts:
 
 
 def pdf_facts(
-    geometry: PdfGeometry, *, letter_format: bool = False, fontset: FontSet | None = None
+    geometry: PdfGeometry, *, letter_format: bool = False, fontset: FontSet | None = None,
+    signatures: Sequence[str] = (),
 ) -> PdfFacts:
-    """Measure ``geometry`` once for the PDF rules."""
-    f = PdfFacts(geometry, fontset, letter_format)
+    """Measure ``geometry`` once for the PDF rules; ``signatures``: the 署名s as the file
+    writes them, when known (a rendered DOCX's 署名 paragraphs)."""
+    f = PdfFacts(geometry, fontset, letter_format, tuple(compact(s) for s in signatures))
     if not f.pages or not any(p.lines for p in f.pages):
         f.empty = True
         return f
@@ -390,14 +410,15 @@ def _edges(f: PdfFacts) -> Edges:
     e = Edges()
     records = {id(ln) for ln in f.records}
     starts: Counter[float] = Counter()
-    rights: list[float] = []
+    rights: list[float] = []  # where long lines end: on a character, or on a closing mark
+    marked: list[float] = []
     tops: list[tuple[float, float]] = []
     for p in f.pages:
         lines = f.body[p.number]
         for ln in lines:
             starts[round(ln.x0 * 2) / 2] += 1
             if len(ln.glyphs) - f.hangs(ln) >= CHARS_PER_LINE - 4:
-                rights.append(f.text_end(ln))
+                (marked if ln.glyphs[-1].text in CLOSING else rights).append(f.text_end(ln))
         block = [ln for ln in p.lines if f.in_type_area(ln)]
         for ln in block:
             hangs = f.hangs(ln)
@@ -417,6 +438,10 @@ def _edges(f: PdfFacts) -> Edges:
         # the leftmost start that several lines share: flush-left lines sit on the margin
         support = max(2, sum(starts.values()) // 20)
         e.left = min((x for x, n in starts.items() if n >= support), default=min(starts))
+    # a closing mark's end is read as its cell's or its compressed half cell's, whichever
+    # meets the edge: lines ending on a character say where the edge is when there are some
+    if len(rights) < MIN_EDGE_LINES:
+        rights += marked
     if rights:
         e.right = median(rights)
     if tops:
@@ -462,17 +487,25 @@ def _signature(f: PdfFacts) -> None:
     u = BODY_SIZE
     block = [above[-1]]
     for ln in reversed(page.lines[: page.lines.index(above[-1])]):
-        if abs(block[-1].baseline - ln.baseline - f.pitch) > 2 or abs(ln.x0 - above[-1].x0) > u / 2:
+        if abs(block[-1].baseline - ln.baseline - f.pitch) > 2:
+            break
+        # a joint issue's 署名s share their first characters' place; a 署名 as written
+        # may also have wrapped onto the line (a column too narrow for it)
+        if abs(ln.x0 - above[-1].x0) > u / 2 and not continued_lines(
+                [ln, block[-1]], f.written_signatures):
             break
         block.append(ln)
-    top = min(block, key=lambda ln: ln.baseline)
+    block.reverse()
+    top = block[0]
     titles = {id(ln) for ln in f.titles}
     before = [
         ln for ln in page.lines
         if f.in_type_area(ln) and ln.baseline < top.baseline - 1
         and id(ln) not in f.header and id(ln) not in titles
     ]
-    sig = max(block, key=lambda ln: ln.x1)
+    continued = continued_lines(block, f.written_signatures)
+    going_on = {id(ln) for ln in continued}
+    sig = max((ln for ln in block if id(ln) not in going_on), key=lambda ln: ln.x1)
     placement = Placement(
         signature_right=(TYPE_RIGHT - sig.x1) / u,
         date_right=(TYPE_RIGHT - date.x1) / u,
@@ -481,7 +514,23 @@ def _signature(f: PdfFacts) -> None:
         loc=at_line(date),
     )
     text = layout_roles.body_text_lines(before, f.font)
-    f.signature = Signature(date, top, len(before), len(text), placement)
+    f.signature = Signature(date, top, len(before), len(text), placement, block, continued)
+
+
+def continued_lines(lines: Sequence[TextLine], written: Sequence[str]) -> list[TextLine]:
+    """The lines (top to bottom) that go on with the 署名 the line above began: that line is
+    not a whole 署名 as ``written`` (blank-free), and the two together begin one."""
+    out: list[TextLine] = []
+    k = 0
+    while k < len(lines):
+        text = lines[k].compact
+        k += 1
+        while k < len(lines) and text not in written and any(
+                s.startswith(text + lines[k].compact) for s in written):
+            text += lines[k].compact
+            out.append(lines[k])
+            k += 1
+    return out
 
 
 def _number_middles(f: PdfFacts) -> None:

@@ -267,14 +267,18 @@ def _header_rows(paras: Sequence[Para]) -> None:
 
 
 def _joint_signatures(paras: Sequence[Para]) -> None:
-    """A joint issue stacks the organs' 署名 (right-aligned) above the date."""
+    """A joint issue stacks the organs' 署名 above the date: right-aligned paragraphs, or
+    the paragraphs of the 署名's own table (gongwen's 署名 block)."""
     for i, p in enumerate(paras):
         if p.role is not Role.SIGNATURE:
             continue
         for q in reversed(paras[:i]):
             if not q.text.strip():
                 continue
-            if q.role is Role.BODY and q.props.jc in ("right", "end") and not q.in_table:
+            stacked = (q.props.jc in ("right", "end") and not q.in_table) or (
+                q.table is not None and p.table is not None and q.table.key == p.table.key
+                and not compact(q.text).endswith(SENTENCE_END))
+            if q.role is Role.BODY and stacked:
                 q.role = Role.SIGNATURE
                 continue
             break

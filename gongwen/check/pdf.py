@@ -8,6 +8,7 @@ forced with ``letter_format``.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -63,10 +64,13 @@ def check_geometry(
     letter_format: bool = False,
     fontset: FontSet | None = None,
     origin: str = "pdf",
+    signatures: Sequence[str] = (),
 ) -> None:
     """The PDF rules over a geometry already read; ``origin`` labels the findings ("pdf",
-    "ofd", or "render" for LibreOffice's rendering of a DOCX) and names the measurements."""
-    facts = pdf_facts(geometry, letter_format=letter_format, fontset=fontset)
+    "ofd", or "render" for LibreOffice's rendering of a DOCX) and names the measurements;
+    ``signatures``: the 署名s as the rendered file writes them."""
+    facts = pdf_facts(geometry, letter_format=letter_format, fontset=fontset,
+                      signatures=signatures)
     rules.run(rules.Route.PDF, facts, report, origin)
     if facts.empty:
         return

@@ -9,7 +9,7 @@ from collections import Counter
 from collections.abc import Iterator
 
 from .. import grammar, spec
-from ..spec import BODY_SIZE, FontRole, Role
+from ..spec import BODY_SIZE, TYPE_RIGHT, FontRole, Role
 from . import layout_roles
 from .facts import Placement, WrittenDate
 from .facts_docx import DocxFacts
@@ -210,6 +210,21 @@ def signature_placement(f: PdfFacts | DocxFacts) -> Iterator[Hit]:
     if pl is not None and not pl.placed:
         yield hit(pl.loc, measured=f"署名右空 {pl.signature_right:.1f} 字，"
                   f"日期首字在署名首字右 {pl.offset:.1f} 字，日期右空 {pl.date_right:.1f} 字")
+
+
+@rule("signature-wrapped", Clause.SIGNATURE, S.ERROR, "署名“{text}”折成了 {lines} 行",
+      Route.PDF, expected="每个署名排在一行，右空二字（联合行文各署名依次向下编排）")
+def signature_wrapped(f: PdfFacts) -> Iterator[Hit]:
+    """A 署名 as the file writes it (a rendered DOCX's 署名 paragraph) set on more than one
+    line: its next line reads like a joint issue's next 署名 but is not one, and is not two
+    characters from the right edge (decision 10)."""
+    sig = f.signature
+    for group in sig.written() if sig is not None else ():
+        if len(group) > 1:
+            yield hit(at_line(group[1]), text="".join(ln.compact for ln in group),
+                      lines=len(group), measured="；".join(
+                          f"“{ln.compact}”右空 {(TYPE_RIGHT - ln.x1) / BODY_SIZE:.1f} 字"
+                          for ln in group))
 
 
 @rule("no-signature", Clause.SIGNATURE, S.WARNING,
