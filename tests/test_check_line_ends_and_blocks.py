@@ -191,3 +191,24 @@ def test_a_wrapped_signature_may_start_elsewhere(joint_pdf):
     check_geometry(geometry, report, fontset=FONTSET, origin="render",
                    signatures=[LEAD + SECOND])
     assert "signature-wrapped" in report.rules(Severity.ERROR)
+
+
+def test_joint_signatures_in_the_docx_signature_table(tmp_path):
+    """gongwen's DOCX stacks a joint issue's 署名s in the 署名 table: the check reads both
+    as 署名s and places the lead (longer) one, so the DOCX checks clean."""
+    from gongwen.check.docx import check_docx
+    from gongwen.check.facts_docx import docx_facts
+    from gongwen.read.docx import DocxDocument
+    from gongwen.spec import Role
+
+    letter = load_letter(REFERENCE_YAML)
+    joint = letter.model_copy(update={"signature": letter.signature.model_copy(
+        update={"organs": [LEAD, SECOND]})})
+    path = tmp_path / "joint.docx"
+    path.write_bytes(render_letter(joint, ("docx",), fonts="open").outputs["docx"])
+    facts = docx_facts(DocxDocument.open(path.read_bytes(), str(path)))
+    assert [p.text for p in facts.paras if p.role is Role.SIGNATURE] == [LEAD, SECOND]
+    assert facts.placement is not None and facts.placement.placed
+    assert facts.placement.signature_right == pytest.approx(spec.SIGNATURE_RIGHT_CHARS, abs=0.1)
+    report = check_docx(path, fontset=FONTSET)
+    assert report.clean, [f.to_dict() for f in report.findings]
