@@ -6,7 +6,8 @@ a new title, a deleted 一、 section) is made on the reference letter, the 信�
 and a generated 文件格式 letter; each result is checked with ``gongwen check`` on
 LibreOffice's rendering and by the 署名 and date glyphs (decision 10). LibreOffice 7.4 keeps
 the 署名 table's column as the file gives it, so an edit of the 署名's length is right only
-as Word lays it out (checked on the file); the LibreOffice cases are expected failures.
+as Word lays it out (checked on the file); the LibreOffice cases are expected failures,
+which ``gongwen check`` reports on the rendering (a 署名 left of its place, or wrapped).
 
 One soffice start for every case (module fixture). Fails if soffice is missing, unless
 GONGWEN_SKIP_LIBREOFFICE=1.
