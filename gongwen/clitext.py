@@ -10,6 +10,7 @@ take) becomes one Chinese line naming the command and the option.
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 import shutil
@@ -320,6 +321,12 @@ class GongwenMixin:
     def format_help(self, ctx: Any, formatter: Any) -> None:
         formatter.write(format_help(ctx, self))
 
+    def get_help_option(self, ctx: Any) -> Any:
+        option = super().get_help_option(ctx)  # type: ignore[misc]
+        if option is not None:
+            _plain_param(option)
+        return option
+
     def main(
         self, args: Sequence[str] | None = None, prog_name: str | None = None,
         complete_var: str | None = None, standalone_mode: bool = True, **extra: Any,
@@ -443,3 +450,66 @@ def _generic(message: str, cmd: Any, ctx: Any) -> str:
 def debug_tracebacks() -> bool:
     """``GONGWEN_TRACEBACK=1`` shows the traceback of an internal error."""
     return os.environ.get("GONGWEN_TRACEBACK", "") not in ("", "0")
+
+
+# --------------------------------------------------------------------------------------------
+# Start-up: plain values without pydantic
+
+
+def plain_coercion(command: Any) -> None:
+    """Let ``command`` (and its subcommands) take plain ``str``, ``bool`` and ``Path``
+    values (and lists of them) as given, without building typer's pydantic adapters.
+
+    typer 0.29 coerces every parameter through a pydantic ``TypeAdapter`` built on first use:
+    importing pydantic and building the adapters costs a command's start about 0.1 s of
+    CPU. A value of these types needs no coercion (a path goes through typer's own checks,
+    ``typer._param_types.coerce_cli_path``); anything else (numbers, choices, a value not
+    of the expected type) still goes to typer's adapter, with typer's messages."""
+    for param in getattr(command, "params", ()):
+        _plain_param(param)
+    for sub in getattr(command, "commands", {}).values():
+        plain_coercion(sub)
+
+
+def _plain_param(param: Any) -> None:
+    descriptor = getattr(param, "type_descriptor", None)
+    plain = _plain_runtime()
+    if plain is None or descriptor is None or getattr(param, "_runtime_param", 1) is not None:
+        return
+    info, kind = descriptor.parameter_info, descriptor.annotation
+    if getattr(kind, "__origin__", None) is list and len(kind.__args__) == 1:
+        kind = kind.__args__[0]
+    if info.parser is not None or getattr(info, "click_type", None) is not None \
+            or descriptor.file_annotation is not None:
+        return
+    if kind in (str, bool) or (kind is Path and not info.path_type):
+        param._runtime_param = plain(info, descriptor.annotation)
+
+
+@functools.cache
+def _plain_runtime() -> Any:
+    """typer's runtime coercion for plain values (None: another typer, its own way)."""
+    try:
+        from typer._coercion import RuntimeParam, build_runtime_param
+        from typer._param_types import coerce_cli_path
+    except ImportError:
+        return None
+
+    class Plain(RuntimeParam):
+        def _coerce_value(self, value: Any, param: Any, ctx: Any) -> Any:
+            if isinstance(value, list | tuple) and not isinstance(self.annotation, type):
+                return type(value)(self._one(v, param, ctx) for v in value)
+            return self._one(value, param, ctx)
+
+        def _one(self, value: Any, param: Any, ctx: Any) -> Any:
+            kind = self.annotation
+            kind = kind if isinstance(kind, type) else kind.__args__[0]
+            if kind is Path and isinstance(value, str | Path):
+                return coerce_cli_path(Path(value), self.parameter_info, path_type=Path,
+                                       param=param, ctx=ctx)
+            if kind in (str, bool) and isinstance(value, kind):
+                return value
+            descriptor = param.type_descriptor  # typer's own way and message
+            return build_runtime_param(descriptor)._coerce_value(value, param=param, ctx=ctx)
+
+    return Plain
