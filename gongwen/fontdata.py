@@ -234,11 +234,11 @@ def _load(path: str, index: int) -> FaceData:
         record = None
     if record is None:
         record = extract(path, index)
-        _write(file, marshal.dumps(record))
+        write_cache(file, marshal.dumps(record))
     if known.get(entry) != [*stamp, sha]:
         known = _read_index(folder)  # another process may have added entries meanwhile
         known[entry] = [*stamp, sha]
-        _write(folder / INDEX, json.dumps(known, sort_keys=True).encode())
+        write_cache(folder / INDEX, json.dumps(known, sort_keys=True).encode())
     return FaceData(path, index, sha, record)
 
 
@@ -258,7 +258,7 @@ def _sha256(path: str) -> str:
     return h.hexdigest()
 
 
-def _write(target: Path, data: bytes) -> None:
+def write_cache(target: Path, data: bytes) -> None:
     """Write a cache file atomically; a folder that cannot be written is no error."""
     try:
         target.parent.mkdir(parents=True, exist_ok=True)

@@ -49,20 +49,14 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import functools
 import io
 import itertools
 import math
 import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
-import docx
-import docx.shared
-from docx.opc.coreprops import CoreProperties
-from docx.opc.oxml import serialize_part_xml
-from docx.oxml.parser import parse_xml
 from lxml import etree
 
 from .. import spec
@@ -83,6 +77,11 @@ from ..ooxml import writer as ox
 from ..ooxml.writer import Border, Float, Frame, Indent
 from ..spec import FontRole, Role
 from . import ExportContext
+from . import docx_shared as shared_cache
+
+if TYPE_CHECKING:  # python-docx is imported only to build the shared parts or an image's part
+    import docx
+    from docx.opc.coreprops import CoreProperties
 
 __all__ = ["STYLE_NAMES", "export"]
 
@@ -763,9 +762,10 @@ class _Builder:
         assert sig is not None and self.dates
         date_p = self.dates[-1]
         assert self.package_part is not None
+        from docx.shared import Pt
+
         inline = self.package_part.new_pic_inline(io.BytesIO(image.data),
-                                            docx.shared.Pt(image.width),
-                                            docx.shared.Pt(image.height))
+                                            Pt(image.width), Pt(image.height))
         centre = sig.date_axis()
         # the seal's top on the first blank line above the 署名, as in the PDF layout
         lines_above = len(sig.signatures) + sig.block.blank_lines
@@ -942,12 +942,12 @@ def export(layout: Layout, doc: Document, ctx: ExportContext) -> bytes:
     if any(page.images for page in layout.pages):
         return export_package(layout, doc, ctx)
     shared = _shared_parts(_font_names(ctx.fonts), doc.fmt)
-    root = parse_xml(shared.document)
-    _Builder(doc, layout, root.body, None).build()
-    core = parse_xml(shared.core)
-    _core_properties(CoreProperties(core), doc)
-    own = {"word/document.xml": serialize_part_xml(root),
-           "docProps/core.xml": serialize_part_xml(core)}
+    root = shared_cache.parse_part(shared.document)
+    _Builder(doc, layout, shared_cache.document_body(root), None).build()
+    core = shared_cache.parse_part(shared.core)
+    shared_cache.set_core_properties(core, _core_values(doc))
+    own = {"word/document.xml": shared_cache.serialize_part(root),
+           "docProps/core.xml": shared_cache.serialize_part(core)}
     return ox.write_zip(
         ox.zip_entry(name, own[name]) if entry is None else entry
         for name, entry in shared.entries
@@ -962,7 +962,7 @@ def export_package(layout: Layout, doc: Document, ctx: ExportContext) -> bytes:
     return _saved(d, _font_names(ctx.fonts))
 
 
-FontNamesKey = tuple[tuple[str, tuple[str, ...]], ...]
+FontNamesKey = shared_cache.FontNamesKey
 
 
 def _font_names(fontset: FontNames) -> FontNamesKey:
@@ -984,6 +984,8 @@ class _KnownNames:
 def _package(fontset: FontNames, fmt: LetterFormat) -> docx.document.Document:
     """A python-docx document with the letter's styles, settings, section and footers, and
     an empty body."""
+    import docx
+
     d = docx.Document()
     _prune_template(d)
     styles_root = d.styles.element
@@ -1024,27 +1026,16 @@ def _saved(d: docx.document.Document, names: FontNamesKey) -> bytes:
     })
 
 
-_OWN_PARTS = ("word/document.xml", "docProps/core.xml")
+def _shared_parts(names: FontNamesKey, fmt: LetterFormat) -> shared_cache.SharedParts:
+    """The parts every letter of these fonts and format shares (:mod:`.docx_shared`: built
+    here through python-docx once, then kept in memory and on disk)."""
 
+    def build() -> dict[str, bytes]:
+        data = _saved(_package(_KnownNames(names), fmt), names)
+        with zipfile.ZipFile(io.BytesIO(data)) as z:
+            return {name: z.read(name) for name in z.namelist()}
 
-@dataclass(frozen=True, slots=True)
-class _SharedParts:
-    """The package of a letter with an empty body: its parts in order, compressed (None for
-    the letter's own parts), and the XML the letter's own parts start from."""
-
-    entries: tuple[tuple[str, ox.ZipEntry | None], ...]
-    document: bytes
-    core: bytes
-
-
-@functools.cache
-def _shared_parts(names: FontNamesKey, fmt: LetterFormat) -> _SharedParts:
-    data = _saved(_package(_KnownNames(names), fmt), names)
-    with zipfile.ZipFile(io.BytesIO(data)) as z:
-        parts = {name: z.read(name) for name in z.namelist()}
-    entries = tuple((name, None if name in _OWN_PARTS else ox.zip_entry(name, blob))
-                    for name, blob in parts.items())
-    return _SharedParts(entries, parts["word/document.xml"], parts["docProps/core.xml"])
+    return shared_cache.shared_parts(names, fmt, build)
 
 
 def _prune_template(d: docx.document.Document) -> None:
@@ -1071,6 +1062,24 @@ CORE_PROPERTY_CHARS = 255  # python-docx (and the OPC core properties) take no m
 def _core_property(text: str) -> str:
     """``text`` for a core property: cut to 255 characters (the whole stays in the body)."""
     return text if len(text) <= CORE_PROPERTY_CHARS else text[: CORE_PROPERTY_CHARS - 1] + "…"
+
+
+def _core_values(doc: Document) -> list[tuple[str, str | int | dt.datetime]]:
+    """The core properties of :func:`_core_properties` as ``docProps/core.xml`` names
+    them, in the order they are set there."""
+    meta = doc.metadata
+    when = meta.timestamp.astimezone(dt.UTC)
+    return [("dc:title", _core_property(meta.title)),
+            ("dc:creator", _core_property(meta.author)),
+            ("cp:lastModifiedBy", _core_property(meta.author)),
+            ("dc:description", ""),
+            ("dc:subject", _core_property(meta.subject)),
+            ("cp:keywords", _core_property(meta.keyword_text)),
+            ("dc:language", meta.language),
+            ("cp:category", ""),
+            ("cp:revision", 1),
+            ("dcterms:created", when),
+            ("dcterms:modified", when)]
 
 
 def _core_properties(cp: CoreProperties, doc: Document) -> None:
