@@ -606,7 +606,7 @@ class _Stop(BaseException):
     """SIGTERM in a worker: unwind (removing the temporary file), then exit."""
 
 
-_WORKER: dict[str, Any] = {"busy": False, "render": None}
+_WORKER: dict[str, Any] = {"busy": False, "render": None, "warm": set()}
 
 # A small letter using every font role, rendered once per worker before the real letters.
 _WARM_UP: dict[str, Any] = {
@@ -643,23 +643,37 @@ def _stop_with_parent() -> None:
 
 
 def _init_worker(fonts: str, strict: bool, render: RenderFn | None) -> None:
-    """Pool initializer: signals, and the font set and exporters loaded once per worker."""
+    """Pool initializer: signals, and the font set and exporters loaded once per worker
+    (nothing to load when the worker was forked from a parent that :func:`warm` warmed)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, _on_sigterm)
     _stop_with_parent()
     _WORKER["render"] = render
-    for module in ("gongwen.pipeline", "gongwen.export.pdf", "gongwen.export.docx"):
+    if render is None:  # the real pipeline
+        warm(fonts, strict)
+
+
+def warm(fonts: str = "auto", strict: bool = False,
+         formats: Sequence[str] = ("pdf", "docx")) -> None:
+    """Make this process ready to render: the pipeline and exporters imported, the font set
+    loaded and a small letter using every font role rendered once (fonts read, per-process
+    caches filled). Once per process and font mode; errors surface per letter."""
+    key = (fonts, strict)
+    if key in _WORKER["warm"]:
+        return
+    _WORKER["warm"].add(key)
+    for module in ("gongwen.pipeline", *(f"gongwen.export.{f}" for f in formats)):
         with contextlib.suppress(Exception):
             __import__(module)
-    with contextlib.suppress(Exception):  # errors surface per letter instead
+    with contextlib.suppress(Exception):
         from .fonts import load_fontset
 
         load_fontset(fonts, strict=strict)  # type: ignore[arg-type]
-    if render is None:  # the real pipeline: warm it (fonts parsed, caches filled) once
-        with contextlib.suppress(Exception):
-            from .pipeline import render_letter
+    with contextlib.suppress(Exception):
+        from .pipeline import render_letter
 
-            render_letter(Letter.model_validate(_WARM_UP), fonts=fonts, strict_fonts=strict)
+        render_letter(Letter.model_validate(_WARM_UP), formats, fonts=fonts,
+                      strict_fonts=strict)
 
 
 def _work(task: _Task) -> LetterResult:
@@ -991,6 +1005,9 @@ def _run_pool(
     if not tasks:
         return False
     retry: list[_Task] = []
+    fonts, strict, render = initargs
+    if render is None and ctx.get_start_method() == "fork":
+        warm(fonts, strict, tasks[0].formats)  # once here: the workers start warm
     pool = ProcessPoolExecutor(jobs, mp_context=ctx, initializer=_init_worker, initargs=initargs)
     last_save = time.monotonic()
     pending: dict[Future, _Task] = {}
