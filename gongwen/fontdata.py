@@ -28,10 +28,11 @@ import threading
 from array import array
 from pathlib import Path
 
-FORMAT = 1  # of the cache files; bump when what they hold changes
+FORMAT = 2  # of the cache files; bump when what they hold changes
 ENV_CACHE = "GONGWEN_CACHE_DIR"
-COPIED_TABLES = ("head", "hhea", "maxp", "cvt ", "fpgm", "prep")
-"""Tables a subset takes over from the face (``head``/``hhea``/``maxp`` with new counts)."""
+COPIED_TABLES = ("head", "hhea", "maxp", "cvt ", "fpgm", "prep", "OS/2", "name", "post")
+"""Tables a subset takes over from the face (``head``/``hhea``/``maxp`` with new counts;
+``OS/2``, ``name`` and ``post`` for a subset that is a font file of its own, as an OFD's)."""
 
 
 def cache_dir() -> Path:

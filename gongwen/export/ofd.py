@@ -26,22 +26,23 @@ from __future__ import annotations
 import hashlib
 import io
 import itertools
-import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+import deflate
 from lxml import etree
 
 from ..document import Document
 from ..fonts import ResolvedFont
 from ..layout import Image, Layout, Page, Rule, Run
 from ..metadata import Metadata
+from ..ooxml.writer import ZipEntry, write_zip
 from ..spec import pt_to_mm as _mm
 from . import ExportContext
 from .subset import embeddable, subset_font
 
 NS = "http://www.ofdspec.org/2016"
-ZIP_DATE_TIME = (1980, 1, 1, 0, 0, 0)
+ZIP_COMPRESSION = 6  # libdeflate level of the package's parts
 BOX_PAD_EM = 1.0  # a TextObject's Boundary reaches one em beyond its glyphs' em boxes
 UM_PER_MM = 1000  # positions are written to the micrometre
 
@@ -346,14 +347,10 @@ def _digest(files: dict[str, bytes]) -> str:
 
 
 def _zip(files: dict[str, bytes]) -> bytes:
-    """The package: OFD.xml first, then the rest by name, with fixed dates."""
-    buf = io.BytesIO()
+    """The package: OFD.xml first, then the rest by name, with fixed dates; each part
+    compressed with libdeflate (level 6: a third of zlib's time, a little smaller)."""
     names = ["OFD.xml", *sorted(n for n in files if n != "OFD.xml")]
-    with zipfile.ZipFile(buf, "w") as z:
-        for name in names:
-            info = zipfile.ZipInfo(name, date_time=ZIP_DATE_TIME)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.external_attr = 0o644 << 16
-            info.create_system = 0
-            z.writestr(info, files[name])
-    return buf.getvalue()
+    return write_zip(
+        ZipEntry(name.encode(), deflate.crc32(files[name]), len(files[name]),
+                 deflate.deflate_compress(files[name], ZIP_COMPRESSION))
+        for name in names)

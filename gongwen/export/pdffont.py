@@ -29,7 +29,7 @@ import struct
 import sys
 from array import array
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 import deflate
 from reportlab.pdfbase.pdfdoc import (
@@ -44,7 +44,6 @@ from ..fontdata import FaceData
 
 COMPRESSION = 1  # libdeflate level of font programs: level 6 saves ~1 %, costs ~3 ms a letter
 _LITTLE = sys.byteorder == "little"
-_TABLE_ORDER = ("cvt ", "fpgm", "glyf", "head", "hhea", "hmtx", "loca", "maxp", "prep")
 # composite glyph flags (OpenType glyf): the arguments are words; a scale; x and y scales;
 # a 2×2 matrix; more components follow
 _ARG_WORDS, _SCALE, _MORE, _XY_SCALE, _TWO_BY_TWO = 0x1, 0x8, 0x20, 0x40, 0x80
@@ -197,10 +196,11 @@ def _glyph(data: FaceData, gid: int) -> tuple[bytes, int]:
     return hit
 
 
-def subset_program(data: FaceData, gids: list[int]) -> bytes:
+def subset_program(data: FaceData, gids: list[int],
+                   extra: Mapping[str, bytes] | None = None) -> bytes:
     """A TrueType font whose glyph *n* is the face's glyph ``gids[n]`` (``gids[0]`` is 0),
     followed by the components of its composite glyphs. Each glyph is padded to 4 bytes, so
-    that the ``glyf`` checksum is the sum of the glyphs'."""
+    that the ``glyf`` checksum is the sum of the glyphs'. ``extra``: more tables (by tag)."""
     order = list(gids)
     new_id: dict[int, int] = {}
     glyphs: list[bytes] = []
@@ -239,7 +239,7 @@ def subset_program(data: FaceData, gids: list[int]) -> bytes:
     maxp = bytearray(data.tables["maxp"])
     maxp[4:6] = struct.pack(">H", n)  # numGlyphs
     tables.update(glyf=b"".join(glyphs), head=bytes(head), hhea=bytes(hhea), maxp=bytes(maxp),
-                  hmtx=metrics.tobytes(), loca=loca.tobytes())
+                  hmtx=metrics.tobytes(), loca=loca.tobytes(), **(extra or {}))
     return _sfnt(tables, {"glyf": check & 0xFFFFFFFF})
 
 
@@ -276,7 +276,7 @@ def _checksum(data: bytes) -> int:
 def _sfnt(tables: dict[str, bytes], sums: dict[str, int]) -> bytes:
     """A TrueType file of ``tables`` with its table directory and checksums (``sums``: the
     ones known already)."""
-    tags = [t for t in _TABLE_ORDER if t in tables]
+    tags = sorted(tables)  # the table directory in tag order
     n = len(tags)
     entry = 1 << (n.bit_length() - 1)
     header = struct.pack(">IHHHH", 0x00010000, n, entry * 16, entry.bit_length() - 1,
