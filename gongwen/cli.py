@@ -207,7 +207,6 @@ def main(args: Sequence[str] | None = None, prog_name: str = "gongwen",
     program, as ``render.py`` does). Exits 0, the command's own code, or 2 for a user's
     mistake (see :func:`gongwen.clitext.run`)."""
     group = typer.main.get_command(app)
-    clitext.plain_coercion(group)
     cmd = group if command is None else group.commands[command]  # type: ignore[attr-defined]
     cmd.main(args, prog_name=prog_name)
 

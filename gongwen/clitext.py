@@ -271,6 +271,7 @@ def run(command: Any, args: Sequence[str] | None, prog_name: str | None, **extra
     internal error is a one-line report and 1 (``GONGWEN_TRACEBACK=1`` shows the traceback)."""
     from .errors import options_spelled_as_flags
 
+    plain_coercion(command)
     with options_spelled_as_flags(FLAGS):
         return _run(command, args, prog_name, **extra)
 
