@@ -478,7 +478,26 @@ def phase_gongwen_batch(work: Path, jobs: int) -> dict[str, Any]:
             "idle_rate": round(jobs * n / cpu, 1),
             "pages": sum(r.pages or 0 for r in res.results),
             "rss_mb": round(peak_rss_mb(), 1),
+            "worker_start_cpu_ms": _worker_start_ms(),
             "failures": [r.problems[0] for r in res.failed][:5]}
+
+
+def _worker_start_ms(runs: int = 5) -> float:
+    """CPU time (ms, median) a batch worker spends from its fork to taking its first letter
+    (the pool's initializer included), forked from this process as ``render_many`` forks
+    it: after the batch above, the parent is warm."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    from gongwen import batch
+
+    times = []
+    for _ in range(runs):
+        with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork"),
+                                 initializer=batch._init_worker,
+                                 initargs=(FONT_MODE, False, None)) as pool:
+            times.append(1000 * pool.submit(time.process_time).result())
+    return round(statistics.median(times), 1)
 
 
 def _peer_fonts() -> str:
@@ -724,6 +743,8 @@ def print_report(r: dict[str, Any], args: argparse.Namespace, cores: int) -> Non
          ratio(idle(t.get("batchN")) and 1 / idle(t.get("batchN")),
                idle(g.get("batchN")) and 1 / idle(g.get("batchN"))),
          idle(lo.get("batchN"))),
+        ("batch worker's start to its first letter, CPU (ms)",
+         (g.get("batchN") or {}).get("worker_start_cpu_ms", "–"), "–", "", ""),
         ("cold render CPU time (s)", cell(g.get("cold"), "cold_cpu_s"),
          cell(t.get("cold"), "cold_cpu_s"),
          ratio(g.get("cold", {}).get("cold_cpu_s"), t.get("cold", {}).get("cold_cpu_s")), ""),
