@@ -23,6 +23,7 @@ lists the parts of the standard used.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import io
 import itertools
@@ -84,7 +85,13 @@ def write_ofd(layout: Layout, meta: Metadata) -> bytes:
 
 def _num(value: float) -> str:
     """A length in millimetres, to the micrometre, without trailing zeros."""
-    text = f"{round(value * UM_PER_MM) / UM_PER_MM:.3f}".rstrip("0").rstrip(".")
+    return _um(round(value * UM_PER_MM))
+
+
+@functools.lru_cache(maxsize=4096)
+def _um(um: int) -> str:
+    """``um`` micrometres in millimetres, without trailing zeros."""
+    text = f"{um / UM_PER_MM:.3f}".rstrip("0").rstrip(".")
     return "0" if text in ("", "-0") else text
 
 
@@ -304,7 +311,7 @@ def _deltas(xs: Iterable[float]) -> str:
     um = [round(x * UM_PER_MM) for x in xs]
     out: list[str] = []
     for step, same in itertools.groupby(b - a for a, b in itertools.pairwise(um)):
-        count, value = len(list(same)), _num(step / UM_PER_MM)
+        count, value = len(list(same)), _um(step)
         out.append(f"g {count} {value}" if count > 1 else value)
     return " ".join(out)
 
