@@ -187,6 +187,7 @@ def _run(workdir: Path, tmp_path: Path, args: list[str], monkeypatch) -> tuple[i
     monkeypatch.chdir(case)
     monkeypatch.setenv("GONGWEN_FONT_DIRS", str(case / "folder"))  # no official fonts here
     monkeypatch.setenv("HOME", str(case))  # the user font folders, named the same on any machine
+    monkeypatch.setenv("GONGWEN_CACHE_DIR", str(tmp_path / "cache"))  # caches are no output
     for name in ("XDG_DATA_HOME", "LOCALAPPDATA", "WINDIR", "SYSTEMROOT", "NO_COLOR"):
         monkeypatch.delenv(name, raising=False)
     before = _snapshot(case)
