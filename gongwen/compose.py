@@ -202,18 +202,19 @@ class _Composer:
             self.add(Role.DATE, grammar.format_date(sig.date), source="signature.date")
 
     def note_and_contacts_after(self) -> None:
-        """附注 and contacts after the date: the contacts set after the date, the 附注, the
-        contacts as a 附注 — or the published lines in their order."""
+        """附注 and contacts after the date: the 附注 on the line below the date (7.3.6,
+        decision 13), then the contacts set after the date, then the contacts as a 附注 — or
+        the published lines in their order."""
         letter = self.letter
         placement = letter.contacts_placement
         has_contacts = bool(letter.contacts) and placement is not ContactPlacement.BEFORE_SIGNATURE
         notes = letter.published.notes
         if not notes:
-            if has_contacts and placement is ContactPlacement.AFTER_DATE:
-                self.contact_lines()
             if letter.note:
                 note = grammar.format_note(self.text(letter.note, "note"))
                 self.add(Role.NOTE, note, source="note")
+            if has_contacts and placement is ContactPlacement.AFTER_DATE:
+                self.contact_lines()
             if has_contacts and placement is ContactPlacement.NOTE:
                 self.contacts_note()
             return

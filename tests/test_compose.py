@@ -91,6 +91,8 @@ def test_example_letter_has_every_element():
                  Role.ATTACHMENT_TITLE, Role.RECORD_CC):
         assert role in roles, role
     assert roles.index(Role.DATE) < roles.index(Role.CONTACT)  # contacts after the date
+    # 7.3.6 and decision 13: the 附注 on the line right below the date, the contacts after it
+    assert roles.index(Role.DATE) + 1 == roles.index(Role.NOTE) < roles.index(Role.CONTACT)
     assert doc.by_role(Role.SECRECY)[0].text == "秘密★1年"
     assert doc.by_role(Role.NOTE)[0].text == "（此件主动公开）"
     assert doc.by_role(Role.RECORD_CC)[0].text == "抄送：市人民政府办公室，市政协提案委员会。"
