@@ -877,14 +877,13 @@ class _Parser:
 
     def notes_of(self, after: list[_ContactLine | SourceLine], placement: str | None
                  ) -> str | None:
-        """The 附注 as ``note`` when it is one bracketed line in the usual place (after any
-        contacts lines, before contacts set as a 附注); otherwise every 附注 line as written,
-        in its place and order, in ``published.notes`` (and None)."""
+        """The 附注 as ``note`` when it is one bracketed line in the usual place (right below
+        the date, before any contacts lines or contacts set as a 附注: decision 13); otherwise
+        every 附注 line as written, in its place and order, in ``published.notes`` (and None)."""
         texts = [e for e in after if isinstance(e, SourceLine)]
         at = next((k for k, e in enumerate(after) if isinstance(e, _ContactLine)), None)
         note_at = next((k for k, e in enumerate(after) if isinstance(e, SourceLine)), None)
-        usual_order = at is None or note_at is None or (
-            (at < note_at) == (placement == "after_date"))
+        usual_order = at is None or note_at is None or note_at < at
         inner = grammar.parse_note(texts[0].text.strip()) if texts else None
         if not self.head_notes and len(texts) <= 1 and usual_order and (
                 not texts or (inner is not None and not self.unread)):
