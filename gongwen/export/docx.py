@@ -503,6 +503,8 @@ class _Builder:
         cursor = spec.TYPE_TOP  # page 1: the bottom of what the 版头 put in the flow
         if header is not None and first_page is not None:
             cursor = self._header(first_page, header)
+        if self.doc.fmt is LetterFormat.LETTER and first_page is not None:
+            self._letter_page_one(first_page)
         sig = self.signature
         group = list(sig.block.blocks) if sig is not None else []
         keep_with_signature = self._kept_with_signature(flow, group)
@@ -549,6 +551,16 @@ class _Builder:
         record = last_page.region(Part.RECORD) if last_page else None
         if record is not None and last_page is not None:
             self._record(last_page, record, last_flow)
+
+    def _letter_page_one(self, page: Page) -> None:
+        """信函格式: the bottom margin for page 1's lines as the layout placed them
+        (:func:`letter_bottom_margin`)."""
+        body = [ln for ln in page.lines if ln.part is Part.FLOW and _is_3hao(ln.size)]
+        if not body:
+            return
+        offset = (_cell_top(body[-1]) - spec.TYPE_TOP) % spec.LINE_PITCH
+        if offset > OFFSET_MIN:
+            ox.set_bottom_margin(self.sect_pr, letter_bottom_margin(offset))
 
     def _first_body_paragraph(self) -> etree._Element | None:
         for node in self.body:
@@ -845,32 +857,39 @@ class _Builder:
         """The 版记: a table floating at the foot of the type area with its rules as borders,
         on the text's last page, or, when the layout gave it a page of its own, in a last
         section that starts on the next (文件格式: even) page."""
-        rows = []
-        for i in record.blocks:
-            block = self.doc.blocks[i]
-            # a 1.4 em line centred in the grid cell: LibreOffice puts a 28.95 pt line's
-            # baseline lower than the PDF (see the module's notes), by 1.2 mm for 4号
-            line = HEADER_LINE_FACTOR * block.style.size
-            gap = (spec.LINE_PITCH - line) / 2
-            kwargs: dict[str, object] = {"keep_next": False, "before": gap, "after": gap,
-                                         "line": line, "snap_to_grid": False}
-            if block.tail:
-                kwargs["tabs"] = [("right", self._text_right(block))]
-            rows.append(ox.table_row([ox.table_cell([self.paragraph(i, **kwargs)],
-                                                    width=spec.TYPE_AREA_WIDTH)]))
         rules = sorted((r for r in page.rules if r.part is Part.RECORD), key=lambda r: r.y0)
         sides: dict[str, Border | None] = {}
         if rules:
             sides = {"top": Border(rules[0].width), "bottom": Border(rules[-1].width)}
             if len(rules) > 2:
                 sides["insideH"] = Border(rules[1].width)
+        rows = []
+        for k, i in enumerate(record.blocks):
+            block = self.doc.blocks[i]
+            # a 1.4 em line centred in the grid cell: LibreOffice puts a 28.95 pt line's
+            # baseline lower than the PDF (see the module's notes), by 1.2 mm for 4号; the
+            # rules taken from the space around it, so that the table is as high as its
+            # grid lines and a text that ends on the line above it stays on the page
+            line = HEADER_LINE_FACTOR * block.style.size
+            gap = (spec.LINE_PITCH - line) / 2
+            above = sides.get("top" if k == 0 else "insideH")
+            below = sides.get("bottom") if k == len(record.blocks) - 1 else None
+            kwargs: dict[str, object] = {
+                "keep_next": False, "before": gap - (above.width if above else 0.0),
+                "after": gap - (below.width if below else 0.0), "line": line,
+                "snap_to_grid": False}
+            if block.tail:
+                kwargs["tabs"] = [("right", self._text_right(block))]
+            rows.append(ox.table_row([ox.table_cell([self.paragraph(i, **kwargs)],
+                                                    width=spec.TYPE_AREA_WIDTH)]))
         text_end = max((p.number for p in self.layout.pages for ln in p.lines
                         if ln.part is Part.FLOW), default=1)
         own_page = page.number > text_end and last_flow is not None
+        table = ox.table([spec.TYPE_AREA_WIDTH], rows, width=spec.TYPE_AREA_WIDTH, sides=sides,
+                         floating=Float(spec.TYPE_LEFT))
         if own_page:  # LibreOffice starts a section only at a paragraph, not a floating table
             self.add(_tiny_paragraph())
-        self.add(ox.table([spec.TYPE_AREA_WIDTH], rows, width=spec.TYPE_AREA_WIDTH, sides=sides,
-                          floating=Float(spec.TYPE_LEFT)))
+        self.add(table)
         self.add(_tiny_paragraph())
         if own_page and last_flow is not None:
             # "evenPage" only where the layout left a blank page: LibreOffice 7.4 sets a
@@ -947,18 +966,31 @@ def footer_distance(fmt: LetterFormat | None = None) -> float:
     return DASH_FROM_BOTTOM - FOOTER_LINE / 2
 
 
-def letter_bottom_margin() -> float:
+def letter_bottom_margin(offset: float = 0.0) -> float:
     """信函格式: the section's bottom margin at page 1's lowest grid line whose text stays
     7/8 of a 3号 character above the lower red lines (10.1); on later pages the footer,
     padded up to the type area's bottom edge, keeps the text above it. Word and LibreOffice
     snap lines to the document grid from the top margin, so the text area is a whole number
-    of grid lines plus the type area's own remainder (LibreOffice places the grid by it)."""
+    of grid lines plus the type area's own remainder (LibreOffice places the grid by it).
+
+    ``offset``: how far below the grid the layout set page 1's lines (where its 版头 put
+    them). Then the text area ends one grid line below the last line the PDF allows (plus
+    half a point for the twips): LibreOffice, which lays page 1's lines only in whole grid
+    lines of the text area, has room for that last line, and Word, which places lines of
+    exact height where the line above ends, has none for the one after it."""
     from ..layout.pages import first_page_bottom
 
     rest = spec.TYPE_AREA_HEIGHT - spec.LINES_PER_PAGE * spec.LINE_PITCH
+    if offset > OFFSET_MIN:
+        lines = math.floor((first_page_bottom(LetterFormat.LETTER) - spec.MARGIN_TOP - offset
+                            + 0.01) / spec.LINE_PITCH)
+        return spec.PAGE_HEIGHT - spec.MARGIN_TOP - (lines + 1) * spec.LINE_PITCH - 0.5
     lines = math.floor((first_page_bottom(LetterFormat.LETTER) - spec.MARGIN_TOP - rest)
                        / spec.LINE_PITCH)
     return spec.PAGE_HEIGHT - spec.MARGIN_TOP - lines * spec.LINE_PITCH - rest
+
+
+OFFSET_MIN = 1.0  # pt: page 1's lines this far below the grid get letter_bottom_margin's room
 
 
 def footer_paragraph(odd: bool, fmt: LetterFormat | None = None) -> list[etree._Element]:

@@ -470,6 +470,11 @@ def page_setup(sect_pr: etree._Element, *, width: float, height: float, top: flo
 
 
 
+def set_bottom_margin(sect_pr: etree._Element, points: float) -> None:
+    """The bottom page margin of a w:sectPr that has a w:pgMar."""
+    sect_pr.find(qn("w:pgMar")).set(qn("w:bottom"), str(tw(points)))
+
+
 # --- Tables ---------------------------------------------------------------------------------
 @dataclass(frozen=True, slots=True)
 class Float:
