@@ -373,13 +373,13 @@ class _Builder:
             for ln in page.lines:
                 self.lines.setdefault(ln.block, []).append(ln)
         self.signature = self._signature()
-        # the text's paragraphs: the flow and the 版记 but the titles (broken by hand) and
-        # the 署名 block (its widths allow for LibreOffice's space beside digits)
+        # the text's paragraphs: the flow but the titles (broken by hand) and the 署名 block
+        # (its widths allow for LibreOffice's space beside digits)
         group = set(self.signature.block.blocks) if self.signature is not None else set()
         self.text_blocks = {
             i for i, lines in self.lines.items()
-            if 0 <= i < len(doc.blocks) and lines[0].part in (Part.FLOW, Part.RECORD)
-            and i not in group and doc.blocks[i].role not in (Role.TITLE, Role.ATTACHMENT_TITLE)}
+            if 0 <= i < len(doc.blocks) and lines[0].part is Part.FLOW and i not in group
+            and doc.blocks[i].role not in (Role.TITLE, Role.ATTACHMENT_TITLE)}
         self.anchors: list[etree._Element] = []  # page-anchored shapes for page 1
         self.dates: list[etree._Element] = []  # the date's paragraph (the seal's anchor)
 

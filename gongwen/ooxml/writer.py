@@ -274,6 +274,9 @@ def ppr(*, style: str | None = None, keep_next: bool | None = None,
                                         for kind, pos in tabs)))
     if east_asian_defaults:
         put(node, el("w:kinsoku", {"w:val": 1}))
+        # Word's default (punctuation may overflow the line); LibreOffice 7.4 reads the value
+        # inverted on import: 1 turns its hanging punctuation off, which the PDF never uses
+        put(node, el("w:overflowPunct", {"w:val": 1}))
         put(node, el("w:autoSpaceDE", {"w:val": 0}))
         put(node, el("w:autoSpaceDN", {"w:val": 0}))
     if snap_to_grid is not None:
