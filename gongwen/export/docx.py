@@ -39,10 +39,11 @@ deterministic. The parts that do not depend on the letter (styles, settings, foo
 table) are built by functions of the font set and the format alone.
 
 Measured with LibreOffice 7.4 (Word not at hand): ``w:autoSpaceDE``/``DN`` = 0 is ignored
-on import, so LibreOffice adds 3.2 pt (a fifth of the size) between CJK and digits or Latin
-letters and its lines with digits may break earlier than the PDF's; in an exact-height line
-it puts the baseline at about 0.78 of the line (the PDF centres the em box): body text sits
-about 0.7 mm lower.
+on import, so LibreOffice adds 3.2 pt (a fifth of the size) between a Chinese character and
+a digit or Latin letter; in the text's paragraphs a zero-width space that only LibreOffice
+reads (:func:`_libreoffice_only`) stops it. It reads ``w:overflowPunct`` inverted (1 turns
+its hanging punctuation off). In an exact-height line it puts the baseline at about 0.78 of
+the line (the PDF centres the em box): body text sits about 0.7 mm lower.
 """
 
 from __future__ import annotations
