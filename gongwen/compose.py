@@ -219,8 +219,6 @@ class _Composer:
                 self.contacts_note()
             return
         placed = any(n.contacts for n in notes)
-        if has_contacts and not placed and placement is ContactPlacement.AFTER_DATE:
-            self.contact_lines()
         for i, note in enumerate(notes):
             if note.contacts and placement is ContactPlacement.AFTER_DATE:
                 self.contact_lines()
@@ -229,7 +227,9 @@ class _Composer:
             elif note.place is NotePlace.AFTER_DATE and note.text:
                 where = f"published.notes[{i}].text"
                 self.add(Role.NOTE, self.text(note.text, where), source=where)
-        if has_contacts and not placed and placement is ContactPlacement.NOTE:
+        if has_contacts and not placed and placement is ContactPlacement.AFTER_DATE:
+            self.contact_lines()
+        elif has_contacts and not placed and placement is ContactPlacement.NOTE:
             self.contacts_note()
 
     def contacts_note(self) -> None:

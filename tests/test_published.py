@@ -491,9 +491,9 @@ def published_letters(draw) -> Letter:
         ["（此件依申请公开）", "公开属性：依申请公开", "（此件公开发布）"]), max_size=2, unique=True))]
     placement = data.get("contacts_placement", "before_signature")
     if data.get("contacts") and placement != "before_signature" and after and draw(st.booleans()):
-        # the contacts out of their usual place among the 附注 lines
-        after = [*after, {"contacts": True}] if placement == "after_date" else [
-            {"contacts": True}, *after]
+        # the contacts out of their usual place among the 附注 lines: the usual order is the
+        # 附注 first, right below the date (decision 13), then the contacts
+        after = [{"contacts": True}, *after]
     if not notes and len(after) == 1 and after[0]["text"].startswith("（"):
         after = []  # one bracketed 附注 under the date is the canonical note
     if notes or after:
