@@ -73,7 +73,7 @@ from ..layout import (
     SignatureBlock,
 )
 from ..layout.pages import baseline_in_cell
-from ..layout.text import cell
+from ..layout.text import SQUEEZE_CLOSING, SQUEEZE_OPENING, cell
 from ..ooxml import writer as ox
 from ..ooxml.writer import Border, Float, Frame, Indent
 from ..spec import FontRole, Role
@@ -276,6 +276,97 @@ def _libreoffice_only(run: etree._Element) -> etree._Element:
     return ox.alternate_content(RUN_IN_REQUIRES, [], [run])
 
 
+def _squeezed_marks(line: Line) -> dict[int, float]:
+    """Punctuation the layout set narrower than its cell on ``line`` (CLREQ compression):
+    the index in ``line.text`` of each such mark and the width of its cell. A closing
+    mark's cell starts at its glyph, an opening mark's ends at its glyph's right edge; a
+    cell runs to the next one's start (for a closing mark before an opening one, the pair's
+    compression is split as the layout takes it: the later mark first)."""
+    c = cell(line.size)
+    n = len(line.text)
+    if n < 2 or len(line.xs) != n or len(line.advances) != n:
+        return {}
+    starts: list[float | None] = []
+    ends: list[float | None] = []
+    for ch, x, adv in zip(line.text, line.xs, line.advances, strict=True):
+        wide = adv > 0.75 * line.size or ch in SQUEEZE_CLOSING or ch in SQUEEZE_OPENING
+        if ch in SQUEEZE_OPENING:
+            starts.append(None)
+            ends.append(x + adv if adv < 0.9 * c else x + c)
+        elif ch in SQUEEZE_CLOSING:
+            starts.append(x)
+            ends.append(None)
+        else:
+            off = (c - adv) / 2 if wide and adv < 0.9 * c else 0.0
+            starts.append(x - off)
+            ends.append(x - off + (c if wide else adv))
+    out: dict[int, float] = {}
+    for k, ch in enumerate(line.text):
+        if ch in SQUEEZE_CLOSING:
+            nxt = starts[k + 1] if k + 1 < n else None
+            if k + 1 == n:
+                end = min(line.x1, starts[k] + c)
+            elif nxt is not None:
+                end = nxt
+            else:  # an opening mark next: the pair gives up width, the later mark first
+                pair = ends[k + 1] - starts[k]
+                give = 2 * c - pair
+                end = starts[k] + c - max(0.0, give - c / 2)
+            width = end - starts[k]
+        elif ch in SQUEEZE_OPENING:
+            if k == 0:
+                continue
+            start = ends[k - 1]
+            if start is None:  # a closing mark before: as above
+                pair = ends[k] - starts[k - 1]
+                give = 2 * c - pair
+                start = ends[k] - c + min(give, c / 2)
+            width = ends[k] - start
+        else:
+            continue
+        if width < c - 0.05:
+            out[k] = max(width, c / 2)
+    return out
+
+
+def _scale(width: float, size: float) -> int:
+    """``w:w`` for a full-width mark (an em wide) that the layout set ``width`` wide on a
+    cell of ``cell(size)``: the percentage giving it the same share of Word's cell (the em
+    plus the tracking). Its run is untracked: LibreOffice 7.4 applies character spacing
+    between the characters of a run only, Word after every character, so a one-character
+    run is as wide in both only without it."""
+    word_cell = size + (_tracking(size) or 0.0)
+    return max(1, min(600, round(width / cell(size) * word_cell / size * 100)))
+
+
+def _shifted(squeezed: dict[int, float] | None, at: int, n: int) -> dict[int, float] | None:
+    """The entries of ``squeezed`` in ``[at, at + n)``, as offsets from ``at``."""
+    if not squeezed:
+        return None
+    return {k - at: w for k, w in squeezed.items() if at <= k < at + n} or None
+
+
+def _block_squeezes(block: Block, lines: Sequence[Line]) -> dict[int, float]:
+    """The squeezed marks of a block's lines (:func:`_squeezed_marks`) by offset in the
+    block's text."""
+    text = block.text
+    out: dict[int, float] = {}
+    for ln in lines:
+        marks = _squeezed_marks(ln)
+        if not marks:
+            continue
+        j = ln.start
+        for k, ch in enumerate(ln.text):  # the line's characters in the block's text
+            while j < len(text) and text[j] != ch:
+                j += 1
+            if j >= len(text):
+                break
+            if k in marks:
+                out[j] = marks[k]
+            j += 1
+    return out
+
+
 def _glyph_end(line: Line) -> float:
     """The right edge of the grid cell of the line's last character as the layout set it
     (a 16 pt glyph overhangs its 15.79 pt cell)."""
@@ -381,6 +472,9 @@ class _Builder:
             i for i, lines in self.lines.items()
             if 0 <= i < len(doc.blocks) and lines[0].part is Part.FLOW and i not in group
             and doc.blocks[i].role not in (Role.TITLE, Role.ATTACHMENT_TITLE)}
+        # punctuation the layout compressed (CLREQ), by block and offset: narrowed by w:w
+        self.squeezed = {i: _block_squeezes(doc.blocks[i], self.lines[i])
+                         for i in self.text_blocks}
         self.anchors: list[etree._Element] = []  # page-anchored shapes for page 1
         self.dates: list[etree._Element] = []  # the date's paragraph (the seal's anchor)
 
@@ -406,7 +500,8 @@ class _Builder:
     # runs
     def runs(self, block: Block, size: float | None = None,
              spans: Sequence[Span] | None = None, heading_style: str | None = None,
-             text: bool = False) -> list[etree._Element]:
+             text: bool = False, squeezed: dict[int, float] | None = None,
+             at: int = 0) -> list[etree._Element]:
         """The runs of ``spans`` (the block's, by default); a span in another face than the
         block's gets that face's character style; ``heading_style`` is the character style
         of a run-in heading's first span. ``text``: a paragraph of the letter's text, whose
@@ -420,15 +515,18 @@ class _Builder:
                 font = FontRole.FANGSONG
             style = heading_style if i == 0 and heading_style else None
             face = None if style or font in (None, base) else font
-            out += self._split_runs(span, face, size, style, block.style.size, text)
+            out += self._split_runs(span, face, size, style, block.style.size, text,
+                                    _shifted(squeezed, at, len(span.text)))
+            at += len(span.text)
         if block.tail and spans is block.spans:
             out.append(ox.text_run("\t"))
-            out += self._split_runs(Span(block.tail), None, size, None, block.style.size, text)
+            out += self._split_runs(Span(block.tail), None, size, None, block.style.size, text,
+                                    _shifted(squeezed, at, len(block.tail)))
         return out
 
     def _split_runs(self, span: Span, font: FontRole | None, size: float | None,
-                    style: str | None, base_size: float, split: bool = True
-                    ) -> list[etree._Element]:
+                    style: str | None, base_size: float, split: bool = True,
+                    squeezed: dict[int, float] | None = None) -> list[etree._Element]:
         """``span`` as runs: digits and Latin letters untracked (the PDF sets them on their
         own advance), and between them and Chinese a LibreOffice-only zero-width space
         (:func:`_libreoffice_only`) that keeps LibreOffice from adding its space there."""
@@ -436,6 +534,9 @@ class _Builder:
         track = _tracking(size or base_size) or 0.0
         cuts = [k for k in range(1, len(text)) if _autospace_boundary(text[k - 1], text[k])
                 or (track and text[k - 1].isascii() != text[k].isascii())] if split else []
+        if squeezed:
+            cuts = sorted({*cuts, *(k for k in squeezed if k), *(k + 1 for k in squeezed
+                                                                  if k + 1 < len(text))})
         if not cuts:
             return [self.run(span, font, size, style=style)]
         out = []
@@ -444,19 +545,24 @@ class _Builder:
             if a and _autospace_boundary(text[a - 1], text[a]):
                 out.append(_libreoffice_only(ox.text_run(ZWSP)))
             untracked = track and piece.isascii() and not piece.isspace()
+            width = squeezed.get(a) if squeezed and b == a + 1 else None
             out.append(self.run(Span(piece, span.font), font, size, style,
-                                spacing=HALF_WIDTH_SPACING if untracked else None))
+                                spacing=HALF_WIDTH_SPACING if untracked else None,
+                                scale=None if width is None else _scale(width, size or base_size)))
         return out
 
     def run(self, span: Span, font: FontRole | None, size: float | None,
-            style: str | None = None, spacing: float | None = None) -> etree._Element:
+            style: str | None = None, spacing: float | None = None,
+            scale: int | None = None) -> etree._Element:
         hint = "eastAsia" if any(ch in CJK_PUNCTUATION for ch in span.text) else None
         style = style or (FONT_STYLE_NAMES[font][0] if font else None)
         props = None
-        if spacing is None and size is not None:
+        if scale is not None:  # a squeezed mark: untracked (:func:`_scale`)
+            spacing = 0.0
+        elif spacing is None and size is not None:
             spacing = _tracking(size) or 0.0
-        if style or hint or size or spacing is not None:
-            props = ox.rpr(style=style, hint=hint, size=size, spacing=spacing)
+        if style or hint or size or spacing is not None or scale is not None:
+            props = ox.rpr(style=style, hint=hint, size=size, spacing=spacing, scale=scale)
         return ox.text_run(span.text, props)
 
     # paragraphs
@@ -478,7 +584,7 @@ class _Builder:
                                    char=c)
         props = ox.ppr(style=style_id, page_break_before=block.page_break_before, **ppr)
         if runs is None:
-            runs = self.runs(block, text=i in self.text_blocks)
+            runs = self.runs(block, text=i in self.text_blocks, squeezed=self.squeezed.get(i))
         return ox.paragraph(props, *runs)
 
     def _hanging(self, i: int, block: Block) -> Indent:
@@ -601,14 +707,16 @@ class _Builder:
         pair_kwargs = {k: v for k, v in kwargs.items() if k not in ("keep_next",)}
         heading = ox.paragraph(
             ox.ppr(style=style, keep_next=False, mark=ox.rpr(separator=True), **pair_kwargs),
-            *self.runs(block, spans=head, text=True))
+            *self.runs(block, spans=head, text=True, squeezed=self.squeezed.get(i)))
         text_kwargs = {k: v for k, v in kwargs.items() if k not in ("before",)}
         text = ox.paragraph(
             ox.ppr(style=body_style, indent=Indent(), **text_kwargs),
-            *self.runs(block, spans=rest, text=True))
+            *self.runs(block, spans=rest, text=True, squeezed=self.squeezed.get(i),
+                       at=len(head[0].text) if head else 0))
         single = ox.paragraph(
             ox.ppr(style=body_style, outline_level=block.level - 1, **kwargs),
-            *self.runs(block, heading_style=HEADING_CHAR_STYLES[block.role][0], text=True))
+            *self.runs(block, heading_style=HEADING_CHAR_STYLES[block.role][0], text=True,
+                       squeezed=self.squeezed.get(i)))
         self.add(ox.alternate_content(RUN_IN_REQUIRES, [heading, text], [single]))
         return text
 

@@ -143,7 +143,8 @@ def rfonts(family: str | None = None, hint: str | None = None) -> etree._Element
 
 def rpr(*, style: str | None = None, family: str | None = None, hint: str | None = None,
         size: float | None = None, color: str | None = None, spacing: float | None = None,
-        lang_east_asia: str | None = None, separator: bool = False) -> etree._Element:
+        lang_east_asia: str | None = None, separator: bool = False,
+        scale: int | None = None) -> etree._Element:
     """A run property element in schema order (sizes and spacing in points). ``separator``:
     hidden and always hidden (``w:vanish`` + ``w:specVanish``), which on a paragraph mark
     makes it Word's style separator: the paragraph runs on into the next one."""
@@ -159,6 +160,8 @@ def rpr(*, style: str | None = None, family: str | None = None, hint: str | None
         put(node, el("w:color", {"w:val": color}))
     if spacing is not None:
         put(node, el("w:spacing", {"w:val": tw(spacing)}))
+    if scale is not None:
+        put(node, el("w:w", {"w:val": scale}))
     if size:
         put(node, el("w:sz", {"w:val": round(size * 2)}))
         put(node, el("w:szCs", {"w:val": round(size * 2)}))
