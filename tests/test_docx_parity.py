@@ -39,21 +39,26 @@ def _han(text: str) -> bool:
 
 
 @pytest.fixture(scope="module")
-def parity(tmp_path_factory):
+def rendered(tmp_path_factory):
+    """The letters of SAME_LINES and SQUEEZED rendered and converted in one soffice run."""
     require_soffice()
     work = tmp_path_factory.mktemp("docx-parity")
-    letters = generate(work / "letters", max(SAME_LINES) + 1)
-    chosen = [letters[i] for i in SAME_LINES]
-    return work, dict(zip(SAME_LINES, render_and_compare(chosen, work), strict=True))
+    chosen = sorted({*SAME_LINES, *SQUEEZED})
+    letters = generate(work / "letters", max(chosen) + 1)
+    results = render_and_compare([letters[i] for i in chosen], work)
+    return work, dict(zip(chosen, results, strict=True))
 
 
 @pytest.fixture(scope="module")
-def squeezed(tmp_path_factory):
-    require_soffice()
-    work = tmp_path_factory.mktemp("docx-squeezed")
-    letters = generate(work / "letters", max(SQUEEZED) + 1)
-    chosen = [letters[i] for i in SQUEEZED]
-    return work, render_and_compare(chosen, work)
+def parity(rendered):
+    work, results = rendered
+    return work, {i: results[i] for i in SAME_LINES}
+
+
+@pytest.fixture(scope="module")
+def squeezed(rendered):
+    work, results = rendered
+    return work, [results[i] for i in SQUEEZED]
 
 
 def test_formats_covered():
