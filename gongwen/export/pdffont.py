@@ -1,7 +1,7 @@
 """Embedded fonts of the PDF exporter: one Type0 font per face, its glyphs as 2-byte CIDs.
 
 Each face a document draws becomes one ``Type0`` font with ``Identity-H`` encoding over one
-``CIDFontType2`` descendant, built as reportlab ``PDFDictionary``/``PDFStream`` objects:
+``CIDFontType2`` descendant, built as reportlab objects formatted once (:mod:`.pdfbytes`):
 
 * CIDs number the document's characters of that face in code point order from 1 (CID 0 is
   glyph 0, ``.notdef``); ``CIDToGIDMap`` is ``Identity``, so CID *n* is glyph *n* of the
@@ -32,15 +32,9 @@ from collections import Counter
 from collections.abc import Iterable, Mapping
 
 import deflate
-from reportlab.pdfbase.pdfdoc import (
-    PDFArray,
-    PDFDictionary,
-    PDFName,
-    PDFStream,
-    PDFString,
-)
 
 from ..fontdata import FaceData
+from . import pdfbytes
 
 COMPRESSION = 1  # libdeflate level of font programs: level 6 saves ~1 %, costs ~3 ms a letter
 _LITTLE = sys.byteorder == "little"
@@ -70,57 +64,80 @@ class FaceFont:
     def objects(self, doc) -> object:
         """Register the font's objects with reportlab's document; the Type0 font's reference."""
         data = self.data
-        name = f"{self.tag()}+{data.ps_name}"
+        static = _static(data)
+        base = {"BaseFont": pdfbytes.name(f"{self.tag()}+{data.ps_name}")}
+        font_name = {"FontName": base["BaseFont"]}
         program = subset_program(data, self.gids)
-        file = _stream(deflate.zlib_compress(program, COMPRESSION), Length1=len(program))
+        file = pdfbytes.dictionary(
+            _FLATE, pdfbytes.entries({"Length1": pdfbytes.number(len(program))}),
+            stream=deflate.zlib_compress(program, COMPRESSION))
         cidset = bytearray((len(self.gids) + 7) // 8)
         for cid in range(len(self.gids)):
             cidset[cid >> 3] |= 0x80 >> (cid & 7)
-        scale = 1000 / data.upem
-        x0, y0, x1, y1 = data.bbox
-        flags = 4 | (1 if data.fixed_pitch else 0) | (64 if data.italic_angle else 0)
-        descriptor = PDFDictionary({
-            "Type": PDFName("FontDescriptor"),
-            "FontName": PDFName(name),
-            "Flags": flags,
-            "FontBBox": PDFArray([_num(v * scale) for v in (x0, y0, x1, y1)]),
-            "ItalicAngle": _num(data.italic_angle),
-            "Ascent": _num(data.ascent * scale),
-            "Descent": _num(data.descent * scale),
-            "CapHeight": _num(data.cap_height * scale),
-            "StemV": 10 + 220 * max(0, data.weight - 50) // 900,
-            "FontFile2": doc.Reference(file),
-            "CIDSet": doc.Reference(_stream(deflate.zlib_compress(bytes(cidset), 6))),
-        })
+        cidset_stream = pdfbytes.dictionary(
+            _FLATE, stream=deflate.zlib_compress(bytes(cidset), 6))
+        descriptor = pdfbytes.dictionary(static.descriptor, pdfbytes.entries({
+            **font_name, "FontFile2": doc.Reference(file), "CIDSet": doc.Reference(cidset_stream),
+        }))
         dw, w = _widths(self.widths)
-        cidfont = PDFDictionary({
-            "Type": PDFName("Font"),
-            "Subtype": PDFName("CIDFontType2"),
-            "BaseFont": PDFName(name),
-            "CIDSystemInfo": PDFDictionary({
-                "Registry": PDFString("Adobe"), "Ordering": PDFString("Identity"),
-                "Supplement": 0,
-            }),
-            "FontDescriptor": doc.Reference(descriptor),
-            "DW": _num(dw),
-            "W": PDFArray(w),
-            "CIDToGIDMap": PDFName("Identity"),
-        })
+        cidfont = pdfbytes.dictionary(static.cidfont, pdfbytes.entries({
+            **base, "FontDescriptor": doc.Reference(descriptor),
+            "DW": pdfbytes.number(_num(dw)), "W": w,
+        }))
         cmap = tounicode(self.chars).encode("ascii")
-        return PDFDictionary({
-            "Type": PDFName("Font"),
-            "Subtype": PDFName("Type0"),
-            "BaseFont": PDFName(name),
-            "Encoding": PDFName("Identity-H"),
-            "DescendantFonts": PDFArray([doc.Reference(cidfont)]),
-            "ToUnicode": doc.Reference(_stream(deflate.zlib_compress(cmap, 6))),
+        tounicode_stream = pdfbytes.dictionary(_FLATE, stream=deflate.zlib_compress(cmap, 6))
+        return pdfbytes.dictionary(static.type0, pdfbytes.entries({
+            **base, "DescendantFonts": [b"[ ", doc.Reference(cidfont), b" ]"],
+            "ToUnicode": doc.Reference(tounicode_stream),
+        }))
+
+
+_FLATE = pdfbytes.entries({"Filter": pdfbytes.name("FlateDecode")})
+
+
+class _Static:
+    """The entries of a face's font dictionaries that do not depend on the letter."""
+
+    __slots__ = ("cidfont", "descriptor", "type0")
+
+    def __init__(self, data: FaceData):
+        num, name = pdfbytes.number, pdfbytes.name
+        scale = 1000 / data.upem
+        flags = 4 | (1 if data.fixed_pitch else 0) | (64 if data.italic_angle else 0)
+        self.descriptor = pdfbytes.entries({
+            "Type": name("FontDescriptor"),
+            "Flags": num(flags),
+            "FontBBox": pdfbytes.array(num(_num(v * scale)) for v in data.bbox),
+            "ItalicAngle": num(_num(data.italic_angle)),
+            "Ascent": num(_num(data.ascent * scale)),
+            "Descent": num(_num(data.descent * scale)),
+            "CapHeight": num(_num(data.cap_height * scale)),
+            "StemV": num(10 + 220 * max(0, data.weight - 50) // 900),
+        })
+        system_info = pdfbytes.dictionary(pdfbytes.entries({
+            "Registry": pdfbytes.string("Adobe"), "Ordering": pdfbytes.string("Identity"),
+            "Supplement": num(0),
+        }))
+        self.cidfont = pdfbytes.entries({
+            "Type": name("Font"),
+            "Subtype": name("CIDFontType2"),
+            "CIDSystemInfo": system_info.parts,
+            "CIDToGIDMap": name("Identity"),
+        })
+        self.type0 = pdfbytes.entries({
+            "Type": name("Font"), "Subtype": name("Type0"), "Encoding": name("Identity-H"),
         })
 
 
-def _stream(content: bytes | bytearray, **entries: int) -> PDFStream:
-    """A stream of already compressed ``content`` (reportlab leaves it as it is)."""
-    d = PDFDictionary({"Filter": PDFName("FlateDecode"), **entries})
-    return PDFStream(d, bytes(content))
+_STATIC: dict[tuple[str, int], _Static] = {}
+
+
+def _static(data: FaceData) -> _Static:
+    key = (data.sha256, data.index)
+    hit = _STATIC.get(key)
+    if hit is None:
+        hit = _STATIC[key] = _Static(data)
+    return hit
 
 
 def _num(v: float) -> float | int:
@@ -129,33 +146,41 @@ def _num(v: float) -> float | int:
     return int(r) if r == int(r) else r
 
 
-def _widths(widths: list[float]) -> tuple[float, list]:
+def _widths(widths: list[float]) -> tuple[float, bytes]:
     """``/DW`` (the commonest width) and a ``/W`` array of the other CIDs' widths, as
     ``c [w1 w2 …]`` runs of consecutive CIDs."""
     dw = Counter(widths).most_common(1)[0][0]
-    out: list = []
-    run: list = []
+    num = pdfbytes.number
+    out: list[bytes] = []
+    run: list[bytes] = []
     start = -1
     for cid, w in enumerate(widths):
         if w == dw:
             continue
         if run and cid == start + len(run):
-            run.append(_num(w))
+            run.append(num(_num(w)))
             continue
         if run:
-            out += [start, PDFArray(run)]
-        start, run = cid, [_num(w)]
+            out += [num(start), pdfbytes.array(run)]
+        start, run = cid, [num(_num(w))]
     if run:
-        out += [start, PDFArray(run)]
-    return dw, out
+        out += [num(start), pdfbytes.array(run)]
+    return dw, pdfbytes.array(out)
+
+
+_UTF16: dict[str, str] = {}
+
+
+def _utf16(ch: str) -> str:
+    """A character as UTF-16BE hex digits (a surrogate pair beyond U+FFFF)."""
+    h = _UTF16.get(ch)
+    if h is None:
+        h = _UTF16[ch] = ch.encode("utf-16-be", "surrogatepass").hex().upper()
+    return h
 
 
 def tounicode(chars: list[str]) -> str:
     """A ToUnicode CMap giving CID *n* (from 1) the character ``chars[n - 1]``."""
-
-    def utf16(ch: str) -> str:
-        return ch.encode("utf-16-be", "surrogatepass").hex().upper()
-
     lines = [
         "/CIDInit /ProcSet findresource begin",
         "12 dict begin",
@@ -167,10 +192,12 @@ def tounicode(chars: list[str]) -> str:
         "<0000> <FFFF>",
         "endcodespacerange",
     ]
+    hexes = list(map(_utf16, chars))
     for k in range(0, len(chars), 100):  # at most 100 entries a block
-        block = chars[k : k + 100]
+        block = hexes[k : k + 100]
         lines.append(f"{len(block)} beginbfchar")
-        lines += [f"<{k + i + 1:04X}> <{utf16(ch)}>" for i, ch in enumerate(block)]
+        cids = range(k + 1, k + 1 + len(block))
+        lines += map("<%04X> <%s>".__mod__, zip(cids, block, strict=True))
         lines.append("endbfchar")
     lines += ["endcmap", "CMapName currentdict /CMap defineresource pop", "end", "end"]
     return "\n".join(lines)
