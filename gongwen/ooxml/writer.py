@@ -24,16 +24,26 @@ EMU_PER_PT = 12700
 def el(tag: str, attrs: dict[str, object] | None = None, *children: etree._Element | None
        ) -> etree._Element:
     """An element with prefixed attribute names (``{'w:val': 1}``) and children (None skipped)."""
-    node = etree.Element(qn(tag), nsmap=_nsmap_for(tag))
-    for key, value in (attrs or {}).items():
-        if value is None:
-            continue
-        node.set(qn(key) if ":" in key else key, _str(value))
-        # bare names (DrawingML attributes) go in unprefixed
+    known = _TAGS.get(tag)
+    if known is None:
+        known = _TAGS[tag] = (qn(tag), _nsmap_for(tag))
+    node = etree.Element(known[0], nsmap=known[1])
+    if attrs:
+        for key, value in attrs.items():
+            if value is None:
+                continue
+            name = _ATTRS.get(key)
+            if name is None:  # bare names (DrawingML attributes) go in unprefixed
+                name = _ATTRS[key] = qn(key) if ":" in key else key
+            node.set(name, _str(value))
     for child in children:
         if child is not None:
             node.append(child)
     return node
+
+
+_TAGS: dict[str, tuple[str, dict[str, str]]] = {}  # a tag's Clark name and namespace map
+_ATTRS: dict[str, str] = {}  # an attribute's name as lxml takes it
 
 
 def _nsmap_for(tag: str) -> dict[str, str]:
