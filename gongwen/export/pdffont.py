@@ -30,6 +30,7 @@ import sys
 from array import array
 from collections import Counter
 from collections.abc import Iterable, Mapping
+from itertools import accumulate
 
 import deflate
 
@@ -207,20 +208,42 @@ def tounicode(chars: list[str]) -> str:
 # The TrueType subset
 
 
-_GLYPHS: dict[tuple[str, int], dict[int, tuple[bytes, int]]] = {}
+_GLYPHS: dict[tuple[str, int], dict[int, tuple[bytes, int, bool]]] = {}
+_FACES: dict[tuple[str, int], tuple[array, dict[str, int]]] = {}
 
 
-def _glyph(data: FaceData, gid: int) -> tuple[bytes, int]:
-    """A glyph's data padded to 4 bytes, and its checksum (of the face, once per process)."""
+def _glyphs(data: FaceData, gids: Iterable[int]) -> list[tuple[bytes, int, bool]]:
+    """Each glyph's data padded to 4 bytes, its checksum and whether it is composite (read
+    from the face once per process)."""
     cache = _GLYPHS.get((data.sha256, data.index))
     if cache is None:
         cache = _GLYPHS.setdefault((data.sha256, data.index), {})
-    hit = cache.get(gid)
+    hits = list(map(cache.get, gids))
+    if None in hits:
+        for i, gid in enumerate(gids):
+            if hits[i] is None:
+                glyph = data.glyph(gid)
+                glyph += b"\0" * (-len(glyph) % 4)
+                # numberOfContours < 0: a composite glyph
+                composite = len(glyph) >= 10 and bool(glyph[0] & 0x80)
+                hits[i] = cache[gid] = (glyph, _checksum(glyph), composite)
+    return hits  # type: ignore[return-value]
+
+
+def _face(data: FaceData) -> tuple[array, dict[str, int]]:
+    """A face's left side bearings as unsigned words, and the checksums of its hinting
+    tables (once per process)."""
+    key = (data.sha256, data.index)
+    hit = _FACES.get(key)
     if hit is None:
-        glyph = data.glyph(gid)
-        glyph += b"\0" * (-len(glyph) % 4)
-        hit = cache[gid] = (glyph, _checksum(glyph))
+        lsbs = array("H")
+        lsbs.frombytes(data.lsbs.tobytes())
+        sums = {t: _checksum(v) for t, v in data.tables.items() if t in _HINTING}
+        hit = _FACES[key] = (lsbs, sums)
     return hit
+
+
+_HINTING = ("cvt ", "fpgm", "prep")
 
 
 def subset_program(data: FaceData, gids: list[int],
@@ -229,35 +252,22 @@ def subset_program(data: FaceData, gids: list[int],
     followed by the components of its composite glyphs. Each glyph is padded to 4 bytes, so
     that the ``glyf`` checksum is the sum of the glyphs'. ``extra``: more tables (by tag)."""
     order = list(gids)
-    new_id: dict[int, int] = {}
-    glyphs: list[bytes] = []
-    check = 0
-    k = 0
-    while k < len(order):
-        g = order[k]
-        new_id.setdefault(g, k)
-        glyph, sum_ = _glyph(data, g)
-        if len(glyph) >= 10 and glyph[0] & 0x80:  # numberOfContours < 0: composite
-            glyph = _remap_components(glyph, order, new_id)
-            sum_ = _checksum(glyph)
-        glyphs.append(glyph)
-        check += sum_
-        k += 1
+    hits = _glyphs(data, order)
+    if any(h[2] for h in hits):
+        glyphs, check = _with_components(data, order)
+    else:
+        glyphs = [h[0] for h in hits]
+        check = sum(h[1] for h in hits)
     n = len(order)
-    loca = array("I", [0]) * (n + 1)
-    pos = 0
-    for i, glyph in enumerate(glyphs):
-        pos += len(glyph)
-        loca[i + 1] = pos
+    loca = array("I", accumulate(map(len, glyphs), initial=0))
     metrics = array("H", bytes(4 * n))
-    adv, lsb = data.advances, data.lsbs
-    for i, g in enumerate(order):
-        metrics[2 * i] = adv[g]
-        metrics[2 * i + 1] = lsb[g] & 0xFFFF
+    lsbs, sums = _face(data)
+    metrics[0::2] = array("H", map(data.advances.__getitem__, order))
+    metrics[1::2] = array("H", map(lsbs.__getitem__, order))
     if _LITTLE:
         loca.byteswap()
         metrics.byteswap()
-    tables = {t: v for t, v in data.tables.items() if t in ("cvt ", "fpgm", "prep")}
+    tables = {t: v for t, v in data.tables.items() if t in _HINTING}
     head = bytearray(data.tables["head"])
     head[8:12] = b"\0\0\0\0"  # checkSumAdjustment, set below
     head[50:52] = b"\0\1"  # indexToLocFormat: long offsets
@@ -267,7 +277,28 @@ def subset_program(data: FaceData, gids: list[int],
     maxp[4:6] = struct.pack(">H", n)  # numGlyphs
     tables.update(glyf=b"".join(glyphs), head=bytes(head), hhea=bytes(hhea), maxp=bytes(maxp),
                   hmtx=metrics.tobytes(), loca=loca.tobytes(), **(extra or {}))
-    return _sfnt(tables, {"glyf": check & 0xFFFFFFFF})
+    known = {t: c for t, c in sums.items() if t not in (extra or ())}
+    return _sfnt(tables, {**known, "glyf": check & 0xFFFFFFFF})
+
+
+def _with_components(data: FaceData, order: list[int]) -> tuple[list[bytes], int]:
+    """The glyphs of ``order`` with their composite glyphs' components appended to it and
+    renumbered, and the sum of their checksums."""
+    new_id: dict[int, int] = {}
+    glyphs: list[bytes] = []
+    check = 0
+    k = 0
+    while k < len(order):
+        g = order[k]
+        new_id.setdefault(g, k)
+        glyph, sum_, composite = _glyphs(data, (g,))[0]
+        if composite:
+            glyph = _remap_components(glyph, order, new_id)
+            sum_ = _checksum(glyph)
+        glyphs.append(glyph)
+        check += sum_
+        k += 1
+    return glyphs, check
 
 
 def _remap_components(glyph: bytes, order: list[int], new_id: dict[int, int]) -> bytes:
