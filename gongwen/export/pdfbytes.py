@@ -98,28 +98,20 @@ def dictionary(*parts: Mapping[str, list[Part]], stream: bytes | None = None) ->
         merged.update(p)
     if stream is not None:
         merged.update(entries({"Length": number(len(stream))}))
-    rows = [merged[k] for k in sorted(merged)]
-    if rl_config.pdfMultiLine:
-        seps = [b"\n "] * (len(rows) - 1)
-    else:
-        seps = [b" \n  " if i % 6 == 0 else b" " for i in range(1, len(rows))]
-    out: list[Part] = [b"<<\n"]
-    for i, row in enumerate(rows):
-        if i:
-            out.append(seps[i - 1])
-        out += row
-    out.append(b"\n>>")
-    if stream is not None:
-        out.append(b"\nstream\n" + stream + b"endstream\n")
-    return (PreparedStream if stream is not None else Prepared)(_merge(out))
-
-
-def _merge(parts: list[Part]) -> list[Part]:
-    """Adjacent bytes joined."""
+    multi = rl_config.pdfMultiLine
     out: list[Part] = []
-    for p in parts:
-        if p.__class__ is bytes and out and out[-1].__class__ is bytes:
-            out[-1] += p  # type: ignore[operator]
-        else:
-            out.append(p)
-    return out
+    pending = [b"<<\n"]  # bytes not yet joined
+    for i, key in enumerate(sorted(merged)):
+        if i:
+            pending.append(b"\n " if multi else b" \n  " if i % 6 == 0 else b" ")
+        for p in merged[key]:
+            if p.__class__ is bytes:
+                pending.append(p)  # type: ignore[arg-type]
+            else:
+                out += [b"".join(pending), p]
+                pending = []
+    pending.append(b"\n>>")
+    if stream is not None:
+        pending += [b"\nstream\n", stream, b"endstream\n"]
+    out.append(b"".join(pending))
+    return (PreparedStream if stream is not None else Prepared)(out)

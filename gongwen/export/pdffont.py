@@ -30,7 +30,7 @@ import sys
 from array import array
 from collections import Counter
 from collections.abc import Iterable, Mapping
-from itertools import accumulate
+from itertools import accumulate, repeat
 
 import deflate
 
@@ -44,18 +44,28 @@ _LITTLE = sys.byteorder == "little"
 _ARG_WORDS, _SCALE, _MORE, _XY_SCALE, _TWO_BY_TWO = 0x1, 0x8, 0x20, 0x40, 0x80
 
 
+_HEX: list[str] = []
+
+
+def _cid_hex(n: int) -> list[str]:
+    """The 2-byte codes of CIDs 1 … n as hex digits (made once per process)."""
+    if len(_HEX) < n:
+        _HEX.extend(f"{cid:04X}" for cid in range(len(_HEX) + 1, n + 1))
+    return _HEX[:n]
+
+
 class FaceFont:
     """One face's characters in a document, their CIDs and (:meth:`objects`) its PDF font."""
 
     def __init__(self, data: FaceData, chars: Iterable[str]):
         self.data = data
         self.chars = sorted(set(chars))
-        cmap = data.cmap
-        self.gids = [0, *(cmap.get(ord(ch), 0) for ch in self.chars)]  # by CID
-        self.hex = {ch: f"{cid:04X}" for cid, ch in enumerate(self.chars, start=1)}
+        n = len(self.chars)
+        self.gids = [0, *map(data.cmap.get, map(ord, self.chars), repeat(0, n))]  # by CID
+        self.hex = dict(zip(self.chars, _cid_hex(n), strict=True))
         scale = 1000 / data.upem
-        adv = data.advances
-        self.widths = [adv[g] * scale for g in self.gids]  # by CID, in 1000 units of text space
+        # by CID, in 1000 units of text space
+        self.widths = [a * scale for a in map(data.advances.__getitem__, self.gids)]
 
     def tag(self) -> str:
         """Six capital letters derived from the face and the glyph set (the subset tag)."""
