@@ -41,10 +41,19 @@ def _color(hex6: str) -> Color:
     return HexColor("#" + hex6.lstrip("#"))
 
 
+_NUMBERS: dict[float, str] = {}
+
+
 def _n(v: float) -> str:
-    """A coordinate or kerning number: at most 3 decimals."""
-    r = round(v, 3)
-    return str(int(r)) if r == int(r) else repr(r)
+    """A coordinate or kerning number: at most 3 decimals (the grid's positions recur from
+    letter to letter, so each is formatted once per process)."""
+    s = _NUMBERS.get(v)
+    if s is None:
+        if len(_NUMBERS) >= 65536:
+            _NUMBERS.clear()
+        r = round(v, 3)
+        s = _NUMBERS[v] = str(int(r)) if r == int(r) else repr(r)
+    return s
 
 
 _RGB: dict[str, str] = {}
