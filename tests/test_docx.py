@@ -616,3 +616,33 @@ def test_signature_block_moves_as_one(example_bytes: bytes) -> None:
     assert all(p.paragraph_format.keep_together for p in group)
     assert all(p.paragraph_format.keep_with_next for p in group[:-1])
     assert not group[-1].paragraph_format.keep_with_next
+
+
+def test_libreoffice_space_boundaries_follow_the_character_rule() -> None:
+    """The DOCX writer finds the places where LibreOffice would add its space (a letter or
+    digit from U+3400 on beside an ASCII letter or digit) and the ASCII/non-ASCII changes
+    with expressions; they agree with the rule stated character by character."""
+    import itertools
+    import random
+
+    from gongwen.export import docx as docx_export
+
+    def han(ch: str) -> bool:
+        return ord(ch) >= 0x3400 and ch.isalnum()
+
+    def latin(ch: str) -> bool:
+        return ch.isascii() and ch.isalnum()
+
+    pool = ("中文字①〇２Ａa0Z9_ ，。、（）《》—…\t"
+            "\u3400\u33ff\U00020000\uff10\u2460\u00b2\u4e00\u3007\u0660")
+    rng = random.Random(2022)
+    for _ in range(5000):
+        t = "".join(rng.choice(pool) for _ in range(rng.randint(0, 12)))
+        pairs = list(itertools.pairwise(t))
+        want = [k + 1 for k, (a, b) in enumerate(pairs)
+                if (han(a) and latin(b)) or (latin(a) and han(b))]
+        assert [m.start() for m in docx_export._AUTOSPACE_AT.finditer(t)] == want, t
+        changes = [k + 1 for k, (a, b) in enumerate(pairs) if a.isascii() != b.isascii()]
+        assert [m.start() for m in docx_export._ASCII_CHANGE_AT.finditer(t)] == changes, t
+        assert [docx_export._autospace_boundary(a, b) for a, b in pairs] == [
+            k + 1 in want for k in range(len(pairs))], t

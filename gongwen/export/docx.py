@@ -53,6 +53,7 @@ import datetime as dt
 import io
 import itertools
 import math
+import re
 import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -256,17 +257,22 @@ ZWSP = "\u200b"
 HALF_WIDTH_SPACING = 0.15
 
 
+_SQUEEZE_MARKS = SQUEEZE_CLOSING | SQUEEZE_OPENING
+
+
 def _autospace_boundary(a: str, b: str) -> bool:
     """Whether LibreOffice 7.4 adds its space between ``a`` and ``b``: a Chinese letter
     next to a digit or Latin letter (it ignores ``w:autoSpaceDE/DN`` on import and adds a
     fifth of the size where the script changes between two letters or digits)."""
-    def han(ch: str) -> bool:
-        return ord(ch) >= 0x3400 and ch.isalnum()
+    return _AUTOSPACE.match(a + b) is not None
 
-    def latin(ch: str) -> bool:
-        return ch.isascii() and ch.isalnum()
 
-    return (han(a) and latin(b)) or (latin(a) and han(b))
+# a letter or digit from U+3400 on (str.isalnum, which re's \w follows, without "_") beside
+# an ASCII letter or digit; and a change between ASCII and other characters
+_HAN = r"[^\W\x00-\u33ff]"
+_AUTOSPACE = re.compile(rf"{_HAN}(?=[A-Za-z0-9])|[A-Za-z0-9](?={_HAN})")
+_AUTOSPACE_AT = re.compile(rf"(?<={_HAN})(?=[A-Za-z0-9])|(?<=[A-Za-z0-9])(?={_HAN})")
+_ASCII_CHANGE_AT = re.compile(r"(?<=[\x00-\x7f])(?=[^\x00-\x7f])|(?<=[^\x00-\x7f])(?=[\x00-\x7f])")
 
 
 def _libreoffice_only(run: etree._Element) -> etree._Element:
@@ -282,10 +288,11 @@ def _squeezed_marks(line: Line) -> dict[int, float]:
     mark's cell starts at its glyph, an opening mark's ends at its glyph's right edge; a
     cell runs to the next one's start (for a closing mark before an opening one, the pair's
     compression is split as the layout takes it: the later mark first)."""
-    c = cell(line.size)
     n = len(line.text)
-    if n < 2 or len(line.xs) != n or len(line.advances) != n:
+    if n < 2 or len(line.xs) != n or len(line.advances) != n or (
+            _SQUEEZE_MARKS.isdisjoint(line.text)):
         return {}
+    c = cell(line.size)
     starts: list[float | None] = []
     ends: list[float | None] = []
     for ch, x, adv in zip(line.text, line.xs, line.advances, strict=True):
@@ -532,8 +539,11 @@ class _Builder:
         (:func:`_libreoffice_only`) that keeps LibreOffice from adding its space there."""
         text = span.text
         track = _tracking(size or base_size) or 0.0
-        cuts = [k for k in range(1, len(text)) if _autospace_boundary(text[k - 1], text[k])
-                or (track and text[k - 1].isascii() != text[k].isascii())] if split else []
+        cuts: list[int] = []
+        if split:
+            cuts = [m.start() for m in _AUTOSPACE_AT.finditer(text)]
+            if track:
+                cuts = sorted({*cuts, *(m.start() for m in _ASCII_CHANGE_AT.finditer(text))})
         if squeezed:
             cuts = sorted({*cuts, *(k for k in squeezed if k), *(k + 1 for k in squeezed
                                                                   if k + 1 < len(text))})
