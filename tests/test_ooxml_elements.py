@@ -56,3 +56,27 @@ def test_each_thread_keeps_its_own_elements() -> None:
     for th in threads:
         th.join()
     assert out == [_fresh("w:jc", {"w:val": "both"})] * 4
+
+
+def test_run_properties_are_copies_of_one_build() -> None:
+    """``rpr`` keeps one build per set of arguments: each call returns its own element with
+    the XML a fresh build gives, so changing one leaves the next call untouched."""
+    kwargs = {"style": "GwHeading2Char", "hint": "eastAsia", "size": 16.0, "spacing": -0.25}
+    first, second = ox.rpr(**kwargs), ox.rpr(**kwargs)
+    assert first is not second
+    fresh = ox._rpr("GwHeading2Char", None, "eastAsia", 16.0, None, -0.25, None, False, None)
+    assert etree.tostring(first) == etree.tostring(second) == etree.tostring(fresh)
+    ox.put(first, ox.el("w:color", {"w:val": "FF0000"}))
+    assert etree.tostring(ox.rpr(**kwargs)) == etree.tostring(fresh)
+
+
+def test_text_run_breaks_and_tabs() -> None:
+    """Line breaks and tabs in a run's text become ``w:br`` and ``w:tab`` between its
+    ``w:t`` pieces; a piece with outer spaces keeps them."""
+    run = ox.text_run("甲\n\n乙\t 丙 ")
+    names = [etree.QName(c).localname for c in run]
+    assert names == ["t", "br", "br", "t", "tab", "t"]
+    texts = [c.text for c in run if etree.QName(c).localname == "t"]
+    assert texts == ["甲", "乙", " 丙 "]
+    assert run[-1].get("{http://www.w3.org/XML/1998/namespace}space") == "preserve"
+    assert len(ox.text_run("")) == 0

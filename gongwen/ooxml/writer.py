@@ -8,6 +8,7 @@ eighths of a point for borders, EMU (12 700 per pt) for DrawingML.
 from __future__ import annotations
 
 import io
+import re
 import struct
 import threading
 import zipfile
@@ -182,7 +183,23 @@ def rpr(*, style: str | None = None, family: str | None = None, hint: str | None
         scale: int | None = None) -> etree._Element:
     """A run property element in schema order (sizes and spacing in points). ``separator``:
     hidden and always hidden (``w:vanish`` + ``w:specVanish``), which on a paragraph mark
-    makes it Word's style separator: the paragraph runs on into the next one."""
+    makes it Word's style separator: the paragraph runs on into the next one.
+
+    Each set of arguments is built once per thread; later calls get a copy (same XML)."""
+    key = (style, family, hint, size, color, spacing, lang_east_asia, separator, scale)
+    made = _MADE.__dict__.setdefault("rpr", {})
+    cached = made.get(key)
+    if cached is None:
+        if len(made) >= 4096:
+            made.clear()
+        cached = made[key] = _rpr(style, family, hint, size, color, spacing, lang_east_asia,
+                                  separator, scale)
+    return copy(cached)
+
+
+def _rpr(style: str | None, family: str | None, hint: str | None, size: float | None,
+         color: str | None, spacing: float | None, lang_east_asia: str | None,
+         separator: bool, scale: int | None) -> etree._Element:
     node = el("w:rPr")
     if style:
         put(node, el("w:rStyle", {"w:val": style}))
@@ -357,29 +374,21 @@ def space_before(p_pr: etree._Element, points: float) -> None:
 def text_run(text: str, props: etree._Element | None = None) -> etree._Element:
     """A run of text; '\\n' becomes a line break, '\\t' a tab."""
     run = el("w:r", None, props)
-    buf = ""
-
-    def flush() -> None:
-        nonlocal buf
-        if buf:
+    for piece in _BREAKS.split(text):  # text, and each "\n" or "\t" on its own
+        if piece == "\n":
+            run.append(el("w:br"))
+        elif piece == "\t":
+            run.append(el("w:tab"))
+        elif piece:
             t = el("w:t", None)
-            t.text = buf
-            if buf != buf.strip():
+            t.text = piece
+            if piece != piece.strip():
                 t.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
             run.append(t)
-            buf = ""
-
-    for ch in text:
-        if ch == "\n":
-            flush()
-            run.append(el("w:br"))
-        elif ch == "\t":
-            flush()
-            run.append(el("w:tab"))
-        else:
-            buf += ch
-    flush()
     return run
+
+
+_BREAKS = re.compile(r"([\n\t])")
 
 
 def field_runs(instruction: str, placeholder: str, props: etree._Element | None
