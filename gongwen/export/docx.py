@@ -264,13 +264,12 @@ def _autospace_boundary(a: str, b: str) -> bool:
     """Whether LibreOffice 7.4 adds its space between ``a`` and ``b``: a Chinese letter
     next to a digit or Latin letter (it ignores ``w:autoSpaceDE/DN`` on import and adds a
     fifth of the size where the script changes between two letters or digits)."""
-    return _AUTOSPACE.match(a + b) is not None
+    return _AUTOSPACE_AT.match(a + b, 1) is not None
 
 
 # a letter or digit from U+3400 on (str.isalnum, which re's \w follows, without "_") beside
 # an ASCII letter or digit; and a change between ASCII and other characters
 _HAN = r"[^\W\x00-\u33ff]"
-_AUTOSPACE = re.compile(rf"{_HAN}(?=[A-Za-z0-9])|[A-Za-z0-9](?={_HAN})")
 _AUTOSPACE_AT = re.compile(rf"(?<={_HAN})(?=[A-Za-z0-9])|(?<=[A-Za-z0-9])(?={_HAN})")
 _ASCII_CHANGE_AT = re.compile(r"(?<=[\x00-\x7f])(?=[^\x00-\x7f])|(?<=[^\x00-\x7f])(?=[\x00-\x7f])")
 
