@@ -26,8 +26,10 @@ from gongwen.textnorm import normalise
 from .libreoffice import require_soffice
 
 # generated letters (index % 3: plain, 信函格式, 文件格式) every line of which breaks where
-# the PDF's does in LibreOffice 7.4, lines with digits included
-SAME_LINES = (10, 17, 33, 40, 41, 57)
+# the PDF's does in LibreOffice 7.4, lines with digits included; 1, 2, 4, 6 and 12 need
+# the first-line indent of two 15.75 pt cells, the fillers on lines with digits, and a
+# break allowed between a closing mark and digits (“中车株所、331厂”)
+SAME_LINES = (1, 2, 4, 6, 10, 12, 17, 33, 40)
 # generated letters (all three formats) whose PDF compresses punctuation on many lines
 SQUEEZED = (23, 27, 28)
 SQUEEZED_STEP = 0.75 * spec.CHAR_PITCH  # a mark's step to the next glyph, compressed

@@ -213,9 +213,19 @@ def _role_style(role: Role, style_id: str, name: str, fonts: FontNames) -> etree
 
 
 def _style_indent(st: spec.Style) -> Indent:
-    c = st.size
+    c, unit = _indent_unit(st.size)
     return Indent(left=(st.left_chars + st.hanging_chars) * c, right=st.right_chars * c,
-                  first_line=st.first_line_chars * c, hanging=st.hanging_chars * c, char=c)
+                  first_line=st.first_line_chars * c, hanging=st.hanging_chars * c, char=unit)
+
+
+def _indent_unit(size: float) -> tuple[float, float]:
+    """(the width of an indent's character, the unit of its ``w:*Chars`` attributes) at
+    ``size``. Tracked 3号 text indents by its own 15.75 pt cells: two characters of 16 pt
+    (the font size, Word's unit for ``*Chars``) as a first-line indent leave a line 0.5 pt
+    short of the 26 cells the layout's first line holds. The ``*Chars`` values are the same
+    lengths in font-size characters (197 for two cells)."""
+    track = _tracking(size)
+    return (size + track if track else size), size
 
 
 # --- What the layout decided, in Word's terms ------------------------------------------------
@@ -248,13 +258,13 @@ def _libreoffice_autospace(line: Line) -> float:
 
 
 ZWSP = "\u200b"
-# Digits and Latin letters: the PDF sets them on their own advance and Chinese on 15.79 pt
-# cells; Word's and LibreOffice's Chinese advance is 15.75 pt (decision 1: the twip is the
-# unit of w:spacing), so a line of about 25 Chinese characters is 1 pt narrower than the
-# PDF's. 0.15 pt after each half-width character gives part of that back. Measured over
-# `benchmarks/docx_parity.py -n 64` (seeds 2022 and 7), lines breaking where the PDF's do:
-# 0: 85.3 % and 86.6 %, 0.1: 86.5 %, 0.15: 86.8 % and 88.9 %, 0.2: 85.8 %, 0.25: 85.5 %.
-HALF_WIDTH_SPACING = 0.15
+# Digits and Latin letters: untracked, on their own advance as in the PDF. A line with
+# them has up to a point more room in Word and LibreOffice (15.75 pt Chinese advance against
+# the PDF's 15.79); tracking them to make up for it was measured over
+# `benchmarks/docx_parity.py -n 64` and lost to none once the first-line indent is two
+# 15.75 pt cells (0: 93.9 % of lines breaking where the PDF's do, 0.15: 87.4 %); LibreOffice
+# gets a filler on the lines where that room matters (:func:`_line_fillers`).
+HALF_WIDTH_SPACING = 0.0
 
 
 _SQUEEZE_MARKS = SQUEEZE_CLOSING | SQUEEZE_OPENING
@@ -270,8 +280,13 @@ def _autospace_boundary(a: str, b: str) -> bool:
 # a letter or digit from U+3400 on (str.isalnum, which re's \w follows, without "_") beside
 # an ASCII letter or digit; and a change between ASCII and other characters
 _HAN = r"[^\W\x00-\u33ff]"
-_AUTOSPACE_AT = re.compile(rf"(?<={_HAN})(?=[A-Za-z0-9])|(?<=[A-Za-z0-9])(?={_HAN})")
+_AUTOSPACE_AT = re.compile(rf"(?<={_HAN})(?=[A-Za-z0-9])|(?<=[A-Za-z0-9%])(?={_HAN})")
 _ASCII_CHANGE_AT = re.compile(r"(?<=[\x00-\x7f])(?=[^\x00-\x7f])|(?<=[^\x00-\x7f])(?=[\x00-\x7f])")
+_HAN_PAIR_AT = re.compile(rf"(?<={_HAN})(?={_HAN})")
+# a closing mark before a digit or Latin letter: the layout may break there, LibreOffice 7.4
+# (ICU's rules for a closing mark before a number) does not
+_MARK_DIGIT_AT = re.compile(
+    "(?<=[" + re.escape("".join(sorted(SQUEEZE_CLOSING))) + "])(?=[A-Za-z0-9])")
 
 
 def _libreoffice_only(run: etree._Element) -> etree._Element:
@@ -370,6 +385,57 @@ def _block_squeezes(block: Block, lines: Sequence[Line]) -> dict[int, float]:
             if k in marks:
                 out[j] = marks[k]
             j += 1
+    return out
+
+
+FILLER_FROM = -1.0  # pt: a line this close to taking the next unit gets a filler …
+FILLER_MARGIN = 1.5  # pt: … this much wider than the room the model leaves
+
+
+def _line_fillers(block: Block, lines: Sequence[Line],
+                  squeezed: dict[int, float]) -> dict[int, float]:
+    """Where LibreOffice's line would take up the next line's first character (its Chinese
+    advance is 15.75 pt against the PDF's 15.79, so a line with digits has up to a point
+    to spare; and the layout may have moved characters down to keep the next line from
+    going loose): the offset in the block's text of a LibreOffice-only filler on that line
+    and its width, enough to leave no room for that character."""
+    text = block.text
+    out: dict[int, float] = {}
+    word_cell = spec.SIZE_3HAO + spec.DOCX_BODY_CHAR_SPACING
+    st = block.style
+    if block.hang_spans:
+        return out
+    for n, (ln, nxt) in enumerate(itertools.pairwise(lines)):
+        if not _is_3hao(ln.size) or len(ln.advances) != len(ln.text) or not nxt.text:
+            continue
+        chars = st.left_chars + st.hanging_chars + st.right_chars
+        if n == 0:
+            chars += st.first_line_chars + block.extra_indent_chars - st.hanging_chars
+        indent = chars * word_cell
+        width = 0.0
+        for ch, adv in zip(ln.text, ln.advances, strict=True):
+            if ch.isspace():
+                continue
+            width += word_cell if adv > 0.75 * ln.size else adv
+        for k, w in squeezed.items():
+            if ln.start <= k < ln.end:
+                width += _scale(w, ln.size) * ln.size / 100 - word_cell
+        first = nxt.text.lstrip()
+        if not first:
+            continue
+        unit = re.match(r"[A-Za-z0-9.,%]+|.", first).group()
+        nxt_w = sum(word_cell if a > 0.75 * nxt.size else a
+                    for a in nxt.advances[len(nxt.text) - len(first):][: len(unit)])
+        spare = spec.TYPE_AREA_WIDTH - indent - width - nxt_w
+        if spare <= FILLER_FROM:
+            continue
+        where = next((m.start() for m in _AUTOSPACE_AT.finditer(text, ln.start + 1, ln.end)
+                      if m.start() < ln.end), None)
+        if where is None:  # between two Chinese letters, where a break is allowed anyway
+            where = next((m.start() for m in _HAN_PAIR_AT.finditer(text, ln.start + 1, ln.end)
+                          if m.start() < ln.end - 1), None)
+        if where is not None:
+            out[where] = max(spare + FILLER_MARGIN, 0.5)
     return out
 
 
@@ -481,6 +547,9 @@ class _Builder:
         # punctuation the layout compressed (CLREQ), by block and offset: narrowed by w:w
         self.squeezed = {i: _block_squeezes(doc.blocks[i], self.lines[i])
                          for i in self.text_blocks}
+        # LibreOffice-only fillers on lines it would fill further (:func:`_line_fillers`)
+        self.fillers = {i: _line_fillers(doc.blocks[i], self.lines[i], self.squeezed[i])
+                        for i in self.text_blocks}
         self.anchors: list[etree._Element] = []  # page-anchored shapes for page 1
         self.dates: list[etree._Element] = []  # the date's paragraph (the seal's anchor)
 
@@ -507,7 +576,7 @@ class _Builder:
     def runs(self, block: Block, size: float | None = None,
              spans: Sequence[Span] | None = None, heading_style: str | None = None,
              text: bool = False, squeezed: dict[int, float] | None = None,
-             at: int = 0) -> list[etree._Element]:
+             at: int = 0, fillers: dict[int, float] | None = None) -> list[etree._Element]:
         """The runs of ``spans`` (the block's, by default); a span in another face than the
         block's gets that face's character style; ``heading_style`` is the character style
         of a run-in heading's first span. ``text``: a paragraph of the letter's text, whose
@@ -522,25 +591,32 @@ class _Builder:
             style = heading_style if i == 0 and heading_style else None
             face = None if style or font in (None, base) else font
             out += self._split_runs(span, face, size, style, block.style.size, text,
-                                    _shifted(squeezed, at, len(span.text)))
+                                    _shifted(squeezed, at, len(span.text)),
+                                    _shifted(fillers, at, len(span.text)))
             at += len(span.text)
         if block.tail and spans is block.spans:
             out.append(ox.text_run("\t"))
             out += self._split_runs(Span(block.tail), None, size, None, block.style.size, text,
-                                    _shifted(squeezed, at, len(block.tail)))
+                                    _shifted(squeezed, at, len(block.tail)),
+                                    _shifted(fillers, at, len(block.tail)))
         return out
 
     def _split_runs(self, span: Span, font: FontRole | None, size: float | None,
                     style: str | None, base_size: float, split: bool = True,
-                    squeezed: dict[int, float] | None = None) -> list[etree._Element]:
+                    squeezed: dict[int, float] | None = None,
+                    fillers: dict[int, float] | None = None) -> list[etree._Element]:
         """``span`` as runs: digits and Latin letters untracked (the PDF sets them on their
         own advance), and between them and Chinese a LibreOffice-only zero-width space
-        (:func:`_libreoffice_only`) that keeps LibreOffice from adding its space there."""
+        (:func:`_libreoffice_only`) that keeps LibreOffice from adding its space there; the
+        same after a closing mark before them (a break LibreOffice would not take), and a
+        LibreOffice-only filler at each offset of ``fillers`` (:func:`_line_fillers`)."""
         text = span.text
         track = _tracking(size or base_size) or 0.0
         cuts: list[int] = []
         if split:
             cuts = [m.start() for m in _AUTOSPACE_AT.finditer(text)]
+            cuts += [m.start() for m in _MARK_DIGIT_AT.finditer(text)]
+            cuts += [k for k in fillers or () if k]
             if track:
                 cuts = sorted({*cuts, *(m.start() for m in _ASCII_CHANGE_AT.finditer(text))})
         if squeezed:
@@ -551,7 +627,12 @@ class _Builder:
         out = []
         for a, b in itertools.pairwise([0, *cuts, len(text)]):
             piece = text[a:b]
-            if a and _autospace_boundary(text[a - 1], text[a]):
+            if fillers and a in fillers:  # LibreOffice spaces characters of a run only
+                out.append(_libreoffice_only(ox.text_run("\u3000", ox.rpr(
+                    hint="eastAsia", spacing=0.0,
+                    scale=max(1, round(fillers[a] / (size or base_size) * 100))))))
+            elif a and (_autospace_boundary(text[a - 1], text[a])
+                        or _MARK_DIGIT_AT.match(text, a)):
                 out.append(_libreoffice_only(ox.text_run(ZWSP)))
             untracked = track and piece.isascii() and not piece.isspace()
             width = squeezed.get(a) if squeezed and b == a + 1 else None
@@ -585,26 +666,27 @@ class _Builder:
             ppr["indent"] = self._hanging(i, block)
         elif block.extra_indent_chars and "indent" not in ppr:
             st = block.style
-            c = st.size
+            c, unit = _indent_unit(st.size)
             rest = st.left_chars + st.hanging_chars
             first = st.left_chars + st.first_line_chars + block.extra_indent_chars - rest
             ppr["indent"] = Indent(left=rest * c, right=st.right_chars * c,
                                    first_line=max(first, 0) * c, hanging=max(-first, 0) * c,
-                                   char=c)
+                                   char=unit)
         props = ox.ppr(style=style_id, page_break_before=block.page_break_before, **ppr)
         if runs is None:
-            runs = self.runs(block, text=i in self.text_blocks, squeezed=self.squeezed.get(i))
+            runs = self.runs(block, text=i in self.text_blocks, squeezed=self.squeezed.get(i),
+                             fillers=self.fillers.get(i))
         return ox.paragraph(props, *runs)
 
     def _hanging(self, i: int, block: Block) -> Indent:
         """Wrapped lines under the first character of ``spans[hang_spans]`` (附件说明): the
         label before it as wide as Word sets the layout's glyphs."""
         st = block.style
-        c = st.size
+        c, unit = _indent_unit(st.size)
         first = (st.left_chars + st.first_line_chars + block.extra_indent_chars) * c
         label = len("".join(s.text for s in block.spans[: block.hang_spans]))
         hang = _word_width(self.lines[i][0], label)
-        return Indent(left=first + hang, right=st.right_chars * c, hanging=hang, char=c)
+        return Indent(left=first + hang, right=st.right_chars * c, hanging=hang, char=unit)
 
     def part(self, i: int) -> Part:
         return self.lines[i][0].part
@@ -725,7 +807,7 @@ class _Builder:
         single = ox.paragraph(
             ox.ppr(style=body_style, outline_level=block.level - 1, **kwargs),
             *self.runs(block, heading_style=HEADING_CHAR_STYLES[block.role][0], text=True,
-                       squeezed=self.squeezed.get(i)))
+                       squeezed=self.squeezed.get(i), fillers=self.fillers.get(i)))
         self.add(ox.alternate_content(RUN_IN_REQUIRES, [heading, text], [single]))
         return text
 
