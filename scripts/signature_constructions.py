@@ -124,9 +124,67 @@ def text_box(tbl: etree._Element) -> None:
     parent.insert(at, anchor)
 
 
+def _one_paragraph(paragraphs: list[etree._Element]) -> etree._Element:
+    """The 署名 and date paragraphs joined into the first: a line break between them, the
+    later lines indented 二字 by a hanging indent."""
+    first = paragraphs[0]
+    for p in paragraphs[1:]:
+        br = etree.SubElement(first, w("r"))
+        etree.SubElement(br, w("br"))
+        for r in p.findall(w("r")):
+            first.append(r)
+    ind = first.find(f"{w('pPr')}/{w('ind')}")
+    ind.set(w("left"), str(TWO_CHARS))
+    ind.set(w("hanging"), str(TWO_CHARS))
+    return first
+
+
+def frame_one_paragraph(tbl: etree._Element) -> None:
+    paragraphs, parent, at = _take_paragraphs(tbl)
+    p = _one_paragraph(paragraphs)
+    props = p.find(w("pPr"))
+    framed = etree.Element(w("framePr"))
+    for name, value in (("wrap", "notBeside"), ("vAnchor", "text"), ("hAnchor", "margin"),
+                        ("xAlign", "right"), ("y", "1")):
+        framed.set(w(name), value)
+    props.find(w("keepLines")).addnext(framed)
+    props.find(w("ind")).set(w("right"), str(TWO_CHARS))
+    parent.insert(at, p)
+
+
+VML_BOX = (
+    '<w:r xmlns:w="{w}" xmlns:v="urn:schemas-microsoft-com:vml" '
+    'xmlns:o="urn:schemas-microsoft-com:office:office" '
+    'xmlns:w10="urn:schemas-microsoft-com:office:word"><w:pict>'
+    '<v:shapetype id="_x0000_t202" coordsize="21600,21600" o:spt="202" '
+    'path="m,l,21600r21600,l21600,xe"><v:stroke joinstyle="miter"/>'
+    '<v:path gradientshapeok="t" o:connecttype="rect"/></v:shapetype>'
+    '<v:shape id="署名" o:spid="_x0000_s1090" type="#_x0000_t202" filled="f" stroked="f" '
+    'style="position:absolute;margin-left:0;margin-top:0;width:{wpt}pt;height:{hpt}pt;'
+    'z-index:2;mso-wrap-style:none;mso-position-horizontal:right;'
+    'mso-position-horizontal-relative:margin;mso-position-vertical-relative:text;'
+    'v-text-anchor:top;mso-fit-shape-to-text:t">'
+    '<v:textbox style="mso-fit-shape-to-text:t" inset="0,0,{inset}pt,0"><w:txbxContent>'
+    '{paragraphs}</w:txbxContent></v:textbox><w10:wrap type="topAndBottom"/></v:shape>'
+    '</w:pict></w:r>')
+
+
+def vml_text_box(tbl: etree._Element) -> None:
+    paragraphs, parent, at = _take_paragraphs(tbl)
+    inner = "".join(etree.tostring(p, encoding="unicode") for p in paragraphs)
+    inner = inner.replace(f' xmlns:w="{W}"', "")
+    width = int(tbl.find(f"{w('tblGrid')}/{w('gridCol')}").get(w("w"))) / 20
+    run = etree.fromstring(VML_BOX.format(w=W, wpt=width, hpt=2 * 579 / 20,
+                                          inset=TWO_CHARS / 20, paragraphs=inner))
+    anchor = etree.Element(w("p"))
+    anchor.append(run)
+    parent.insert(at, anchor)
+
+
 CONSTRUCTIONS: dict[str, Callable[[etree._Element], None]] = {
     "table": table, "table-no-grid-width": table_no_grid_width, "table-nowrap": table_nowrap,
-    "frame": frame, "text-box": text_box,
+    "frame": frame, "text-box": text_box, "frame-one-paragraph": frame_one_paragraph,
+    "vml-text-box": vml_text_box,
 }
 
 
