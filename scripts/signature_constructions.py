@@ -36,6 +36,7 @@ sys.path.insert(0, str(ROOT))
 
 from gongwen import spec  # noqa: E402
 from gongwen.compose import compose  # noqa: E402
+from gongwen.export.docx import _libreoffice_autospace, _word_width  # noqa: E402
 from gongwen.fonts import load_fontset  # noqa: E402
 from gongwen.loader import load_letter  # noqa: E402
 from gongwen.pipeline import render_document  # noqa: E402
@@ -44,6 +45,9 @@ from tests.libreoffice import convert_to_pdf  # noqa: E402
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 TWO_CHARS = 632  # twips: two 3号 characters with the body's −0.25 pt tracking
+CELL = 315  # twips: one 3号 character with the tracking as LibreOffice sets it
+EPS = int(__import__("os").environ.get("EPS", "1"))
+DATE_WIDTH = [0]  # twips: the date line as LibreOffice sets it (set by main)
 NAMES = {"as written": None, "shorter": "株洲市发改委",
          "longer": "株洲市发展和改革委员会株洲市人民政府办公室"}
 
@@ -134,14 +138,27 @@ def _one_paragraph(paragraphs: list[etree._Element]) -> etree._Element:
         for r in p.findall(w("r")):
             first.append(r)
     ind = first.find(f"{w('pPr')}/{w('ind')}")
+    for name in ("firstLine", "firstLineChars"):
+        ind.attrib.pop(w(name), None)
     ind.set(w("left"), str(TWO_CHARS))
     ind.set(w("hanging"), str(TWO_CHARS))
     return first
 
 
-def frame_one_paragraph(tbl: etree._Element) -> None:
+def frame_one_paragraph(tbl: etree._Element, tabs: bool = False) -> None:
     paragraphs, parent, at = _take_paragraphs(tbl)
     p = _one_paragraph(paragraphs)
+    if tabs:  # the first line at least as wide as the date's: a tab after the 署名
+        first_break = p.find(f"{w('r')}/{w('br')}").getparent()
+        tab_run = etree.Element(w("r"))
+        etree.SubElement(tab_run, w("tab"))
+        first_break.addprevious(tab_run)
+        stops = etree.Element(w("tabs"))
+        reach = TWO_CHARS + DATE_WIDTH[0] + 20
+        positions = [reach] + [n * CELL + EPS for n in range(1, 29) if n * CELL + EPS > reach]
+        for pos in positions:
+            etree.SubElement(stops, w("tab"), {w("val"): "left", w("pos"): str(pos)})
+        p.find(w("pPr")).find(w("spacing")).addprevious(stops)
     props = p.find(w("pPr"))
     framed = etree.Element(w("framePr"))
     for name, value in (("wrap", "notBeside"), ("vAnchor", "text"), ("hAnchor", "margin"),
@@ -181,7 +198,12 @@ def vml_text_box(tbl: etree._Element) -> None:
     parent.insert(at, anchor)
 
 
+def frame_one_paragraph_tab(tbl: etree._Element) -> None:
+    frame_one_paragraph(tbl, tabs=True)
+
+
 CONSTRUCTIONS: dict[str, Callable[[etree._Element], None]] = {
+    "frame-one-paragraph-tab": frame_one_paragraph_tab,
     "table": table, "table-no-grid-width": table_no_grid_width, "table-nowrap": table_nowrap,
     "frame": frame, "text-box": text_box, "frame-one-paragraph": frame_one_paragraph,
     "vml-text-box": vml_text_box,
@@ -216,18 +238,23 @@ def measure(pdf: Path, name: str) -> str:
     date = lines[k]
     c = spec.CHAR_PITCH
     whole = pc.normalise_text(sig.text) == pc.normalise_text(name)
+    date_whole = pc.normalise_text(date.text).endswith("日")
     return (f"署名右空 {(pc.TYPE_RIGHT - sig.x1) / c:5.2f} 字  日期首字在署名首字右 "
             f"{(date.x0 - sig.x0) / c:5.2f} 字  日期右空 {(pc.TYPE_RIGHT - date.x1) / c:5.2f} 字  "
-            f"署名{'在一行' if whole else '折行'}")
+            f"署名{'在一行' if whole else '折行'}  日期{'在一行' if date_whole else '折行'}")
 
 
 def main(out: Path) -> None:
     out.mkdir(parents=True, exist_ok=True)
     path = ROOT / "letters" / "zhuzhou-fgw-2022-reply.yaml"
     doc = compose(load_letter(path), path.parent)
-    source = render_document(doc, load_fontset("auto"), ("docx",)).outputs["docx"]
+    rendered = render_document(doc, load_fontset("auto"), ("docx",))
+    source = rendered.outputs["docx"]
     assert isinstance(source, bytes)
     organ = next(b.text for b in doc.blocks if b.role is spec.Role.SIGNATURE)
+    date = next(ln for page in rendered.layout.pages for ln in page.lines
+                if doc.blocks[ln.block].role is spec.Role.DATE)
+    DATE_WIDTH[0] = round((_word_width(date) + _libreoffice_autospace(date)) * 20)
     cases = []
     for label, construction in CONSTRUCTIONS.items():
         for edit, name in NAMES.items():

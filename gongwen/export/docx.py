@@ -135,6 +135,11 @@ FOOTER_ID = "Footer"
 HEADER_LINE_FACTOR = 1.4  # 版头 标志 lines: exact line = 1.4 em, the em box centred in it
 FOOTER_LINE = 20.0  # exact height of the page-number line, taller than the font's extent
 RUN_IN_REQUIRES = "w15"  # Word 2013+ reads the style-separator pair; LibreOffice the fallback
+SIGNATURE_REQUIRES = "w15"  # Word 2013+ reads the 署名 table; LibreOffice the framed fallback
+# the 署名 frame's tab stops at the end of each character cell, a little beyond it (points):
+# LibreOffice 7.4 sets 3号 characters a fraction of a twip wider than 15.75 pt
+SIGNATURE_CELL_SLACK = 0.05
+SIGNATURE_TAB_SLACK = 0.2
 WIDTH_SLACK = 0.3  # pt added to a fitted table column so that rounding never wraps it
 
 CJK_PUNCTUATION = frozenset(
@@ -1025,9 +1030,42 @@ class _Builder:
                 self.dates.append(para)
             margins = {"top": space} if k == 0 else None
             rows.append(ox.table_row([ox.table_cell([para], margins=margins)]))
-        self.add(ox.table([column], rows, align="right", autofit=True,
-                          cell_margins={"right": right}))
+        table = ox.table([column], rows, align="right", autofit=True,
+                         cell_margins={"right": right})
+        reach = max([*(wide(i) for i in names[1:]), *(offset + wide(i) for i in dates)])
+        frame = self._signature_frame(names, dates, space, offset, reach, right,
+                                      keep_next=group[-1] not in (*names, *dates))
+        self.add(ox.alternate_content(SIGNATURE_REQUIRES, [table], [frame]))
         return len(names) + len(dates)
+
+    def _signature_frame(self, names: list[int], dates: list[int], before: float,
+                         offset: float, reach: float, right: float, *, keep_next: bool
+                         ) -> etree._Element:
+        """The 署名 block as LibreOffice 7.4 re-fits it: one paragraph in a frame of
+        automatic width right of the margin, right-indented ``right``, the 署名s and the date
+        on lines of their own (line breaks), the date after a tab to ``offset``.
+        LibreOffice widens such a frame to its paragraph's first line (more paragraphs: to
+        the type area), so the first 署名 ends in a tab to ``reach`` (the date's end) or,
+        when the 署名 reaches further, to the end of its last character cell: the first
+        line is the block's widest, whatever the 署名's length."""
+        blocks = self.doc.blocks
+        size = blocks[names[0]].style.size
+        pitch = size + (_tracking(size) or 0.0)
+        stops = [("left", offset), ("left", reach)] + [
+            ("left", end) for n in range(1, spec.CHARS_PER_LINE + 1)
+            if (end := n * (pitch + SIGNATURE_CELL_SLACK) + SIGNATURE_TAB_SLACK) > reach]
+        runs: list[etree._Element] = []
+        for k, i in enumerate([*names, *dates]):
+            if k:
+                runs.append(ox.text_run("\n\t" if blocks[i].role is Role.DATE else "\n"))
+            runs += self.runs(blocks[i])
+            if k == 0:
+                runs.append(ox.text_run("\t"))
+        frame = Frame(y=0, width=None, height=None, x_align="right", v_anchor="text",
+                      wrap="notBeside")
+        return self.paragraph(names[0], runs=runs, align="left", keep_next=keep_next,
+                              keep_lines=True, before=before, indent=Indent(right=right),
+                              tabs=stops, frame=frame)
 
     # seal
     def _place_seal(self, image: Image) -> None:

@@ -280,21 +280,26 @@ def borders(tag: str, sides: dict[str, Border | None]) -> etree._Element:
 class Frame:
     """A frame (``w:framePr``): a paragraph placed at a position of the page (points).
     ``y`` from the page top (``v_anchor`` "page"); horizontally ``x_align`` in the margin
-    box; ``width``; ``height`` exact."""
+    box; ``width`` (None: automatic, fitted to the content); ``height`` exact (None:
+    automatic)."""
 
     y: float
-    width: float
-    height: float
+    width: float | None
+    height: float | None
     x_align: str = "center"
     h_anchor: str = "margin"
     v_anchor: str = "page"
     wrap: str = "around"
 
     def element(self) -> etree._Element:
-        return el("w:framePr", {"w:w": tw(self.width), "w:h": tw(self.height),
-                                "w:hRule": "exact", "w:wrap": self.wrap,
-                                "w:vAnchor": self.v_anchor, "w:hAnchor": self.h_anchor,
-                                "w:xAlign": self.x_align, "w:y": tw(self.y)})
+        size: dict[str, object] = {}
+        if self.width is not None:
+            size["w:w"] = tw(self.width)
+        if self.height is not None:
+            size.update({"w:h": tw(self.height), "w:hRule": "exact"})
+        return el("w:framePr", {**size, "w:wrap": self.wrap, "w:vAnchor": self.v_anchor,
+                                "w:hAnchor": self.h_anchor, "w:xAlign": self.x_align,
+                                "w:y": tw(self.y)})
 
 
 def ppr(*, style: str | None = None, keep_next: bool | None = None,
