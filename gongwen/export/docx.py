@@ -1035,19 +1035,22 @@ class _Builder:
         reach = max([*(wide(i) for i in names[1:]), *(offset + wide(i) for i in dates)])
         frame = self._signature_frame(names, dates, space, offset, reach, right,
                                       keep_next=group[-1] not in (*names, *dates))
-        self.add(ox.alternate_content(SIGNATURE_REQUIRES, [table], [frame]))
+        self.add(ox.alternate_content(SIGNATURE_REQUIRES, [table], frame))
         return len(names) + len(dates)
 
     def _signature_frame(self, names: list[int], dates: list[int], before: float,
                          offset: float, reach: float, right: float, *, keep_next: bool
-                         ) -> etree._Element:
-        """The 署名 block as LibreOffice 7.4 re-fits it: one paragraph in a frame of
-        automatic width right of the margin, right-indented ``right``, the 署名s and the date
-        on lines of their own (line breaks), the date after a tab to ``offset``.
-        LibreOffice widens such a frame to its paragraph's first line (more paragraphs: to
-        the type area), so the first 署名 ends in a tab to ``reach`` (the date's end) or,
-        when the 署名 reaches further, to the end of its last character cell: the first
-        line is the block's widest, whatever the 署名's length."""
+                         ) -> list[etree._Element]:
+        """The 署名 block as LibreOffice 7.4 re-fits it after an edit: one paragraph in a
+        frame of automatic width right of the margin, right-indented ``right``, the 署名s
+        and the date on lines of their own (line breaks), the date after a tab to
+        ``offset``. LibreOffice fits such a frame to its paragraph's first line (a frame of
+        more paragraphs spans the type area), so the first 署名 ends in a tab to ``reach``
+        (the end of the date or of a later 署名) or, when the 署名 reaches further, to the
+        end of its last character cell: the first line is the block's widest whatever the
+        署名's length. The frame lets text flow over it; the empty paragraph it is anchored
+        in holds its place, so that the blocks kept with the 署名 keep with that paragraph
+        (LibreOffice does not keep a paragraph with a frame)."""
         blocks = self.doc.blocks
         size = blocks[names[0]].style.size
         pitch = size + (_tracking(size) or 0.0)
@@ -1062,10 +1065,16 @@ class _Builder:
             if k == 0:
                 runs.append(ox.text_run("\t"))
         frame = Frame(y=0, width=None, height=None, x_align="right", v_anchor="text",
-                      wrap="notBeside")
-        return self.paragraph(names[0], runs=runs, align="left", keep_next=keep_next,
-                              keep_lines=True, before=before, indent=Indent(right=right),
-                              tabs=stops, frame=frame)
+                      wrap="none")
+        framed = self.paragraph(names[0], runs=runs, align="left", keep_next=True,
+                                keep_lines=True, before=before, indent=Indent(right=right),
+                                tabs=stops, frame=frame)
+        lines = len(names) + len(dates)
+        anchor = ox.paragraph(
+            ox.ppr(line=0.05, before=before + lines * spec.LINE_PITCH - 0.05, after=0,
+                   snap_to_grid=False, keep_next=keep_next),
+            ox.text_run("", ox.rpr(size=1)))
+        return [framed, anchor]
 
     # seal
     def _place_seal(self, image: Image) -> None:
