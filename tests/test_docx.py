@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import io
+import itertools
 import struct
 import zipfile
 import zlib
@@ -221,10 +222,19 @@ def test_run_in_headings(reference_bytes: bytes, reference_doc: Document) -> Non
 
 
 def test_paragraph_text_round_trips(reference_bytes: bytes, reference_doc: Document) -> None:
+    """Each block's text in LibreOffice's view of the file, where the 署名 block is one
+    paragraph (the 署名 ending in a tab, a line break, the date after a tab)."""
     d = open_docx(reference_bytes)
-    got = [p.text for p in paragraphs(d) if p.text]
+    got = []
+    for p in paragraphs(d):
+        if p.style.name == "Signature":
+            got += [line.strip("\t") for line in p.text.split("\n")]
+        elif p.text:
+            got.append(p.text)
     want = [b.text for b in reference_doc.blocks]
     assert got == want
+    word = [p.text for p in paragraphs(d, skip="Fallback") if p.style.name in ("Signature", "Date")]
+    assert word == [b.text for b in reference_doc.blocks if b.role in (Role.SIGNATURE, Role.DATE)]
 
 
 # --- section, grid, footers ------------------------------------------------------------------
@@ -313,7 +323,10 @@ def offset(anchor: etree._Element, axis: str) -> tuple[str, float]:
 
 
 def tables(data: bytes) -> list[etree._Element]:
-    return parts(data)["word/document.xml"].find(q("w:body")).findall(q("w:tbl"))
+    """The body's tables, those in the markup-compatibility blocks' choices (Word's) too."""
+    body = parts(data)["word/document.xml"].find(q("w:body"))
+    return [*body.findall(q("w:tbl")),
+            *body.findall(f"{q('mc:AlternateContent')}/{q('mc:Choice')}/{q('w:tbl')}")]
 
 
 def styles_in(node: etree._Element) -> list[str]:
@@ -426,12 +439,40 @@ def test_signature_offsets(reference_bytes: bytes, example_doc: Document, fontse
         margin = props.find(f"{q('w:tblCellMar')}/{q('w:right')}")
         assert int(margin.get(q("w:w"))) == ox.tw(2 * spec.CHAR_PITCH)
         d = open_docx(data)
-        sig = next(p for p in paragraphs(d) if p.style.name == "Signature")
-        date = next(p for p in paragraphs(d) if p.style.name == "Date")
+        sig = next(p for p in paragraphs(d, skip="Fallback") if p.style.name == "Signature")
+        date = next(p for p in paragraphs(d, skip="Fallback") if p.style.name == "Date")
         assert (sig.paragraph_format.left_indent or 0) == 0
         assert date.paragraph_format.left_indent == Pt(ox.tw(2 * spec.CHAR_PITCH) / 20)
         for p in (sig, date):
             assert p.paragraph_format.alignment == docx.enum.text.WD_ALIGN_PARAGRAPH.LEFT
+
+
+def test_signature_frame_for_libreoffice(reference_bytes: bytes) -> None:
+    """LibreOffice's copy of the 署名 block (the markup-compatibility fallback): one
+    paragraph in a frame of automatic width and height right of the margin, right-indented
+    二字, the 署名 ending in a tab, the date after a line break and a tab to 二字; its tab
+    stops at 二字, at the date's end, then at each later character cell's end (so the first
+    line is the widest); the frame over an empty paragraph as high as the block."""
+    d = open_docx(reference_bytes)
+    (framed,) = [p for p in paragraphs(d) if p.style.name == "Signature"]
+    ppr = framed._p.pPr
+    frame = ppr.find(q("w:framePr"))
+    assert frame.get(q("w:w")) is None and frame.get(q("w:h")) is None
+    assert (frame.get(q("w:xAlign")), frame.get(q("w:hAnchor")), frame.get(q("w:wrap"))) \
+        == ("right", "margin", "none")
+    assert framed.text == "株洲市发展和改革委员会\t\n\t2022年9月29日"
+    assert framed.paragraph_format.alignment == docx.enum.text.WD_ALIGN_PARAGRAPH.LEFT
+    assert int(ppr.find(q("w:ind")).get(q("w:right"))) == ox.tw(2 * spec.CHAR_PITCH)
+    stops = [int(t.get(q("w:pos"))) for t in ppr.find(q("w:tabs"))]
+    assert stops[0] == ox.tw(2 * spec.CHAR_PITCH) and stops == sorted(stops)
+    date_end = stops[1] - stops[0]  # the date, as LibreOffice sets it (digits spaced)
+    assert 6.5 * spec.CHAR_PITCH * 20 < date_end < 8 * spec.CHAR_PITCH * 20
+    cells = [b - a for a, b in itertools.pairwise(stops[2:])]
+    assert all(abs(c - 316) <= 1 for c in cells) and stops[-1] > spec.TYPE_AREA_WIDTH * 20
+    anchor = framed._p.getnext()
+    assert anchor.find(q("w:r")) is not None and not "".join(anchor.itertext())
+    before = int(anchor.pPr.find(q("w:spacing")).get(q("w:before")))
+    assert abs(before - ox.tw(3 * spec.LINE_PITCH)) <= 2  # the blank line, 署名 and date
 
 
 def png(width: int = 8, height: int = 8) -> bytes:
@@ -605,9 +646,14 @@ def test_text_kept_with_the_signature(example_bytes: bytes, reference_bytes: byt
 
 
 def test_signature_block_moves_as_one(example_bytes: bytes) -> None:
-    """署名, date and the contacts/附注 right after the date keep together."""
+    """署名, date and the contacts/附注 right after the date keep together (in Word's view;
+    LibreOffice's: the frame and the paragraph it is anchored in, then the contacts)."""
     d = open_docx(example_bytes)
-    paras = [p for p in paragraphs(d) if p.text]
+    framed = next(p for p in paragraphs(d) if p.style.name == "Signature")
+    anchor = framed._p.getnext()
+    assert framed.paragraph_format.keep_together and framed.paragraph_format.keep_with_next
+    assert anchor.pPr.find(q("w:keepNext")).get(q("w:val")) == "1"  # contacts follow
+    paras = [p for p in paragraphs(d, skip="Fallback") if p.text]
     i = next(k for k, p in enumerate(paras) if p.style.name == "Signature")
     names = [p.style.name for p in paras[i:]]
     assert names[:2] == ["Signature", "Date"]

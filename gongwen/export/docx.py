@@ -1032,6 +1032,9 @@ class _Builder:
             rows.append(ox.table_row([ox.table_cell([para], margins=margins)]))
         table = ox.table([column], rows, align="right", autofit=True,
                          cell_margins={"right": right})
+        if not names:  # a date alone: no 署名 to edit
+            self.add(table)
+            return len(dates)
         reach = max([*(wide(i) for i in names[1:]), *(offset + wide(i) for i in dates)])
         frame = self._signature_frame(names, dates, space, offset, reach, right,
                                       keep_next=group[-1] not in (*names, *dates))
