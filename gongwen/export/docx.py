@@ -136,8 +136,9 @@ HEADER_LINE_FACTOR = 1.4  # 版头 标志 lines: exact line = 1.4 em, the em box
 FOOTER_LINE = 20.0  # exact height of the page-number line, taller than the font's extent
 RUN_IN_REQUIRES = "w15"  # Word 2013+ reads the style-separator pair; LibreOffice the fallback
 SIGNATURE_REQUIRES = "w15"  # Word 2013+ reads the 署名 table; LibreOffice the framed fallback
-# the 署名 frame's tab stops at the end of each character cell, a little beyond it (points):
-# LibreOffice 7.4 sets 3号 characters a fraction of a twip wider than 15.75 pt
+# the 署名 frame's tab stops a little beyond the end of a line or of a character cell
+# (points, and points a character): LibreOffice 7.4 sets 3号 characters up to a twentieth of
+# a point wider than 15.75 pt
 SIGNATURE_CELL_SLACK = 0.05
 SIGNATURE_TAB_SLACK = 0.2
 WIDTH_SLACK = 0.3  # pt added to a fitted table column so that rounding never wraps it
@@ -1035,7 +1036,10 @@ class _Builder:
         if not names:  # a date alone: no 署名 to edit
             self.add(table)
             return len(dates)
-        reach = max([*(wide(i) for i in names[1:]), *(offset + wide(i) for i in dates)])
+        later = [*names[1:], *dates]  # the lines the first must reach past
+        reach = max((wide(i) + (offset if i in dates else 0.0) for i in later), default=0.0)
+        reach += SIGNATURE_TAB_SLACK + SIGNATURE_CELL_SLACK * max(
+            (len(sig.lines[i].text) for i in later), default=0)
         frame = self._signature_frame(names, dates, space, offset, reach, right,
                                       keep_next=group[-1] not in (*names, *dates))
         self.add(ox.alternate_content(SIGNATURE_REQUIRES, [table], frame))
