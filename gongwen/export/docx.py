@@ -20,9 +20,12 @@ well-made Word 公文 template uses, so that a clerk who edits it keeps GB/T 970
   linked character style) as the ``mc:Fallback`` that LibreOffice reads;
 - the 署名 and date (no seal) in a borderless table aligned right, fitted to its content,
   its right cell margin two characters, the date indented two characters: decision 10 for
-  any length of either (Word re-fits the table as the text changes; LibreOffice 7.4 keeps
-  the column widths the file gives, which fit the text as written). With a seal: the date
-  right-indented four characters, each 署名 centred on the date's centre;
+  any length of either, as Word re-fits the table when the text changes. LibreOffice 7.4
+  keeps the column widths the file gives, so the table is the ``mc:Choice`` (Word 2013+)
+  of a markup-compatibility block whose ``mc:Fallback`` is one paragraph in a frame of
+  automatic width, which LibreOffice fits to its first line, made the block's widest by a
+  tab (:meth:`_Builder._signature_frame`). With a seal: the date right-indented four
+  characters, each 署名 centred on the date's centre;
 - the 版记 a bordered table floating at the foot of the last page's type area (its rules
   the table's borders, so a longer 抄送 grows it upwards with them); when the layout put it
   on a page of its own, the letter's last section starts on the next page (the next even
