@@ -106,17 +106,23 @@ def _take_paragraphs(tbl: etree._Element) -> tuple[list[etree._Element], etree._
     return paragraphs, parent, at
 
 
+def _framed(p: etree._Element) -> etree._Element:
+    """``p`` in a frame of automatic width right of the margin, following the text, the
+    paragraph right-indented 二字."""
+    props = p.find(w("pPr"))
+    framed = etree.Element(w("framePr"))
+    for name, value in (("wrap", "notBeside"), ("vAnchor", "text"), ("hAnchor", "margin"),
+                        ("xAlign", "right"), ("y", "1")):
+        framed.set(w(name), value)
+    props.find(w("keepLines")).addnext(framed)
+    props.find(w("ind")).set(w("right"), str(TWO_CHARS))
+    return p
+
+
 def frame(tbl: etree._Element) -> None:
     paragraphs, parent, at = _take_paragraphs(tbl)
     for k, p in enumerate(paragraphs):
-        props = p.find(w("pPr"))
-        framed = etree.Element(w("framePr"))
-        for name, value in (("wrap", "notBeside"), ("vAnchor", "text"), ("hAnchor", "margin"),
-                            ("xAlign", "right"), ("y", "1")):
-            framed.set(w(name), value)
-        props.find(w("keepLines")).addnext(framed)
-        props.find(w("ind")).set(w("right"), str(TWO_CHARS))
-        parent.insert(at + k, p)
+        parent.insert(at + k, _framed(p))
 
 
 def text_box(tbl: etree._Element) -> None:
@@ -150,15 +156,7 @@ def _one_paragraph(paragraphs: list[etree._Element]) -> etree._Element:
 
 def frame_one_paragraph(tbl: etree._Element) -> None:
     paragraphs, parent, at = _take_paragraphs(tbl)
-    p = _one_paragraph(paragraphs)
-    props = p.find(w("pPr"))
-    framed = etree.Element(w("framePr"))
-    for name, value in (("wrap", "notBeside"), ("vAnchor", "text"), ("hAnchor", "margin"),
-                        ("xAlign", "right"), ("y", "1")):
-        framed.set(w(name), value)
-    props.find(w("keepLines")).addnext(framed)
-    props.find(w("ind")).set(w("right"), str(TWO_CHARS))
-    parent.insert(at, p)
+    parent.insert(at, _framed(_one_paragraph(paragraphs)))
 
 
 VML_BOX = (
