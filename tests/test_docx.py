@@ -670,7 +670,8 @@ def test_signature_block_moves_as_one(example_bytes: bytes) -> None:
 def test_libreoffice_space_boundaries_follow_the_character_rule() -> None:
     """The DOCX writer finds the places where LibreOffice would add its space (a letter or
     digit from U+3400 on beside an ASCII letter or digit, or after a percent sign), where
-    it would not break (a closing mark before an ASCII letter or digit) and the
+    it would not break (a closing mark before an ASCII letter or digit or an opening
+    quotation mark) and the
     ASCII/non-ASCII changes with expressions; they agree with the rules stated character
     by character."""
     import itertools
@@ -684,7 +685,7 @@ def test_libreoffice_space_boundaries_follow_the_character_rule() -> None:
     def latin(ch: str) -> bool:
         return ch.isascii() and ch.isalnum()
 
-    pool = ("中文字①〇２Ａa0Z9_% ，。、（）《》”—…\t"
+    pool = ("中文字①〇２Ａa0Z9_% ，。、（）《》“”—…\t"
             "\u3400\u33ff\U00020000\uff10\u2460\u00b2\u4e00\u3007\u0660")
     rng = random.Random(2022)
     for _ in range(5000):
@@ -694,12 +695,16 @@ def test_libreoffice_space_boundaries_follow_the_character_rule() -> None:
                 if (han(a) and latin(b)) or ((latin(a) or a == "%") and han(b))]
         assert [m.start() for m in docx_export._AUTOSPACE_AT.finditer(t)] == want, t
         marks = [k + 1 for k, (a, b) in enumerate(pairs)
-                 if a in SQUEEZE_CLOSING and latin(b)]
+                 if a in SQUEEZE_CLOSING and (latin(b) or b in "“‘")]
         assert [m.start() for m in docx_export._MARK_DIGIT_AT.finditer(t)] == marks, t
         changes = [k + 1 for k, (a, b) in enumerate(pairs) if a.isascii() != b.isascii()]
         assert [m.start() for m in docx_export._ASCII_CHANGE_AT.finditer(t)] == changes, t
         assert [docx_export._autospace_boundary(a, b) for a, b in pairs] == [
             k + 1 in want for k in range(len(pairs))], t
+    # spaces beside Chinese go with it into the tracked run
+    moved = docx_export._spaces_with_chinese
+    assert moved("已超 412778", 2) == 3 and moved("1561 户", 4) == 4
+    assert moved("1561 户", 5) == 4 and moved("ab 中", 3) == 2
 
 
 def test_libreoffice_fillers_are_invisible_to_word_and_python_docx(tmp_path, fontset) -> None:

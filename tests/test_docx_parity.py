@@ -107,17 +107,17 @@ def test_squeezed_punctuation_breaks_alike(squeezed):
 
 def test_the_generated_set_paginates_alike(rendered):
     """Over the whole generated set (all three formats): the same page count for every
-    letter, and every line without digits or Latin letters whose line before breaks alike
-    breaks alike too (a line with digits may still break a character apart: the PDF's
-    15.79 pt cells against 15.75 pt, docs/docx.md); no mark is left out."""
+    letter, the same line breaks on every line without digits or Latin letters, and on
+    all but a few with them (a line with digits may still break a character apart,
+    docs/docx.md); no mark is left out."""
     _, results = rendered
     assert {i % 3 for i in results} == {0, 1, 2}
     assert [(r.name, r.pages_docx) for r in results.values()] == [
         (r.name, r.pages_pdf) for r in results.values()]
-    assert sum(r.clean_lines_agreeing for r in results.values()) == sum(
-        r.clean_lines for r in results.values())
+    assert [(r.name, r.cjk_lines_agreeing) for r in results.values()] == [
+        (r.name, r.cjk_lines) for r in results.values()]
     lines = sum(r.lines for r in results.values())
-    assert sum(r.lines_agreeing for r in results.values()) >= 0.99 * lines
+    assert sum(r.lines_agreeing for r in results.values()) >= 0.995 * lines
     assert sum(r.marks_lost for r in results.values()) == 0
 
 
