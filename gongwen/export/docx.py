@@ -230,7 +230,7 @@ def _style_indent(st: spec.Style) -> Indent:
 def _indent_unit(size: float) -> tuple[float, float]:
     """(the width of an indent's character, the unit of its ``w:*Chars`` attributes) at
     ``size``. Tracked 3号 text indents by its own 15.75 pt cells: two characters of 16 pt
-    (the font size, Word's unit for ``*Chars``) as a first-line indent leave a line 0.5 pt
+    (the font size, the unit of ``*Chars``) as a first-line indent leave a line 0.5 pt
     short of the 26 cells the layout's first line holds. The ``*Chars`` values are the same
     lengths in font-size characters (197 for two cells)."""
     track = _tracking(size)
@@ -645,7 +645,7 @@ class _Builder:
         if squeezed:
             cuts = sorted({*cuts, *(k for k in squeezed if k), *(k + 1 for k in squeezed
                                                                   if k + 1 < len(text))})
-        cuts = [k for k in cuts if 0 < k < len(text)]
+        cuts = sorted({k for k in cuts if 0 < k < len(text)})
         if not cuts:
             return [self.run(span, font, size, style=style)]
         out = []
