@@ -1,8 +1,9 @@
 """LibreOffice's rendering of gongwen's DOCX paginates like gongwen's PDF.
 
 The first 64 letters of ``benchmarks/generate.py``'s set (all three formats, lines with
-digits and Latin letters) are rendered as PDF and DOCX; the DOCX files are converted in one
-soffice run (bundled fonts only, as ``gongwen check --render`` does) and compared line by line with
+digits and Latin letters), and the real letters of the import corpus, are rendered as PDF
+and DOCX; the DOCX files are converted in one soffice run per set (bundled fonts only, as
+``gongwen check --render`` does) and compared line by line with
 ``benchmarks/docx_parity.py``'s comparison. Fails if soffice is missing, unless
 GONGWEN_SKIP_LIBREOFFICE=1.
 """
@@ -13,6 +14,7 @@ import itertools
 import re
 import statistics
 import zipfile
+from pathlib import Path
 
 import pytest
 
@@ -40,6 +42,7 @@ def _han(text: str) -> bool:
     return len(text) == 1 and "\u4e00" <= text <= "\u9fff"
 
 
+CORPUS = Path(__file__).resolve().parent / "import_corpus"
 SET = 64  # the generated set benchmarks/docx_parity.py measures by default
 
 
@@ -169,3 +172,28 @@ def test_no_space_between_chinese_and_digits(parity):
                            if _han(a) and HALF_WIDTH.match(b) and d < usual + 8]  # no tab
     assert len(excess) > 20
     assert statistics.median(excess) < 1.0
+
+
+@pytest.fixture(scope="module")
+def published(tmp_path_factory):
+    """The letters of the import corpus (real published replies, tests/import_corpus)
+    imported, rendered and converted in one soffice run."""
+    from gongwen.importer import import_file, to_yaml
+
+    require_soffice()
+    work = tmp_path_factory.mktemp("docx-parity-published")
+    letters = []
+    for source in sorted(CORPUS.glob("*.txt")):
+        path = work / f"{source.stem}.yaml"
+        path.write_text(to_yaml(import_file(source)), encoding="utf-8")
+        letters.append(path)
+    return render_and_compare(letters, work)
+
+
+def test_published_letters_paginate_alike(published):
+    """Real letters: LibreOffice's rendering has the PDF's pages and every line break, the
+    contacts and 附注 kept with the signature included."""
+    assert len(published) >= 30
+    assert [(r.name, r.pages_docx, r.lines_agreeing) for r in published] == [
+        (r.name, r.pages_pdf, r.lines) for r in published]
+    assert sum(r.marks_lost for r in published) == 0

@@ -559,13 +559,14 @@ class _Builder:
             for ln in page.lines:
                 self.lines.setdefault(ln.block, []).append(ln)
         self.signature = self._signature()
-        # the text's paragraphs: the flow but the titles (broken by hand) and the 署名 block
-        # (its widths allow for LibreOffice's space beside digits)
-        group = set(self.signature.block.blocks) if self.signature is not None else set()
+        # the text's paragraphs: the flow but the titles (broken by hand), the 署名s and the
+        # date (their widths allow for LibreOffice's space beside digits); the contacts and
+        # 附注 kept with them are text like any other
         self.text_blocks = {
             i for i, lines in self.lines.items()
-            if 0 <= i < len(doc.blocks) and lines[0].part is Part.FLOW and i not in group
-            and doc.blocks[i].role not in (Role.TITLE, Role.ATTACHMENT_TITLE)}
+            if 0 <= i < len(doc.blocks) and lines[0].part is Part.FLOW
+            and doc.blocks[i].role not in (Role.TITLE, Role.ATTACHMENT_TITLE, Role.SIGNATURE,
+                                           Role.DATE)}
         # punctuation the layout compressed (CLREQ), by block and offset: narrowed by w:w
         self.squeezed = {i: _block_squeezes(doc.blocks[i], self.lines[i])
                          for i in self.text_blocks}
