@@ -197,3 +197,34 @@ def test_published_letters_paginate_alike(published):
     assert [(r.name, r.pages_docx, r.lines_agreeing) for r in published] == [
         (r.name, r.pages_pdf, r.lines) for r in published]
     assert sum(r.marks_lost for r in published) == 0
+
+
+def _mark_extent(pdf) -> tuple[float, float, float]:
+    """(left, right, top) of the 标志's glyphs (the only text over 20 pt on page 1)."""
+    import pdfplumber
+
+    with pdfplumber.open(pdf) as doc:
+        glyphs = [c for c in doc.pages[0].chars if c["size"] > 20]
+    return (min(c["x0"] for c in glyphs), max(c["x1"] for c in glyphs),
+            min(c["top"] for c in glyphs))
+
+
+def test_joint_marks_stand_where_the_pdf_has_them(rendered):
+    """A joint 文件格式 标志 (a table) right above the 发文字号 and 签发人 (a table): LibreOffice
+    joins two tables with nothing between them, which stretched the 标志 over the type
+    area. Over the set, no two tables stand side by side in the body, and each joint 标志
+    lies within a millimetre of the PDF's in LibreOffice's rendering."""
+    work, results = rendered
+    joint = 0
+    for r in results.values():
+        xml = zipfile.ZipFile(work / f"{r.name}.docx").read("word/document.xml").decode()
+        assert "</w:tbl><w:tbl>" not in xml, r.name
+        letter = (work / "letters" / f"{r.name}.yaml").read_text(encoding="utf-8")
+        if not re.search(r"format: document\nheader:\n  organs:\n  - .*\n  - ", letter):
+            continue
+        joint += 1
+        ours = _mark_extent(work / f"{r.name}.pdf")
+        theirs = _mark_extent(work / "libreoffice" / f"{r.name}.pdf")
+        assert all(abs(a - b) < 2.835 for a, b in zip(ours, theirs, strict=True)), (
+            r.name, ours, theirs)
+    assert joint >= 2

@@ -943,6 +943,11 @@ class _Builder:
         right = [self.paragraph(ln.block, align="right", keep_next=True, indent=Indent(right=c))
                  for ln in signers]
         sides = {"bottom": border["bottom"]} if border else {}
+        if self.body[self.body.index(self.sect_pr) - 1].tag == ox.qn("w:tbl"):
+            # a joint 标志's table right above: LibreOffice joins two tables with nothing
+            # between them into one (the 标志's cells then take the type area's width)
+            self.add(_tiny_paragraph(keep_next=True))
+            cursor += TINY_LINE
         margins = {"top": top - cursor}
         if border:
             margins["bottom"] = border["bottom"].space
@@ -1197,9 +1202,14 @@ class _Builder:
             ox.drop_footer_references(self.sect_pr, "first")
 
 
-def _tiny_paragraph() -> etree._Element:
-    """An empty paragraph one point high (ends the body or a section after a table)."""
-    return ox.paragraph(ox.ppr(line=1, before=0, after=0, snap_to_grid=False, keep_next=False),
+TINY_LINE = 1.0  # pt: the height of :func:`_tiny_paragraph`
+
+
+def _tiny_paragraph(keep_next: bool = False) -> etree._Element:
+    """An empty paragraph one point high (ends the body or a section after a table, or
+    stands between two tables)."""
+    return ox.paragraph(ox.ppr(line=TINY_LINE, before=0, after=0, snap_to_grid=False,
+                               keep_next=keep_next),
                         ox.text_run("", ox.rpr(size=1)))
 
 
