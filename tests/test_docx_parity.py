@@ -228,3 +228,28 @@ def test_joint_marks_stand_where_the_pdf_has_them(rendered):
         assert all(abs(a - b) < 2.835 for a, b in zip(ours, theirs, strict=True)), (
             r.name, ours, theirs)
     assert joint >= 2
+
+
+def test_libreoffice_renderings_check_as_clean_as_the_pdfs(rendered):
+    """``gongwen check`` on each DOCX with LibreOffice's rendering finds nothing that the
+    check of gongwen's own PDF, or of the DOCX's settings alone, does not find too (the
+    generated letters keep some published forms on purpose)."""
+    from gongwen.check import check_file
+    from gongwen.check.docx import check_docx
+
+    def rules(report) -> set[str]:
+        return {f.rule for f in report.findings if f.severity.name in ("ERROR", "WARNING")}
+
+    work, results = rendered
+    extra = {}
+    for r in results.values():
+        letter = (work / "letters" / f"{r.name}.yaml").read_text(encoding="utf-8")
+        fmt = "format: letter" in letter
+        docx = work / f"{r.name}.docx"
+        lo = rules(check_docx(docx, rendered_pdf=work / "libreoffice" / f"{r.name}.pdf",
+                              letter_format=fmt))
+        own = rules(check_file(work / f"{r.name}.pdf", letter_format=fmt))
+        alone = rules(check_docx(docx, letter_format=fmt))
+        if lo - own - alone:
+            extra[r.name] = sorted(lo - own - alone)
+    assert extra == {}
