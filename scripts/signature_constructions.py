@@ -46,6 +46,7 @@ from gongwen.fonts import load_fontset  # noqa: E402
 from gongwen.loader import load_letter  # noqa: E402
 from gongwen.pipeline import render_document  # noqa: E402
 from tests import pdf_checks as pc  # noqa: E402
+from tests.docx_paragraphs import set_signature  # noqa: E402
 from tests.libreoffice import convert_to_pdf  # noqa: E402
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -223,16 +224,6 @@ def variant(source: bytes, construction: Callable[[etree._Element], None], name:
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as out:
         for info, data in parts.items():
             out.writestr(info, data)
-
-
-def set_signature(p: etree._Element, name: str) -> None:
-    """The 署名's text (up to a tab or line break) replaced by ``name``."""
-    runs = p.findall(w("r"))
-    runs[0].find(w("t")).text = name
-    for r in runs[1:]:
-        if r.find(w("tab")) is not None or r.find(w("br")) is not None:
-            break
-        p.remove(r)
 
 
 def measure(pdf: Path, name: str) -> str:

@@ -35,3 +35,14 @@ def paragraphs_in_order(document: Any) -> Iterator[Any]:
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 W_P, W_TBL = f"{W}p", f"{W}tbl"
 MC_ALTERNATE = "{http://schemas.openxmlformats.org/markup-compatibility/2006}AlternateContent"
+
+
+def set_signature(p: Any, name: str) -> None:
+    """A 署名 paragraph's text (up to a tab or line break: in LibreOffice's framed copy the
+    date follows) replaced by ``name``; the first run keeps its properties."""
+    runs = p.findall(f"{W}r")
+    runs[0].find(f"{W}t").text = name
+    for r in runs[1:]:
+        if r.find(f"{W}tab") is not None or r.find(f"{W}br") is not None:
+            break
+        p.remove(r)

@@ -36,6 +36,7 @@ from gongwen.read.pdf import read_pdf_geometry
 from gongwen.spec import FontRole, Role
 
 from . import pdf_checks as pc
+from .docx_paragraphs import set_signature
 from .libreoffice import convert_to_pdf, require_soffice
 from .rendering import render_docx, render_pdf
 
@@ -92,12 +93,7 @@ def set_signatures(organ: str, d) -> None:
     """Each 署名 replaced, in Word's copy of the block (the table) and LibreOffice's (the
     framed paragraph, where the 署名's text ends at a tab)."""
     for p in paragraphs_of_style(d, "Signature"):
-        runs = p.findall(qn("w:r"))
-        runs[0].find(qn("w:t")).text = organ
-        for r in runs[1:]:
-            if r.find(qn("w:tab")) is not None or r.find(qn("w:br")) is not None:
-                break
-            p.remove(r)
+        set_signature(p, organ)
 
 
 shorter_organ = functools.partial(set_signatures, SHORT_ORGAN)

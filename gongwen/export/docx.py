@@ -161,6 +161,12 @@ def _tracking(size: float) -> float | None:
     return spec.DOCX_BODY_CHAR_SPACING if _is_3hao(size) else None
 
 
+def _word_cell(size: float) -> float:
+    """A Chinese character's advance at ``size`` as Word sets it: the em plus the tracking
+    (15.75 pt on 3号)."""
+    return size + (_tracking(size) or 0.0)
+
+
 # --- Styles (the font set's, not the letter's) ------------------------------------------------
 def styles(fonts: FontNames) -> list[etree._Element]:
     """word/styles.xml's children: defaults, Normal, one style per role, the heading styles'
@@ -233,8 +239,7 @@ def _indent_unit(size: float) -> tuple[float, float]:
     (the font size, the unit of ``*Chars``) as a first-line indent leave a line 0.5 pt
     short of the 26 cells the layout's first line holds. The ``*Chars`` values are the same
     lengths in font-size characters (197 for two cells)."""
-    track = _tracking(size)
-    return (size + track if track else size), size
+    return _word_cell(size), size
 
 
 # --- What the layout decided, in Word's terms ------------------------------------------------
@@ -379,8 +384,7 @@ def _scale(width: float, size: float) -> int:
     plus the tracking). Its run is untracked: LibreOffice 7.4 applies character spacing
     between the characters of a run only, Word after every character, so a one-character
     run is as wide in both only without it."""
-    word_cell = size + (_tracking(size) or 0.0)
-    return max(1, min(600, round(width / cell(size) * word_cell / size * 100)))
+    return max(1, min(600, round(width / cell(size) * _word_cell(size) / size * 100)))
 
 
 def _shifted(squeezed: dict[int, float] | None, at: int, n: int) -> dict[int, float] | None:
@@ -424,7 +428,7 @@ def _line_fillers(block: Block, lines: Sequence[Line],
     and its width, enough to leave no room for that character."""
     text = block.text
     out: dict[int, float] = {}
-    word_cell = spec.SIZE_3HAO + spec.DOCX_BODY_CHAR_SPACING
+    word_cell = _word_cell(spec.SIZE_3HAO)
     st = block.style
     if block.hang_spans:
         return out
@@ -1084,7 +1088,7 @@ class _Builder:
         (LibreOffice does not keep a paragraph with a frame)."""
         blocks = self.doc.blocks
         size = blocks[names[0]].style.size
-        pitch = size + (_tracking(size) or 0.0)
+        pitch = _word_cell(size)
         stops = [("left", offset), ("left", reach)] + [
             ("left", end) for n in range(1, spec.CHARS_PER_LINE + 1)
             if (end := n * (pitch + SIGNATURE_CELL_SLACK) + SIGNATURE_TAB_SLACK) > reach]
